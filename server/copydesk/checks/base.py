@@ -1,0 +1,53 @@
+"""The interface every check implements.
+
+A check is one module in this package that defines a subclass of ``Check``.
+It handles one or more rule kinds (the ``check:`` field of a rule), declares a
+JSON Schema for each kind's own fields, and reports ``Finding``s.  Checks are
+paragraph-local by default so the engine can cache their results per
+paragraph (a keystroke re-runs only the paragraph it touched).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Iterable
+
+from ..findings import Finding
+from ..rules.model import Rule
+from ..text.model import Paragraph, TextModel
+
+
+@dataclass
+class CheckContext:
+    """What a check may need beyond its rules."""
+
+    lexicons: dict[str, list[str]] = field(default_factory=dict)
+    corpus: Any = None  # a corpus index, when one is configured
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+class Check:
+    kinds: ClassVar[tuple[str, ...]] = ()
+    # kind -> {"properties": {...}, "required": [...]} for the kind's own fields
+    schemas: ClassVar[dict[str, dict]] = {}
+    # False for checks that need the whole document at once.
+    paragraph_local: ClassVar[bool] = True
+
+    def __init__(self, rules: list[Rule], context: CheckContext):
+        self.rules = rules
+        self.context = context
+
+    @classmethod
+    def validate_rule(cls, rule: Rule) -> Iterable[tuple[tuple, str]]:
+        """Semantic problems JSON Schema cannot see: (field path, message)."""
+        return ()
+
+    def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
+        return ()
+
+    def check_document(self, model: TextModel) -> Iterable[Finding]:
+        for par in model.paragraphs:
+            yield from self.check_paragraph(par)
+
+    def cache_key(self) -> Any:
+        """Extra state (besides rules and paragraph text) results depend on."""
+        return None

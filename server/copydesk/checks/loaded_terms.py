@@ -1,0 +1,187 @@
+"""Loaded terms in the writer's own voice.
+
+Newsroom policy (BBC, Reuters, AP): labels such as "terrorist" or "regime"
+are used only with attribution.  A term inside a quotation that has a speaker
+is the speaker's word, not the paper's; in the writer's voice, or inside
+unattributed scare quotes, it is a finding.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..findings import Edit, Finding, Fix
+from ..rules.model import Rule
+from ..text.model import Paragraph
+from ..userregex import PatternError, compile_user_regex
+from .base import Check, CheckContext
+
+_STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+
+SCHEMA = {
+    "properties": {
+        "terms": {**_STRINGS, "description": "Words or phrases; plurals, possessives and hyphenated compounds match too"},
+        "patterns": {**_STRINGS, "description": "Extra RE2 regular expressions (case-insensitive)"},
+        "suggestions": {**_STRINGS, "description": "Neutral replacements, offered as quick fixes"},
+        "except": {**_STRINGS, "description": "Phrases in which a match is not a finding ('sanctions regime')"},
+        "allow_in_attributed_quotes": {"type": "boolean", "default": True},
+        "quote_message": {"type": "string", "description": "Message when the term is in an unattributed quote"},
+    },
+    "anyOf": [{"required": ["terms"]}, {"required": ["patterns"]}],
+}
+
+_APOS = "'’"
+
+
+def _core_regex(term: str) -> str:
+    """A term's words, hyphens optional or spaced, with a plural ending."""
+    words = [re.escape(w).replace(r"\-", r"[-\s]?") for w in term.strip().split()]
+    return r"\s+".join(words) + r"(?:e?s)?"
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isalpha()
+
+
+def _expand(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Grow a core match to the whole word: hyphenated compounds and
+    possessives included; None when the core is part of a longer word."""
+    n = len(text)
+    if start > 0 and (_is_letter(text[start - 1]) or text[start - 1].isdigit()):
+        return None
+    # Compound prefixes: "anti-", "pro-regime", "Iranian-backed" …
+    while start > 1 and text[start - 1] == "-" and _is_letter(text[start - 2]):
+        j = start - 1
+        while j > 0 and _is_letter(text[j - 1]):
+            j -= 1
+        start = j
+    if end < n and text[end] in _APOS:
+        if end + 1 < n and text[end + 1] in "sS" and (end + 2 >= n or not _is_letter(text[end + 2])):
+            end += 2
+        elif text[end - 1] in "sS" and (end + 1 >= n or not _is_letter(text[end + 1])):
+            end += 1
+    if end < n and (_is_letter(text[end]) or text[end].isdigit()):
+        return None
+    while end + 1 < n and text[end] == "-" and _is_letter(text[end + 1]):
+        j = end + 1
+        while j < n and _is_letter(text[j]):
+            j += 1
+        end = j
+    return start, end
+
+
+def _inflect(suggestion: str, matched: str, term: str) -> str:
+    """Carry plural and capitalisation of the matched word to a suggestion."""
+    out = suggestion
+    core = matched.lower()
+    base = term.lower()
+    if core != base and core.endswith("s") and not base.endswith("s") and not out.endswith("s"):
+        out += "es" if out.endswith(("sh", "ch", "x")) else "s"
+    if matched[:1].isupper() and out[:1].islower():
+        out = out[0].upper() + out[1:]
+    return out
+
+
+def _phrase_regex(phrases: list[str]) -> re.Pattern | None:
+    if not phrases:
+        return None
+    return re.compile("|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases), re.I)
+
+
+class LoadedTerms(Check):
+    kinds = ("loaded-term",)
+    schemas = {"loaded-term": SCHEMA}
+
+    @classmethod
+    def validate_rule(cls, rule: Rule):
+        for i, p in enumerate(rule.option("patterns", [])):
+            try:
+                compile_user_regex(p)
+            except PatternError as e:
+                yield ("patterns", i), str(e)
+
+    def __init__(self, rules: list[Rule], context: CheckContext):
+        super().__init__(rules, context)
+        # One pass finds every term of every rule; a named group per term
+        # tells which rule it belongs to.
+        groups: list[str] = []
+        self._owners: dict[str, tuple[Rule, str]] = {}
+        pairs = [(rule, term) for rule in rules for term in rule.option("terms", [])]
+        for rule, term in sorted(pairs, key=lambda p: len(p[1]), reverse=True):
+            name = f"t{len(groups)}"
+            self._owners[name] = (rule, term)
+            groups.append(f"(?P<{name}>{_core_regex(term)})")
+        self._terms = re.compile("|".join(groups), re.I) if groups else None
+        self._patterns = [
+            (rule, [compile_user_regex(p) for p in rule.option("patterns", [])])
+            for rule in rules if rule.option("patterns")
+        ]
+        self._excepts = {rule.id: _phrase_regex(rule.option("except", [])) for rule in rules}
+
+    def _matches(self, text: str) -> Iterable[tuple[Rule, int, int, int, int, str]]:
+        """(rule, start, end, core_start, core_end, term) per occurrence."""
+        taken: list[tuple[int, int]] = []
+        if self._terms is not None:
+            for m in self._terms.finditer(text):
+                span = _expand(text, m.start(), m.end())
+                if span is None:
+                    continue
+                rule, term = self._owners[m.lastgroup]
+                taken.append(span)
+                yield rule, span[0], span[1], m.start(), m.end(), term
+        for rule, regexes in self._patterns:
+            for rx in regexes:
+                for m in rx.finditer(text):
+                    a, b = m.start(), m.end()
+                    if a == b or any(x < b and a < y for x, y in taken):
+                        continue
+                    taken.append((a, b))
+                    yield rule, a, b, a, b, m.group(0)
+
+    def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
+        text = par.text
+        base = par.start
+        for rule, start, end, cstart, cend, term in self._matches(text):
+            excepts = self._excepts.get(rule.id)
+            if excepts and any(
+                m.start() <= start and end <= m.end() for m in excepts.finditer(text)
+            ):
+                continue
+            a, b = base + start, base + end
+            quote = par.quote_at(a, b)
+            attributed = quote is not None and quote.attributed_nearby
+            if attributed and rule.option("allow_in_attributed_quotes", True):
+                continue
+            matched = text[start:end]
+            core = text[cstart:cend]
+            # Fixes keep the matched word's plural and capital; the message
+            # lists the words as they would stand mid-sentence.
+            suggestions = [_inflect(s, core, term) for s in rule.option("suggestions", [])]
+            listed = [_inflect(s, core.lower(), term) for s in rule.option("suggestions", [])]
+            values = {"match": matched, "term": term, "suggestions": listed}
+            if quote is not None:
+                message = render_quote_message(rule, values)
+                context = "unattributed-quote"
+            else:
+                message = rule.render(**values)
+                context = "own-voice"
+            fixes = tuple(
+                Fix(f"Replace “{core}” with “{s}”", (Edit(base + cstart, base + cend, s),), i == 0)
+                for i, s in enumerate(suggestions)
+            )
+            yield Finding(
+                rule.id, rule.severity, message, a, b, fixes=fixes,
+                data={"term": term, "match": matched, "suggestions": suggestions, "context": context},
+            )
+
+
+def render_quote_message(rule: Rule, values: dict) -> str:
+    template = rule.option("quote_message")
+    if template:
+        from ..rules.model import render_template
+
+        return render_template(template, values)
+    return (
+        rule.render(**values)
+        + " It is inside a quotation with no speaker: scare quotes still put the label in the writer’s voice."
+    )

@@ -1,0 +1,233 @@
+"""Project configuration: ``copydesk.toml`` or ``[tool.copydesk]`` in
+``pyproject.toml``, found upward from the linted file.
+
+    rules = ["newsroom-rules/"]        # extra rule files or folders
+    default_rules = true               # load the bundled packs first
+    disable = ["loaded-term/regime"]   # rule ids, or "check-kind/*"
+    enable = ["figures/figure-unverified"]
+    include = ["**/*.md", "**/*.txt"]
+    exclude = ["archive/**"]
+    corpus = ["seeds/"]
+    checks = ["loaded-term", "attribution"]   # id prefixes to run (default all)
+    [severity]
+    "loaded-term/thugs" = "error"
+"""
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .rules.model import SEVERITIES, RuleError
+
+CONFIG_NAMES = ("copydesk.toml", ".copydesk.toml", "pyproject.toml")
+DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt")
+DEFAULT_EXCLUDE = (".git/**", "node_modules/**", ".venv/**", "venv/**", "**/.git/**", "**/node_modules/**")
+
+
+@dataclass(frozen=True)
+class Config:
+    root: str | None = None  # folder of the config file (paths are relative to it)
+    path: str | None = None  # the config file itself
+    rules: tuple[str, ...] = ()
+    default_rules: bool = True
+    disable: tuple[str, ...] = ()
+    enable: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = ()
+    corpus: tuple[str, ...] | None = None  # None: the bundled seeds
+    checks: tuple[str, ...] | None = None  # None: every check
+    settings: tuple[tuple[str, Any], ...] = ()  # front-end settings (debounce …)
+
+    @property
+    def severity_overrides(self) -> dict[str, str]:
+        return dict(self.severity)
+
+    def is_enabled(self, rule_id: str, default: bool) -> bool:
+        """Explicit enable/disable beats the rule's own default; the most
+        specific pattern (a full id over a wildcard) wins."""
+        best = None
+        for pattern, value in [(p, False) for p in self.disable] + [(p, True) for p in self.enable]:
+            if _rule_matches(pattern, rule_id):
+                spec = (pattern == rule_id, len(pattern))
+                if best is None or spec >= best[0]:
+                    best = (spec, value)
+        if best is not None:
+            return best[1]
+        if self.checks is not None and not any(
+            rule_id.startswith(c.rstrip("/") + "/") or rule_id == c for c in self.checks
+        ):
+            return False
+        return default
+
+    def severity_for(self, rule_id: str, default: str) -> str:
+        for pattern, sev in self.severity:
+            if pattern == rule_id:
+                return sev
+        for pattern, sev in self.severity:
+            if _rule_matches(pattern, rule_id):
+                return sev
+        return default
+
+    def resolve(self, p: str) -> str:
+        if self.root is None or Path(p).is_absolute():
+            return p
+        return str(Path(self.root) / p)
+
+    @property
+    def rule_paths(self) -> list[str]:
+        return [self.resolve(p) for p in self.rules]
+
+    @property
+    def corpus_paths(self) -> list[str] | None:
+        return None if self.corpus is None else [self.resolve(p) for p in self.corpus]
+
+    def wants(self, path: Path, root: Path) -> bool:
+        """Include/exclude globs, relative to the config root (or the folder searched)."""
+        base = Path(self.root) if self.root else root
+        try:
+            rel = path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            rel = path.name
+        if any(_glob(rel, g) for g in DEFAULT_EXCLUDE + self.exclude):
+            return False
+        return any(_glob(rel, g) for g in self.include)
+
+    def merged(self, **overrides: Any) -> "Config":
+        """A copy with front-end settings (LSP, CLI flags) laid over it."""
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        for key in ("rules", "disable", "enable", "include", "exclude", "corpus", "checks"):
+            if key in clean:
+                clean[key] = tuple(clean[key])
+        if "severity" in clean and isinstance(clean["severity"], dict):
+            merged = dict(self.severity)
+            merged.update(clean["severity"])
+            clean["severity"] = tuple(merged.items())
+        for key in ("disable", "enable", "rules"):
+            if key in clean:
+                clean[key] = tuple(getattr(self, key)) + tuple(x for x in clean[key] if x not in getattr(self, key))
+        if "settings" in clean and isinstance(clean["settings"], dict):
+            merged = dict(self.settings)
+            merged.update(clean["settings"])
+            clean["settings"] = tuple(merged.items())
+        return replace(self, **clean)
+
+
+def _rule_matches(pattern: str, rule_id: str) -> bool:
+    if pattern == rule_id:
+        return True
+    if pattern.endswith("/*") or pattern.endswith("/"):
+        return rule_id.startswith(pattern.rstrip("*").rstrip("/") + "/")
+    if "/" not in pattern:  # a bare check namespace: "figures"
+        return rule_id.startswith(pattern + "/")
+    return fnmatch.fnmatchcase(rule_id, pattern)
+
+
+def _glob(rel: str, pattern: str) -> bool:
+    if fnmatch.fnmatchcase(rel, pattern):
+        return True
+    # "*.md" matches at any depth, like .gitignore; "**/" may match nothing.
+    if "/" not in pattern and fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern):
+        return True
+    if pattern.startswith("**/") and fnmatch.fnmatchcase(rel, pattern[3:]):
+        return True
+    return False
+
+
+class ConfigError(Exception):
+    def __init__(self, errors: list[RuleError]):
+        super().__init__("; ".join(map(str, errors)))
+        self.errors = errors
+
+
+def find_config_file(start: Path) -> Path | None:
+    here = start if start.is_dir() else start.parent
+    here = here.resolve()
+    for folder in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                if name == "pyproject.toml" and not _has_tool_section(candidate):
+                    continue
+                return candidate
+    return None
+
+
+def _has_tool_section(path: Path) -> bool:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+    return "copydesk" in data.get("tool", {})
+
+
+_LIST_KEYS = ("rules", "disable", "enable", "include", "exclude", "corpus", "checks")
+_KNOWN = set(_LIST_KEYS) | {"default_rules", "severity", "settings"}
+
+
+def load_config(path: Path) -> Config:
+    """Parse a config file; raise ConfigError with located messages."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        line, col = _toml_position(str(e))
+        raise ConfigError([RuleError(str(path), line, col, f"TOML syntax error: {e}")]) from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("copydesk", {})
+    errors = []
+
+    def err(key: str, message: str) -> None:
+        line = next((i + 1 for i, l in enumerate(text.splitlines()) if l.strip().startswith(key)), 1)
+        errors.append(RuleError(str(path), line, 1, message))
+
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _KNOWN:
+            err(key, f"unknown setting '{key}' (known: {', '.join(sorted(_KNOWN))})")
+        elif key in _LIST_KEYS:
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                err(key, f"'{key}' must be a list of strings")
+            else:
+                values[key] = tuple(value)
+        elif key == "default_rules":
+            if not isinstance(value, bool):
+                err(key, "'default_rules' must be true or false")
+            else:
+                values[key] = value
+        elif key == "severity":
+            if not isinstance(value, dict):
+                err(key, "'severity' must be a table of rule id = severity")
+                continue
+            for rid, sev in value.items():
+                if sev not in SEVERITIES:
+                    err(rid if rid in text else key, f"severity for '{rid}' must be one of {', '.join(SEVERITIES)}, not {sev!r}")
+            values[key] = tuple((k, v) for k, v in value.items() if v in SEVERITIES)
+        elif key == "settings":
+            if isinstance(value, dict):
+                values[key] = tuple(value.items())
+    if errors:
+        raise ConfigError(errors)
+    return Config(root=str(path.parent.resolve()), path=str(path), **values)
+
+
+def _toml_position(message: str) -> tuple[int, int]:
+    import re
+
+    m = re.search(r"line (\d+), column (\d+)", message)
+    return (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+
+
+def config_for(path: str | Path | None) -> Config:
+    """The config that applies to a file (or folder); defaults when none."""
+    if path is None:
+        start = Path.cwd()
+    else:
+        start = Path(path)
+        if not start.exists():
+            start = start.parent if start.parent.exists() else Path.cwd()
+    found = find_config_file(start)
+    return load_config(found) if found else Config()

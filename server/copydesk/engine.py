@@ -1,0 +1,132 @@
+"""The engine: rules + config + checks -> findings for a document.
+
+Every front-end (CLI, language server, benchmarks) goes through ``Engine``;
+none of them holds analysis of its own.
+"""
+from __future__ import annotations
+
+import traceback
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .checks import CheckContext, registry
+from .config import Config
+from .directives import Suppressions
+from .findings import Finding
+from .resources import default_rules_dir
+from .rules import RuleError, RuleSet, load_rules
+from .text.cues import AttributionCues
+from .text.document import Document
+from .text.model import TextModel
+
+
+@dataclass
+class CheckFailure:
+    check: str
+    error: str
+    traceback: str
+
+
+@dataclass
+class LintResult:
+    document: Document
+    findings: list[Finding]
+    failures: list[CheckFailure] = field(default_factory=list)
+    model: TextModel | None = None
+
+
+class Engine:
+    """Load rules once, lint many documents."""
+
+    def __init__(self, config: Config | None = None, ruleset: RuleSet | None = None, corpus=None,
+                 cache_size: int = 20000):
+        self.config = config or Config()
+        self.ruleset = ruleset if ruleset is not None else load_ruleset(self.config)
+        self.corpus = corpus
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_size = cache_size
+        self._build()
+
+    @property
+    def errors(self) -> list[RuleError]:
+        return self.ruleset.errors
+
+    def _build(self) -> None:
+        cfg = self.config
+        active = []
+        for rule in self.ruleset.rules.values():
+            if not cfg.is_enabled(rule.id, rule.enabled):
+                continue
+            active.append(replace(rule, severity=cfg.severity_for(rule.id, rule.severity)))
+        self.active_rules = {r.id: r for r in active}
+        self.cues = AttributionCues.from_lexicons(self.ruleset.lexicons)
+        context = CheckContext(
+            lexicons=self.ruleset.lexicons, corpus=self.corpus, settings=dict(cfg.settings)
+        )
+        by_class: dict[type, list] = {}
+        for rule in active:
+            cls = registry()[rule.check]
+            by_class.setdefault(cls, []).append(rule)
+        self.checks = []
+        self.setup_failures: list[CheckFailure] = []
+        for cls, rules in sorted(by_class.items(), key=lambda kv: kv[0].__name__):
+            try:
+                self.checks.append(cls(rules, context))
+            except Exception as e:  # a broken check must not take the others down
+                self.setup_failures.append(CheckFailure(cls.__name__, str(e), traceback.format_exc()))
+
+    def model(self, doc: Document) -> TextModel:
+        return TextModel(doc, self.cues)
+
+    def lint(self, doc: Document) -> LintResult:
+        model = self.model(doc)
+        findings: list[Finding] = []
+        failures = list(self.setup_failures)
+        for check in self.checks:
+            name = type(check).__name__
+            try:
+                if check.paragraph_local:
+                    findings.extend(self._cached_paragraphs(check, model))
+                else:
+                    findings.extend(check.check_document(model))
+            except Exception as e:
+                failures.append(CheckFailure(name, f"{type(e).__name__}: {e}", traceback.format_exc()))
+        suppress = Suppressions(doc, model.directives)
+        kept = [f for f in findings if not suppress.suppressed(f.rule_id, doc.line_of(f.start))]
+        kept.sort(key=lambda f: f.sort_key)
+        return LintResult(doc, _dedupe(kept), failures, model)
+
+    def _cached_paragraphs(self, check, model: TextModel):
+        extra = check.cache_key()
+        for par in model.paragraphs:
+            key = (id(check), extra, par.kind, par.text)
+            hit = self._cache.get(key)
+            if hit is None:
+                hit = tuple(f.shifted(-par.start) for f in check.check_paragraph(par))
+                self._cache[key] = hit
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(key)
+            for f in hit:
+                yield f.shifted(par.start)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen = set()
+    out = []
+    for f in findings:
+        key = (f.rule_id, f.start, f.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def load_ruleset(config: Config) -> RuleSet:
+    paths: list[str | Path] = []
+    if config.default_rules:
+        paths.append(default_rules_dir())
+    paths.extend(config.rule_paths)
+    return load_rules(paths)

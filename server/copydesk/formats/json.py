@@ -1,0 +1,63 @@
+"""Machine-readable findings: one JSON document for the whole run."""
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from ..report import Report
+
+NAME = "json"
+
+
+def finding_dict(fr, f) -> dict:
+    loc = fr.location(f)
+    doc = fr.document
+    return {
+        "path": fr.path,
+        "rule_id": f.rule_id,
+        "severity": f.severity,
+        "message": f.message,
+        **loc,
+        "text": doc.text[f.start:f.end],
+        "fixes": [
+            {
+                "title": fix.title,
+                "edits": [
+                    {
+                        "start": _pos(doc, e.start),
+                        "end": _pos(doc, e.end),
+                        "new_text": e.new_text,
+                    }
+                    for e in fix.edits
+                ],
+            }
+            for fix in f.fixes
+        ],
+        "related": [
+            {"path": ev.path, "line": ev.line, "column": ev.column, "text": ev.text, "message": ev.message,
+             **({"meta": dict(ev.meta)} if ev.meta else {})}
+            for ev in f.related
+        ],
+        "data": f.data,
+    }
+
+
+def _pos(doc, offset: int) -> dict:
+    p = doc.position(offset)
+    return {"line": p.line + 1, "column": p.character + 1}
+
+
+def render(report: Report, out, *, color: bool = False, options: dict | None = None) -> None:
+    payload = {
+        "tool": {"name": "copydesk", "version": __version__},
+        "files": [
+            {"path": fr.path, "error": fr.error, "findings": len(fr.findings)} for fr in report.files
+        ],
+        "findings": [finding_dict(fr, f) for fr, f in report.findings()],
+        "failures": [
+            {"path": fr.path, "check": c.check, "error": c.error} for fr in report.files for c in fr.failures
+        ],
+        "summary": report.counts_by_severity(),
+    }
+    json.dump(payload, out, ensure_ascii=False, indent=2, default=str)
+    out.write("\n")

@@ -1,0 +1,119 @@
+"""A draft's text with exact position arithmetic.
+
+Offsets everywhere in the engine are Python string indices (code points) into
+``Document.text``.  Front-ends convert them: humans get 1-based line/column in
+characters, LSP gets 0-based line and UTF-16 code units (or UTF-8/UTF-32 when
+negotiated).
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
+PLAINTEXT_SUFFIXES = {".txt", ".text"}
+
+
+def language_for_path(path: str | Path | None, default: str = "plaintext") -> str:
+    if path is None:
+        return default
+    suffix = Path(str(path)).suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if suffix in PLAINTEXT_SUFFIXES:
+        return "plaintext"
+    return default
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int  # 0-based
+    character: int  # 0-based, code points
+    utf16: int  # 0-based, UTF-16 code units
+
+    @property
+    def human(self) -> tuple[int, int]:
+        """1-based (line, column) counted in characters."""
+        return self.line + 1, self.character + 1
+
+
+def utf16_len(s: str) -> int:
+    # Characters outside the BMP take two UTF-16 code units.
+    return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
+
+
+def utf8_len(s: str) -> int:
+    return len(s.encode("utf-8", "surrogatepass"))
+
+
+class Document:
+    """Immutable text plus line index."""
+
+    def __init__(self, text: str, path: str | None = None, language: str | None = None):
+        # Normalise nothing: offsets must match the bytes the editor holds.
+        self.text = text
+        self.path = path
+        self.language = language or language_for_path(path)
+        starts = [0]
+        i = 0
+        n = len(text)
+        while True:
+            j = text.find("\n", i)
+            if j < 0:
+                break
+            starts.append(j + 1)
+            i = j + 1
+        # A lone "\r" is not a line break for us; "\r\n" ends at "\n".
+        self.line_starts = starts
+        self._len = n
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset) - 1
+
+    def line_text(self, line: int) -> str:
+        start = self.line_starts[line]
+        end = self.line_starts[line + 1] if line + 1 < len(self.line_starts) else self._len
+        return self.text[start:end].rstrip("\r\n")
+
+    def position(self, offset: int) -> Position:
+        offset = max(0, min(offset, self._len))
+        line = self.line_of(offset)
+        start = self.line_starts[line]
+        segment = self.text[start:offset]
+        return Position(line, len(segment), utf16_len(segment))
+
+    def column_in(self, offset: int, encoding: str = "utf-16") -> tuple[int, int]:
+        """(line, column) with the column counted in the given LSP encoding."""
+        pos = self.position(offset)
+        if encoding == "utf-16":
+            return pos.line, pos.utf16
+        if encoding == "utf-32":
+            return pos.line, pos.character
+        start = self.line_starts[pos.line]
+        return pos.line, utf8_len(self.text[start:offset])
+
+    def offset_at(self, line: int, column: int, encoding: str = "utf-16") -> int:
+        """Offset of an LSP position; clamps past-the-end lines and columns."""
+        if line < 0:
+            return 0
+        if line >= len(self.line_starts):
+            return self._len
+        start = self.line_starts[line]
+        end = self.line_starts[line + 1] - 1 if line + 1 < len(self.line_starts) else self._len
+        if encoding == "utf-32":
+            return min(start + max(column, 0), end)
+        units = 0
+        i = start
+        while i < end and units < column:
+            ch = self.text[i]
+            if encoding == "utf-16":
+                units += 2 if ord(ch) > 0xFFFF else 1
+            else:
+                units += utf8_len(ch)
+            i += 1
+        return i
