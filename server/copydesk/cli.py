@@ -33,7 +33,27 @@ def _size(value: str) -> int:
         raise click.BadParameter(f"not a size: {value!r} (e.g. 10M)") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Subcommands that live in other modules are imported only when used,
+    so ``copydesk check`` does not pay for the language server's imports."""
+
+    lazy: dict[str, str] = {
+        # name: "module:attribute" (relative to this package)
+    }
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx, name):
+        if name in self.lazy and name not in self.commands:
+            import importlib
+
+            module, attr = self.lazy[name].split(":")
+            self.add_command(getattr(importlib.import_module(module, __package__), attr), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="copydesk")
 def main() -> None:
     """Source-bias and attribution checker for news drafts."""

@@ -97,6 +97,19 @@ class Engine:
         kept.sort(key=lambda f: f.sort_key)
         return LintResult(doc, _dedupe(kept), failures, model)
 
+    def hover(self, doc: Document, offset: int) -> list[str]:
+        """What the checks have to say about a position (Markdown blocks)."""
+        model = self.model(doc)
+        out = []
+        for check in self.checks:
+            try:
+                text = check.hover(model, offset)
+            except Exception:
+                continue
+            if text:
+                out.append(text)
+        return out
+
     def _cached_paragraphs(self, check, model: TextModel):
         extra = check.cache_key()
         for par in model.paragraphs:

@@ -48,6 +48,11 @@ class Check:
         for par in model.paragraphs:
             yield from self.check_paragraph(par)
 
+    def hover(self, model: TextModel, offset: int) -> str | None:
+        """Markdown shown when hovering at offset (e.g. the corpus evidence
+        for a figure), whether or not there is a finding there."""
+        return None
+
     def cache_key(self) -> Any:
         """Extra state (besides rules and paragraph text) results depend on."""
         return None

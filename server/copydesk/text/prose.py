@@ -127,7 +127,11 @@ def _extract_plain(doc: Document) -> Prose:
             continue
         # In wrapped text a short unpunctuated line followed by a capital is
         # a heading or dateline of its own.
-        if group and _looks_like_heading(group[-1][2].strip()) and len(group) == 1:
+        if (
+            len(group) == 1
+            and _looks_like_heading(group[0][2].strip())
+            and not stripped[0].islower()
+        ):
             flush()
         group.append((start, end, body))
     flush()

@@ -1,0 +1,76 @@
+"""Shared test helpers.
+
+Tests always exercise this checkout's source (``server/``), also in the
+subprocesses they start, whatever copydesk may be installed in the
+environment.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVER = ROOT / "server"
+SEEDS = ROOT / "seeds"
+RULES = ROOT / "rules"
+
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(SERVER)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+)
+
+
+def run_cli(*args: str, input: str | bytes | None = None, cwd: str | Path | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run ``copydesk ARGS`` as a user would (a real process), capture output."""
+    if isinstance(input, str):
+        input = input.encode("utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "copydesk", *args],
+        input=input, capture_output=True, cwd=cwd, timeout=timeout,
+    )
+    proc.stdout_text = proc.stdout.decode("utf-8", "replace")
+    proc.stderr_text = proc.stderr.decode("utf-8", "replace")
+    return proc
+
+
+def run_json(*args: str, **kw) -> tuple[int, dict]:
+    proc = run_cli("check", "--format", "json", *args, **kw)
+    assert proc.stdout_text.strip(), proc.stderr_text
+    return proc.returncode, json.loads(proc.stdout_text)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def seeds() -> dict[str, Path]:
+    return {p.name[:3]: p for p in sorted(SEEDS.glob("*.txt"))}
+
+
+def lint(text: str, path: str = "draft.md", **config):
+    """Lint a string with the bundled rules (in-process; for unit tests)."""
+    from copydesk.config import Config
+    from copydesk.engine import Engine
+    from copydesk.text.document import Document
+
+    engine = _engine(tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in config.items())))
+    return engine.lint(Document(text, path=path))
+
+
+_ENGINES: dict = {}
+
+
+def _engine(key):
+    from copydesk.config import Config
+    from copydesk.engine import Engine
+
+    if key not in _ENGINES:
+        _ENGINES[key] = Engine(Config(**dict(key)))
+    return _ENGINES[key]
