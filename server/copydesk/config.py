@@ -170,7 +170,19 @@ _KNOWN = set(_LIST_KEYS) | {"default_rules", "severity", "settings"}
 
 def load_config(path: Path) -> Config:
     """Parse a config file; raise ConfigError with located messages."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as e:
+        raise ConfigError([RuleError(str(path), 1, 1, f"cannot read config file: {e.strerror or e}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise ConfigError([RuleError(str(path), line, col,
+                                     f"invalid UTF-8 at byte offset {e.start}; config files must be UTF-8")]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -181,7 +193,10 @@ def load_config(path: Path) -> Config:
     errors = []
 
     def err(key: str, message: str) -> None:
-        line = next((i + 1 for i, l in enumerate(text.splitlines()) if l.strip().startswith(key)), 1)
+        # tomllib keeps no positions: find the line that sets the key.
+        forms = (key, f'"{key}"', f"'{key}'", f"[{key}]")
+        line = next((i + 1 for i, l in enumerate(text.splitlines())
+                     if l.strip().startswith(forms)), 1)
         errors.append(RuleError(str(path), line, 1, message))
 
     values: dict[str, Any] = {}
@@ -204,10 +219,12 @@ def load_config(path: Path) -> Config:
                 continue
             for rid, sev in value.items():
                 if sev not in SEVERITIES:
-                    err(rid if rid in text else key, f"severity for '{rid}' must be one of {', '.join(SEVERITIES)}, not {sev!r}")
+                    err(rid, f"severity for '{rid}' must be one of {', '.join(SEVERITIES)}, not {sev!r}")
             values[key] = tuple((k, v) for k, v in value.items() if v in SEVERITIES)
         elif key == "settings":
-            if isinstance(value, dict):
+            if not isinstance(value, dict):
+                err(key, "'settings' must be a table")
+            else:
                 values[key] = tuple(value.items())
     if errors:
         raise ConfigError(errors)

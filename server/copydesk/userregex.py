@@ -28,4 +28,8 @@ def compile_user_regex(pattern: str, ignore_case: bool = True):
         reason = e.args[0] if e.args else str(e)
         if isinstance(reason, bytes):
             reason = reason.decode("utf-8", "replace")
-        raise PatternError(f"invalid regular expression {pattern!r}: {reason}") from None
+        hint = ""
+        if any(k in reason for k in ("invalid escape sequence: \\", "invalid perl operator: (?<", "invalid perl operator: (?=",
+                                     "invalid perl operator: (?!")):
+            hint = " (patterns use RE2 syntax: no backreferences or lookaround)"
+        raise PatternError(f"invalid regular expression {pattern!r}: {reason}{hint}") from None

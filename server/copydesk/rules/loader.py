@@ -121,40 +121,165 @@ def _path_text(path: Iterable[Any]) -> str:
     return out
 
 
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+               "boolean": "true or false", "number": "a number", "null": "null"}
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value for a message: a huge list must not become a huge message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _yaml_type(value: Any) -> str:
+    for t, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "a string"),
+                    (int, "an integer"), (float, "a number")):
+        if isinstance(value, t):
+            return name
+    return "null" if value is None else type(value).__name__
+
+
 def _schema_message(err: jsonschema.ValidationError) -> str:
     where = _path_text(err.absolute_path)
     if err.validator == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})), key=str)
         allowed = ", ".join(sorted(err.schema.get("properties", {})))
-        msg = f"unknown field {', '.join(repr(e) for e in extra)} (allowed: {allowed})"
+        msg = f"unknown field {', '.join(_short(e) for e in extra)} (allowed: {allowed})"
     elif err.validator == "required":
         msg = err.message.replace(" is a required property", " is required")
+    elif err.validator == "type":
+        wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        msg = (f"expected {' or '.join(_TYPE_NAMES.get(t, t) for t in wanted)}, "
+               f"got {_yaml_type(err.instance)} {_short(err.instance)}")
+    elif err.validator == "oneOf" and list(err.absolute_path)[:1] == ["lexicons"]:
+        msg = f"a lexicon is a list of words, or a mapping with 'add'/'remove' lists; got {_short(err.instance)}"
     else:
-        msg = err.message
+        msg = err.message if len(err.message) <= 300 else err.message[:299] + "…"
     return f"{where}: {msg}" if where else msg
 
 
 # ------------------------------------------------------------------- loading
 
 
+# Rule files are small; these bounds keep a hostile or broken one from
+# exhausting memory or the stack (deep nesting, "billion laughs" aliases).
+MAX_RULE_FILE_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 200_000  # after alias expansion
+
+
+class _Limit(Exception):
+    def __init__(self, mark, message: str):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+def _check_limits(text: str) -> None:
+    """Walk the YAML event stream (not recursive, nothing built) and refuse
+    documents nested too deep, aliases that refer to themselves, and
+    aliases that would expand to a huge tree."""
+    stack: list[list] = []  # [expanded size, anchor] per open collection
+    sizes: dict[str, int] = {}
+    total = 0
+
+    def add(n: int, mark) -> None:
+        nonlocal total
+        total += n
+        if stack:
+            stack[-1][0] += n
+        if total > MAX_NODES:
+            raise _Limit(mark, f"document expands to more than {MAX_NODES:,} nodes "
+                               "(too many aliases or entries); rule files must stay small")
+
+    for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(ev, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise _Limit(ev.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+            add(1, ev.start_mark)
+            stack.append([1, ev.anchor])
+        elif isinstance(ev, yaml.CollectionEndEvent):
+            size, anchor = stack.pop()
+            if anchor:
+                sizes[anchor] = size
+            if stack:
+                stack[-1][0] += size - 1  # its own 1 was counted at start
+        elif isinstance(ev, yaml.ScalarEvent):
+            add(1, ev.start_mark)
+            if ev.anchor:
+                sizes[ev.anchor] = 1
+        elif isinstance(ev, yaml.AliasEvent):
+            if any(anchor == ev.anchor for _, anchor in stack):
+                raise _Limit(ev.start_mark, f"alias *{ev.anchor} refers to a node that contains it")
+            # An undefined alias is left to the composer, which reports it.
+            add(sizes.get(ev.anchor, 1), ev.start_mark)
+
+
+def _mark(mark) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _yaml_error(e: yaml.MarkedYAMLError, path: str) -> RuleError:
+    line, col = _mark(e.problem_mark or e.context_mark)
+    problem = e.problem or str(e)
+    if isinstance(e, yaml.constructor.ConstructorError) and "constructor for the tag" in problem:
+        tag = problem.split("tag", 1)[1].strip(" '").replace("tag:yaml.org,2002:", "!!")
+        return RuleError(path, line, col,
+                         f"tag '{tag}' is not allowed: rule files are plain data (no Python objects)")
+    if e.context:
+        problem = f"{problem} ({e.context})"
+    return RuleError(path, line, col, f"YAML syntax error: {problem}")
+
+
 def parse_pack(text: str, path: str) -> tuple[Any, _Located, list[RuleError]]:
     errors: list[RuleError] = []
+    if len(text) > MAX_RULE_FILE_BYTES:
+        errors.append(RuleError(path, 1, 1, f"rule file is over {MAX_RULE_FILE_BYTES // 1048576} MB; "
+                                            "split it or trim it"))
+        return None, _Located(None), errors
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # == yaml.safe_load
+        _check_limits(text)
+        # SafeLoader only (== yaml.safe_load): no Python objects, no code.
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except _Limit as e:
+        errors.append(RuleError(path, *_mark(e.mark), e.message))
+        return None, _Located(None), errors
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = e.problem or str(e)
-        if e.context:
-            problem = f"{problem} ({e.context})"
-        errors.append(RuleError(path, line, col, f"YAML syntax error: {problem}"))
+        errors.append(_yaml_error(e, path))
         return None, _Located(None), errors
     except yaml.YAMLError as e:
         errors.append(RuleError(path, 1, 1, f"YAML error: {e}"))
         return None, _Located(None), errors
+    except RecursionError:  # belt and braces: _check_limits bounds depth
+        errors.append(RuleError(path, 1, 1, "rule file is nested too deeply"))
+        return None, _Located(None), errors
     _duplicate_keys(root, path, errors)
     return data, _Located(root), errors
+
+
+def read_rule_file(path: str) -> tuple[str | None, RuleError | None]:
+    """The text of a rule file, or a located reason it cannot be read."""
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_RULE_FILE_BYTES:
+            return None, RuleError(path, 1, 1, f"rule file is over {MAX_RULE_FILE_BYTES // 1048576} MB; "
+                                               "split it or trim it")
+        data = p.read_bytes()
+    except OSError as e:
+        return None, RuleError(path, 1, 1, f"cannot read rule file: {e.strerror or e}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        return None, RuleError(path, line, col, f"invalid UTF-8 at byte offset {e.start} "
+                                                f"({data[e.start:e.start + 1]!r}); rule files must be UTF-8")
+    return (text[1:] if text.startswith("\ufeff") else text), None
 
 
 def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], dict, list[RuleError]]:
@@ -163,10 +288,9 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
 
     path = str(path)
     if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            return [], {}, [RuleError(path, 1, 1, f"cannot read rule file: {e}")]
+        text, problem = read_rule_file(path)
+        if problem is not None:
+            return [], {}, [problem]
     data, loc, errors = parse_pack(text, path)
     if errors and data is None:
         return [], {}, errors
@@ -175,10 +299,13 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
     validator = jsonschema.Draft202012Validator(pack_schema())
     pack_errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     bad_rules: set[int] = set()
+    bad_lexicons: set[str] = set()
     for err in pack_errors:
         p = list(err.absolute_path)
         if len(p) >= 2 and p[0] == "rules" and isinstance(p[1], int):
             bad_rules.add(p[1])
+        if len(p) >= 2 and p[0] == "lexicons":
+            bad_lexicons.add(p[1])
         line, col = loc.mark(p)
         errors.append(RuleError(path, line, col, _schema_message(err)))
     if not isinstance(data, dict):
@@ -186,9 +313,19 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
 
     checks = registry()
     rules: list[Rule] = []
-    for i, raw in enumerate(data.get("rules") or []):
+    ids: dict[str, int] = {}  # id -> line of its first rule in this file
+    raw_rules = data.get("rules")
+    for i, raw in enumerate(raw_rules if isinstance(raw_rules, list) else []):
         if not isinstance(raw, dict) or i in bad_rules:
             continue
+        rid = raw.get("id")
+        if isinstance(rid, str):
+            if rid in ids:
+                line, col = loc.mark(["rules", i, "id"])
+                errors.append(RuleError(path, line, col,
+                                        f"duplicate rule id '{rid}' (first at line {ids[rid]})"))
+                continue
+            ids[rid] = loc.mark(["rules", i])[0]
         kind = raw.get("check")
         base = ["rules", i]
         if kind not in checks:
@@ -226,14 +363,17 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
             line=loc.mark(base)[0],
         )
         # Check-specific semantic validation (e.g. regexes that do not compile).
+        valid = True
         for field_path, message in check.validate_rule(rule):
             line, col = loc.mark(base + list(field_path))
             errors.append(RuleError(path, line, col, f"{rule.id}: {message}"))
-            rule = None
-            break
-        if rule is not None:
+            valid = False
+        if valid:
             rules.append(rule)
-    return rules, data.get("lexicons") or {}, errors
+    lexicons = data.get("lexicons")
+    if not isinstance(lexicons, dict):
+        lexicons = {}
+    return rules, {k: v for k, v in lexicons.items() if k not in bad_lexicons}, errors
 
 
 def merge_lexicons(into: dict[str, list[str]], extra: dict) -> None:
@@ -269,15 +409,7 @@ def load_rules(paths: Iterable[str | Path]) -> RuleSet:
         ruleset.errors.extend(errors)
         merge_lexicons(ruleset.lexicons, lexicons)
         for rule in rules:
-            if rule.id in origin and origin[rule.id].source == rule.source:
-                ruleset.errors.append(
-                    RuleError(
-                        str(file), rule.line or 1, 1,
-                        f"duplicate rule id '{rule.id}' (first at line {origin[rule.id].line})",
-                    )
-                )
-                continue
-            # A later pack may override a rule of an earlier one by id: that
+            # (Duplicates within one file are reported by load_pack.) A later pack may override a rule of an earlier one by id: that
             # is how users customise the defaults.
             origin[rule.id] = rule
             ruleset.rules[rule.id] = rule
