@@ -19,9 +19,30 @@ SERVER = ROOT / "server"
 SEEDS = ROOT / "seeds"
 RULES = ROOT / "rules"
 
+NETGUARD = ROOT / "tests" / "netguard"
+
+# tests/netguard: a sitecustomize that blocks network access in every Python
+# subprocess (CLI, language server); the same guard runs in this process.
 os.environ["PYTHONPATH"] = os.pathsep.join(
-    [str(SERVER)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    [str(SERVER), str(NETGUARD)]
+    + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
 )
+sys.path.insert(0, str(NETGUARD))
+import copydesk_netguard  # noqa: E402
+
+copydesk_netguard.install()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_network_anywhere(tmp_path_factory):
+    """Subprocesses log blocked network attempts here; any entry fails the run
+    (a server may swallow the exception, the log still tells)."""
+    log = tmp_path_factory.mktemp("netguard") / "blocked.log"
+    os.environ["COPYDESK_NETGUARD_LOG"] = str(log)
+    yield log
+    os.environ.pop("COPYDESK_NETGUARD_LOG", None)
+    blocked = log.read_text(encoding="utf-8") if log.exists() else ""
+    assert not blocked, f"network access attempted during the tests:\n{blocked}"
 
 
 def run_cli(*args: str, input: str | bytes | None = None, cwd: str | Path | None = None,
