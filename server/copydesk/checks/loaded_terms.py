@@ -94,6 +94,10 @@ class LoadedTerms(Check):
 
     @classmethod
     def validate_rule(cls, rule: Rule):
+        for key in ("terms", "suggestions", "except"):
+            for i, value in enumerate(rule.option(key, [])):
+                if not value.strip():  # a blank term would match everywhere
+                    yield (key, i), f"{key}[{i}] is blank"
         for i, p in enumerate(rule.option("patterns", [])):
             try:
                 compile_user_regex(p)

@@ -30,6 +30,10 @@ def rule_schema(kind_schema: dict) -> dict:
     base = copy.deepcopy(pack_schema()["$defs"]["rule"])
     base["properties"].update(kind_schema.get("properties", {}))
     base["required"] = sorted(set(base.get("required", [])) | set(kind_schema.get("required", [])))
+    # Constraints across fields ("terms or patterns") apply too.
+    for key, value in kind_schema.items():
+        if key not in ("properties", "required"):
+            base[key] = copy.deepcopy(value)
     base["additionalProperties"] = False
     return base
 
@@ -151,6 +155,9 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
         wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
         msg = (f"expected {' or '.join(_TYPE_NAMES.get(t, t) for t in wanted)}, "
                f"got {_yaml_type(err.instance)} {_short(err.instance)}")
+    elif err.validator == "anyOf" and all(set(b) == {"required"} for b in err.validator_value):
+        names = [n for b in err.validator_value for n in b["required"]]
+        msg = f"needs at least one of {', '.join(repr(n) for n in names)}"
     elif err.validator == "oneOf" and list(err.absolute_path)[:1] == ["lexicons"]:
         msg = f"a lexicon is a list of words, or a mapping with 'add'/'remove' lists; got {_short(err.instance)}"
     else:
@@ -339,14 +346,15 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
         for err in rule_errors:
             p = base + list(err.absolute_path)
             if err.validator == "additionalProperties":
-                extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+                extra = sorted(set(err.instance) - set(err.schema.get("properties", {})), key=str)
                 node = loc.key_node(p + [extra[0]]) if extra else None
                 line, col = (
                     (node.start_mark.line + 1, node.start_mark.column + 1) if node else loc.mark(p)
                 )
             else:
                 line, col = loc.mark(p)
-            errors.append(RuleError(path, line, col, _schema_message(err)))
+            who = raw.get("id") if isinstance(raw.get("id"), str) else f"rules[{i}]"
+            errors.append(RuleError(path, line, col, f"{who}: {_schema_message(err)}"))
         if rule_errors:
             continue
         rule = Rule(
