@@ -39,6 +39,7 @@ class LazyGroup(click.Group):
 
     lazy: dict[str, str] = {
         # name: "module:attribute" (relative to this package)
+        "serve": ".lsp.cli:serve",
     }
 
     def list_commands(self, ctx):
