@@ -27,6 +27,7 @@ from ..text.document import Document
 from . import actions
 from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
 from .settings import ClientSettings
+from .textsync import use_lsp_positions
 
 log = logging.getLogger(__name__)
 
@@ -352,6 +353,7 @@ def create_server() -> CopydeskServer:
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: CopydeskServer, params: types.InitializeParams) -> None:
+        use_lsp_positions(ls.workspace)  # spec line breaks for incremental edits
         ls.init_settings = ClientSettings.from_any(params.initialization_options)
         ls.pull_mode = _cap(params.capabilities, "text_document", "diagnostic") is not None \
             and ls.init_settings.raw.get("diagnosticMode", "auto") != "push"

@@ -8,6 +8,7 @@ negotiated).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,9 @@ def utf8_len(s: str) -> int:
     return len(s.encode("utf-8", "surrogatepass"))
 
 
+_EOL = re.compile(r"\r\n|\r|\n")
+
+
 class Document:
     """Immutable text plus line index."""
 
@@ -55,16 +59,17 @@ class Document:
         self.text = text
         self.path = path
         self.language = language or language_for_path(path)
-        starts = [0]
-        i = 0
         n = len(text)
-        while True:
-            j = text.find("\n", i)
-            if j < 0:
-                break
-            starts.append(j + 1)
-            i = j + 1
-        # A lone "\r" is not a line break for us; "\r\n" ends at "\n".
+        if "\r" in text:
+            # Lines end where LSP says they do: "\r\n", "\n" or a lone "\r"
+            # (editors count it as a break, so positions must too).
+            starts = [0] + [m.end() for m in _EOL.finditer(text)]
+        else:
+            starts = [0]
+            j = text.find("\n")
+            while j >= 0:
+                starts.append(j + 1)
+                j = text.find("\n", j + 1)
         self.line_starts = starts
         self._len = n
 
@@ -104,7 +109,7 @@ class Document:
         if line >= len(self.line_starts):
             return self._len
         start = self.line_starts[line]
-        end = self.line_starts[line + 1] - 1 if line + 1 < len(self.line_starts) else self._len
+        end = start + len(self.line_text(line))  # content only, not the line ending
         if encoding == "utf-32":
             return min(start + max(column, 0), end)
         units = 0
