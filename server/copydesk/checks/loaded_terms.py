@@ -145,12 +145,15 @@ class LoadedTerms(Check):
     def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
         text = par.text
         base = par.start
+        except_spans: dict[str, list[tuple[int, int]]] = {}  # per rule, found once per paragraph
         for rule, start, end, cstart, cend, term in self._matches(text):
             excepts = self._excepts.get(rule.id)
-            if excepts and any(
-                m.start() <= start and end <= m.end() for m in excepts.finditer(text)
-            ):
-                continue
+            if excepts:
+                spans = except_spans.get(rule.id)
+                if spans is None:
+                    spans = except_spans[rule.id] = [m.span() for m in excepts.finditer(text)]
+                if any(x <= start and end <= y for x, y in spans):
+                    continue
             a, b = base + start, base + end
             quote = par.quote_at(a, b)
             attributed = quote is not None and quote.attributed_nearby

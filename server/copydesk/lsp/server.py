@@ -27,7 +27,8 @@ from ..text.document import Document
 from . import actions
 from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
 from .settings import ClientSettings
-from .textsync import use_lsp_positions
+from .protocol import CopydeskProtocol
+from .textsync import is_open, use_lsp_positions
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,18 @@ class Linted:
     engine: Engine
     diagnostics: list[types.Diagnostic]
     generation: int
+    too_large: bool = False
+
+
+# Drafts are tens of kilobytes.  A multi-megabyte buffer (a pasted data dump,
+# a log file) would hold the single-threaded server for seconds on every
+# change and starve the other documents, so it is not checked.
+MAX_DOCUMENT_CHARS = 1_000_000
 
 
 class CopydeskServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("copydesk", __version__)
+        super().__init__("copydesk", __version__, protocol_cls=CopydeskProtocol)
         self.init_settings = ClientSettings()
         self.global_settings = ClientSettings()
         self.folder_settings: dict[str, ClientSettings] = {}
@@ -158,6 +166,12 @@ class CopydeskServer(LanguageServer):
 
     # ----------------------------------------------------------- messages
 
+    def report_server_error(self, error: Exception, source) -> None:
+        """Errors pygls reports out of band (a notification that failed or did
+        not parse): log them; a client's protocol mistake is no reason to pop
+        up "Error in server" at the user."""
+        self.log(f"copydesk: ignored a message that could not be handled: {error}", types.MessageType.Warning)
+
     def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
         try:
             self.window_log_message(types.LogMessageParams(type=kind, message=message))
@@ -220,6 +234,15 @@ class CopydeskServer(LanguageServer):
         doc = Document(tdoc.source, path=path, language=language)
         cfg = self.config_for_path(path)
         engine = self.engine_for(cfg)
+        if len(doc.text) > MAX_DOCUMENT_CHARS:
+            note = types.Diagnostic(
+                range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+                message=f"copydesk: this document has {len(doc.text):,} characters; documents over "
+                        f"{MAX_DOCUMENT_CHARS:,} are not checked (use `copydesk check` for big files)",
+                severity=types.DiagnosticSeverity.Information, source=SOURCE)
+            linted = Linted(tdoc.version, doc, LintResult(doc, []), engine, [note], self.generation, True)
+            self.linted[uri] = linted
+            return linted
         result = engine.lint(doc)
         self._log_failures(uri, result)
         enc = self.encoding
@@ -388,7 +411,8 @@ def create_server() -> CopydeskServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: CopydeskServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri)
+        if is_open(ls.workspace, params.text_document.uri):  # else: never opened, ignored
+            ls.schedule(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(ls: CopydeskServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -485,6 +509,8 @@ def create_server() -> CopydeskServer:
         if linted is None:
             return None
         doc, enc = linted.document, ls.encoding
+        if linted.too_large:
+            return None
         offset = doc.offset_at(params.position.line, params.position.character, enc)
         blocks: list[str] = []
         span = None

@@ -10,12 +10,15 @@ column past the end means the end of the line.  This subclass fixes both.
 """
 from __future__ import annotations
 
+import logging
 import re
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.workspace import TextDocument, Workspace
 
 _EOL = re.compile(r"\r\n|\r|\n")
+log = logging.getLogger(__name__)
 
 
 def lsp_lines(source: str) -> tuple[str, ...]:
@@ -64,6 +67,18 @@ class LspWorkspace(Workspace):
     def _create_text_document(self, doc_uri, source=None, version=None, language_id=None):
         return LspTextDocument(doc_uri, source=source, version=version, language_id=language_id,
                                sync_kind=self._sync_kind, position_codec=self._position_codec)
+
+    def update_text_document(self, text_doc, change):
+        # A change to a document the client never opened: nothing to update
+        # (pygls would raise KeyError and pop up "Error in server").
+        if not is_open(self, text_doc.uri):
+            log.warning("ignoring a change to %s, which is not open", text_doc.uri)
+            return
+        super().update_text_document(text_doc, change)
+
+
+def is_open(workspace: Workspace, uri: str) -> bool:
+    return unquote(uri) in workspace.text_documents
 
 
 def use_lsp_positions(workspace: Workspace) -> None:

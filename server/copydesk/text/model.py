@@ -38,16 +38,31 @@ class Paragraph:
         self.model.attribute_quotes(self, quotes)
         return quotes
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
     def sentence_index(self, offset: int) -> int:
-        starts = [s.start for s in self.sentences]
-        return max(0, bisect.bisect_right(starts, offset) - 1)
+        return max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
+
+    @cached_property
+    def _quotes_by_start(self) -> tuple[list[Quote], list[int]]:
+        ordered = sorted(self.quotes, key=lambda q: q.start)
+        return ordered, [q.start for q in ordered]
 
     def quote_at(self, start: int, end: int) -> Quote | None:
         """The innermost quote containing [start, end)."""
+        # Outer quotes do not overlap, so only quotes opening after the last
+        # outer quote before `start` can contain it: walk back to that one
+        # (a bisect, not a scan: a huge paragraph has thousands of quotes).
+        ordered, starts = self._quotes_by_start
         best = None
-        for q in self.quotes:
+        for i in range(bisect.bisect_left(starts, start) - 1, -1, -1):
+            q = ordered[i]
             if q.contains(start, end) and (best is None or q.depth >= best.depth):
                 best = q
+            if q.depth == 0:
+                break
         return best
 
     def outside_quotes(self, start: int, end: int) -> str:
@@ -96,6 +111,22 @@ class TextModel:
                 s = sents[i]
                 outside[i] = self.cues.present(_strip_quotes(s.text, s.start, quotes))
             return outside[i]
+
+        outer = sorted((q for q in quotes if not q.depth), key=lambda q: q.start)
+        outer_starts = [q.start for q in outer]
+
+        def _strip_quotes(text: str, offset: int, _unused) -> str:
+            # Only the outer quotes that reach into this sentence (bisect:
+            # a scan of every quote per sentence is quadratic).
+            chars = list(text)
+            i = max(bisect.bisect_right(outer_starts, offset) - 1, 0)
+            while i < len(outer) and outer[i].start < offset + len(chars):
+                q = outer[i]
+                a, b = max(q.start - offset, 0), min(q.end - offset, len(chars))
+                for k in range(a, b):
+                    chars[k] = " "
+                i += 1
+            return "".join(chars)
 
         for q in quotes:
             first = par.sentence_index(q.start)

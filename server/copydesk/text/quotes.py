@@ -86,6 +86,12 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
             quotes.append(Quote(at, end, 0, closed=False))
     quotes.sort(key=lambda q: (q.start, -q.end))
     # Recompute depth from containment (stack depth is wrong after recovery).
+    # A sweep, not all pairs (a pasted one-line file has thousands of quotes):
+    # a quote that ended before q starts cannot contain q or any later one.
+    open_quotes: list[Quote] = []
     for q in quotes:
-        q.depth = sum(1 for o in quotes if o is not q and o.start < q.start and q.end <= o.end)
+        while open_quotes and open_quotes[-1].end <= q.start:
+            open_quotes.pop()
+        q.depth = sum(1 for o in open_quotes if o.start < q.start and q.end <= o.end)
+        open_quotes.append(q)
     return quotes
