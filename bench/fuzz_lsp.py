@@ -41,10 +41,10 @@ def random_edit(rng: random.Random, doc: str) -> Edit:
     if kind == "insert":
         b = a
     elif kind == "replace-lines":
-        b = snap(doc, rng.randint(a, min(len(doc), a + 400)))
+        b = snap(doc, rng.randint(a, min(len(doc), a + 150)))
     else:
         b = snap(doc, rng.randint(a, min(len(doc), a + 40)))
-    text = "" if kind == "delete" else random_text(rng, rng.randint(1, 6))
+    text = "" if kind == "delete" else random_text(rng, rng.randint(1, 10))
     return Edit(a, max(a, b), text)
 
 

@@ -232,11 +232,24 @@ async def test_ten_megabyte_single_line_document(client: LanguageClient):
     assert [d.code for d in await published_now(client, uri)] == ["loaded-term/regime"]
 
 
-@pytest.mark.parametrize("debounce", [0, 300], ids=["debounce-0", "debounce-300ms"])
-async def test_a_thousand_changes_in_a_second(client: LanguageClient, debounce):
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"copydesk": {"debounce": debounce}}))
-    uri = file_uri(client.tmp_path / f"busy-{debounce}.md")
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+async def default_client(lsp_client: LanguageClient, tmp_path):
+    """A client with the server's default settings (debounced linting)."""
+    (tmp_path / "copydesk.toml").write_text("")
+    accept_registrations(lsp_client)
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=push_capabilities(),
+        workspace_folders=[types.WorkspaceFolder(uri=file_uri(tmp_path), name="ws")],
+        root_uri=file_uri(tmp_path),
+    ))
+    lsp_client.tmp_path = tmp_path
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_thousand_changes_in_a_second(default_client: LanguageClient):
+    client = default_client
+    uri = file_uri(client.tmp_path / "busy.md")
     text = "# Busy\n\nThe army moved in.\n"
     open_doc(client, uri, text)
     await wait_diagnostics(client, uri)
