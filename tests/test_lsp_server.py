@@ -52,7 +52,8 @@ async def test_open_publishes_diagnostics_with_utf16_ranges(client: LanguageClie
     assert regime.severity == types.DiagnosticSeverity.Warning
     assert regime.code_description.href.startswith("https://")
     assert regime.data["ruleId"] == "loaded-term/regime"
-    assert regime.data["fixes"][0]["edits"][0]["newText"] == "government"
+    assert regime.data["fixes"][0] == "Replace “regime” with “government”"
+    assert regime.data["finding"]["suggestions"] == ["government", "authorities", "administration"]
 
 
 async def test_plaintext_and_other_language_ids(client: LanguageClient):
