@@ -472,10 +472,16 @@ def create_server() -> CopydeskServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: CopydeskServer, params: types.DidChangeConfigurationParams) -> None:
         settings = params.settings
-        if isinstance(settings, dict) and settings:
+        can_pull = bool(_cap(ls.client_capabilities, "workspace", "configuration"))
+        if isinstance(settings, dict) and isinstance(settings.get("copydesk"), dict):
             ls.global_settings = ClientSettings.from_any(settings)
-        elif _cap(ls.client_capabilities, "workspace", "configuration"):
+            if can_pull and ls.workspace.folders:
+                await _pull_configuration(ls, folders_only=True)
+        elif can_pull:
+            # null, or other sections only: ask for ours (and per folder).
             await _pull_configuration(ls)
+        elif isinstance(settings, dict) and settings:
+            ls.global_settings = ClientSettings.from_any(settings)  # the section itself
         ls.reset_settings()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
@@ -557,7 +563,7 @@ def _hover_block(f, rule) -> str:
     return "\n".join(lines)
 
 
-async def _pull_configuration(ls: CopydeskServer) -> None:
+async def _pull_configuration(ls: CopydeskServer, folders_only: bool = False) -> None:
     """workspace/configuration: the global "copydesk" section and one per
     workspace folder (multi-root: each folder may differ)."""
     folders = list(ls.workspace.folders.values())
@@ -571,7 +577,7 @@ async def _pull_configuration(ls: CopydeskServer) -> None:
         ls.log(f"copydesk: workspace/configuration failed: {e}", types.MessageType.Warning)
         return
     values = list(values or [])
-    if values:
+    if values and not folders_only:
         ls.global_settings = ClientSettings.from_any(values[0])
     ls.folder_settings = {}
     for folder, value in zip(folders, values[1:]):
