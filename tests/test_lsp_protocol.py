@@ -60,7 +60,7 @@ async def test_pull_diagnostics(client: LanguageClient, tmp_path):
     await asyncio.sleep(0.3)
     assert uri not in client.diagnostics
     # A settings change asks the client to pull again.
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"disable": ["loaded-term"]}))
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"copydesk": {"disable": ["loaded-term"]}}))
     for _ in range(100):
         if client.diagnostic_refresh_count:
             break
