@@ -39,8 +39,10 @@ class Position:
 
 
 def utf16_len(s: str) -> int:
-    # Characters outside the BMP take two UTF-16 code units (counted in C:
-    # the language server converts thousands of positions per keystroke).
+    # Characters outside the BMP take two UTF-16 code units.  Encoding is
+    # C-speed; surrogatepass keeps a lone surrogate at one unit.
+    if s.isascii():
+        return len(s)
     return len(s.encode("utf-16-le", "surrogatepass")) // 2
 
 

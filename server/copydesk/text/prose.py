@@ -45,22 +45,23 @@ class Prose:
     directives: list[Directive]
 
 
-class _PrefilteredLinkify:
-    """linkify-it with a cheap first test.  Its own ``pretest`` is one huge
-    regex (every TLD) that costs ~10 ms on a 5,000-word draft, most of a
-    keystroke's work in the language server; this asks it only about text
-    that contains something its pretest could match (a schema, "www.",
-    "localhost", "@", or a dot before a letter/digit), so results are unchanged."""
+# Everything linkify-it's own pretest can match (a scheme's ':' or '//', an
+# '@', 'www.', 'localhost', a '.' before a TLD or IP digits) contains one of
+# these; most prose tokens contain none, and linkify's pretest regex is slow.
+_MAYBE_LINK = re.compile(r"[:@/]|\.[0-9a-z]|localhost|www\.", re.I)
 
-    def __init__(self, inner) -> None:
+
+class _QuickLinkify:
+    """linkify-it behind a cheap pre-check: same answers, less time."""
+
+    def __init__(self, inner):
         self._inner = inner
-        schemas = "|".join(re.escape(name) for name in getattr(inner, "_compiled", {}) if name)
-        self._maybe = re.compile(
-            (f"(?:{schemas})|" if schemas else ":|") + r"localhost|www\.|@|\.[^\W_]", re.IGNORECASE
-        )
 
     def pretest(self, text: str) -> bool:
-        return bool(self._maybe.search(text)) and self._inner.pretest(text)
+        return bool(_MAYBE_LINK.search(text)) and self._inner.pretest(text)
+
+    def test(self, text: str) -> bool:
+        return bool(_MAYBE_LINK.search(text)) and self._inner.test(text)
 
     def __getattr__(self, name):
         return getattr(self._inner, name)
@@ -71,8 +72,7 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": True})
     md.enable(["linkify", "table", "strikethrough"])
     md.use(front_matter_plugin)
-    if md.linkify is not None:
-        md.linkify = _PrefilteredLinkify(md.linkify)
+    md.linkify = _QuickLinkify(md.linkify)
     return md
 
 
