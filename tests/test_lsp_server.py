@@ -238,3 +238,17 @@ async def test_rule_file_errors_keep_last_good_rules(client: LanguageClient):
     await wait_diagnostics(client, uri)
     change_doc(client, uri, 2, None, "Goons 🙂 attacked.\n")
     assert "loaded-term/hooligan" in by_code(await wait_diagnostics(client, uri))
+
+
+async def test_unrelated_yaml_changes_do_not_reload(client: LanguageClient):
+    uri = file_uri(client.tmp_path / "draft.md")
+    open_doc(client, uri, DRAFT)
+    await wait_diagnostics(client, uri)
+    workflow = client.tmp_path / ".github" / "ci.yml"
+    workflow.parent.mkdir()
+    workflow.write_text("on: [push]\n")
+    client.diagnostics.pop(uri)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=file_uri(workflow), type=types.FileChangeType.Created)]))
+    await asyncio.sleep(0.5)
+    assert uri not in client.diagnostics  # nothing was rebuilt or re-published

@@ -323,10 +323,17 @@ class CopydeskServer(LanguageServer):
 
     def reset_settings(self) -> None:
         """Client settings changed: recompute configs; re-lint when they differ.
-        Engines stay cached by config, so switching back is free."""
+        Engines of configs no open document uses any more are dropped."""
         before = dict(self._configs)
         self._configs.clear()
         after = {folder: self.config_for_path(os.path.join(folder, "_")) for folder in before}
+        live = {repr(cfg) for cfg in after.values()}
+        self._engines = {k: e for k, e in self._engines.items() if k in live}
+        stale = [k for k in self._rule_errors if k not in live]
+        for k in stale:
+            del self._rule_errors[k]
+        if stale:
+            self.publish_file_errors()  # errors of rules no longer in use
         if any(repr(before[f]) != repr(after[f]) for f in before) or not before:
             self.relint_all()
 
@@ -354,15 +361,17 @@ class CopydeskServer(LanguageServer):
         p = Path(path)
         if p.name in CONFIG_NAMES:
             return True, True
-        if p.suffix in (".yml", ".yaml"):
-            return True, False
+        # Rule files, rule folders and corpus folders in use (any YAML file
+        # elsewhere, e.g. a CI workflow, is not ours).
         roots = list(self._watched_folders())
         for engine in self._engines.values():
             roots.extend(engine.config.rule_paths)
             roots.extend(engine.config.corpus_paths or [])
             roots.extend(getattr(engine.ruleset, "sources", []))
+        real = os.path.realpath(path)
         for r in roots:
-            if path == r or path.startswith(r.rstrip(os.sep) + os.sep):
+            r = os.path.realpath(r)
+            if real == r or real.startswith(r.rstrip(os.sep) + os.sep):
                 return True, False
         return False, False
 
