@@ -42,7 +42,10 @@ def test_disable_line_keeps_indentation_and_crlf():
     f = Finding("loaded-term/regime", "warning", "m", text.index("regime"), text.index("regime") + 6)
     at, new = actions.disable_line_edit(doc, f)
     assert at == text.index("  > The")
-    assert new == "  <!-- copydesk-disable-next-line loaded-term/regime -->\r\n"
+    assert new == "  > <!-- copydesk-disable-next-line loaded-term/regime -->\r\n"
+    fixed = text[:at] + new + text[at:]
+    assert not [f for f in lint(fixed).findings if f.rule_id == "loaded-term/regime"]
+    assert lint(fixed).model.paragraphs[-1].kind == "quote"  # still inside the quote
 
 
 def test_disable_file_goes_after_front_matter():
