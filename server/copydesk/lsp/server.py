@@ -177,7 +177,7 @@ class CopydeskServer(LanguageServer):
             self.log(f"copydesk: could not load rules: {e}", types.MessageType.Error)
             if previous is not None:
                 return previous
-            engine = Engine(cfg.merged(rules=()), ruleset=None)
+            engine = Engine(Config())  # the bundled rules, so drafts still get checked
         self._rule_errors[key] = list(engine.errors)
         if engine.errors:
             keep = previous is not None and not previous.errors
