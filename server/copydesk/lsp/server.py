@@ -345,11 +345,15 @@ class CopydeskServer(LanguageServer):
         self._configs.clear()
         old = self._engines
         self._engines = {}
-        live = {repr(self.config_for_path(_path(uri))) for uri in self.workspace.text_documents}
-        for key, engine in old.items():
-            if key not in live:
-                continue
-            self._engines[key] = self._build_engine(engine.config, previous=engine)
+        live: dict[str, Config] = {}
+        for uri in self.workspace.text_documents:
+            cfg = self.config_for_path(_path(uri))
+            live[repr(cfg)] = cfg
+        for key, cfg in live.items():
+            # Configs whose engine existed are rebuilt now (keeping the old
+            # one if the new rules are broken); new ones are built on use.
+            if key in old:
+                self._engines[key] = self._build_engine(cfg, previous=old[key])
         for key in list(self._rule_errors):
             if key not in self._engines and key not in live:
                 del self._rule_errors[key]
