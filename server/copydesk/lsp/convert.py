@@ -26,15 +26,6 @@ def lsp_range(doc: Document, start: int, end: int, encoding: str) -> types.Range
     return types.Range(types.Position(sl, sc), types.Position(el, ec))
 
 
-def edit_json(doc: Document, start: int, end: int, new_text: str, encoding: str) -> dict:
-    r = lsp_range(doc, start, end, encoding)
-    return {
-        "range": {"start": {"line": r.start.line, "character": r.start.character},
-                  "end": {"line": r.end.line, "character": r.end.character}},
-        "newText": new_text,
-    }
-
-
 def path_uri(path: str) -> str:
     return Path(path).resolve().as_uri()
 
