@@ -195,3 +195,26 @@ async def test_recorded_client_capabilities(client: LanguageClient, tmp_path, sp
     units = {"utf-8": len(prefix.encode("utf-8")), "utf-16": len(prefix.encode("utf-16-le")) // 2,
              "utf-32": len(prefix)}[encoding]
     assert regime.range.start.character == units
+
+
+async def test_odd_requests_do_not_break_the_server(client: LanguageClient, tmp_path):
+    await _start(client, tmp_path, push_capabilities())
+    ghost = file_uri(tmp_path / "never-opened.md")
+    client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=ghost)))
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=ghost), position=types.Position(99, 99)))
+    assert hover is None
+    uri = file_uri(tmp_path / "d.md")
+    open_doc(client, uri, TEXT)
+    await wait_diagnostics(client, uri)
+    # Positions past the end and a reversed range are clamped, not fatal.
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(types.Position(50, 3), types.Position(0, 0)),
+        context=types.CodeActionContext(diagnostics=[])))
+    assert any(a.title == "Disable loaded-term/regime for this line" for a in actions)
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 10_000)))
+    # Still alive and linting.
+    change_doc(client, uri, 2, None, "The regime 🙂.\n")
+    assert [d.code for d in await wait_diagnostics(client, uri)] == ["loaded-term/regime"]

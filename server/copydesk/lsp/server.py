@@ -528,6 +528,7 @@ def create_server() -> CopydeskServer:
         doc, enc = linted.document, ls.encoding
         start = doc.offset_at(params.range.start.line, params.range.start.character, enc)
         end = doc.offset_at(params.range.end.line, params.range.end.character, enc)
+        start, end = min(start, end), max(start, end)  # a reversed range: the span between
         by_finding = {id(f): d for f, d in zip(linted.result.findings, linted.diagnostics)}
         return actions.code_actions(
             uri, linted.version, doc, linted.result, start, end,
