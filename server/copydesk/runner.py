@@ -4,8 +4,10 @@ Used by the CLI and the benchmarks; holds no analysis of its own.
 """
 from __future__ import annotations
 
+import errno
 import glob
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -25,25 +27,49 @@ class InputError(Exception):
 def read_draft(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Read a draft as UTF-8 with a clear reason when that is not possible."""
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError("no such file (it may have been removed while linting)") from None
+        st = path.stat()
     except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}") from None
-    if size > max_bytes:
+        raise InputError(_os_reason(path, e)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError("is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        # A FIFO or device would block or never end.
+        raise InputError("not a regular file (a pipe, socket or device); use - to read stdin")
+    if st.st_size > max_bytes:
         raise InputError(
-            f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB limit "
+            f"file is {st.st_size / 1048576:.1f} MB, over the {_mb(max_bytes)} limit "
             "(raise it with --max-file-size)"
         )
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file (it may have been removed while linting)") from None
-    except IsADirectoryError:
-        raise InputError("is a directory") from None
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)  # the file may have grown since stat
     except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}") from None
+        raise InputError(_os_reason(path, e)) from None
+    if len(data) > max_bytes:
+        raise InputError(f"file is over the {_mb(max_bytes)} limit (raise it with --max-file-size)")
     return decode_draft(data)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1048576:g} MB" if n >= 1048576 else f"{n} bytes"
+
+
+def _os_reason(path: Path, e: OSError) -> str:
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop (too many levels of symbolic links)"
+    if e.errno == errno.ENOENT:
+        if path.is_symlink():
+            try:
+                target = os.readlink(path)
+            except OSError:
+                target = "?"
+            return f"broken symbolic link (points to {target}, which does not exist)"
+        return "no such file (it may have been removed while linting)"
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied: cannot read this file"
+    if e.errno == errno.EISDIR:
+        return "is a directory"
+    return f"cannot read: {e.strerror or e}"
 
 
 def decode_draft(data: bytes) -> str:
