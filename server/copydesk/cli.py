@@ -224,7 +224,12 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
     else:
         tty = sys.stdout.isatty()
         use_color = color if color is not None else (tty and not os.environ.get("NO_COLOR"))
-        out = click.get_text_stream("stdout")
+        out = sys.stdout
+        if "utf" not in (out.encoding or "").lower() and hasattr(out, "reconfigure"):
+            # A non-UTF-8 locale must not crash on curly quotes: machine
+            # formats are always UTF-8, human ones degrade to "?".
+            machine = fmt in ("json", "sarif", "junit")
+            out.reconfigure(encoding="utf-8" if machine else out.encoding, errors="replace")
         renderer.render(report, out, color=use_color, options={"summary": tty})
         out.flush()
 
