@@ -58,5 +58,5 @@ def render(report: Report, out, *, color: bool = False, options: dict | None = N
         ],
         "summary": report.counts_by_severity(),
     }
-    json.dump(payload, out, ensure_ascii=False, indent=2, default=str)
-    out.write("\n")
+    # One write: json.dump(indent=...) makes millions of tiny writes.
+    out.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")

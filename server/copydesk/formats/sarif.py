@@ -157,5 +157,4 @@ def build(report: Report) -> dict:
 
 
 def render(report: Report, out, *, color: bool = False, options: dict | None = None) -> None:
-    json.dump(build(report), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    out.write(json.dumps(build(report), ensure_ascii=False, indent=2) + "\n")
