@@ -1,7 +1,7 @@
 """Machine-readable findings: one JSON document for the whole run."""
 from __future__ import annotations
 
-import json
+from . import _jsonout
 
 from .. import __version__
 from ..report import Report
@@ -58,5 +58,5 @@ def render(report: Report, out, *, color: bool = False, options: dict | None = N
         ],
         "summary": report.counts_by_severity(),
     }
-    # One write: json.dump(indent=...) makes millions of tiny writes.
-    out.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+    _jsonout.write(out, payload, frozenset({"findings", "files", "failures"}))
+    out.write("\n")

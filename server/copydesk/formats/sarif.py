@@ -6,7 +6,7 @@ relative URIs against the ``%SRCROOT%`` base (the folder copydesk ran in).
 """
 from __future__ import annotations
 
-import json
+from . import _jsonout
 from pathlib import Path
 from urllib.parse import quote
 
@@ -157,4 +157,5 @@ def build(report: Report) -> dict:
 
 
 def render(report: Report, out, *, color: bool = False, options: dict | None = None) -> None:
-    out.write(json.dumps(build(report), ensure_ascii=False, indent=2) + "\n")
+    _jsonout.write(out, build(report), frozenset({"results", "rules"}))
+    out.write("\n")
