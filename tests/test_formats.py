@@ -100,10 +100,13 @@ def test_sarif_related_locations_and_notifications_are_valid(tmp_path):
     from copydesk.text.document import Document
     import io
 
+    corpus = tmp_path / "seed.txt"
+    corpus.write_text("Title\n🔥 Ḥalab: over 412 deaths.\n", encoding="utf-8")
     doc = Document("Over 500 deaths 🔥 in Aleppo.\n", path="d.md")
     f = Finding("figures/figure-mismatch", "warning", "500 vs 412", 5, 8,
                 related=(Evidence("seeds/000.txt", 4, 12, "over 412 deaths", "the corpus says 412"),
-                         Evidence("/abs/seeds/001.txt", 9, 1, "", "")))
+                         Evidence("/abs/seeds/001.txt", 9, 1, "", ""),
+                         Evidence(str(corpus), 2, 10, "over 412 deaths", "", end_column=25)))
     report = Report(files=[FileReport("d.md", doc, [f]).compact(), FileReport("bad.md", None, error="binary file")])
     out = io.StringIO()
     formats()["sarif"].render(report, out, color=False, options={})
@@ -113,7 +116,10 @@ def test_sarif_related_locations_and_notifications_are_valid(tmp_path):
     assert "ruleIndex" not in result  # the rule is not in this report's rule set
     related = result["relatedLocations"]
     assert related[0]["physicalLocation"]["artifactLocation"]["uri"] == "seeds/000.txt"
-    assert related[0]["physicalLocation"]["region"] == {"startLine": 4, "startColumn": 12,
+    # A file that cannot be read: the line only (its column unit is unknown).
+    assert related[0]["physicalLocation"]["region"] == {"startLine": 4, "snippet": {"text": "over 412 deaths"}}
+    # A readable one: character columns become UTF-16 columns (the emoji counts 2).
+    assert related[2]["physicalLocation"]["region"] == {"startLine": 2, "startColumn": 11, "endColumn": 26,
                                                          "snippet": {"text": "over 412 deaths"}}
     assert related[0]["message"]["text"] == "the corpus says 412"
     assert related[1]["physicalLocation"]["artifactLocation"]["uri"] == "file:///abs/seeds/001.txt"

@@ -7,11 +7,13 @@ relative URIs against the ``%SRCROOT%`` base (the folder copydesk ran in).
 from __future__ import annotations
 
 from . import _jsonout
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
 from .. import __version__
 from ..report import FileReport, Report
+from ..text.document import utf16_len
 
 NAME = "sarif"
 
@@ -66,6 +68,26 @@ def _camel(rule_id: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in parts) or "Rule"
 
 
+@lru_cache(maxsize=64)
+def _lines(path: str) -> tuple[str, ...] | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return tuple(fh.read().split("\n"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _utf16_column(path: str, line: int, column: int) -> int | None:
+    """1-based character column -> 1-based UTF-16 column (None if unknown)."""
+    lines = _lines(path)
+    if lines is None or not 1 <= line <= len(lines):
+        return None
+    prefix = lines[line - 1][: max(column - 1, 0)]
+    if len(prefix) < column - 1:
+        return None
+    return utf16_len(prefix) + 1
+
+
 def _result(fr: FileReport, f, rule_index: dict[str, int]) -> dict:
     loc = fr.location(f)
     region = _region(loc)
@@ -102,10 +124,15 @@ def _result(fr: FileReport, f, rule_index: dict[str, int]) -> dict:
     related = []
     for i, ev in enumerate(f.related):
         ev_region = {"startLine": max(1, ev.line)}
-        # Evidence columns are counted in characters; the run declares UTF-16
-        # units, so give the column only when the line is plain BMP text.
-        if ev.column and not any(ord(ch) > 0xFFFF for ch in ev.text):
-            ev_region["startColumn"] = max(1, ev.column)
+        # Evidence columns count characters; the run declares UTF-16 units,
+        # so convert with the evidence file's line, or leave the column out.
+        column = _utf16_column(ev.path, ev.line, ev.column) if ev.column else None
+        if column is not None:
+            ev_region["startColumn"] = column
+            if ev.end_column:
+                end = _utf16_column(ev.path, ev.line, ev.end_column)
+                if end is not None and end >= column:
+                    ev_region["endColumn"] = end
         if ev.text:
             ev_region["snippet"] = {"text": ev.text}
         entry = {
