@@ -172,10 +172,17 @@ def _walk(root: Path, configs: "ConfigCache", errors: list[str], cwd: Path) -> I
             cfg = configs.for_path(Path(folder) / "x")
         except ConfigError:
             cfg = Config()
+        # Globs match paths relative to the config's folder (or the folder
+        # searched); outside it, the bare file name.
+        base = cfg.root or str(real_root)
+        prefix = None
+        if real == base or real.startswith(base.rstrip(os.sep) + os.sep):
+            rel_folder = os.path.relpath(real, base)
+            prefix = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
         for name in sorted(files):
-            key = os.path.join(real, name)
-            if cfg.wants(Path(key), real_root, resolved=True):
-                yield Path(folder) / name, key
+            rel = prefix + name if prefix is not None else name
+            if cfg.wants_relative(rel):
+                yield Path(folder) / name, os.path.join(real, name)
 
 
 def _display(p: Path, cwd: Path) -> str:
