@@ -53,7 +53,9 @@ class LazyGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            raise
+            # 130 like a shell, not click's 1 (which would read as "findings").
+            click.echo("copydesk: interrupted", err=True)
+            sys.exit(130)
         except BrokenPipeError:
             raise
         except Exception as e:
@@ -145,6 +147,8 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
         _fail("no paths given (try: copydesk check drafts/ or copydesk check - < draft.md)")
     if paths.count("-") > 1:
         _fail("'-' (stdin) given more than once")
+    if stdin_filename and "-" not in paths:
+        click.echo("copydesk: --stdin-filename is used only with '-' (stdin) among the paths", err=True)
     max_bytes = _size(max_file_size)
     configs = ConfigCache(_explicit_config(config_path), _overrides(extra_rules, no_default_rules, disable, enable))
     report = Report()
