@@ -250,3 +250,14 @@ def test_hundred_thousand_files(tmp_path):
     # every document and text model would not.
     assert peak_kib < 250 * 1024, f"peak RSS {peak_kib / 1024:.0f} MB"
     print(f"100,000 files: peak RSS {peak_kib / 1024:.0f} MB")
+
+
+def test_one_huge_line(tmp_path):
+    """A 2 MB single-line draft (pasted data): linted, exact column at the end."""
+    line = "The army said it held the town — 🔥 Ḥalab. " * 48_000 + "The regime fell."
+    (tmp_path / "long.txt").write_text(line + "\n", encoding="utf-8")
+    code, data = run_json("long.txt", cwd=tmp_path)
+    assert code == 1
+    [f] = data["findings"]
+    assert f["column"] == line.index("regime") + 1
+    assert f["range"]["start"]["character"] == line.index("regime") + 48_000  # 0-based; one extra unit per emoji
