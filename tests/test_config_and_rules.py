@@ -219,6 +219,13 @@ def test_validate_schema_violation(tmp_path):
     proc, path = validate(tmp_path, "field.yml", GOOD_RULE + "    colour: red\n")
     assert proc.returncode == 2
     assert proc.stdout_text.startswith(f"{path}:9:5: unknown field 'colour' (allowed: ")
+    # Several problems in one rule: each reported once, at its place.
+    proc, path = validate(tmp_path, "both.yml", GOOD_RULE.replace("severity: warning", "severity: loud")
+                          + "    colour: red\n")
+    lines = proc.stdout_text.splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(f"{path}:4:15: rules[0].severity: 'loud' is not one of")
+    assert lines[1].startswith(f"{path}:9:5: unknown field 'colour'")
     proc, path = validate(tmp_path, "missing.yml", GOOD_RULE.replace('    message: "“{match}”: use {suggestions}."\n', ""))
     assert proc.returncode == 2 and f"{path}:2:5: rules[0]: 'message' is required" in proc.stdout_text
 

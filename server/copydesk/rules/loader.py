@@ -187,10 +187,12 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
     checks = registry()
     rules: list[Rule] = []
     for i, raw in enumerate(data.get("rules") or []):
-        if not isinstance(raw, dict) or i in bad_rules:
+        if not isinstance(raw, dict):
             continue
         kind = raw.get("check")
         base = ["rules", i]
+        if i in bad_rules and kind not in checks:
+            continue  # its pack-level errors say enough
         if kind not in checks:
             line, col = loc.mark(base + ["check"])
             known = ", ".join(sorted(checks))
@@ -209,8 +211,12 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
                 )
             else:
                 line, col = loc.mark(p)
+            # A rule with pack-level errors is checked again here for its
+            # check-specific fields; report each place once.
+            if i in bad_rules and any(e.line == line and e.column == col for e in errors):
+                continue
             errors.append(RuleError(path, line, col, _schema_message(err)))
-        if rule_errors:
+        if rule_errors or i in bad_rules:
             continue
         rule = Rule(
             id=raw["id"],
