@@ -30,6 +30,7 @@ carry over.  Headings and block quotations are not checked for claims.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -63,6 +64,8 @@ CLAIM_SCHEMA = {
                      "description": "What makes a sentence check-worthy"},
         "subjectivity_threshold": {"type": "number", "minimum": 0, "maximum": 1,
                                    "description": "TextBlob (Pattern) subjectivity above which a sentence is a judgement; omit to turn off"},
+        "subjectivity_min_words": {"type": "integer", "minimum": 1, "default": 2,
+                                   "description": "Subjective words a sentence needs before its score counts (one adjective is weak evidence)"},
         "min_words": {"type": "integer", "minimum": 1, "default": 4,
                       "description": "Shorter sentences (outside quotes) are not checked"},
         "ignore_years": {"type": "boolean", "default": True,
@@ -131,11 +134,131 @@ def _user_regexes(patterns) -> list:
 def _spans(regex, text: str) -> list[tuple[int, int]]:
     if regex is None:
         return []
+    if isinstance(regex, PhraseMatcher):
+        return regex.spans(text)
     return [(m.start(), m.end()) for m in regex.finditer(text) if m.end() > m.start()]
+
+
+@lru_cache(maxsize=64)
+def _tokens(text: str) -> tuple[tuple[tuple[int, int, str], ...], dict[str, list[int]]]:
+    """Lower-cased words of a paragraph with offsets, and where each occurs."""
+    toks = tuple((m.start(), m.end(), m.group(0).lower()) for m in WORD_RE.finditer(text))
+    where: dict[str, list[int]] = {}
+    for i, t in enumerate(toks):
+        where.setdefault(t[2], []).append(i)
+    return toks, where
+
+
+class PhraseMatcher:
+    """Whole-word, case-insensitive phrase lookup by tokens: much faster than
+    one regex alternation of hundreds of phrases, and the same matches
+    (phrases are compared word by word, any spacing between words)."""
+
+    def __init__(self, phrases):
+        self.first: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases or ():
+            words = tuple(w.lower() for w in WORD_RE.findall(str(p)))
+            if words:
+                self.first.setdefault(words[0], []).append(words)
+        for alts in self.first.values():
+            alts.sort(key=len, reverse=True)
+        self.keys = frozenset(self.first)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        toks, where = _tokens(text)
+        out = []
+        n = len(toks)
+        for w in self.keys.intersection(where):
+            alts = self.first[w]
+            for i in where[w]:
+                for words in alts:
+                    k = len(words)
+                    if k == 1:
+                        out.append((toks[i][0], toks[i][1]))
+                        break
+                    if i + k <= n and all(toks[i + j][2] == words[j] for j in range(1, k)) and not any(
+                        text[toks[i + j - 1][1]:toks[i + j][0]].strip() for j in range(1, k)
+                    ):
+                        out.append((toks[i][0], toks[i + k - 1][1]))
+                        break
+        out.sort()
+        return out
+
+    def __bool__(self) -> bool:
+        return bool(self.first)
+
+
+def phrase_matcher(items) -> PhraseMatcher | None:
+    m = PhraseMatcher(items)
+    return m if m else None
 
 
 def _inside(spans, a: int, b: int) -> bool:
     return any(x <= a and b <= y for x, y in spans)
+
+
+class _View:
+    """A sentence's window onto regex matches run once over its paragraph
+    (RE2 calls are costly; sentences are many)."""
+
+    def __init__(self, text: str, para: "_Para | None" = None, offset: int = 0):
+        self.text = text
+        self.para = para
+        self.offset = offset
+
+    def tokens(self) -> list[tuple[int, int, str]]:
+        """Words of the sentence (start, end, word as written)."""
+        if self.para is None:
+            return [(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(self.text)]
+        toks, _ = _tokens(self.para.text)
+        o, n = self.offset, len(self.text)
+        i = bisect.bisect_left(self.para.token_starts, o)
+        out = []
+        ptext = self.para.text
+        while i < len(toks) and toks[i][1] <= o + n:
+            a, b, _ = toks[i]
+            out.append((a - o, b - o, ptext[a:b]))
+            i += 1
+        return out
+
+    def spans(self, regex) -> list[tuple[int, int]]:
+        if regex is None:
+            return []
+        if self.para is None:
+            return _spans(regex, self.text)
+        o, n = self.offset, len(self.text)
+        found, starts = self.para.spans(regex)
+        if not found:
+            return []
+        i = bisect.bisect_left(starts, o)
+        out = []
+        for a, b in found[i:]:
+            if a >= o + n:
+                break
+            if b <= o + n:
+                out.append((a - o, b - o))
+        return out
+
+
+class _Para:
+    def __init__(self, text: str):
+        self.text = text
+        self._cache: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
+
+    @property
+    def token_starts(self) -> list[int]:
+        starts = self.__dict__.get("_starts")
+        if starts is None:
+            starts = self.__dict__["_starts"] = [t[0] for t in _tokens(self.text)[0]]
+        return starts
+
+    def spans(self, regex) -> tuple[list[tuple[int, int]], list[int]]:
+        key = id(regex)
+        hit = self._cache.get(key)
+        if hit is None:
+            found = sorted(_spans(regex, self.text))
+            hit = self._cache[key] = (found, [a for a, _ in found])
+        return hit
 
 
 @dataclass
@@ -153,20 +276,23 @@ class Grammar:
     def __init__(self, lexicons: dict, vague_sources, vague_phrases, vague_patterns):
         lx = {k: v for k, v in (lexicons or {}).items()}
         self.verbs = _lower_set(lx.get("reporting_verbs"))
-        self.phrases = phrase_regex(lx.get("attribution_phrases", []))
+        self.phrases = phrase_matcher(lx.get("attribution_phrases", []))
         self.pronouns = _lower_set(lx.get("source_pronouns", ["he", "she", "they", "we", "i", "it"]))
         self.noun_markers = _lower_set(lx.get("noun_markers"))
         self.passive = _lower_set(lx.get("passive_markers", ["is", "are", "was", "were", "be", "been", "being"]))
         self.adverbs = _lower_set(lx.get("verb_adverbs"))
         self.breakers = phrase_regex(lx.get("carry_over_breakers", []))
-        self.non_attribution = []
+        good = []
         for p in lx.get("non_attribution_patterns", []):
             try:
-                self.non_attribution.append(compile_user_regex(p))
+                compile_user_regex(p)
+                good.append(p)
             except PatternError:
                 pass  # a bad lexicon pattern must not disable the check
+        # One RE2 pass per paragraph instead of one per pattern and sentence.
+        self.non_attribution = compile_user_regex("|".join(f"(?:{p})" for p in good)) if good else None
         self.vague_sources = _lower_set(vague_sources)
-        self.vague_phrases = phrase_regex(vague_phrases)
+        self.vague_phrases = phrase_matcher(vague_phrases)
         self.vague_patterns = list(vague_patterns)
 
     # -- helpers -------------------------------------------------------
@@ -175,16 +301,16 @@ class Grammar:
             return False
         return True
 
-    def reads(self, text: str) -> Reading:
-        """Read one sentence (quoted material already blanked)."""
-        words = [(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(text)]
+    def reads(self, text: str, view: "_View | None" = None) -> Reading:
+        """Read one sentence (quoted material already blanked).  ``view``
+        gives regex matches computed once for the whole paragraph."""
+        view = view or _View(text)
+        words = view.tokens()
         low = [w.lower() for _, _, w in words]
-        blocked: list[tuple[int, int]] = []
-        for rx in self.non_attribution:
-            blocked.extend(_spans(rx, text))
-        vague = _spans(self.vague_phrases, text)
+        blocked = view.spans(self.non_attribution)
+        vague = view.spans(self.vague_phrases)
         for rx in self.vague_patterns:
-            vague.extend(_spans(rx, text))
+            vague.extend(view.spans(rx))
         named = False
         verbs: list[tuple[int, int, str]] = []
 
@@ -247,16 +373,16 @@ class Grammar:
             named = True
             verbs.append((a, b, w))
         if self.phrases is not None:
-            for m in self.phrases.finditer(text):
-                if _inside(blocked, m.start(), m.end()) or _inside(vague, m.start(), m.end()):
+            for ms, me in view.spans(self.phrases):
+                if _inside(blocked, ms, me) or _inside(vague, ms, me):
                     continue
-                tail = text[m.end():m.end() + 60]
+                tail = text[me:me + 60]
                 head = re.split(r"[,;:.()—–]", tail, maxsplit=1)[0]
                 hw = [x.lower() for x in WORD_RE.findall(head)][:5]
                 if hw and any(x in self.vague_sources for x in hw) and not any(
                     c[:1].isupper() for c in WORD_RE.findall(head)[:5]
                 ):
-                    vague.append((m.start(), m.end() + len(head.rstrip())))
+                    vague.append((ms, me + len(head.rstrip())))
                     continue
                 named = True
         status = "named" if named else ("vague" if vague else "none")
@@ -270,19 +396,28 @@ class Grammar:
 
 
 @lru_cache(maxsize=20000)
-def subjectivity(text: str) -> float:
+def subjectivity(text: str) -> tuple[float, int, str]:
+    """(Pattern subjectivity, number of subjective words, the most subjective
+    word) of a sentence; cached: the same sentence is often linted again."""
     from textblob.en import sentiment  # Pattern lexicon; works offline
 
-    return float(sentiment(text)[1])
+    score = sentiment(text)
+    best, top, count = "", -1.0, 0
+    for words, _polarity, subj, _ in score.assessments:
+        if subj > 0:
+            count += 1
+            if subj > top:
+                best, top = " ".join(words), subj
+    return float(score[1]), count, best
 
 
 @dataclass
 class _Trigger:
     name: str
     reason: str
-    words: re.Pattern | None
+    words: "PhraseMatcher | None"
     patterns: list
-    excepts: re.Pattern | None
+    excepts: "PhraseMatcher | None"
 
 
 class Attribution(Check):
@@ -322,7 +457,7 @@ class Attribution(Check):
         self.claim_rules = [self._claim_setup(r) for r in by_kind.get("unattributed-claim", [])]
         self.quote_rules = by_kind.get("unattributed-quote", [])
         self.vague_rules = [
-            (r, phrase_regex(r.option("phrases", [])), _user_regexes(r.option("patterns")), _lower_set(r.option("sources")))
+            (r, phrase_matcher(r.option("phrases", [])), _user_regexes(r.option("patterns")), _lower_set(r.option("sources")))
             for r in by_kind.get("vague-attribution", [])
         ]
         self.verb_rules = [self._verb_setup(r) for r in by_kind.get("loaded-attribution-verb", [])]
@@ -339,8 +474,8 @@ class Attribution(Check):
         triggers = []
         for t in rule.option("triggers", []):
             triggers.append(_Trigger(
-                t["name"], t.get("reason", t["name"]), phrase_regex(t.get("words", [])),
-                _user_regexes(t.get("patterns")), phrase_regex(t.get("except", [])),
+                t["name"], t.get("reason", t["name"]), phrase_matcher(t.get("words", [])),
+                _user_regexes(t.get("patterns")), phrase_matcher(t.get("except", [])),
             ))
         return rule, triggers
 
@@ -352,7 +487,7 @@ class Attribution(Check):
             rep = v.get("replacement", default)
             for i, form in enumerate(v["forms"]):
                 table[form.lower()] = (rep[min(i, len(rep) - 1)], v["implies"])
-        return rule, table, phrase_regex(rule.option("except", []))
+        return rule, table, phrase_matcher(rule.option("except", []))
 
     # -- the paragraph ---------------------------------------------------
     def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
@@ -361,26 +496,31 @@ class Attribution(Check):
         sents = par.sentences
         if not sents:
             return
-        outside = [par.outside_quotes(s.start, s.end) for s in sents]
-        readings = [self.grammar.reads(t) for t in outside]
+        ptext = par.outside_quotes(par.start, par.end)
+        whole = _Para(ptext)
+        views = [_View(ptext[s.start - par.start:s.end - par.start], whole, s.start - par.start) for s in sents]
+        outside = [v.text for v in views]
+        readings = [self.grammar.reads(v.text, v) for v in views]
         if par.kind != "quote":
             for rule, triggers in self.claim_rules:
-                yield from self._claims(par, rule, triggers, sents, outside, readings)
+                yield from self._claims(par, rule, triggers, sents, views, readings)
         for rule in self.quote_rules:
             yield from self._quotes(par, rule)
         for rule, phrases, pats, srcs in self.vague_rules:
-            yield from self._vague(rule, phrases, pats, srcs, sents, outside, readings)
+            yield from self._vague(rule, phrases, pats, srcs, sents, views, readings)
         for rule, table, excepts in self.verb_rules:
-            yield from self._verbs(rule, table, excepts, sents, outside, readings)
+            yield from self._verbs(rule, table, excepts, sents, views, readings)
 
     # -- unattributed-claim ----------------------------------------------
-    def _claims(self, par, rule, triggers, sents, outside, readings):
+    def _claims(self, par, rule, triggers, sents, views, readings):
         min_words = rule.option("min_words", 4)
         threshold = rule.option("subjectivity_threshold")
+        min_subjective = rule.option("subjectivity_min_words", 2)
         carry = set(rule.option("carry_over", []))
         ignore_years = rule.option("ignore_years", True)
         frame = False  # a named source earlier in the paragraph
-        for s, text, reading in zip(sents, outside, readings):
+        for s, view, reading in zip(sents, views, readings):
+            text = view.text
             if self.grammar.breaks(text):
                 frame = False
             if reading.status == "named":
@@ -391,11 +531,11 @@ class Attribution(Check):
                 continue
             if len(WORD_RE.findall(text)) < min_words:
                 continue
-            found = self._triggers(text, triggers, ignore_years)
+            found = self._triggers(view, triggers, ignore_years)
             if not found and threshold is not None:
-                score = subjectivity(" ".join(text.split()))
-                if score > threshold:
-                    found = [("evaluation", "a judgement", _strongest_word(text))]
+                score, count, word = subjectivity(" ".join(text.split()))
+                if score > threshold and count >= min_subjective:
+                    found = [("evaluation", "a judgement", word)]
             if not found:
                 continue
             if frame and carry and all(name in carry for name, _, _ in found):
@@ -408,12 +548,13 @@ class Attribution(Check):
             )
 
     @staticmethod
-    def _triggers(text: str, triggers, ignore_years: bool) -> list[tuple[str, str, str]]:
+    def _triggers(view: _View, triggers, ignore_years: bool) -> list[tuple[str, str, str]]:
+        text = view.text
         found = []
         for t in triggers:
-            excepts = _spans(t.excepts, text)
+            excepts = view.spans(t.excepts)
             hit = None
-            for a, b in _spans(t.words, text) + [sp for rx in t.patterns for sp in _spans(rx, text)]:
+            for a, b in view.spans(t.words) + [sp for rx in t.patterns for sp in view.spans(rx)]:
                 if _inside(excepts, a, b) or any(x < b and a < y for x, y in excepts):
                     continue
                 piece = text[a:b].strip(" ,.;:()[]")
@@ -443,10 +584,11 @@ class Attribution(Check):
                           data={"quote": body})
 
     # -- vague-attribution -----------------------------------------------
-    def _vague(self, rule, phrases, pats, srcs, sents, outside, readings):
-        for s, text, reading in zip(sents, outside, readings):
+    def _vague(self, rule, phrases, pats, srcs, sents, views, readings):
+        for s, view, reading in zip(sents, views, readings):
+            text = view.text
             spans = []
-            own = _spans(phrases, text) + [sp for rx in pats for sp in _spans(rx, text)]
+            own = view.spans(phrases) + [sp for rx in pats for sp in view.spans(rx)]
             for a, b in reading.vague:
                 piece = text[a:b].lower()
                 if (a, b) in own or any(w in srcs for w in WORD_RE.findall(piece)):
@@ -462,9 +604,10 @@ class Attribution(Check):
                               data={"match": match})
 
     # -- loaded-attribution-verb -------------------------------------------
-    def _verbs(self, rule, table, excepts, sents, outside, readings):
-        for s, text, reading in zip(sents, outside, readings):
-            skip = _spans(excepts, text)
+    def _verbs(self, rule, table, excepts, sents, views, readings):
+        for s, view, reading in zip(sents, views, readings):
+            text = view.text
+            skip = view.spans(excepts)
             for a, b, w in reading.verbs:
                 if w not in table or _inside(skip, a, b):
                     continue
@@ -489,12 +632,15 @@ def _not_a_figure(text: str, a: int, b: int) -> bool:
     if not m:
         return True
     num = m.group(0).rstrip(".,")
-    after = text[m.end():m.end() + 4].lstrip()
+    after = text[m.start() + len(num):m.start() + len(num) + 4].lstrip()
     if after.startswith(("%", "per")):
         return False
     if num.isdigit() and len(num) == 4 and 1800 <= int(num) <= 2099:
         return True
     before = text[:m.start()]
+    # "Hassan Ali, 34, fled": an age set off by commas after a name.
+    if num.isdigit() and int(num) <= 120 and before.rstrip().endswith(",") and after.startswith(","):
+        return True
     prev = WORD_RE.findall(before[-16:])
     prev = prev[-1] if prev else ""
     if prev.lower().rstrip(".") in _MONTHS and num.isdigit() and int(num) <= 31:
@@ -510,15 +656,3 @@ def _not_a_figure(text: str, a: int, b: int) -> bool:
 _COUNT_WORDS = {"about", "over", "nearly", "almost", "some", "around", "more", "at", "least", "than", "another", "only", "just", "up", "to"}
 
 
-def _strongest_word(text: str) -> str:
-    """The most subjective word of a sentence, to point the editor at it."""
-    from textblob.en import sentiment
-
-    best, score = "", -1.0
-    for w in WORD_RE.findall(text):
-        entry = sentiment.get(w.lower()) if hasattr(sentiment, "get") else None
-        if entry:
-            vals = next(iter(entry.values()))
-            if vals[1] > score:
-                best, score = w, vals[1]
-    return best or " ".join(text.split()[:4])
