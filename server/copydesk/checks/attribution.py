@@ -493,7 +493,7 @@ class Attribution(Check):
 
     # -- the paragraph ---------------------------------------------------
     def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
-        if par.kind == "heading":
+        if par.kind == "heading" or _title_like(par.text):
             return  # headlines summarise the attributed story below them
         sents = par.sentences
         if not sents:
@@ -543,9 +543,10 @@ class Attribution(Check):
             if frame and carry and all(name in carry for name, _, _ in found):
                 continue  # continues the report of the sentence before
             name, reason, trigger = found[0]
+            reasons = ", ".join(f"{r} (“{t}”)" for _, r, t in found)
             yield Finding(
                 rule.id, rule.severity,
-                rule.render(reason=reason, trigger=trigger, categories=[f[0] for f in found]),
+                rule.render(reason=reason, trigger=trigger, reasons=reasons, categories=[f[0] for f in found]),
                 s.start, s.end, data={"triggers": [f[0] for f in found], "trigger": trigger},
             )
 
@@ -625,6 +626,13 @@ class Attribution(Check):
                     fixes=(Fix(f"Replace “{matched}” with “{replacement}”", (Edit(start, end, replacement),), True),),
                     data={"match": matched, "replacement": replacement},
                 )
+
+
+def _title_like(text: str) -> bool:
+    """A one-line block with no sentence-final punctuation is a headline, a
+    subhead or a truncated teaser ("… due to…"), not a sentence of the story."""
+    t = text.strip()
+    return bool(t) and "\n" not in t and not t.endswith((".", "!", "?", "”", "\"", "’", "'", ")", ":"))
 
 
 def _not_a_figure(text: str, a: int, b: int) -> bool:
