@@ -374,3 +374,26 @@ def test_cli_on_seeds_flags_the_evaluative_claim_not_the_observatory_figure():
     claims = [f["text"] for f in report["findings"] if f["rule_id"] == CLAIM]
     assert "The Syrian army, without Iran, Russia, and Hezbollah, has looked helpless in front of the HTS." in claims
     assert not any("412" in t for t in claims)
+
+
+# ------------------------------------------------------------ robustness
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "the ministry said", "“", "”", "‘", "’", '"', "'", ",", ".", " ", "\n", "\n\n", "According to",
+    "claimed", "it was reported", "At least 12", "killed", "experts say", "He added that", "🔥",
+    "Ḥalab’s", "# ", "> ", "- ", "However,", "could", "2016", "Nov 29", "reportedly", "claiming lives",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_any_text_gives_findings_inside_the_document(text):
+    res = lint(text)
+    assert not res.failures, res.failures[0].traceback
+    for f in res.findings:
+        assert 0 <= f.start <= f.end <= len(text)
+        for fix in f.fixes:
+            for e in fix.edits:
+                assert 0 <= e.start <= e.end <= len(text)
