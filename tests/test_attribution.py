@@ -103,6 +103,7 @@ def test_seed_headings_are_not_checked(seeds):
     "The offensive is the boldest rebel push in years, said Lina Khatib, an analyst at Chatham House.",
     "Five soldiers were reported killed by the army in a statement.",
     "He added that 30 more bodies had been found.",
+    "Inflation rose to 9.4 percent in March, the highest since 1982, official data showed.",
 ])
 def test_attributed_sentences_are_not_flagged(sentence):
     assert findings(sentence, CLAIM) == []
@@ -133,6 +134,18 @@ def test_check_worthy_sentences_without_source_are_flagged(sentence, reason):
 ])
 def test_plain_sentences_are_not_flagged(sentence):
     assert findings(sentence, CLAIM) == []
+
+
+def test_a_relative_clause_source_does_not_attribute_the_main_claim():
+    sentence = "The rebels, who say they are fighting for democracy, captured the town on Monday."
+    assert len(findings(sentence, CLAIM)) == 1
+    assert findings("The rebels captured the town on Monday, they say.", CLAIM) == []
+
+
+def test_claiming_an_attack_is_not_attribution_nor_a_loaded_verb():
+    sentence = "It is the first time the group has claimed an attack outside the country."
+    assert findings(sentence, VERB) == []
+    assert len(findings(sentence, CLAIM)) == 1
 
 
 def test_vague_and_passive_attribution_is_vague_not_a_source():

@@ -281,6 +281,7 @@ class Grammar:
         self.noun_markers = _lower_set(lx.get("noun_markers"))
         self.passive = _lower_set(lx.get("passive_markers", ["is", "are", "was", "were", "be", "been", "being"]))
         self.adverbs = _lower_set(lx.get("verb_adverbs"))
+        self.relative = _lower_set(lx.get("relative_pronouns", ["who", "which"]))
         self.breakers = phrase_regex(lx.get("carry_over_breakers", []))
         good = []
         for p in lx.get("non_attribution_patterns", []):
@@ -331,6 +332,8 @@ class Grammar:
             prev = low[j - 1] if j > 0 and joined(j) else None
             if prev is not None and prev in self.noun_markers:
                 continue  # "the report", "to comment", "in comments"
+            if prev is not None and prev in self.relative:
+                continue  # "…, who say they …, captured": the relative clause only
             if prev is not None and prev in self.passive:
                 # Passive: "was quoted as saying" names its subject; "was
                 # reported by AFP" names the agent; otherwise no one.
