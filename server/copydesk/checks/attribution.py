@@ -279,6 +279,7 @@ class Grammar:
         self.phrases = phrase_matcher(lx.get("attribution_phrases", []))
         self.pronouns = _lower_set(lx.get("source_pronouns", ["he", "she", "they", "we", "i", "it"]))
         self.noun_markers = _lower_set(lx.get("noun_markers"))
+        self.noun_modifiers = _lower_set(lx.get("noun_modifiers"))
         self.passive = _lower_set(lx.get("passive_markers", ["is", "are", "was", "were", "be", "been", "being"]))
         self.adverbs = _lower_set(lx.get("verb_adverbs"))
         self.relative = _lower_set(lx.get("relative_pronouns", ["who", "which"]))
@@ -332,6 +333,8 @@ class Grammar:
             prev = low[j - 1] if j > 0 and joined(j) else None
             if prev is not None and prev in self.noun_markers:
                 continue  # "the report", "to comment", "in comments"
+            if prev is not None and prev in self.noun_modifiers and self._is_base_or_s(w):
+                continue  # "media reports", "new claims"
             if prev is not None and prev in self.relative:
                 continue  # "…, who say they …, captured": the relative clause only
             if prev is not None and prev in self.passive:
