@@ -414,3 +414,9 @@ def test_any_text_gives_findings_inside_the_document(text):
         for fix in f.fixes:
             for e in fix.edits:
                 assert 0 <= e.start <= e.end <= len(text)
+
+
+def test_headline_lines_are_skipped_but_list_items_are_claims():
+    text = "**Rebels seize Aleppo airport in surprise assault**\n\n- At least 47 people killed in the market attack\n"
+    found = findings(text, CLAIM)
+    assert [text[f.start:f.end] for f in found] == ["At least 47 people killed in the market attack"]

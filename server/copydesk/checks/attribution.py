@@ -499,7 +499,7 @@ class Attribution(Check):
 
     # -- the paragraph ---------------------------------------------------
     def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
-        if par.kind == "heading" or _title_like(par.text):
+        if par.kind == "heading" or (par.kind == "paragraph" and _title_like(par.text)):
             return  # headlines summarise the attributed story below them
         sents = par.sentences
         if not sents:
