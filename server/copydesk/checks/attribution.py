@@ -139,126 +139,141 @@ def _spans(regex, text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in regex.finditer(text) if m.end() > m.start()]
 
 
-@lru_cache(maxsize=64)
-def _tokens(text: str) -> tuple[tuple[tuple[int, int, str], ...], dict[str, list[int]]]:
-    """Lower-cased words of a paragraph with offsets, and where each occurs."""
-    toks = tuple((m.start(), m.end(), m.group(0).lower()) for m in WORD_RE.finditer(text))
-    where: dict[str, list[int]] = {}
-    for i, t in enumerate(toks):
-        where.setdefault(t[2], []).append(i)
-    return toks, where
+def _tokens(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """Word offsets of a text and the words, lower-cased."""
+    offs, low = [], []
+    for m in WORD_RE.finditer(text):
+        offs.append((m.start(), m.end()))
+        low.append(m.group(0).lower())
+    return offs, low
+
+
+class PhraseIndex:
+    """Every phrase list of a check in one table keyed by first word, so one
+    pass over a paragraph's words finds the matches of all lists at once (a
+    dictionary lookup per word instead of a regex alternation of hundreds of
+    phrases per list).  Matching is whole-word and case-insensitive."""
+
+    def __init__(self):
+        self.first: dict[str, list[tuple[list[str], int]]] = {}
+        self.count = 0
+
+    def matcher(self, phrases) -> "PhraseMatcher | None":
+        ident = self.count
+        added = False
+        for p in phrases or ():
+            words = [w.lower() for w in WORD_RE.findall(str(p))]
+            if words:
+                self.first.setdefault(words[0], []).append((words, ident))
+                added = True
+        if not added:
+            return None
+        self.count += 1
+        for alts in self.first.values():
+            alts.sort(key=lambda a: len(a[0]), reverse=True)  # longest match first
+        return PhraseMatcher(self, ident)
+
+    def run(self, offs: list[tuple[int, int]], low: list[str]) -> dict[int, list[tuple[int, int]]]:
+        out: dict[int, list[tuple[int, int]]] = {}
+        first = self.first
+        for i, w in enumerate(low):
+            alts = first.get(w)
+            if not alts:
+                continue
+            done = set()
+            for words, ident in alts:
+                if ident in done:
+                    continue
+                k = len(words)
+                if k == 1 or low[i:i + k] == words:
+                    out.setdefault(ident, []).append((offs[i][0], offs[i + k - 1][1]))
+                    done.add(ident)
+        return out
 
 
 class PhraseMatcher:
-    """Whole-word, case-insensitive phrase lookup by tokens: much faster than
-    one regex alternation of hundreds of phrases, and the same matches
-    (phrases are compared word by word, any spacing between words)."""
-
-    def __init__(self, phrases):
-        self.first: dict[str, list[tuple[str, ...]]] = {}
-        for p in phrases or ():
-            words = tuple(w.lower() for w in WORD_RE.findall(str(p)))
-            if words:
-                self.first.setdefault(words[0], []).append(words)
-        for alts in self.first.values():
-            alts.sort(key=len, reverse=True)
-        self.keys = frozenset(self.first)
+    def __init__(self, index: PhraseIndex, ident: int):
+        self.index = index
+        self.ident = ident
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        toks, where = _tokens(text)
-        out = []
-        n = len(toks)
-        for w in self.keys.intersection(where):
-            alts = self.first[w]
-            for i in where[w]:
-                for words in alts:
-                    k = len(words)
-                    if k == 1:
-                        out.append((toks[i][0], toks[i][1]))
-                        break
-                    if i + k <= n and all(toks[i + j][2] == words[j] for j in range(1, k)) and not any(
-                        text[toks[i + j - 1][1]:toks[i + j][0]].strip() for j in range(1, k)
-                    ):
-                        out.append((toks[i][0], toks[i + k - 1][1]))
-                        break
-        out.sort()
-        return out
-
-    def __bool__(self) -> bool:
-        return bool(self.first)
-
-
-def phrase_matcher(items) -> PhraseMatcher | None:
-    m = PhraseMatcher(items)
-    return m if m else None
+        return self.index.run(*_tokens(text)).get(self.ident, [])
 
 
 def _inside(spans, a: int, b: int) -> bool:
     return any(x <= a and b <= y for x, y in spans)
 
 
-class _View:
-    """A sentence's window onto regex matches run once over its paragraph
-    (RE2 calls are costly; sentences are many)."""
+class _Para:
+    """A paragraph's text (quotes blanked), its sentences, and the matches of
+    every phrase list and RE2 pattern, each computed once and handed to the
+    sentences by position."""
 
-    def __init__(self, text: str, para: "_Para | None" = None, offset: int = 0):
+    def __init__(self, text: str, bounds: list[tuple[int, int]], index: PhraseIndex | None):
+        self.text = text
+        self.bounds = bounds  # sentence (start, end) relative to the paragraph
+        self.starts = [a for a, _ in bounds]
+        self.offs, self.low = _tokens(text)
+        self.index = index
+        self._phrases: dict[int, list[tuple[int, int]]] | None = None
+        self._cache: dict[int, list[list[tuple[int, int]]]] = {}
+        self._words: list[list[tuple[int, int, str, str]]] | None = None
+
+    def _bucket(self, spans) -> list[list[tuple[int, int]]]:
+        buckets: list[list[tuple[int, int]]] = [[] for _ in self.bounds]
+        for a, b in spans:
+            i = bisect.bisect_right(self.starts, a) - 1
+            if i >= 0:
+                o, e = self.bounds[i]
+                if b <= e:
+                    buckets[i].append((a - o, b - o))
+        return buckets
+
+    def spans(self, regex, i: int) -> list[tuple[int, int]]:
+        key = id(regex)
+        hit = self._cache.get(key)
+        if hit is None:
+            if isinstance(regex, PhraseMatcher) and regex.index is self.index:
+                if self._phrases is None:
+                    self._phrases = self.index.run(self.offs, self.low)
+                found = self._phrases.get(regex.ident, [])
+            else:
+                found = sorted(_spans(regex, self.text))
+            hit = self._cache[key] = self._bucket(found)
+        return hit[i]
+
+    def words(self, i: int) -> list[tuple[int, int, str, str]]:
+        if self._words is None:
+            self._words = [[] for _ in self.bounds]
+            for (a, b), w in zip(self.offs, self.low):
+                j = bisect.bisect_right(self.starts, a) - 1
+                if j >= 0:
+                    o, e = self.bounds[j]
+                    if b <= e:
+                        self._words[j].append((a - o, b - o, self.text[a:b], w))
+        return self._words[i]
+
+
+class _View:
+    """One sentence of a paragraph: its text and its share of the matches."""
+
+    def __init__(self, text: str, para: _Para | None = None, index: int = 0):
         self.text = text
         self.para = para
-        self.offset = offset
+        self.index = index
 
-    def tokens(self) -> list[tuple[int, int, str]]:
-        """Words of the sentence (start, end, word as written)."""
+    def tokens(self) -> list[tuple[int, int, str, str]]:
+        """(start, end, word as written, lower-cased word) of the sentence."""
         if self.para is None:
-            return [(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(self.text)]
-        toks, _ = _tokens(self.para.text)
-        o, n = self.offset, len(self.text)
-        i = bisect.bisect_left(self.para.token_starts, o)
-        out = []
-        ptext = self.para.text
-        while i < len(toks) and toks[i][1] <= o + n:
-            a, b, _ = toks[i]
-            out.append((a - o, b - o, ptext[a:b]))
-            i += 1
-        return out
+            return [(m.start(), m.end(), m.group(0), m.group(0).lower()) for m in WORD_RE.finditer(self.text)]
+        return self.para.words(self.index)
 
     def spans(self, regex) -> list[tuple[int, int]]:
         if regex is None:
             return []
         if self.para is None:
             return _spans(regex, self.text)
-        o, n = self.offset, len(self.text)
-        found, starts = self.para.spans(regex)
-        if not found:
-            return []
-        i = bisect.bisect_left(starts, o)
-        out = []
-        for a, b in found[i:]:
-            if a >= o + n:
-                break
-            if b <= o + n:
-                out.append((a - o, b - o))
-        return out
-
-
-class _Para:
-    def __init__(self, text: str):
-        self.text = text
-        self._cache: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
-
-    @property
-    def token_starts(self) -> list[int]:
-        starts = self.__dict__.get("_starts")
-        if starts is None:
-            starts = self.__dict__["_starts"] = [t[0] for t in _tokens(self.text)[0]]
-        return starts
-
-    def spans(self, regex) -> tuple[list[tuple[int, int]], list[int]]:
-        key = id(regex)
-        hit = self._cache.get(key)
-        if hit is None:
-            found = sorted(_spans(regex, self.text))
-            hit = self._cache[key] = (found, [a for a, _ in found])
-        return hit
+        return self.para.spans(regex, self.index)
 
 
 @dataclass
@@ -273,10 +288,12 @@ class Reading:
 class Grammar:
     """The attribution grammar, from the lexicons and the vague-attribution rules."""
 
-    def __init__(self, lexicons: dict, vague_sources, vague_phrases, vague_patterns):
+    def __init__(self, lexicons: dict, vague_sources, vague_phrases, vague_patterns,
+                 index: PhraseIndex | None = None):
+        index = index or PhraseIndex()
         lx = {k: v for k, v in (lexicons or {}).items()}
         self.verbs = _lower_set(lx.get("reporting_verbs"))
-        self.phrases = phrase_matcher(lx.get("attribution_phrases", []))
+        self.phrases = index.matcher(lx.get("attribution_phrases", []))
         self.pronouns = _lower_set(lx.get("source_pronouns", ["he", "she", "they", "we", "i", "it"]))
         self.noun_markers = _lower_set(lx.get("noun_markers"))
         self.noun_modifiers = _lower_set(lx.get("noun_modifiers"))
@@ -294,7 +311,7 @@ class Grammar:
         # One RE2 pass per paragraph instead of one per pattern and sentence.
         self.non_attribution = compile_user_regex("|".join(f"(?:{p})" for p in good)) if good else None
         self.vague_sources = _lower_set(vague_sources)
-        self.vague_phrases = phrase_matcher(vague_phrases)
+        self.vague_phrases = index.matcher(vague_phrases)
         self.vague_patterns = list(vague_patterns)
 
     # -- helpers -------------------------------------------------------
@@ -308,7 +325,7 @@ class Grammar:
         gives regex matches computed once for the whole paragraph."""
         view = view or _View(text)
         words = view.tokens()
-        low = [w.lower() for _, _, w in words]
+        low = [t[3] for t in words]
         blocked = view.spans(self.non_attribution)
         vague = view.spans(self.vague_phrases)
         for rx in self.vague_patterns:
@@ -323,7 +340,7 @@ class Grammar:
         for i, w in enumerate(low):
             if w not in self.verbs:
                 continue
-            a, b, _ = words[i]
+            a, b = words[i][0], words[i][1]
             if _inside(blocked, a, b) or _inside(vague, a, b):
                 continue
             # The subject side: skip adverbs and auxiliaries ("later said").
@@ -457,13 +474,14 @@ class Attribution(Check):
 
     def __init__(self, rules: list[Rule], context: CheckContext):
         super().__init__(rules, context)
+        self.phrase_index = PhraseIndex()
         by_kind: dict[str, list[Rule]] = {}
         for r in rules:
             by_kind.setdefault(r.check, []).append(r)
         self.claim_rules = [self._claim_setup(r) for r in by_kind.get("unattributed-claim", [])]
         self.quote_rules = by_kind.get("unattributed-quote", [])
         self.vague_rules = [
-            (r, phrase_matcher(r.option("phrases", [])), _user_regexes(r.option("patterns")), _lower_set(r.option("sources")))
+            (r, self.phrase_index.matcher(r.option("phrases", [])), _user_regexes(r.option("patterns")), _lower_set(r.option("sources")))
             for r in by_kind.get("vague-attribution", [])
         ]
         self.verb_rules = [self._verb_setup(r) for r in by_kind.get("loaded-attribution-verb", [])]
@@ -472,30 +490,28 @@ class Attribution(Check):
             sources |= srcs
             phrases.extend(r.option("phrases", []))
             patterns.extend(pats)
-        self.grammar = Grammar(context.lexicons, sources, phrases, patterns)
+        self.grammar = Grammar(context.lexicons, sources, phrases, patterns, self.phrase_index)
         # A loaded verb a newsroom lists ("slammed") reports, whatever the lexicon says.
         self.grammar.verbs = self.grammar.verbs | {w for _, table, _ in self.verb_rules for w in table}
 
     # -- setup -----------------------------------------------------------
-    @staticmethod
-    def _claim_setup(rule: Rule):
+    def _claim_setup(self, rule: Rule):
         triggers = []
         for t in rule.option("triggers", []):
             triggers.append(_Trigger(
-                t["name"], t.get("reason", t["name"]), phrase_matcher(t.get("words", [])),
-                _user_regexes(t.get("patterns")), phrase_matcher(t.get("except", [])),
+                t["name"], t.get("reason", t["name"]), self.phrase_index.matcher(t.get("words", [])),
+                _user_regexes(t.get("patterns")), self.phrase_index.matcher(t.get("except", [])),
             ))
         return rule, triggers
 
-    @staticmethod
-    def _verb_setup(rule: Rule):
+    def _verb_setup(self, rule: Rule):
         default = rule.option("replacement", ["say", "says", "said", "saying"])
         table: dict[str, tuple[str, str]] = {}
         for v in rule.option("verbs", []):
             rep = v.get("replacement", default)
             for i, form in enumerate(v["forms"]):
                 table[form.lower()] = (rep[min(i, len(rep) - 1)], v["implies"])
-        return rule, table, phrase_matcher(rule.option("except", []))
+        return rule, table, self.phrase_index.matcher(rule.option("except", []))
 
     # -- the paragraph ---------------------------------------------------
     def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
@@ -505,8 +521,9 @@ class Attribution(Check):
         if not sents:
             return
         ptext = par.outside_quotes(par.start, par.end)
-        whole = _Para(ptext)
-        views = [_View(ptext[s.start - par.start:s.end - par.start], whole, s.start - par.start) for s in sents]
+        bounds = [(s.start - par.start, s.end - par.start) for s in sents]
+        whole = _Para(ptext, bounds, self.phrase_index)
+        views = [_View(ptext[a:b], whole, i) for i, (a, b) in enumerate(bounds)]
         outside = [v.text for v in views]
         readings = [self.grammar.reads(v.text, v) for v in views]
         if par.kind != "quote":
