@@ -420,3 +420,21 @@ def test_headline_lines_are_skipped_but_list_items_are_claims():
     text = "**Rebels seize Aleppo airport in surprise assault**\n\n- At least 47 people killed in the market attack\n"
     found = findings(text, CLAIM)
     assert [text[f.start:f.end] for f in found] == ["At least 47 people killed in the market attack"]
+
+
+def test_hover_explains_how_the_sentence_was_read():
+    from copydesk.engine import Engine
+    from copydesk.text.document import Document
+
+    text = ("According to the Observatory, fighting continued. At least 30 fighters were killed. "
+            "Experts say the front is collapsing. Rebels hold the airport.")
+    engine = Engine()
+    doc = Document(text, path="h.md")
+
+    def hover(word):
+        return " ".join(h for h in engine.hover(doc, text.index(word)) if "Attribution" in h)
+
+    assert "names its source" in hover("fighting")
+    assert "continuing the report" in hover("30 fighters")
+    assert "vague — “Experts say”" in hover("front")
+    assert "no source in this sentence" in hover("airport")

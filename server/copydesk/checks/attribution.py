@@ -520,12 +520,7 @@ class Attribution(Check):
         sents = par.sentences
         if not sents:
             return
-        ptext = par.outside_quotes(par.start, par.end)
-        bounds = [(s.start - par.start, s.end - par.start) for s in sents]
-        whole = _Para(ptext, bounds, self.phrase_index)
-        views = [_View(ptext[a:b], whole, i) for i, (a, b) in enumerate(bounds)]
-        outside = [v.text for v in views]
-        readings = [self.grammar.reads(v.text, v) for v in views]
+        views, readings = self._read(par)
         if par.kind != "quote":
             for rule, triggers in self.claim_rules:
                 yield from self._claims(par, rule, triggers, sents, views, readings)
@@ -535,6 +530,42 @@ class Attribution(Check):
             yield from self._vague(rule, phrases, pats, srcs, sents, views, readings)
         for rule, table, excepts in self.verb_rules:
             yield from self._verbs(rule, table, excepts, sents, views, readings)
+
+    def _read(self, par: Paragraph) -> tuple[list[_View], list[Reading]]:
+        sents = par.sentences
+        ptext = par.outside_quotes(par.start, par.end)
+        bounds = [(s.start - par.start, s.end - par.start) for s in sents]
+        whole = _Para(ptext, bounds, self.phrase_index)
+        views = [_View(ptext[a:b], whole, i) for i, (a, b) in enumerate(bounds)]
+        return views, [self.grammar.reads(v.text, v) for v in views]
+
+    def hover(self, model, offset: int) -> str | None:
+        """How the check read the attribution of the sentence under the cursor."""
+        par = model.paragraph_at(offset)
+        if par is None or par.kind == "heading" or (par.kind == "paragraph" and _title_like(par.text)):
+            return None
+        sents = par.sentences
+        idx = next((i for i, s in enumerate(sents) if s.start <= offset < s.end), None)
+        if idx is None:
+            return None
+        views, readings = self._read(par)
+        r, text = readings[idx], views[idx].text
+        if r.status == "named":
+            how = f" (reporting verb “{text[r.verbs[0][0]:r.verbs[0][1]]}”)" if r.verbs else ""
+            return f"**Attribution:** this sentence names its source{how}."
+        if r.status == "vague":
+            a, b = r.vague[0]
+            return f"**Attribution:** vague — “{text[a:b]}” names no one."
+        frame = False
+        for i in range(idx + 1):
+            if self.grammar.breaks(views[i].text):
+                frame = False
+            if readings[i].status != "none":
+                frame = readings[i].status == "named"
+        if frame:
+            return ("**Attribution:** no source of its own; figures, casualties and claims of control "
+                    "here are read as continuing the report of an earlier sentence of this paragraph.")
+        return "**Attribution:** no source in this sentence or carried over from the one before."
 
     # -- unattributed-claim ----------------------------------------------
     def _claims(self, par, rule, triggers, sents, views, readings):
