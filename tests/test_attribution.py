@@ -105,6 +105,8 @@ def test_seed_headings_are_not_checked(seeds):
     "He added that 30 more bodies had been found.",
     "Inflation rose to 9.4 percent in March, the highest since 1982, official data showed.",
     "Syrian state media reported 20 dead.",
+    "Human Rights Watch has documented at least 40 executions.",
+    "A spokeswoman for the UN refugee agency put the number of new arrivals at 10,000.",
     "Writing on Telegram, the group said its fighters had killed 15 soldiers.",
     "He was quoted by Tass as saying that 200 soldiers had died.",
 ])
