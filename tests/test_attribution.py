@@ -19,7 +19,7 @@ VERB = "attribution/loaded-attribution-verb"
 # F1 of unattributed-claim on tests/data/attribution_labels.yaml when the
 # rules were last tuned (bench/attribution_accuracy.py); the test allows a
 # small margin, so a change that makes the check worse fails here.
-F1_REACHED = 0.917
+F1_REACHED = 0.908
 F1_MARGIN = 0.03
 
 
@@ -61,7 +61,7 @@ def test_unattributed_claim_f1_does_not_regress():
     score = res["all"]
     assert score["f1"] >= F1_REACHED - F1_MARGIN, score
     # The sentences written for the data set check that the rules generalise.
-    assert res["own"]["f1"] >= 0.85, res["own"]
+    assert res["own"]["f1"] >= 0.90, res["own"]
 
 
 # ------------------------------------------------------ the seed examples
@@ -120,7 +120,7 @@ def test_attributed_sentences_are_not_flagged(sentence):
     ("The strike was designed to cripple the group’s supply lines.", "motive"),
     ("The ceasefire is the most serious attempt at peace in a decade.", "superlative"),
     ("Fuel prices will likely rise again next month.", "forecast"),
-    ("The decision is a humiliating defeat for the prime minister.", "judgement"),
+    ("The decision is a disastrous setback for the prime minister.", "judgement"),
     ("The blast tore through the crowded market, claiming at least 12 lives.", "figure"),
 ])
 def test_check_worthy_sentences_without_source_are_flagged(sentence, reason):
@@ -440,3 +440,9 @@ def test_hover_explains_how_the_sentence_was_read():
     assert "continuing the report" in hover("30 fighters")
     assert "vague — “Experts say”" in hover("front")
     assert "no source in this sentence" in hover("airport")
+
+
+def test_a_loaded_term_judgement_is_not_also_an_unattributed_claim():
+    # loaded-term/crushing-blow already asks to reword or attribute it.
+    found = findings("It was a crushing blow for the government.")
+    assert [f.rule_id for f in found] == ["loaded-term/crushing-blow"]
