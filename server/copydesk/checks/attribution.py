@@ -540,32 +540,38 @@ class Attribution(Check):
         return views, [self.grammar.reads(v.text, v) for v in views]
 
     def hover(self, model, offset: int) -> str | None:
-        """How the check read the attribution of the sentence under the cursor."""
+        """Explain the one silent decision: a check-worthy sentence with no
+        source of its own that is read as continuing an earlier sentence's
+        report (carry-over).  Other sentences either have a finding with its
+        own message or need no explanation, so hovering stays quiet."""
+        if not self.claim_rules:
+            return None
         par = model.paragraph_at(offset)
-        if par is None or par.kind == "heading" or (par.kind == "paragraph" and _title_like(par.text)):
+        if par is None or par.kind in ("heading", "quote") or (par.kind == "paragraph" and _title_like(par.text)):
             return None
         sents = par.sentences
         idx = next((i for i, s in enumerate(sents) if s.start <= offset < s.end), None)
         if idx is None:
             return None
         views, readings = self._read(par)
-        r, text = readings[idx], views[idx].text
-        if r.status == "named":
-            how = f" (reporting verb “{text[r.verbs[0][0]:r.verbs[0][1]]}”)" if r.verbs else ""
-            return f"**Attribution:** this sentence names its source{how}."
-        if r.status == "vague":
-            a, b = r.vague[0]
-            return f"**Attribution:** vague — “{text[a:b]}” names no one."
-        frame = False
+        if readings[idx].status != "none":
+            return None
+        source = None
         for i in range(idx + 1):
             if self.grammar.breaks(views[i].text):
-                frame = False
+                source = None
             if readings[i].status != "none":
-                frame = readings[i].status == "named"
-        if frame:
-            return ("**Attribution:** no source of its own; figures, casualties and claims of control "
-                    "here are read as continuing the report of an earlier sentence of this paragraph.")
-        return "**Attribution:** no source in this sentence or carried over from the one before."
+                source = sents[i].text if readings[i].status == "named" else None
+        if source is None:
+            return None
+        rule, triggers = self.claim_rules[0]
+        found = self._triggers(views[idx], triggers, rule.option("ignore_years", True))
+        carry = set(rule.option("carry_over", []))
+        if not found or not all(name in carry for name, _, _ in found):
+            return None
+        shown = source if len(source) <= 90 else source[:89] + "…"
+        return (f"**Attribution (carried over):** no source in this sentence; its "
+                f"{', '.join(r for _, r, _ in found)} is read as continuing the report of “{shown}”.")
 
     # -- unattributed-claim ----------------------------------------------
     def _claims(self, par, rule, triggers, sents, views, readings):
