@@ -75,7 +75,7 @@ async def still_serving(client: LanguageClient) -> None:
     uri = file_uri(client.tmp_path / f"other-{next(_ids)}.md")
     open_doc(client, uri, "The regime’s forces withdrew on Friday 🙂.\n")
     diags = await wait_diagnostics(client, uri, timeout=60)
-    assert [d.code for d in diags] == ["loaded-term/regime"]
+    assert "loaded-term/regime" in [d.code for d in diags]
     hover = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 5)))
     assert hover is not None and "regime" in hover.contents.value

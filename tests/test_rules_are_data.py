@@ -72,7 +72,7 @@ def test_python_tags_are_located_errors_and_run_nothing(tmp_path, kind, where, b
     for proc, stream in ((validate, validate.stdout_text), (check, check.stderr_text)):
         assert proc.returncode == 2, proc.stderr_text
         assert "Traceback" not in proc.stderr_text + proc.stdout_text
-        assert f"{pack}:{line}:{col}: tag '!!python/" in stream, stream
+        assert f"{pack}:{line}:{col}: YAML syntax error: tag '!!python/" in stream, stream
         assert "is not allowed" in stream
     assert "nothing was linted" in check.stderr_text
 

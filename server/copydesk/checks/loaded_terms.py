@@ -115,7 +115,14 @@ class LoadedTerms(Check):
             name = f"t{len(groups)}"
             self._owners[name] = (rule, term)
             groups.append(f"(?P<{name}>{_core_regex(term)})")
-        self._terms = re.compile("|".join(groups), re.I) if groups else None
+        # Speed: a match must start a word (not after a letter or digit, the
+        # same test _expand makes) with one of the terms' first letters, so
+        # the regex engine rejects almost every position in one step instead
+        # of trying every alternative there.
+        firsts = "".join(sorted({re.escape(t.strip()[:1].lower()) for _, t in pairs if t.strip()}))
+        self._terms = (
+            re.compile(rf"(?<![^\W_])(?=[{firsts}])(?:" + "|".join(groups) + ")", re.I) if groups else None
+        )
         self._patterns = [
             (rule, [compile_user_regex(p) for p in rule.option("patterns", [])])
             for rule in rules if rule.option("patterns")
@@ -166,7 +173,10 @@ class LoadedTerms(Check):
             suggestions = [_inflect(s, core, term) for s in rule.option("suggestions", [])]
             listed = [_inflect(s, core.lower(), term) for s in rule.option("suggestions", [])]
             values = {"match": matched, "term": term, "suggestions": listed}
-            if quote is not None:
+            if attributed:  # allow_in_attributed_quotes: false
+                message = rule.render(**values)
+                context = "attributed-quote"
+            elif quote is not None:
                 message = render_quote_message(rule, values)
                 context = "unattributed-quote"
             else:

@@ -77,8 +77,15 @@ def attribution_placeholder(doc: Document, result: LintResult, f: Finding) -> tu
     return end, end, f", according to {PLACEHOLDER}"
 
 
+_QUOTE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*")
+
+
 def _line_indent(doc: Document, line: int) -> str:
+    """The line's indentation, with its blockquote markers in Markdown
+    (a directive above "> text" must stay inside the quote)."""
     body = doc.line_text(line)
+    if doc.language == "markdown":
+        return _QUOTE_PREFIX.match(body).group(0)
     return body[: len(body) - len(body.lstrip(" \t"))]
 
 

@@ -26,15 +26,6 @@ def lsp_range(doc: Document, start: int, end: int, encoding: str) -> types.Range
     return types.Range(types.Position(sl, sc), types.Position(el, ec))
 
 
-def edit_json(doc: Document, start: int, end: int, new_text: str, encoding: str) -> dict:
-    r = lsp_range(doc, start, end, encoding)
-    return {
-        "range": {"start": {"line": r.start.line, "character": r.start.character},
-                  "end": {"line": r.end.line, "character": r.end.character}},
-        "newText": new_text,
-    }
-
-
 def path_uri(path: str) -> str:
     return Path(path).resolve().as_uri()
 
@@ -90,14 +81,10 @@ def related_information(ev: Evidence, encoding: str) -> types.DiagnosticRelatedI
 
 
 def diagnostic(doc: Document, f: Finding, rule: Rule | None, encoding: str) -> types.Diagnostic:
-    data = {
-        "ruleId": f.rule_id,
-        "fixes": [
-            {"title": fix.title, "preferred": fix.preferred,
-             "edits": [edit_json(doc, e.start, e.end, e.new_text, encoding) for e in fix.edits]}
-            for fix in f.fixes
-        ],
-    }
+    # Enough for a client to know which quick fixes exist; the edits
+    # themselves are computed by textDocument/codeAction against the current
+    # text (small payloads: every keystroke re-sends the whole list).
+    data = {"ruleId": f.rule_id, "fixes": [fix.title for fix in f.fixes]}
     extra = {k: v for k, v in (f.data or {}).items() if _jsonable(v)}
     if extra:
         data["finding"] = extra

@@ -21,7 +21,7 @@ from pygls.uris import to_fs_path
 from .. import __version__
 from ..config import CONFIG_NAMES, Config, ConfigError, find_config_file, load_config
 from ..engine import Engine, LintResult
-from ..resources import default_rules_dir
+from ..resources import default_corpus_dir, default_rules_dir
 from ..rules.model import RuleError
 from ..text.document import Document
 from . import actions
@@ -68,6 +68,11 @@ class CopydeskServer(LanguageServer):
         self._logged_failures: dict[str, set[str]] = {}
         self.generation = 0  # bumps when rules/config change (pull result ids)
         self.pull_mode = False
+        # Documents opened before the client's settings arrived are linted
+        # once they do (not twice, with a flip from default to real settings).
+        self.settings_ready = True
+        self._deferred: list[str] = []
+        self._watch_key: tuple[str, ...] | None = None
 
     # ------------------------------------------------------------ settings
 
@@ -137,7 +142,40 @@ class CopydeskServer(LanguageServer):
         if engine is None:
             engine = self._build_engine(cfg, previous=None)
             self._engines[key] = engine
+            if self._watch_key is not None and self._watch_key != self._watched_folders():
+                asyncio.ensure_future(self.register_watchers())  # new rule/corpus folders to watch
         return engine
+
+    def _watched_folders(self) -> tuple[str, ...]:
+        folders = {str(default_rules_dir())}
+        for engine in self._engines.values():
+            if engine.config.corpus is None:
+                folders.add(str(default_corpus_dir()))
+            for p in engine.config.rule_paths + (engine.config.corpus_paths or []):
+                folders.add(p if Path(p).is_dir() or not Path(p).suffix else str(Path(p).parent))
+        return tuple(sorted(folders))
+
+    async def register_watchers(self) -> None:
+        """Ask the client to watch rule files, config files and corpus
+        folders (dynamic registration; re-registered when folders change)."""
+        if not _cap(self.client_capabilities, "workspace", "did_change_watched_files", "dynamic_registration"):
+            return
+        key = self._watched_folders()
+        if key == self._watch_key:
+            return
+        previous, self._watch_key = self._watch_key, key
+        try:
+            if previous is not None:
+                await self.client_unregister_capability_async(types.UnregistrationParams(unregisterations=[
+                    types.Unregistration(id="copydesk-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES)]))
+            await self.client_register_capability_async(types.RegistrationParams(registrations=[
+                types.Registration(
+                    id="copydesk-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=self.watch_patterns()),
+                )
+            ]))
+        except Exception as e:
+            self.log(f"copydesk: could not register file watchers: {e}", types.MessageType.Warning)
 
     def _build_engine(self, cfg: Config, previous: Engine | None) -> Engine:
         key = repr(cfg)
@@ -148,7 +186,7 @@ class CopydeskServer(LanguageServer):
             self.log(f"copydesk: could not load rules: {e}", types.MessageType.Error)
             if previous is not None:
                 return previous
-            engine = Engine(cfg.merged(rules=()), ruleset=None)
+            engine = Engine(Config())  # the bundled rules, so drafts still get checked
         self._rule_errors[key] = list(engine.errors)
         if engine.errors:
             keep = previous is not None and not previous.errors
@@ -267,6 +305,10 @@ class CopydeskServer(LanguageServer):
         self._pending.pop(uri, None)
         if self.pull_mode:
             return
+        if not self.settings_ready:
+            if uri not in self._deferred:
+                self._deferred.append(uri)
+            return
         try:
             linted = self.lint(uri)
         except Exception as e:  # never let one document take the server down
@@ -304,9 +346,20 @@ class CopydeskServer(LanguageServer):
     # ------------------------------------------------------------- reloads
 
     def reset_settings(self) -> None:
+        """Client settings changed: recompute configs; re-lint when they differ.
+        Engines of configs no open document uses any more are dropped."""
+        before = dict(self._configs)
         self._configs.clear()
-        self._engines = {k: e for k, e in self._engines.items()}  # engines stay cached by config
-        self.relint_all()
+        after = {folder: self.config_for_path(os.path.join(folder, "_")) for folder in before}
+        live = {repr(cfg) for cfg in after.values()}
+        self._engines = {k: e for k, e in self._engines.items() if k in live}
+        stale = [k for k in self._rule_errors if k not in live]
+        for k in stale:
+            del self._rule_errors[k]
+        if stale:
+            self.publish_file_errors()  # errors of rules no longer in use
+        if any(repr(before[f]) != repr(after[f]) for f in before) or not before:
+            self.relint_all()
 
     def reload(self, config_changed: bool = True) -> None:
         """Rule, corpus or config files changed: rebuild engines, keep the
@@ -316,11 +369,15 @@ class CopydeskServer(LanguageServer):
         self._configs.clear()
         old = self._engines
         self._engines = {}
-        live = {repr(self.config_for_path(_path(uri))) for uri in self.workspace.text_documents}
-        for key, engine in old.items():
-            if key not in live:
-                continue
-            self._engines[key] = self._build_engine(engine.config, previous=engine)
+        live: dict[str, Config] = {}
+        for uri in self.workspace.text_documents:
+            cfg = self.config_for_path(_path(uri))
+            live[repr(cfg)] = cfg
+        for key, cfg in live.items():
+            # Configs whose engine existed are rebuilt now (keeping the old
+            # one if the new rules are broken); new ones are built on use.
+            if key in old:
+                self._engines[key] = self._build_engine(cfg, previous=old[key])
         for key in list(self._rule_errors):
             if key not in self._engines and key not in live:
                 del self._rule_errors[key]
@@ -332,30 +389,27 @@ class CopydeskServer(LanguageServer):
         p = Path(path)
         if p.name in CONFIG_NAMES:
             return True, True
-        if p.suffix in (".yml", ".yaml"):
-            return True, False
-        roots = [str(default_rules_dir())]
+        # Rule files, rule folders and corpus folders in use (any YAML file
+        # elsewhere, e.g. a CI workflow, is not ours).
+        roots = list(self._watched_folders())
         for engine in self._engines.values():
             roots.extend(engine.config.rule_paths)
             roots.extend(engine.config.corpus_paths or [])
             roots.extend(getattr(engine.ruleset, "sources", []))
+        real = os.path.realpath(path)
         for r in roots:
-            if path == r or path.startswith(r.rstrip(os.sep) + os.sep):
+            r = os.path.realpath(r)
+            if real == r or real.startswith(r.rstrip(os.sep) + os.sep):
                 return True, False
         return False, False
 
     def watch_patterns(self) -> list[types.FileSystemWatcher]:
         globs = ["**/*.yml", "**/*.yaml", "**/copydesk.toml", "**/.copydesk.toml", "**/pyproject.toml"]
         watchers = [types.FileSystemWatcher(glob_pattern=g) for g in globs]
-        folders = set()
-        for engine in self._engines.values():
-            for p in engine.config.rule_paths + (engine.config.corpus_paths or []):
-                folders.add(p)
-        folders.add(str(default_rules_dir()))
-        for f in sorted(folders):
-            base = f if Path(f).is_dir() else str(Path(f).parent)
+        # Rule and corpus folders may live outside the workspace.
+        for folder in self._watched_folders():
             watchers.append(types.FileSystemWatcher(
-                glob_pattern=types.RelativePattern(base_uri=Path(base).resolve().as_uri(), pattern="**/*")))
+                glob_pattern=types.RelativePattern(base_uri=Path(folder).resolve().as_uri(), pattern="**/*")))
         return watchers
 
 
@@ -380,22 +434,22 @@ def create_server() -> CopydeskServer:
         ls.init_settings = ClientSettings.from_any(params.initialization_options)
         ls.pull_mode = _cap(params.capabilities, "text_document", "diagnostic") is not None \
             and ls.init_settings.raw.get("diagnosticMode", "auto") != "push"
+        ls.settings_ready = not _cap(params.capabilities, "workspace", "configuration")
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CopydeskServer, params: types.InitializedParams) -> None:
         caps = ls.client_capabilities
         if _cap(caps, "workspace", "configuration"):
-            await _pull_configuration(ls)
-        if _cap(caps, "workspace", "did_change_watched_files", "dynamic_registration"):
             try:
-                await ls.client_register_capability_async(types.RegistrationParams(registrations=[
-                    types.Registration(
-                        id="copydesk-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                        register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=ls.watch_patterns()),
-                    )
-                ]))
-            except Exception as e:
-                ls.log(f"copydesk: could not register file watchers: {e}", types.MessageType.Warning)
+                await _pull_configuration(ls)
+            finally:
+                ls.settings_ready = True
+                ls._configs.clear()
+                deferred, ls._deferred = ls._deferred, []
+                for uri in deferred:
+                    if uri in ls.workspace.text_documents:
+                        ls.lint_and_publish(uri)
+        await ls.register_watchers()
         if _cap(caps, "workspace", "did_change_configuration", "dynamic_registration"):
             try:
                 await ls.client_register_capability_async(types.RegistrationParams(registrations=[
@@ -459,9 +513,13 @@ def create_server() -> CopydeskServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: CopydeskServer, params: types.DidChangeConfigurationParams) -> None:
         settings = params.settings
+        can_pull = _cap(ls.client_capabilities, "workspace", "configuration")
         if isinstance(settings, dict) and settings:
             ls.global_settings = ClientSettings.from_any(settings)
-        elif _cap(ls.client_capabilities, "workspace", "configuration"):
+            if can_pull:
+                # Per-folder values pulled earlier would otherwise win over the new ones.
+                await _pull_configuration(ls, folders_only=True)
+        elif can_pull:
             await _pull_configuration(ls)
         ls.reset_settings()
 
@@ -496,6 +554,7 @@ def create_server() -> CopydeskServer:
         doc, enc = linted.document, ls.encoding
         start = doc.offset_at(params.range.start.line, params.range.start.character, enc)
         end = doc.offset_at(params.range.end.line, params.range.end.character, enc)
+        start, end = min(start, end), max(start, end)  # a reversed range: the span between
         by_finding = {id(f): d for f, d in zip(linted.result.findings, linted.diagnostics)}
         return actions.code_actions(
             uri, linted.version, doc, linted.result, start, end,
@@ -546,12 +605,15 @@ def _hover_block(f, rule) -> str:
     return "\n".join(lines)
 
 
-async def _pull_configuration(ls: CopydeskServer) -> None:
+async def _pull_configuration(ls: CopydeskServer, folders_only: bool = False) -> None:
     """workspace/configuration: the global "copydesk" section and one per
     workspace folder (multi-root: each folder may differ)."""
     folders = list(ls.workspace.folders.values())
-    items = [types.ConfigurationItem(section="copydesk")]
+    items = [] if folders_only else [types.ConfigurationItem(section="copydesk")]
     items += [types.ConfigurationItem(scope_uri=f.uri, section="copydesk") for f in folders]
+    if not items:
+        ls.folder_settings = {}
+        return
     try:
         values = await asyncio.wait_for(
             ls.workspace_configuration_async(types.ConfigurationParams(items=items)), timeout=5
@@ -560,10 +622,12 @@ async def _pull_configuration(ls: CopydeskServer) -> None:
         ls.log(f"copydesk: workspace/configuration failed: {e}", types.MessageType.Warning)
         return
     values = list(values or [])
-    if values:
-        ls.global_settings = ClientSettings.from_any(values[0])
+    if not folders_only:
+        if values:
+            ls.global_settings = ClientSettings.from_any(values[0])
+        values = values[1:]
     ls.folder_settings = {}
-    for folder, value in zip(folders, values[1:]):
+    for folder, value in zip(folders, values):
         path = to_fs_path(folder.uri)
         if path and isinstance(value, dict) and value:
             ls.folder_settings[path] = ClientSettings.from_any(value)

@@ -232,7 +232,7 @@ def _yaml_error(e: yaml.MarkedYAMLError, path: str) -> RuleError:
     if isinstance(e, yaml.constructor.ConstructorError) and "constructor for the tag" in problem:
         tag = problem.split("tag", 1)[1].strip(" '").replace("tag:yaml.org,2002:", "!!")
         return RuleError(path, line, col,
-                         f"tag '{tag}' is not allowed: rule files are plain data (no Python objects)")
+                         f"YAML syntax error: tag '{tag}' is not allowed: rule files are plain data (no Python objects)")
     if e.context:
         problem = f"{problem} ({e.context})"
     return RuleError(path, line, col, f"YAML syntax error: {problem}")
@@ -323,18 +323,20 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
     ids: dict[str, int] = {}  # id -> line of its first rule in this file
     raw_rules = data.get("rules")
     for i, raw in enumerate(raw_rules if isinstance(raw_rules, list) else []):
-        if not isinstance(raw, dict) or i in bad_rules:
+        if not isinstance(raw, dict):
             continue
         rid = raw.get("id")
         if isinstance(rid, str):
             if rid in ids:
-                line, col = loc.mark(["rules", i, "id"])
+                line, col = loc.mark(["rules", i])
                 errors.append(RuleError(path, line, col,
                                         f"duplicate rule id '{rid}' (first at line {ids[rid]})"))
                 continue
             ids[rid] = loc.mark(["rules", i])[0]
         kind = raw.get("check")
         base = ["rules", i]
+        if i in bad_rules and kind not in checks:
+            continue  # its pack-level errors say enough
         if kind not in checks:
             line, col = loc.mark(base + ["check"])
             known = ", ".join(sorted(checks))
@@ -353,9 +355,12 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
                 )
             else:
                 line, col = loc.mark(p)
-            who = raw.get("id") if isinstance(raw.get("id"), str) else f"rules[{i}]"
-            errors.append(RuleError(path, line, col, f"{who}: {_schema_message(err)}"))
-        if rule_errors:
+            # A rule with pack-level errors is checked again here for its
+            # check-specific fields; report each place once.
+            if i in bad_rules and any(e.line == line and e.column == col for e in errors):
+                continue
+            errors.append(RuleError(path, line, col, _schema_message(err)))
+        if rule_errors or i in bad_rules:
             continue
         rule = Rule(
             id=raw["id"],
@@ -369,6 +374,7 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
             options={k: v for k, v in raw.items() if k not in COMMON_FIELDS},
             source=path,
             line=loc.mark(base)[0],
+            column=loc.mark(base)[1],
         )
         # Check-specific semantic validation (e.g. regexes that do not compile).
         valid = True
