@@ -39,6 +39,7 @@ class LazyGroup(click.Group):
 
     lazy: dict[str, str] = {
         # name: "module:attribute" (relative to this package)
+        "corpus": ".corpus.cli:corpus",
     }
 
     def list_commands(self, ctx):

@@ -43,7 +43,7 @@ SCHEMA = {
 }
 
 DEFAULTS = {"groups": ["*"], "tolerance": 0.0, "open_margin": 0.1, "approx_margin": 0.1, "min_context": 3,
-            "min_shared": 2, "name_weight": 2, "relative_context": 0.5, "max_candidates": 8, "fetch": 200}
+            "min_shared": 2, "name_weight": 2, "relative_context": 0.5, "max_candidates": 8, "fetch": 100}
 
 
 @dataclass
@@ -99,26 +99,34 @@ class Figures(Check):
     def assess(self, fig: Figure, terms: dict[str, bool], rule: Rule) -> Assessment:
         if self.corpus is None:
             return Assessment(fig, [])
-        ctx = terms
         min_shared = int(self._opt(rule, "min_shared"))
-        found = self.corpus.figures_in_context(fig.group, ctx.keys(), min_shared, int(self._opt(rule, "fetch")))
+        min_context = float(self._opt(rule, "min_context"))
         weight = float(self._opt(rule, "name_weight"))
-        margins = {k: float(self._opt(rule, k)) for k in ("tolerance", "open_margin", "approx_margin")}
+        found = self.corpus.figures_in_context(fig.group, terms.keys(), min_shared, int(self._opt(rule, "fetch")))
+        keys = terms.keys()
+        names = {t for t, name in terms.items() if name}
         scored = []
-        for cf in found:
-            shared = tuple(sorted(t for t in cf.terms if t in ctx))
-            score = sum(weight if ctx[t] else 1.0 for t in shared)
-            if len(shared) < min_shared or score < float(self._opt(rule, "min_context")):
+        for fid, fterms in found:
+            shared = fterms & keys
+            if len(shared) < min_shared:
                 continue
-            scored.append(Candidate(cf, score, shared, consistent(fig, _as_figure(cf), **margins)))
+            score = len(shared) + (weight - 1) * len(shared & names)
+            if score >= min_context:
+                scored.append((score, fid))
         if not scored:
             return Assessment(fig, [])
-        best = max(c.score for c in scored)
-        keep = [c for c in scored if c.score >= best * float(self._opt(rule, "relative_context"))]
-        keep.sort(key=lambda c: (-c.score, c.figure.path, c.figure.line))
+        best = max(s for s, _ in scored)
+        cutoff = best * float(self._opt(rule, "relative_context"))
+        # Best context first, newest first among equals.
+        keep = sorted(((s, fid) for s, fid in scored if s >= cutoff), key=lambda x: (-x[0], -x[1]))
         keep = keep[: int(self._opt(rule, "max_candidates"))]
-        self.corpus.with_sentences([c.figure for c in keep])
-        return Assessment(fig, keep)
+        score_of = dict((fid, s) for s, fid in keep)
+        margins = {k: float(self._opt(rule, k)) for k in ("tolerance", "open_margin", "approx_margin")}
+        out = []
+        for cf in self.corpus.figures([fid for _, fid in keep]):
+            out.append(Candidate(cf, score_of[cf.id], tuple(sorted(cf.terms & keys)),
+                                 consistent(fig, _as_figure(cf), **margins)))
+        return Assessment(fig, out)
 
     def _figures(self, model_mask: str, start: int, end: int, sentences) -> Iterable[tuple[Figure, dict]]:
         for s in sentences:

@@ -30,7 +30,7 @@ from .sources import BLOCK_BREAK, discover, read_article, sentences
 
 log = logging.getLogger("copydesk.corpus")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BATCH_FILES = 400
 PARALLEL_MIN_FILES = 300
 
@@ -208,7 +208,7 @@ class CorpusIndex:
         con.execute("PRAGMA temp_store=MEMORY")
         con.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
         sents = ("CREATE VIRTUAL TABLE IF NOT EXISTS sents USING fts5(text, doc UNINDEXED, line UNINDEXED, "
-                 "col UNINDEXED, tokenize='unicode61 remove_diacritics 2')" if self.fts else
+                 "col UNINDEXED, tokenize='porter unicode61 remove_diacritics 2')" if self.fts else
                  "CREATE TABLE IF NOT EXISTS sents(text TEXT, doc INT, line INT, col INT)")
         con.executescript(f"""
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -391,14 +391,15 @@ class CorpusIndex:
     # ------------------------------------------------------------- queries
 
     def figures_in_context(self, group: str, terms: Iterable[str], min_shared: int = 2,
-                           fetch: int = 200) -> list[CorpusFigure]:
-        """Corpus figures of a noun group whose sentences share at least
-        min_shared of the terms.  Probes the rarest terms' postings (any
-        figure sharing min_shared of k terms holds one of the k-min_shared+1
-        rarest), newest first, at most ``fetch`` per term."""
+                           fetch: int = 100, probes: int = 3) -> list[tuple[int, frozenset]]:
+        """(figure id, context terms) of corpus figures of a noun group that
+        may share at least min_shared of the terms.  Reads the postings of
+        the rarest terms only (a figure sharing min_shared of k terms holds
+        one of the k-min_shared+1 rarest), newest first, at most ``fetch``
+        per term, so a look-up costs the same in a huge corpus."""
         self.ensure()
         terms = list(dict.fromkeys(terms))
-        if not terms:
+        if len(terms) < min_shared:
             return []
         with self._lock:
             q = ",".join("?" * len(terms))
@@ -407,34 +408,28 @@ class CorpusIndex:
             if len(df) < min_shared:
                 return []
             df.sort(key=lambda r: r[1])
-            probes = [t for t, _ in df[:max(1, len(df) - min_shared + 1)]][:4]
             ids: set[int] = set()
-            for t in probes:
+            for t, _ in df[:max(1, min(probes, len(df) - min_shared + 1))]:
                 ids.update(r[0] for r in self.con.execute(
                     "SELECT fig FROM fig_terms WHERE grp=? AND term=? ORDER BY fig DESC LIMIT ?", (group, t, fetch)))
             if not ids:
                 return []
+            rows = self.con.execute(f"SELECT id, terms FROM figures WHERE id IN ({','.join(map(str, ids))})")
+            return [(fid, frozenset(ts.split())) for fid, ts in rows]
+
+    def figures(self, ids: list[int]) -> list[CorpusFigure]:
+        """Full records (with sentence and front matter) of some figures, in
+        the order given."""
+        if not ids:
+            return []
+        with self._lock:
             rows = self.con.execute(
                 f"SELECT f.id, d.path, f.line, f.col, f.end_col, f.grp, f.noun, f.phrase, f.text, f.kind, f.value, "
-                f"f.low, f.high, f.factor, f.terms FROM figures f JOIN docs d ON d.id = f.doc "
-                f"WHERE f.id IN ({','.join(map(str, ids))})").fetchall()
-        out = []
-        for r in rows:
-            out.append(CorpusFigure(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11],
-                                    r[12], r[13], frozenset(r[14].split())))
-        return out
-
-    def with_sentences(self, figs: list[CorpusFigure]) -> list[CorpusFigure]:
-        """Fill in sentence text and front matter (for the few shown)."""
-        with self._lock:
-            for f in figs:
-                row = self.con.execute(
-                    "SELECT s.text, d.meta FROM figures f JOIN docs d ON d.id=f.doc "
-                    "JOIN sents s ON s.rowid=f.sent WHERE f.id=?", (f.id,)).fetchone()
-                if row:
-                    f.sentence = row[0]
-                    f.meta = json.loads(row[1]) if row[1] else {}
-        return figs
+                f"f.low, f.high, f.factor, f.terms, s.text, d.meta FROM figures f JOIN docs d ON d.id = f.doc "
+                f"JOIN sents s ON s.rowid = f.sent WHERE f.id IN ({','.join(map(str, ids))})").fetchall()
+        by_id = {r[0]: CorpusFigure(*r[:14], frozenset(r[14].split()), r[15], json.loads(r[16]) if r[16] else {})
+                 for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Sentences matching every word of the query, best first (FTS5
