@@ -163,8 +163,9 @@ def main(argv=None) -> dict:
             text = vary(rng.choice(pool), rng)
             model = engine.model(Document(text, path="draft.txt"))
             for par in model.paragraphs:
-                drafts.extend(check._figures(model.mask, par.start, par.end, par.sentences))
-        drafts = [(f, t) for f, t in drafts if check._checks_group(rule, f.group)][:args.lookups]
+                drafts.extend((f, t) for f, t in check._figures(model.mask, par.start, par.end, par.sentences)
+                              if check._checks_group(rule, f.group))
+        drafts = drafts[:args.lookups]
         times, verdicts = [], {}
         for fig, terms in drafts:
             t = time.perf_counter()

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .figures import Extractor, FigureLanguage, context_terms, figure_context
-from .sources import BLOCK_BREAK, discover, read_article, sentences
+from .sources import BLOCK_BREAK, PAD, discover, read_article, sentences
 
 log = logging.getLogger("copydesk.corpus")
 
@@ -110,7 +110,7 @@ def parse_document(path: str, data: bytes, sha: str, size: int, mtime_ns: int,
     sents, figs = [], []
     for si, (a, b) in enumerate(spans):
         line, col = article.line_col(a)
-        text = " ".join(mask[a:b].replace(BLOCK_BREAK, " ").split())
+        text = " ".join(mask[a:b].replace(BLOCK_BREAK, " ").replace(PAD, "").split())
         sents.append((line, col, text))
         found = extractor.extract(mask, a, b)
         if not found:

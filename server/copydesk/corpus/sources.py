@@ -17,6 +17,9 @@ from pathlib import Path
 import yaml
 
 BLOCK_BREAK = "\x1e"
+# An entity ("&ldquo;") is longer than its character: the rest of its span
+# is filled with this, dropped from sentence text.
+PAD = "\u200b"
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 META_KEYS = ("title", "outlet", "date", "url", "author")
 _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
@@ -83,7 +86,9 @@ class _HTMLMask(HTMLParser):
         line, col = self.getpos()
         return self.starts[line - 1] + col
 
-    def _put(self, s: str, at: int) -> None:
+    def _put(self, s: str, at: int, width: int | None = None) -> None:
+        if width is not None and width > len(s):
+            s = s + PAD * (width - len(s))
         for k, ch in enumerate(s):
             if at + k < len(self.chars) and self.chars[at + k] not in "\r\n":
                 self.chars[at + k] = ch
@@ -133,7 +138,7 @@ class _HTMLMask(HTMLParser):
         from html.entities import name2codepoint
 
         if not self.skip and name in name2codepoint:
-            self._put(chr(name2codepoint[name]), self._offset())
+            self._put(chr(name2codepoint[name]), self._offset(), len(name) + 2)
 
     def handle_charref(self, name):
         if self.skip:
@@ -142,7 +147,7 @@ class _HTMLMask(HTMLParser):
             ch = chr(int(name[1:], 16) if name[:1] in "xX" else int(name))
         except (ValueError, OverflowError):
             return
-        self._put(ch, self._offset())
+        self._put(ch, self._offset(), len(name) + 3)
 
 
 def html_mask(text: str) -> tuple[dict, str]:
