@@ -151,3 +151,16 @@ def test_the_corpus_benchmark_runs_at_a_tiny_size(tmp_path):
     assert r["lookups"] == 20 and sum(r["verdicts"].values()) == 20
     assert r["touch_counts"]["unchanged"] == 30
     assert r["change_counts"]["changed"] == 1
+
+
+def test_a_second_process_sees_the_new_version_after_another_reindexes(corpus_dir, tmp_path):
+    lsp = CorpusIndex([str(corpus_dir)], lexicons(), cache=tmp_path / "cache")
+    lsp.ensure()
+    v = lsp.version
+    cli = CorpusIndex([str(corpus_dir)], lexicons(), cache=tmp_path / "cache")
+    (corpus_dir / "extra.txt").write_text("Strikes killed 33 civilians in Saraqib, the Observatory said.\n",
+                                          encoding="utf-8")
+    assert cli.refresh()["added"] == 1
+    assert lsp.refresh()["added"] == 0  # already indexed by the other one…
+    assert lsp.version != v  # …but the version moved, so cached results are dropped
+    assert [f.text for f in figures_of(lsp, "civilians", "saraqib")] == ["33 civilians"]

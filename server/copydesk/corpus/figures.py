@@ -227,6 +227,7 @@ class FigureLanguage:
         self.max_vague = max((len(q.split()) for q in self.vague), default=1)
         self.max_unit = max((len(q.split()) for q in self.units), default=1)
         self.max_group = max((len(q.split()) for q in self.groups), default=1)
+        self.vague_first = frozenset(p.split()[0] for p in self.vague)
         self.number_like = set(UNITS_WORDS) | set(TENS_WORDS) | set(SCALES) | {"dozen", "dozens"}
         data = {k: v for k, v in sorted(lexicons.items()) if k.startswith("figure")}
         self.fingerprint = hashlib.sha1(
@@ -344,10 +345,6 @@ class Extractor:
                 if nxt.low in SCALES:
                     value *= SCALES[nxt.low]
                     used = 2
-                elif nxt.low in ("m",) and nxt.start == tok.end and i + 2 < len(tokens) \
-                        and not lang.units.get("m"):
-                    value *= 1_000_000
-                    used = 2
             return value, value, value, None, used
         low = tok.low
         if low in ("a", "an") and i + 1 < len(tokens) and tokens[i + 1].low in A_COUNTABLE:
@@ -374,7 +371,7 @@ class Extractor:
             tok = tokens[i]
             low = tok.low
             if not (tok.is_digit or low in lang.number_like or low in ("a", "an")
-                    or low in lang.vague or (tok.is_word and "-" in low) or low.split()[0] in _VAGUE_FIRST(lang)):
+                    or (tok.is_word and "-" in low) or low in lang.vague_first):
                 i += 1
                 continue
             num = self._number_at(tokens, i, text)
@@ -411,7 +408,7 @@ class Extractor:
                 return None
             if prev is not None and prev.end == first.start and prev.text in ("-", "/", "#", "$", "£", "€"):
                 return None
-            is_int = "." not in first.text and used_is_plain(tokens, i, j)
+            is_int = "." not in first.text and j == i + 1
             if is_int and value <= 31 and not qual and (
                 (prev is not None and prev.low.rstrip(".") in lang.months)
                 or (nxt is not None and nxt.low.rstrip(".") in lang.months)):
@@ -537,18 +534,6 @@ class Extractor:
             j -= 1
             steps += 1
         return None
-
-
-def used_is_plain(tokens: list[Token], i: int, j: int) -> bool:
-    return j == i + 1
-
-
-def _VAGUE_FIRST(lang: FigureLanguage) -> frozenset:
-    cached = getattr(lang, "_vague_first", None)
-    if cached is None:
-        cached = frozenset(p.split()[0] for p in lang.vague)
-        lang._vague_first = cached
-    return cached
 
 
 # ------------------------------------------------------------------ context

@@ -14,6 +14,7 @@ changed; deleted files are dropped.  Tables:
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -246,8 +247,11 @@ class CorpusIndex:
     def refresh(self, progress=None) -> dict:
         """Sync the index with the files: returns counts of added, changed,
         removed and unchanged files."""
-        with self._lock:
+        with self._lock, self._writer_lock():
             self._refreshed = True
+            # Another process (the language server, a CLI run) may have
+            # indexed since we opened the database.
+            self._version = self._meta("version", "0")
             files = discover(self.sources)
             known = {row[0]: row[1:] for row in self.con.execute("SELECT path, size, mtime_ns, sha, doc FROM files")}
             todo: list[tuple[str, int, int]] = []
@@ -296,6 +300,24 @@ class CorpusIndex:
             with self.con:
                 self.con.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (self._version,))
             return counts
+
+    @contextlib.contextmanager
+    def _writer_lock(self):
+        """One process at a time brings a given index up to date."""
+        if self.path == ":memory:":
+            yield
+            return
+        try:
+            import fcntl
+        except ImportError:  # Windows: SQLite's own locking only
+            yield
+            return
+        with open(self.path + ".lock", "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _delete_doc(self, doc: int | None) -> None:
         if doc is None:
