@@ -76,6 +76,15 @@ def test_number_words_vague_quantities_and_qualifiers(draft, flagged):
     assert bool(found) is flagged, [f.message for f in found]
 
 
+def test_counts_of_different_events_never_match():
+    # Same places and people, but displaced is not killed.
+    draft = "The offensive has displaced more than 48,000 people in Idlib and Aleppo, the Observatory reported.\n"
+    assert mismatches(lint(draft)) == []
+    killed = "Strikes resulted in the deaths of at least 40 individuals in Aleppo, the Observatory reported.\n"
+    [f] = mismatches(lint(killed))
+    assert "“at least 12 individuals”" in f.message
+
+
 def test_figures_in_quotes_with_curly_quotes_keep_exact_positions():
     draft = "🔥 “According to the Observatory, the most recent fighting has resulted in over 600 deaths,” " \
             "Ḥalab’s residents said — primarily among combatants.\n"

@@ -38,12 +38,16 @@ SCHEMA = {
                              "description": "Drop candidates scoring below this share of the best one"},
         "max_candidates": {"type": "integer", "minimum": 1, "description": "Most corpus sentences listed"},
         "fetch": {"type": "integer", "minimum": 10, "description": "Postings read per probed context term"},
+        "events": {"type": "array", "items": {"type": "string", "minLength": 1},
+                   "description": "Groups that say what happened to the people counted (deaths, displaced …): "
+                                  "a draft figure and a corpus figure about different events never match"},
     },
     "required": ["report"],
 }
 
 DEFAULTS = {"groups": ["*"], "tolerance": 0.0, "open_margin": 0.1, "approx_margin": 0.1, "min_context": 3,
-            "min_shared": 2, "name_weight": 2, "relative_context": 0.5, "max_candidates": 8, "fetch": 50}
+            "min_shared": 2, "name_weight": 2, "relative_context": 0.5, "max_candidates": 8, "fetch": 50,
+            "events": []}
 
 
 @dataclass
@@ -105,11 +109,17 @@ class Figures(Check):
         found = self.corpus.figures_in_context(fig.group, terms.keys(), min_shared, int(self._opt(rule, "fetch")))
         keys = terms.keys()
         names = {t for t, name in terms.items() if name}
+        event_groups = set(self._opt(rule, "events"))
+        events = self._events(fig.group, keys, event_groups)
         scored = []
         for fid, fterms in found:
             shared = fterms & keys
             if len(shared) < min_shared:
                 continue
+            if events and event_groups:
+                theirs = self._events(fig.group, fterms, event_groups)
+                if theirs and not (theirs & events):
+                    continue  # 48,000 people displaced vs 12 people killed
             score = len(shared) + (weight - 1) * len(shared & names)
             if score >= min_context:
                 scored.append((score, fid))
@@ -127,6 +137,15 @@ class Figures(Check):
             out.append(Candidate(cf, score_of[cf.id], tuple(sorted(cf.terms & keys)),
                                  consistent(fig, _as_figure(cf), **margins)))
         return Assessment(fig, out)
+
+    def _events(self, group: str, terms, event_groups: set[str]) -> set[str]:
+        """What happened to the people counted, from the sentence's words."""
+        found = {group} if group in event_groups else set()
+        for t in terms:
+            g = self.lang.groups.get(t)
+            if g in event_groups:
+                found.add(g)
+        return found
 
     def _figures(self, model_mask: str, start: int, end: int, sentences) -> Iterable[tuple[Figure, dict]]:
         for s in sentences:
