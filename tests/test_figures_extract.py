@@ -36,6 +36,10 @@ def one(ex, text):
     ("two hundred and fifty thousand people fled", 250_000, "exact", "people", "two hundred and fifty thousand"),
     ("The US keeps hundreds of troops in northeastern Syria", None, "vague", "soldiers", "hundreds"),
     ("the army regained several towns that had been overtaken", None, "vague", "towns", "several"),
+    ("At least two dozen people were wounded.", 24, "lower", "people", "At least two dozen"),
+    ("Between 200 and 300 fighters were captured.", 300, "range", "fighters", "Between 200 and 300"),
+    ("The toll rose from 300 to 412 deaths.", 412, "exact", "deaths", "412"),
+    ("The $1.5bn aid package covers 300,000 refugees.", 300_000, "exact", "displaced", "300,000"),
 ])
 def test_figures_with_qualifiers_units_and_counted_nouns(ex, text, value, kind, group, phrase):
     fig = one(ex, text)
@@ -90,6 +94,9 @@ def test_a_figure_in_a_sentence_range_keeps_document_offsets(ex):
     ("up to 300 dead", "more than 300 dead", True),
     ("fewer than 200 dead", "more than 300 dead", False),
     ("two decades", "20 years", True),
+    ("between 200 and 300 fighters", "250 fighters", True),
+    ("between 200 and 300 fighters", "hundreds of fighters", True),
+    ("between 200 and 300 fighters", "dozens of fighters", False),
 ])
 def test_consistency_treats_qualifiers_as_intervals(ex, draft, corpus, agree):
     a, b = one(ex, draft), one(ex, corpus)

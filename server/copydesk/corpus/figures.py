@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5
 
 UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -26,7 +26,7 @@ TENS_WORDS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90,
 }
-SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+SCALES = {"dozen": 12, "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
           "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "mn": 1_000_000}
 # Words that may follow "a"/"an" to make a number ("a hundred", "a decade").
 A_COUNTABLE = {"hundred", "thousand", "million", "billion", "decade"}
@@ -86,7 +86,7 @@ class Figure:
     value: float  # 412 (in the unit's base: "two decades" -> 20 years)
     low: float  # the quantity's own range before margins: 412..412, dozens 24..99
     high: float
-    kind: str  # exact | lower | upper | approx | below | vague
+    kind: str  # exact | lower | upper | approx | below | vague | range
     noun: str  # "deaths" as written
     group: str  # "deaths" (noun group, unit group, or the singular noun)
     unit_factor: float = 1.0
@@ -103,7 +103,7 @@ class Figure:
             return lo * (1 - approx_margin), hi * (1 + approx_margin)
         if self.kind == "below":
             return lo * (1 - approx_margin), hi
-        if self.kind == "vague":
+        if self.kind in ("vague", "range"):
             return lo, hi
         return lo * (1 - tolerance), hi * (1 + tolerance)
 
@@ -420,6 +420,20 @@ class Extractor:
                                                                                     "article", "route", "flight"))
                     and text[prev.end:first.start] == " "):
                 return None  # "UNSCR 2254", "No 10"
+        # Ranges: "between 200 and 300 fighters", "200 to 300 fighters".
+        if not qual and vague_kind is None and i >= 2 and tokens[i - 1].low in ("and", "to", "-", "–") \
+                and (tokens[i - 2].is_digit or _word_number(tokens[i - 2].low) is not None):
+            k0 = i - 2
+            first_low = _digit_value(tokens[k0].text) if tokens[k0].is_digit else _word_number(tokens[k0].low)
+            if first_low is not None and first_low < value:
+                opener = tokens[k0 - 1].low if k0 >= 1 else ""
+                # "from 300 to 412" is a change: the figure is the new count.
+                if opener == "between" or (opener != "from" and tokens[i - 1].low in ("to", "-", "–")):
+                    if opener == "between":
+                        k0 -= 1
+                    kind, lo = "range", first_low
+                    q_start = tokens[k0].start
+                    prev = tokens[k0 - 1] if k0 >= 1 else None
         # Units, attached ("230km") or spaced ("230 kilometres", "40 per cent").
         noun_tok = None
         noun_text = None
