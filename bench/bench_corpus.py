@@ -109,6 +109,12 @@ def generate(folder: Path, n: int, seed: int = 5) -> float:
     return time.perf_counter() - t0
 
 
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def rss_mib() -> tuple[float, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -143,9 +149,14 @@ def main(argv=None) -> dict:
         corpus = engine.corpus
         if args.jobs is not None:
             corpus.jobs = args.jobs
+        result["load_avg_before"] = round(os.getloadavg()[0], 2)
+        cpu0 = _cpu()
         t0 = time.perf_counter()
         counts = corpus.refresh()
         result["index_s"] = round(time.perf_counter() - t0, 2)
+        # CPU seconds (this process + workers): comparable when the machine is busy.
+        result["index_cpu_s"] = round(_cpu() - cpu0, 1)
+        result["load_avg_after"] = round(os.getloadavg()[0], 2)
         result["indexed"] = counts
         stats = corpus.stats()
         result.update({k: stats[k] for k in ("files", "sentences", "figures")})

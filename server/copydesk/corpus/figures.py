@@ -50,28 +50,40 @@ _TOKEN = re.compile(
 _WORDLIKE = re.compile(r"[^\W\d_]")
 
 
-@dataclass(frozen=True)
 class Token:
-    text: str
-    start: int
-    end: int
+    """A word, number or punctuation mark with its offsets (a plain slotted
+    class: millions are made while indexing)."""
 
-    @property
-    def low(self) -> str:
-        return self.text.lower().replace("’", "'")
+    __slots__ = ("text", "start", "end", "low", "is_word", "is_digit")
 
-    @property
-    def is_word(self) -> bool:
-        return bool(_WORDLIKE.match(self.text))
+    def __init__(self, text: str, start: int, end: int):
+        self.text = text
+        self.start = start
+        self.end = end
+        self.low = text.lower().replace("’", "'")
+        self.is_digit = text[:1].isdigit()
+        self.is_word = text[:1].isalpha()
 
-    @property
-    def is_digit(self) -> bool:
-        return self.text[:1].isdigit()
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start}, {self.end})"
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
     return [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+
+
+_DIGIT = re.compile(r"\d")
+_LOWER_WORDS = re.compile(r"[a-z]+")
+
+
+def _trigger_words(lang: "FigureLanguage") -> frozenset:
+    """Words without which a text holds no figure (most corpus sentences
+    have none and are skipped without tokenising)."""
+    words = set(UNITS_WORDS) | set(TENS_WORDS) | set(SCALES) | set(A_COUNTABLE)
+    for phrase in lang.vague:
+        words.update(w for w in phrase.split() if w not in ("a", "an", "of"))
+    return frozenset(words)
 
 
 @dataclass(frozen=True)
@@ -228,6 +240,7 @@ class FigureLanguage:
         self.max_unit = max((len(q.split()) for q in self.units), default=1)
         self.max_group = max((len(q.split()) for q in self.groups), default=1)
         self.vague_first = frozenset(p.split()[0] for p in self.vague)
+        self.triggers = _trigger_words(self)
         self.number_like = set(UNITS_WORDS) | set(TENS_WORDS) | set(SCALES) | {"dozen", "dozens"}
         data = {k: v for k, v in sorted(lexicons.items()) if k.startswith("figure")}
         self.fingerprint = hashlib.sha1(
@@ -362,9 +375,12 @@ class Extractor:
     def extract(self, text: str, start: int = 0, end: int | None = None) -> list[Figure]:
         """Every figure with a counted noun in text[start:end] (one sentence
         or a paragraph; offsets are into text)."""
+        lang = self.lang
+        segment = text[start:end]
+        if not _DIGIT.search(segment) and lang.triggers.isdisjoint(_LOWER_WORDS.findall(segment.lower())):
+            return []
         tokens = tokenize(text, start, end)
         out: list[Figure] = []
-        lang = self.lang
         i = 0
         n_tok = len(tokens)
         while i < n_tok:
