@@ -164,3 +164,10 @@ def test_a_second_process_sees_the_new_version_after_another_reindexes(corpus_di
     assert lsp.refresh()["added"] == 0  # already indexed by the other one…
     assert lsp.version != v  # …but the version moved, so cached results are dropped
     assert [f.text for f in figures_of(lsp, "civilians", "saraqib")] == ["33 civilians"]
+
+
+def test_a_missing_corpus_folder_is_a_warning_not_a_crash(tmp_path):
+    idx = CorpusIndex([str(tmp_path / "nowhere")], lexicons(), cache=tmp_path / "cache")
+    assert idx.refresh()["added"] == 0
+    assert idx.warnings == [f"corpus source {tmp_path / 'nowhere'} does not exist"]
+    assert idx.figures_in_context("deaths", ["aleppo", "fighting"]) == []

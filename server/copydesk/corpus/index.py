@@ -253,6 +253,11 @@ class CorpusIndex:
             # indexed since we opened the database.
             self._version = self._meta("version", "0")
             files = discover(self.sources)
+            for src in self.sources:
+                if not any(c in src for c in "*?[") and not os.path.exists(src):
+                    msg = f"corpus source {src} does not exist"
+                    if msg not in self.warnings:
+                        self.warn(msg)
             known = {row[0]: row[1:] for row in self.con.execute("SELECT path, size, mtime_ns, sha, doc FROM files")}
             todo: list[tuple[str, int, int]] = []
             touched: list[tuple[int, int, str]] = []  # same content, new stat
