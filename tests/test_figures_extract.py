@@ -102,3 +102,23 @@ def test_consistency_treats_qualifiers_as_intervals(ex, draft, corpus, agree):
     a, b = one(ex, draft), one(ex, corpus)
     assert a.group == b.group
     assert consistent(a, b) is agree
+
+
+from hypothesis import given, settings, strategies as st
+
+_PIECES = st.sampled_from(["over", "at least", "412", "1,000", "1.5", "million", "nine", "twenty-eight", "a",
+                           "hundred", "dozens", "of", "soldiers", "deaths", "dead", "in", "Aleppo", "since",
+                           "2016", "Nov", "29", "km", "%", "“", "”", "—", "🔥", ",", ".", "between", "and",
+                           "killing", "UNSCR", "Ḥalab’s", "civilians"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=25), st.sampled_from([" ", "", "\n"]))
+def test_extraction_never_crashes_and_offsets_match_the_text(pieces, sep):
+    ex = Extractor(default_language())
+    text = sep.join(pieces)
+    for f in ex.extract(text):
+        assert 0 <= f.start < f.phrase_end <= f.end <= len(text)
+        assert text[f.start:f.end] == f.text and text[f.start:f.phrase_end] == f.phrase
+        lo, hi = f.interval()
+        assert lo <= hi
