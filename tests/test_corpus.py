@@ -52,8 +52,8 @@ def test_added_changed_and_deleted_files_are_reflected_after_reindexing(corpus_d
     (corpus_dir / "000_1942a9bef7a5cedc.txt").unlink()
     assert idx.refresh() == {"added": 1, "changed": 1, "removed": 1, "unchanged": 3}
     assert idx.version != v1
-    assert [f.text for f in figures_of(idx, "towns", "manbij")] == ["14 villages"]
-    texts = {f.text for f in figures_of(idx, "deaths", "observatory")}
+    assert [f.text for f in figures_of(idx, "towns", "Manbij")] == ["14 villages"]
+    texts = {f.text for f in figures_of(idx, "deaths", "Observatory")}
     assert "over 450 deaths" in texts and "over 412 deaths" not in texts
     assert not any("000_" in h.path for h in idx.search("Soleimani"))
     assert idx.search("Manbij")[0].line == 1
@@ -92,7 +92,7 @@ def test_html_articles_drop_tags_scripts_and_keep_line_numbers(tmp_path):
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "a.html").write_text(html, encoding="utf-8")
     idx = CorpusIndex([str(tmp_path / "c")], lexicons(), cache=tmp_path / "cache")
-    [f] = figures_of(idx, "civilians", "hama", "fighting")
+    [f] = figures_of(idx, "civilians", "Hama", "fighting")
     assert (f.line, f.meta["outlet"]) == (6, "Levant Daily")
 
 
@@ -163,7 +163,7 @@ def test_a_second_process_sees_the_new_version_after_another_reindexes(corpus_di
     assert cli.refresh()["added"] == 1
     assert lsp.refresh()["added"] == 0  # already indexed by the other one…
     assert lsp.version != v  # …but the version moved, so cached results are dropped
-    assert [f.text for f in figures_of(lsp, "civilians", "saraqib")] == ["33 civilians"]
+    assert [f.text for f in figures_of(lsp, "civilians", "Saraqib")] == ["33 civilians"]
 
 
 def test_a_missing_corpus_folder_is_a_warning_not_a_crash(tmp_path):

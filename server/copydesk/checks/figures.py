@@ -38,6 +38,8 @@ SCHEMA = {
                              "description": "Drop candidates scoring below this share of the best one"},
         "max_candidates": {"type": "integer", "minimum": 1, "description": "Most corpus sentences listed"},
         "fetch": {"type": "integer", "minimum": 10, "description": "Postings read per probed context term"},
+        "require_shared_name": {"type": "boolean",
+                                "description": "When both sentences name places or actors, they must share one"},
         "events": {"type": "array", "items": {"type": "string", "minLength": 1},
                    "description": "Groups that say what happened to the people counted (deaths, displaced …): "
                                   "a draft figure and a corpus figure about different events never match"},
@@ -47,7 +49,7 @@ SCHEMA = {
 
 DEFAULTS = {"groups": ["*"], "tolerance": 0.0, "open_margin": 0.1, "approx_margin": 0.1, "min_context": 3,
             "min_shared": 2, "name_weight": 2, "relative_context": 0.5, "max_candidates": 8, "fetch": 50,
-            "events": []}
+            "events": [], "require_shared_name": True}
 
 
 @dataclass
@@ -108,7 +110,9 @@ class Figures(Check):
         weight = float(self._opt(rule, "name_weight"))
         found = self.corpus.figures_in_context(fig.group, terms.keys(), min_shared, int(self._opt(rule, "fetch")))
         keys = terms.keys()
-        names = {t for t, name in terms.items() if name}
+        names = {t for t, name in terms.items() if name}  # weighty: names and co-reported figures
+        real_names = {t for t in names if t[:1].isupper()}
+        need_name = bool(self._opt(rule, "require_shared_name")) and bool(real_names)
         event_groups = set(self._opt(rule, "events"))
         events = self._events(fig.group, keys, event_groups)
         scored = []
@@ -120,6 +124,8 @@ class Figures(Check):
                 theirs = self._events(fig.group, fterms, event_groups)
                 if theirs and not (theirs & events):
                     continue  # 48,000 people displaced vs 12 people killed
+            if need_name and not (shared & real_names) and any(t[:1].isupper() for t in fterms):
+                continue  # Kharkiv is not Idlib
             score = len(shared) + (weight - 1) * len(shared & names)
             if score >= min_context:
                 scored.append((score, fid))
@@ -142,7 +148,7 @@ class Figures(Check):
         """What happened to the people counted, from the sentence's words."""
         found = {group} if group in event_groups else set()
         for t in terms:
-            g = self.lang.groups.get(t)
+            g = t if t in self.lang.group_words else self.lang.groups.get(t)
             if g in event_groups:
                 found.add(g)
         return found

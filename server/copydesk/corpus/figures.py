@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 5
+EXTRACTOR_VERSION = 7
 
 UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -571,8 +571,10 @@ class Extractor:
 
 def context_terms(text: str, lang: FigureLanguage, start: int = 0, end: int | None = None,
                   skip: tuple[tuple[int, int], ...] = ()) -> dict[str, bool]:
-    """Content words of a sentence, normalised: term -> is a name (a
-    capitalised word not opening the sentence)."""
+    """Content words of a sentence, normalised (lower case, singular, a
+    noun group's words as the group): term -> is a name.  Names (capitalised
+    words not opening the sentence, or known proper nouns) keep a capital
+    initial, so a check can tell places and actors from other words."""
     out: dict[str, bool] = {}
     first = True
     for tok in tokenize(text, start, end):
@@ -594,7 +596,15 @@ def context_terms(text: str, lang: FigureLanguage, start: int = 0, end: int | No
         term = singular(low)
         if term in lang.stopwords:
             continue
-        name = tok.text[:1].isupper() and (not is_first or pos(tok, first=True) in ("NNP", "NNPS"))
+        # Words of a noun group stand for the group: "killed" in the draft
+        # meets "deaths" in the corpus.
+        group = lang.groups.get(low) or lang.groups.get(term)
+        if group is not None:
+            term = group
+        name = group is None and tok.text[:1].isupper() and (
+            not is_first or pos(tok, first=True) in ("NNP", "NNPS"))
+        if name:
+            term = term[:1].upper() + term[1:]  # names stay apart: "Aleppo"
         out[term] = out.get(term, False) or name
     return out
 
