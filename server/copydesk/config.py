@@ -17,8 +17,10 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -92,16 +94,23 @@ class Config:
     def corpus_paths(self) -> list[str] | None:
         return None if self.corpus is None else [self.resolve(p) for p in self.corpus]
 
-    def wants(self, path: Path, root: Path) -> bool:
-        """Include/exclude globs, relative to the config root (or the folder searched)."""
+    def wants(self, path: Path, root: Path, resolved: bool = False) -> bool:
+        """Include/exclude globs, relative to the config root (or the folder
+        searched).  ``resolved``: the caller already resolved ``path`` and ``root``."""
         base = Path(self.root) if self.root else root
         try:
-            rel = path.resolve().relative_to(base.resolve()).as_posix()
+            if resolved:
+                rel = path.relative_to(base).as_posix()
+            else:
+                rel = path.resolve().relative_to(base.resolve()).as_posix()
         except ValueError:
             rel = path.name
-        if any(_glob(rel, g) for g in DEFAULT_EXCLUDE + self.exclude):
-            return False
-        return any(_glob(rel, g) for g in self.include)
+        return self.wants_relative(rel)
+
+    def wants_relative(self, rel: str) -> bool:
+        """Include/exclude for a POSIX path relative to the config root."""
+        excluded, included = _matchers(DEFAULT_EXCLUDE + self.exclude, self.include)
+        return not excluded(rel) and bool(included(rel))
 
     def merged(self, **overrides: Any) -> "Config":
         """A copy with front-end settings (LSP, CLI flags) laid over it."""
@@ -131,6 +140,31 @@ def _rule_matches(pattern: str, rule_id: str) -> bool:
     if "/" not in pattern:  # a bare check namespace: "figures"
         return rule_id.startswith(pattern + "/")
     return fnmatch.fnmatchcase(rule_id, pattern)
+
+
+@lru_cache(maxsize=256)
+def _matchers(exclude: tuple[str, ...], include: tuple[str, ...]):
+    """One compiled test per glob list, equivalent to any(_glob(rel, g))."""
+    return _compile_globs(exclude), _compile_globs(include)
+
+
+def _compile_globs(patterns: tuple[str, ...]):
+    whole, last = [], []
+    for g in patterns:
+        whole.append(fnmatch.translate(g))
+        if "/" not in g:
+            last.append(fnmatch.translate(g))
+        if g.startswith("**/"):
+            whole.append(fnmatch.translate(g[3:]))
+    whole_rx = re.compile("|".join(whole)) if whole else None
+    last_rx = re.compile("|".join(last)) if last else None
+
+    def test(rel: str) -> bool:
+        if whole_rx is not None and whole_rx.match(rel):
+            return True
+        return last_rx is not None and last_rx.match(rel.rsplit("/", 1)[-1]) is not None
+
+    return test
 
 
 def _glob(rel: str, pattern: str) -> bool:

@@ -21,6 +21,9 @@ from .text.document import Document
 from .text.model import TextModel
 
 
+_CACHE_MAX_CHARS = 20_000
+
+
 @dataclass
 class CheckFailure:
     check: str
@@ -122,6 +125,11 @@ class Engine:
     def _cached_paragraphs(self, check, model: TextModel):
         extra = check.cache_key()
         for par in model.paragraphs:
+            if par.end - par.start > _CACHE_MAX_CHARS:
+                # Huge paragraphs (pasted data, one-line files) would make the
+                # cache's memory unbounded; they are rarely re-linted as-is.
+                yield from check.check_paragraph(par)
+                continue
             key = (id(check), extra, par.kind, par.text)
             hit = self._cache.get(key)
             if hit is None:

@@ -187,10 +187,12 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
     checks = registry()
     rules: list[Rule] = []
     for i, raw in enumerate(data.get("rules") or []):
-        if not isinstance(raw, dict) or i in bad_rules:
+        if not isinstance(raw, dict):
             continue
         kind = raw.get("check")
         base = ["rules", i]
+        if i in bad_rules and kind not in checks:
+            continue  # its pack-level errors say enough
         if kind not in checks:
             line, col = loc.mark(base + ["check"])
             known = ", ".join(sorted(checks))
@@ -209,8 +211,12 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
                 )
             else:
                 line, col = loc.mark(p)
+            # A rule with pack-level errors is checked again here for its
+            # check-specific fields; report each place once.
+            if i in bad_rules and any(e.line == line and e.column == col for e in errors):
+                continue
             errors.append(RuleError(path, line, col, _schema_message(err)))
-        if rule_errors:
+        if rule_errors or i in bad_rules:
             continue
         rule = Rule(
             id=raw["id"],
@@ -224,6 +230,7 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
             options={k: v for k, v in raw.items() if k not in COMMON_FIELDS},
             source=path,
             line=loc.mark(base)[0],
+            column=loc.mark(base)[1],
         )
         # Check-specific semantic validation (e.g. regexes that do not compile).
         for field_path, message in check.validate_rule(rule):
@@ -272,7 +279,7 @@ def load_rules(paths: Iterable[str | Path]) -> RuleSet:
             if rule.id in origin and origin[rule.id].source == rule.source:
                 ruleset.errors.append(
                     RuleError(
-                        str(file), rule.line or 1, 1,
+                        str(file), rule.line or 1, rule.column or 1,
                         f"duplicate rule id '{rule.id}' (first at line {origin[rule.id].line})",
                     )
                 )

@@ -1,0 +1,728 @@
+"""Attribution: who says so?
+
+Four rule kinds share one reading of each paragraph:
+
+* ``unattributed-claim``  a check-worthy sentence (figure, casualties, control,
+  first/superlative, motive, judgement or forecast) in the writer's voice with
+  no source;
+* ``unattributed-quote``  a direct quotation with no speaker in its sentence or
+  the next one;
+* ``vague-attribution``   "experts say", "it is believed", "reportedly" …;
+* ``loaded-attribution-verb``  "claimed", "admitted" … used as reporting verbs.
+
+The grammar of attribution (see ``rules/attribution.yml`` ``lexicons:``): a
+reporting verb or phrase counts when it is used as one (not a noun, "the
+report"; not an infinitive, "declined to comment"; not an agentless passive,
+"it was reported") and has a source: the word before it (a name, title,
+organisation, document or pronoun: "the ministry later said", "She notes"),
+or, after a quotation or a comma, the words after it ("…,” said Mariam
+Haddad", "…,” stated a document issued by …").  "according to X", "as
+reported by X", "citing X" name X.  A source that names no one ("experts",
+"sources", "critics") makes the attribution vague, which is not attribution.
+Words inside quotation marks belong to the speaker and are ignored.
+
+Carry-over (documented in the rule's rationale and the README): inside one
+paragraph a sentence with a named source opens a report; later sentences that
+only add facts of the kinds in the rule's ``carry_over`` list are that report,
+until a sentence names another source or a vague one, or opens with a turn
+("However", "But" …).  Judgements, forecasts, motives and superlatives never
+carry over.  Headings and block quotations are not checked for claims.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from ..findings import Edit, Finding, Fix
+from ..rules.model import Rule
+from ..text.cues import WORD_RE, phrase_regex
+from ..text.model import Paragraph
+from ..userregex import PatternError, compile_user_regex
+from .base import Check, CheckContext
+
+_STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+
+TRIGGER_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name"],
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "description": "Category name (figures, casualties …)"},
+        "reason": {"type": "string", "description": "How the message names the category"},
+        "words": {**_STRINGS, "description": "Words or phrases (whole words, case-insensitive)"},
+        "patterns": {**_STRINGS, "description": "RE2 regular expressions (case-insensitive)"},
+        "except": {**_STRINGS, "description": "Phrases in which a trigger does not count"},
+    },
+}
+
+CLAIM_SCHEMA = {
+    "properties": {
+        "triggers": {"type": "array", "items": TRIGGER_SCHEMA, "minItems": 1,
+                     "description": "What makes a sentence check-worthy"},
+        "subjectivity_threshold": {"type": "number", "minimum": 0, "maximum": 1,
+                                   "description": "TextBlob (Pattern) subjectivity above which a sentence is a judgement; omit to turn off"},
+        "subjectivity_min_words": {"type": "integer", "minimum": 1, "default": 2,
+                                   "description": "Subjective words a sentence needs before its score counts (one adjective is weak evidence)"},
+        "min_words": {"type": "integer", "minimum": 1, "default": 4,
+                      "description": "Shorter sentences (outside quotes) are not checked"},
+        "ignore_years": {"type": "boolean", "default": True,
+                         "description": "Years, days of the month and numbers in names are not figures"},
+        "carry_over": {**_STRINGS, "description": "Trigger names a preceding sourced sentence of the paragraph covers"},
+    },
+    "required": ["triggers"],
+}
+
+QUOTE_SCHEMA = {
+    "properties": {
+        "min_words": {"type": "integer", "minimum": 1, "default": 4,
+                      "description": "Shorter quotations are scare quotes or terms, not statements"},
+    },
+}
+
+VAGUE_SCHEMA = {
+    "properties": {
+        "sources": {**_STRINGS, "description": "Nouns that name no one when they are the source (experts, critics)"},
+        "phrases": {**_STRINGS, "description": "Phrases that attribute to no one (it is believed, reportedly)"},
+        "patterns": {**_STRINGS, "description": "RE2 regular expressions for more such phrases"},
+    },
+    "anyOf": [{"required": ["sources"]}, {"required": ["phrases"]}, {"required": ["patterns"]}],
+}
+
+VERB_SCHEMA = {
+    "properties": {
+        "verbs": {
+            "type": "array", "minItems": 1,
+            "items": {
+                "type": "object", "additionalProperties": False, "required": ["forms", "implies"],
+                "properties": {
+                    "forms": {**_STRINGS, "minItems": 1, "maxItems": 4,
+                              "description": "base, -s, past, -ing forms (in that order)"},
+                    "implies": {"type": "string", "minLength": 1, "description": "What the verb implies"},
+                    "replacement": {**_STRINGS, "minItems": 1, "maxItems": 4,
+                                    "description": "Neutral forms in the same order (default: the rule's)"},
+                },
+            },
+        },
+        "replacement": {**_STRINGS, "minItems": 1, "maxItems": 4,
+                        "description": "Neutral verb: base, -s, past, -ing forms"},
+        "except": {**_STRINGS, "description": "Phrases in which the verb is not a reporting verb"},
+    },
+    "required": ["verbs"],
+}
+
+_MONTHS = {
+    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
+    "november", "dec", "december",
+}
+_NUMBER_RE = re.compile(r"\d[\d,.]*")
+_SUBJECT_OPENERS = {"the", "a", "an", "his", "her", "its", "their", "one", "another", "this"}
+_IRREGULAR_PAST = {"said", "told", "wrote", "thought", "felt", "knew", "saw", "spoke", "swore", "gave"}
+
+
+def _lower_set(items) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in items or ())
+
+
+def _user_regexes(patterns) -> list:
+    return [compile_user_regex(p) for p in patterns or ()]
+
+
+def _spans(regex, text: str) -> list[tuple[int, int]]:
+    if regex is None:
+        return []
+    if isinstance(regex, PhraseMatcher):
+        return regex.spans(text)
+    return [(m.start(), m.end()) for m in regex.finditer(text) if m.end() > m.start()]
+
+
+def _tokens(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """Word offsets of a text and the words, lower-cased."""
+    offs, low = [], []
+    for m in WORD_RE.finditer(text):
+        offs.append((m.start(), m.end()))
+        low.append(m.group(0).lower())
+    return offs, low
+
+
+class PhraseIndex:
+    """Every phrase list of a check in one table keyed by first word, so one
+    pass over a paragraph's words finds the matches of all lists at once (a
+    dictionary lookup per word instead of a regex alternation of hundreds of
+    phrases per list).  Matching is whole-word and case-insensitive."""
+
+    def __init__(self):
+        self.first: dict[str, list[tuple[list[str], int]]] = {}
+        self.count = 0
+
+    def matcher(self, phrases) -> "PhraseMatcher | None":
+        ident = self.count
+        added = False
+        for p in phrases or ():
+            words = [w.lower() for w in WORD_RE.findall(str(p))]
+            if words:
+                self.first.setdefault(words[0], []).append((words, ident))
+                added = True
+        if not added:
+            return None
+        self.count += 1
+        for alts in self.first.values():
+            alts.sort(key=lambda a: len(a[0]), reverse=True)  # longest match first
+        return PhraseMatcher(self, ident)
+
+    def run(self, offs: list[tuple[int, int]], low: list[str]) -> dict[int, list[tuple[int, int]]]:
+        out: dict[int, list[tuple[int, int]]] = {}
+        first = self.first
+        for i, w in enumerate(low):
+            alts = first.get(w)
+            if not alts:
+                continue
+            done = set()
+            for words, ident in alts:
+                if ident in done:
+                    continue
+                k = len(words)
+                if k == 1 or low[i:i + k] == words:
+                    out.setdefault(ident, []).append((offs[i][0], offs[i + k - 1][1]))
+                    done.add(ident)
+        return out
+
+
+class PhraseMatcher:
+    def __init__(self, index: PhraseIndex, ident: int):
+        self.index = index
+        self.ident = ident
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        return self.index.run(*_tokens(text)).get(self.ident, [])
+
+
+def _inside(spans, a: int, b: int) -> bool:
+    return any(x <= a and b <= y for x, y in spans)
+
+
+class _Para:
+    """A paragraph's text (quotes blanked), its sentences, and the matches of
+    every phrase list and RE2 pattern, each computed once and handed to the
+    sentences by position."""
+
+    def __init__(self, text: str, bounds: list[tuple[int, int]], index: PhraseIndex | None):
+        self.text = text
+        self.bounds = bounds  # sentence (start, end) relative to the paragraph
+        self.starts = [a for a, _ in bounds]
+        self.offs, self.low = _tokens(text)
+        self.index = index
+        self._phrases: dict[int, list[tuple[int, int]]] | None = None
+        self._cache: dict[int, list[list[tuple[int, int]]]] = {}
+        self._words: list[list[tuple[int, int, str, str]]] | None = None
+
+    def _bucket(self, spans) -> list[list[tuple[int, int]]]:
+        buckets: list[list[tuple[int, int]]] = [[] for _ in self.bounds]
+        for a, b in spans:
+            i = bisect.bisect_right(self.starts, a) - 1
+            if i >= 0:
+                o, e = self.bounds[i]
+                if b <= e:
+                    buckets[i].append((a - o, b - o))
+        return buckets
+
+    def spans(self, regex, i: int) -> list[tuple[int, int]]:
+        key = id(regex)
+        hit = self._cache.get(key)
+        if hit is None:
+            if isinstance(regex, PhraseMatcher) and regex.index is self.index:
+                if self._phrases is None:
+                    self._phrases = self.index.run(self.offs, self.low)
+                found = self._phrases.get(regex.ident, [])
+            else:
+                found = sorted(_spans(regex, self.text))
+            hit = self._cache[key] = self._bucket(found)
+        return hit[i]
+
+    def words(self, i: int) -> list[tuple[int, int, str, str]]:
+        if self._words is None:
+            self._words = [[] for _ in self.bounds]
+            for (a, b), w in zip(self.offs, self.low):
+                j = bisect.bisect_right(self.starts, a) - 1
+                if j >= 0:
+                    o, e = self.bounds[j]
+                    if b <= e:
+                        self._words[j].append((a - o, b - o, self.text[a:b], w))
+        return self._words[i]
+
+
+class _View:
+    """One sentence of a paragraph: its text and its share of the matches."""
+
+    def __init__(self, text: str, para: _Para | None = None, index: int = 0):
+        self.text = text
+        self.para = para
+        self.index = index
+
+    def tokens(self) -> list[tuple[int, int, str, str]]:
+        """(start, end, word as written, lower-cased word) of the sentence."""
+        if self.para is None:
+            return [(m.start(), m.end(), m.group(0), m.group(0).lower()) for m in WORD_RE.finditer(self.text)]
+        return self.para.words(self.index)
+
+    def spans(self, regex) -> list[tuple[int, int]]:
+        if regex is None:
+            return []
+        if self.para is None:
+            return _spans(regex, self.text)
+        return self.para.spans(regex, self.index)
+
+
+@dataclass
+class Reading:
+    """What a sentence says about its source."""
+
+    status: str  # "named" | "vague" | "none"
+    vague: list[tuple[int, int]] = field(default_factory=list)  # spans in the sentence text
+    verbs: list[tuple[int, int, str]] = field(default_factory=list)  # reporting verbs in use
+
+
+class Grammar:
+    """The attribution grammar, from the lexicons and the vague-attribution rules."""
+
+    def __init__(self, lexicons: dict, vague_sources, vague_phrases, vague_patterns,
+                 index: PhraseIndex | None = None):
+        index = index or PhraseIndex()
+        lx = {k: v for k, v in (lexicons or {}).items()}
+        self.verbs = _lower_set(lx.get("reporting_verbs"))
+        self.phrases = index.matcher(lx.get("attribution_phrases", []))
+        self.pronouns = _lower_set(lx.get("source_pronouns", ["he", "she", "they", "we", "i", "it"]))
+        self.noun_markers = _lower_set(lx.get("noun_markers"))
+        self.noun_modifiers = _lower_set(lx.get("noun_modifiers"))
+        self.passive = _lower_set(lx.get("passive_markers", ["is", "are", "was", "were", "be", "been", "being"]))
+        self.adverbs = _lower_set(lx.get("verb_adverbs"))
+        self.relative = _lower_set(lx.get("relative_pronouns", ["who", "which"]))
+        self.breakers = phrase_regex(lx.get("carry_over_breakers", []))
+        good = []
+        for p in lx.get("non_attribution_patterns", []):
+            try:
+                compile_user_regex(p)
+                good.append(p)
+            except PatternError:
+                pass  # a bad lexicon pattern must not disable the check
+        # One RE2 pass per paragraph instead of one per pattern and sentence.
+        self.non_attribution = compile_user_regex("|".join(f"(?:{p})" for p in good)) if good else None
+        self.vague_sources = _lower_set(vague_sources)
+        self.vague_phrases = index.matcher(vague_phrases)
+        self.vague_patterns = list(vague_patterns)
+
+    # -- helpers -------------------------------------------------------
+    def _is_base_or_s(self, w: str) -> bool:
+        if w.endswith("ed") or w.endswith("ing") or w in _IRREGULAR_PAST:
+            return False
+        return True
+
+    def reads(self, text: str, view: "_View | None" = None) -> Reading:
+        """Read one sentence (quoted material already blanked).  ``view``
+        gives regex matches computed once for the whole paragraph."""
+        view = view or _View(text)
+        words = view.tokens()
+        low = [t[3] for t in words]
+        blocked = view.spans(self.non_attribution)
+        vague = view.spans(self.vague_phrases)
+        for rx in self.vague_patterns:
+            vague.extend(view.spans(rx))
+        named = False
+        verbs: list[tuple[int, int, str]] = []
+
+        def joined(i: int) -> bool:
+            """Words i-1 and i are separated by spaces only."""
+            return i > 0 and not text[words[i - 1][1]:words[i][0]].strip()
+
+        for i, w in enumerate(low):
+            if w not in self.verbs:
+                continue
+            a, b = words[i][0], words[i][1]
+            if _inside(blocked, a, b) or _inside(vague, a, b):
+                continue
+            # The subject side: skip adverbs and auxiliaries ("later said").
+            j = i
+            while j > 0 and joined(j) and low[j - 1] in self.adverbs:
+                j -= 1
+            prev = low[j - 1] if j > 0 and joined(j) else None
+            if prev is not None and prev in self.noun_markers:
+                continue  # "the report", "to comment", "in comments"
+            if prev is not None and prev in self.noun_modifiers and self._is_base_or_s(w):
+                continue  # "media reports", "new claims"
+            if prev is not None and prev in self.relative:
+                continue  # "…, who say they …, captured": the relative clause only
+            if prev is not None and prev in self.passive:
+                # Passive: "was quoted as saying" names its subject; "was
+                # reported by AFP" names the agent; otherwise no one.
+                nxt = low[i + 1:i + 3]
+                if (nxt[:2] == ["as", "saying"]) or (nxt[:1] == ["by"]):
+                    named = True
+                    verbs.append((a, b, w))
+                continue
+            if i + 1 < len(low) and joined(i + 1) and (low[i + 1] in self.verbs and low[i + 1] != w):
+                continue  # "Reports said": a noun subject of the next verb
+            if prev is None:
+                # After a quote or a comma the source may follow the verb
+                # (“…,” said Mariam Haddad); at the start of a sentence only a
+                # past or -ing form is a verb ("Reports said" is a noun).
+                boundary = j > 0
+                if not boundary and self._is_base_or_s(w):
+                    continue
+                if w.endswith("ing") or not boundary:
+                    named = True  # participle: the main clause's subject speaks
+                    verbs.append((a, b, w))
+                    continue
+                nxt = low[i + 1] if i + 1 < len(low) else None
+                if nxt is None:
+                    continue
+                # Inverted "…,” says the general": the next word must open a
+                # subject ("claims and counterclaims" is a noun).
+                if self._is_base_or_s(w) and not (
+                    nxt in _SUBJECT_OPENERS or nxt in self.pronouns or words[i + 1][2][:1].isupper()
+                ):
+                    continue
+                if nxt in self.vague_sources:
+                    vague.append((a, words[i + 1][1]))
+                    continue
+                named = True
+                verbs.append((a, b, w))
+                continue
+            if prev in self.vague_sources:
+                vague.append((words[j - 1][0], b))
+                continue
+            named = True
+            verbs.append((a, b, w))
+        if self.phrases is not None:
+            for ms, me in view.spans(self.phrases):
+                if _inside(blocked, ms, me) or _inside(vague, ms, me):
+                    continue
+                tail = text[me:me + 60]
+                head = re.split(r"[,;:.()—–]", tail, maxsplit=1)[0]
+                hw = [x.lower() for x in WORD_RE.findall(head)][:5]
+                if hw and any(x in self.vague_sources for x in hw) and not any(
+                    c[:1].isupper() for c in WORD_RE.findall(head)[:5]
+                ):
+                    vague.append((ms, me + len(head.rstrip())))
+                    continue
+                named = True
+        status = "named" if named else ("vague" if vague else "none")
+        return Reading(status, vague, verbs)
+
+    def breaks(self, text: str) -> bool:
+        if self.breakers is None:
+            return False
+        m = self.breakers.match(text.lstrip(" “\"‘'(«"))
+        return m is not None
+
+
+@lru_cache(maxsize=20000)
+def subjectivity(text: str) -> tuple[float, int, str]:
+    """(Pattern subjectivity, number of subjective words, the most subjective
+    word) of a sentence; cached: the same sentence is often linted again."""
+    from textblob.en import sentiment  # Pattern lexicon; works offline
+
+    score = sentiment(text)
+    best, top, count = "", -1.0, 0
+    for words, _polarity, subj, _ in score.assessments:
+        if subj > 0:
+            count += 1
+            if subj > top:
+                best, top = " ".join(words), subj
+    return float(score[1]), count, best
+
+
+@dataclass
+class _Trigger:
+    name: str
+    reason: str
+    words: "PhraseMatcher | None"
+    patterns: list
+    excepts: "PhraseMatcher | None"
+
+
+class Attribution(Check):
+    kinds = ("unattributed-claim", "unattributed-quote", "vague-attribution", "loaded-attribution-verb")
+    schemas = {
+        "unattributed-claim": CLAIM_SCHEMA,
+        "unattributed-quote": QUOTE_SCHEMA,
+        "vague-attribution": VAGUE_SCHEMA,
+        "loaded-attribution-verb": VERB_SCHEMA,
+    }
+
+    @classmethod
+    def validate_rule(cls, rule: Rule):
+        for i, t in enumerate(rule.option("triggers", [])):
+            for k, p in enumerate(t.get("patterns", [])):
+                try:
+                    compile_user_regex(p)
+                except PatternError as e:
+                    yield ("triggers", i, "patterns", k), str(e)
+        for k, p in enumerate(rule.option("patterns", [])):
+            try:
+                compile_user_regex(p)
+            except PatternError as e:
+                yield ("patterns", k), str(e)
+        if rule.check == "loaded-attribution-verb":
+            default = rule.option("replacement")
+            for i, v in enumerate(rule.option("verbs", [])):
+                rep = v.get("replacement", default)
+                if not rep or len(rep) < len(v["forms"]):
+                    yield ("verbs", i), "needs a replacement form for each of its forms"
+
+    def __init__(self, rules: list[Rule], context: CheckContext):
+        super().__init__(rules, context)
+        self.phrase_index = PhraseIndex()
+        by_kind: dict[str, list[Rule]] = {}
+        for r in rules:
+            by_kind.setdefault(r.check, []).append(r)
+        self.claim_rules = [self._claim_setup(r) for r in by_kind.get("unattributed-claim", [])]
+        self.quote_rules = by_kind.get("unattributed-quote", [])
+        self.vague_rules = [
+            (r, self.phrase_index.matcher(r.option("phrases", [])), _user_regexes(r.option("patterns")), _lower_set(r.option("sources")))
+            for r in by_kind.get("vague-attribution", [])
+        ]
+        self.verb_rules = [self._verb_setup(r) for r in by_kind.get("loaded-attribution-verb", [])]
+        sources, phrases, patterns = set(), [], []
+        for r, _, pats, srcs in self.vague_rules:
+            sources |= srcs
+            phrases.extend(r.option("phrases", []))
+            patterns.extend(pats)
+        self.grammar = Grammar(context.lexicons, sources, phrases, patterns, self.phrase_index)
+        # A loaded verb a newsroom lists ("slammed") reports, whatever the lexicon says.
+        self.grammar.verbs = self.grammar.verbs | {w for _, table, _ in self.verb_rules for w in table}
+
+    # -- setup -----------------------------------------------------------
+    def _claim_setup(self, rule: Rule):
+        triggers = []
+        for t in rule.option("triggers", []):
+            triggers.append(_Trigger(
+                t["name"], t.get("reason", t["name"]), self.phrase_index.matcher(t.get("words", [])),
+                _user_regexes(t.get("patterns")), self.phrase_index.matcher(t.get("except", [])),
+            ))
+        return rule, triggers
+
+    def _verb_setup(self, rule: Rule):
+        default = rule.option("replacement", ["say", "says", "said", "saying"])
+        table: dict[str, tuple[str, str]] = {}
+        for v in rule.option("verbs", []):
+            rep = v.get("replacement", default)
+            for i, form in enumerate(v["forms"]):
+                table[form.lower()] = (rep[min(i, len(rep) - 1)], v["implies"])
+        return rule, table, self.phrase_index.matcher(rule.option("except", []))
+
+    # -- the paragraph ---------------------------------------------------
+    def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
+        if par.kind == "heading" or (par.kind == "paragraph" and _title_like(par.text)):
+            return  # headlines summarise the attributed story below them
+        sents = par.sentences
+        if not sents:
+            return
+        views, readings = self._read(par)
+        if par.kind != "quote":
+            for rule, triggers in self.claim_rules:
+                yield from self._claims(par, rule, triggers, sents, views, readings)
+        for rule in self.quote_rules:
+            yield from self._quotes(par, rule)
+        for rule, phrases, pats, srcs in self.vague_rules:
+            yield from self._vague(rule, phrases, pats, srcs, sents, views, readings)
+        for rule, table, excepts in self.verb_rules:
+            yield from self._verbs(rule, table, excepts, sents, views, readings)
+
+    def _read(self, par: Paragraph) -> tuple[list[_View], list[Reading]]:
+        sents = par.sentences
+        ptext = par.outside_quotes(par.start, par.end)
+        bounds = [(s.start - par.start, s.end - par.start) for s in sents]
+        whole = _Para(ptext, bounds, self.phrase_index)
+        views = [_View(ptext[a:b], whole, i) for i, (a, b) in enumerate(bounds)]
+        return views, [self.grammar.reads(v.text, v) for v in views]
+
+    def hover(self, model, offset: int) -> str | None:
+        """Explain the one silent decision: a check-worthy sentence with no
+        source of its own that is read as continuing an earlier sentence's
+        report (carry-over).  Other sentences either have a finding with its
+        own message or need no explanation, so hovering stays quiet."""
+        if not self.claim_rules:
+            return None
+        par = model.paragraph_at(offset)
+        if par is None or par.kind in ("heading", "quote") or (par.kind == "paragraph" and _title_like(par.text)):
+            return None
+        sents = par.sentences
+        idx = next((i for i, s in enumerate(sents) if s.start <= offset < s.end), None)
+        if idx is None:
+            return None
+        views, readings = self._read(par)
+        if readings[idx].status != "none":
+            return None
+        source = None
+        for i in range(idx + 1):
+            if self.grammar.breaks(views[i].text):
+                source = None
+            if readings[i].status != "none":
+                source = sents[i].text if readings[i].status == "named" else None
+        if source is None:
+            return None
+        rule, triggers = self.claim_rules[0]
+        found = self._triggers(views[idx], triggers, rule.option("ignore_years", True))
+        carry = set(rule.option("carry_over", []))
+        if not found or not all(name in carry for name, _, _ in found):
+            return None
+        shown = source if len(source) <= 90 else source[:89] + "…"
+        return (f"**Attribution (carried over):** no source in this sentence; its "
+                f"{', '.join(r for _, r, _ in found)} is read as continuing the report of “{shown}”.")
+
+    # -- unattributed-claim ----------------------------------------------
+    def _claims(self, par, rule, triggers, sents, views, readings):
+        min_words = rule.option("min_words", 4)
+        threshold = rule.option("subjectivity_threshold")
+        min_subjective = rule.option("subjectivity_min_words", 2)
+        carry = set(rule.option("carry_over", []))
+        ignore_years = rule.option("ignore_years", True)
+        frame = False  # a named source earlier in the paragraph
+        for s, view, reading in zip(sents, views, readings):
+            text = view.text
+            if self.grammar.breaks(text):
+                frame = False
+            if reading.status == "named":
+                frame = True
+                continue
+            if reading.status == "vague":
+                frame = False
+                continue
+            if len(WORD_RE.findall(text)) < min_words:
+                continue
+            found = self._triggers(view, triggers, ignore_years)
+            if not found and threshold is not None:
+                score, count, word = subjectivity(" ".join(text.split()))
+                if score > threshold and count >= min_subjective:
+                    found = [("evaluation", "a judgement", word)]
+            if not found:
+                continue
+            if frame and carry and all(name in carry for name, _, _ in found):
+                continue  # continues the report of the sentence before
+            name, reason, trigger = found[0]
+            reasons = ", ".join(f"{r} (“{t}”)" for _, r, t in found)
+            yield Finding(
+                rule.id, rule.severity,
+                rule.render(reason=reason, trigger=trigger, reasons=reasons, categories=[f[0] for f in found]),
+                s.start, s.end, data={"triggers": [f[0] for f in found], "trigger": trigger},
+            )
+
+    @staticmethod
+    def _triggers(view: _View, triggers, ignore_years: bool) -> list[tuple[str, str, str]]:
+        text = view.text
+        found = []
+        for t in triggers:
+            excepts = view.spans(t.excepts)
+            hit = None
+            for a, b in view.spans(t.words) + [sp for rx in t.patterns for sp in view.spans(rx)]:
+                if _inside(excepts, a, b) or any(x < b and a < y for x, y in excepts):
+                    continue
+                piece = text[a:b].strip(" ,.;:()[]")
+                if ignore_years and t.patterns and _NUMBER_RE.search(piece) and _not_a_figure(text, a, b):
+                    continue
+                hit = piece
+                break
+            if hit:
+                found.append((t.name, t.reason, hit))
+        return found
+
+    # -- unattributed-quote ----------------------------------------------
+    def _quotes(self, par: Paragraph, rule: Rule):
+        min_words = rule.option("min_words", 4)
+        text = par.model.mask
+        for q in par.quotes:
+            if q.depth or q.attributed_nearby:
+                continue
+            a, b = q.inner
+            body = text[a:b]
+            n = len(WORD_RE.findall(body))
+            if n < min_words:
+                continue
+            words = body.split()
+            shown = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+            yield Finding(rule.id, rule.severity, rule.render(quote=shown.strip(" ,.")), q.start, q.end,
+                          data={"quote": body})
+
+    # -- vague-attribution -----------------------------------------------
+    def _vague(self, rule, phrases, pats, srcs, sents, views, readings):
+        for s, view, reading in zip(sents, views, readings):
+            text = view.text
+            spans = []
+            own = view.spans(phrases) + [sp for rx in pats for sp in view.spans(rx)]
+            for a, b in reading.vague:
+                piece = text[a:b].lower()
+                if (a, b) in own or any(w in srcs for w in WORD_RE.findall(piece)):
+                    spans.append((a, b))
+            spans.extend(own)
+            seen = []
+            for a, b in sorted(set(spans)):
+                if any(x <= a and b <= y for x, y in seen):
+                    continue
+                seen.append((a, b))
+                match = text[a:b]
+                yield Finding(rule.id, rule.severity, rule.render(match=match), s.start + a, s.start + b,
+                              data={"match": match})
+
+    # -- loaded-attribution-verb -------------------------------------------
+    def _verbs(self, rule, table, excepts, sents, views, readings):
+        for s, view, reading in zip(sents, views, readings):
+            text = view.text
+            skip = view.spans(excepts)
+            for a, b, w in reading.verbs:
+                if w not in table or _inside(skip, a, b):
+                    continue
+                replacement, implies = table[w]
+                matched = text[a:b]
+                if matched[:1].isupper():
+                    replacement = replacement[:1].upper() + replacement[1:]
+                start, end = s.start + a, s.start + b
+                yield Finding(
+                    rule.id, rule.severity,
+                    rule.render(match=matched, implies=implies, replacement=replacement),
+                    start, end,
+                    fixes=(Fix(f"Replace “{matched}” with “{replacement}”", (Edit(start, end, replacement),), True),),
+                    data={"match": matched, "replacement": replacement},
+                )
+
+
+def _title_like(text: str) -> bool:
+    """A one-line block with no sentence-final punctuation is a headline, a
+    subhead or a truncated teaser ("… due to…"), not a sentence of the story."""
+    t = text.strip()
+    return bool(t) and "\n" not in t and not t.endswith((".", "!", "?", "”", "\"", "’", "'", ")", ":"))
+
+
+def _not_a_figure(text: str, a: int, b: int) -> bool:
+    """Years ("in 2016"), days of the month ("Nov 29"), and numbers that are
+    part of a name ("UNSCR 2254", "G7") are not figures a source must back."""
+    m = _NUMBER_RE.search(text, a, b)
+    if not m:
+        return True
+    num = m.group(0).rstrip(".,")
+    after = text[m.start() + len(num):m.start() + len(num) + 4].lstrip()
+    if after.startswith(("%", "per")):
+        return False
+    if num.isdigit() and len(num) == 4 and 1800 <= int(num) <= 2099:
+        return True
+    before = text[:m.start()]
+    # "Hassan Ali, 34, fled": an age set off by commas after a name.
+    if num.isdigit() and int(num) <= 120 and before.rstrip().endswith(",") and after.startswith(","):
+        return True
+    prev = WORD_RE.findall(before[-16:])
+    prev = prev[-1] if prev else ""
+    if prev.lower().rstrip(".") in _MONTHS and num.isdigit() and int(num) <= 31:
+        return True
+    # "UNSCR 2254", "Resolution 1701", "G7": a capitalised word (not the
+    # first of the sentence) glued to the number names something.
+    if prev and before.endswith((" " + prev + " ", prev)) and before.strip() != prev:
+        if prev.isupper() or (prev.istitle() and prev.lower() not in _COUNT_WORDS):
+            return True
+    return False
+
+
+_COUNT_WORDS = {"about", "over", "nearly", "almost", "some", "around", "more", "at", "least", "than", "another", "only", "just", "up", "to"}
+
+
