@@ -1,0 +1,605 @@
+"""The language server: documents in, diagnostics / actions / hovers out.
+
+All analysis is ``Engine.lint``/``Engine.hover``; this module converts
+positions and manages documents, settings, engines and reloads.  One engine
+per effective config is kept for the life of the server so its per-paragraph
+result cache makes a keystroke re-run only the paragraph it touched.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from .. import __version__
+from ..config import CONFIG_NAMES, Config, ConfigError, find_config_file, load_config
+from ..engine import Engine, LintResult
+from ..resources import default_corpus_dir, default_rules_dir
+from ..rules.model import RuleError
+from ..text.document import Document
+from . import actions
+from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
+from .settings import ClientSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Linted:
+    version: int | None
+    document: Document
+    result: LintResult
+    engine: Engine
+    diagnostics: list[types.Diagnostic]
+    generation: int
+
+
+class CopydeskServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("copydesk", __version__)
+        self.init_settings = ClientSettings()
+        self.global_settings = ClientSettings()
+        self.folder_settings: dict[str, ClientSettings] = {}
+        self._base_configs: dict[str, Config] = {}  # folder -> config found upward (copydesk.toml)
+        self._good_base: dict[str, Config] = {}  # config file -> last config that parsed
+        self._configs: dict[str, Config] = {}  # folder -> effective config (client settings merged)
+        self._engines: dict[str, Engine] = {}  # repr(config) -> engine
+        self._rule_errors: dict[str, list[RuleError]] = {}  # repr(config) -> errors of its last build
+        self._config_errors: dict[str, list[RuleError]] = {}  # config file -> errors
+        self._error_uris: set[str] = set()  # rule/config files we published errors on
+        self.linted: dict[str, Linted] = {}
+        self._pending: dict[str, asyncio.TimerHandle] = {}
+        self._logged_failures: dict[str, set[str]] = {}
+        self.generation = 0  # bumps when rules/config change (pull result ids)
+        self.pull_mode = False
+        # Documents opened before the client's settings arrived are linted
+        # once they do (not twice, with a flip from default to real settings).
+        self.settings_ready = True
+        self._deferred: list[str] = []
+        self._watch_key: tuple[str, ...] | None = None
+
+    # ------------------------------------------------------------ settings
+
+    @property
+    def encoding(self) -> str:
+        enc = self.workspace.position_encoding if self.protocol._workspace is not None else None
+        return str(enc.value if hasattr(enc, "value") else enc or "utf-16")
+
+    def folder_of(self, path: str | None) -> str | None:
+        """The workspace folder (path) that holds a file: the deepest one."""
+        if path is None or self.protocol._workspace is None:
+            return None
+        best = None
+        for folder in self.workspace.folders.values():
+            fpath = to_fs_path(folder.uri)
+            if fpath and (path == fpath or path.startswith(fpath.rstrip(os.sep) + os.sep)):
+                if best is None or len(fpath) > len(best):
+                    best = fpath
+        if best is None and self.workspace.root_path and path.startswith(self.workspace.root_path.rstrip(os.sep) + os.sep):
+            best = self.workspace.root_path
+        return best
+
+    def settings_for(self, path: str | None) -> ClientSettings:
+        folder = self.folder_of(path)
+        s = self.global_settings.over(self.init_settings)
+        if folder is not None and folder in self.folder_settings:
+            s = self.folder_settings[folder].over(s)
+        return s
+
+    def _base_config(self, folder: str) -> Config:
+        if folder in self._base_configs:
+            return self._base_configs[folder]
+        found = find_config_file(Path(folder))
+        cfg = Config()
+        if found is not None:
+            key = str(found)
+            try:
+                cfg = load_config(found)
+                self._good_base[key] = cfg
+                self._config_errors.pop(key, None)
+            except ConfigError as e:
+                self._config_errors[key] = e.errors
+                cfg = self._good_base.get(key, Config())
+                self.show(f"copydesk: {found.name} has {len(e.errors)} problem(s): {e.errors[0].message}"
+                          + ("; keeping the last good settings" if key in self._good_base else ""),
+                          types.MessageType.Error)
+                self.publish_file_errors()
+            except OSError as e:
+                self.log(f"cannot read {found}: {e}", types.MessageType.Warning)
+        self._base_configs[folder] = cfg
+        return cfg
+
+    def config_for_path(self, path: str | None) -> Config:
+        folder = str(Path(path).parent) if path else (self.workspace.root_path if self.protocol._workspace else None) or os.getcwd()
+        if folder in self._configs:
+            return self._configs[folder]
+        base = self._base_config(folder)
+        settings = self.settings_for(path)
+        anchor = self.folder_of(path) or base.root or folder
+        cfg = base.merged(**settings.overrides(anchor))
+        self._configs[folder] = cfg
+        return cfg
+
+    def engine_for(self, cfg: Config) -> Engine:
+        key = repr(cfg)
+        engine = self._engines.get(key)
+        if engine is None:
+            engine = self._build_engine(cfg, previous=None)
+            self._engines[key] = engine
+            if self._watch_key is not None and self._watch_key != self._watched_folders():
+                asyncio.ensure_future(self.register_watchers())  # new rule/corpus folders to watch
+        return engine
+
+    def _watched_folders(self) -> tuple[str, ...]:
+        folders = {str(default_rules_dir())}
+        for engine in self._engines.values():
+            if engine.config.corpus is None:
+                folders.add(str(default_corpus_dir()))
+            for p in engine.config.rule_paths + (engine.config.corpus_paths or []):
+                folders.add(p if Path(p).is_dir() or not Path(p).suffix else str(Path(p).parent))
+        return tuple(sorted(folders))
+
+    async def register_watchers(self) -> None:
+        """Ask the client to watch rule files, config files and corpus
+        folders (dynamic registration; re-registered when folders change)."""
+        if not _cap(self.client_capabilities, "workspace", "did_change_watched_files", "dynamic_registration"):
+            return
+        key = self._watched_folders()
+        if key == self._watch_key:
+            return
+        previous, self._watch_key = self._watch_key, key
+        try:
+            if previous is not None:
+                await self.client_unregister_capability_async(types.UnregistrationParams(unregisterations=[
+                    types.Unregistration(id="copydesk-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES)]))
+            await self.client_register_capability_async(types.RegistrationParams(registrations=[
+                types.Registration(
+                    id="copydesk-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=self.watch_patterns()),
+                )
+            ]))
+        except Exception as e:
+            self.log(f"copydesk: could not register file watchers: {e}", types.MessageType.Warning)
+
+    def _build_engine(self, cfg: Config, previous: Engine | None) -> Engine:
+        key = repr(cfg)
+        try:
+            engine = Engine(cfg)
+        except Exception as e:  # a broken corpus/config must not kill the server
+            log.exception("building the engine failed")
+            self.log(f"copydesk: could not load rules: {e}", types.MessageType.Error)
+            if previous is not None:
+                return previous
+            engine = Engine(Config())  # the bundled rules, so drafts still get checked
+        self._rule_errors[key] = list(engine.errors)
+        if engine.errors:
+            keep = previous is not None and not previous.errors
+            first = engine.errors[0]
+            self.show(
+                f"copydesk: {len(engine.errors)} problem(s) in rule files, first {Path(first.path).name}:"
+                f"{first.line}: {first.message}" + ("; keeping the last good rules" if keep else ""),
+                types.MessageType.Error,
+            )
+            if keep:
+                self.publish_file_errors()
+                return previous
+        self.publish_file_errors()
+        return engine
+
+    # ----------------------------------------------------------- messages
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        try:
+            self.window_log_message(types.LogMessageParams(type=kind, message=message))
+        except Exception:  # not connected yet (unit use)
+            log.info("%s", message)
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        self.log(message, kind)
+        try:
+            self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+        except Exception:
+            pass
+
+    def publish_file_errors(self) -> None:
+        """Diagnostics on rule files and config files with problems."""
+        by_uri: dict[str, list[types.Diagnostic]] = {}
+        errors = [e for errs in self._rule_errors.values() for e in errs]
+        errors += [e for errs in self._config_errors.values() for e in errs]
+        seen = set()
+        for err in errors:
+            if str(err) in seen:
+                continue
+            seen.add(str(err))
+            by_uri.setdefault(path_uri(err.path), []).append(rule_error_diagnostic(err, self.encoding))
+        for uri in self._error_uris - set(by_uri):
+            self._publish(uri, [], None)
+        for uri, diags in by_uri.items():
+            self._publish(uri, diags, None)
+        self._error_uris = set(by_uri)
+
+    def _publish(self, uri: str, diags: list[types.Diagnostic], version: int | None) -> None:
+        try:
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=diags, version=version)
+            )
+        except Exception:
+            log.exception("publishing diagnostics failed")
+
+    # ------------------------------------------------------------- linting
+
+    def wants(self, uri: str) -> bool:
+        try:
+            doc = self.workspace.get_text_document(uri)
+        except Exception:
+            return False
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        return (doc.language_id or "") in self.settings_for(path).languages
+
+    def lint(self, uri: str) -> Linted | None:
+        """Lint the client's current text of a document (cached per version)."""
+        if not self.wants(uri):
+            return None
+        tdoc = self.workspace.get_text_document(uri)
+        cached = self.linted.get(uri)
+        if cached is not None and cached.version == tdoc.version and tdoc.version is not None \
+                and cached.generation == self.generation and cached.document.text == tdoc.source:
+            return cached
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        language = "markdown" if tdoc.language_id == "markdown" else "plaintext"
+        doc = Document(tdoc.source, path=path, language=language)
+        cfg = self.config_for_path(path)
+        engine = self.engine_for(cfg)
+        result = engine.lint(doc)
+        self._log_failures(uri, result)
+        enc = self.encoding
+        diags = [diagnostic(doc, f, engine.active_rules.get(f.rule_id) or engine.ruleset.get(f.rule_id), enc)
+                 for f in result.findings]
+        linted = Linted(tdoc.version, doc, result, engine, diags, self.generation)
+        self.linted[uri] = linted
+        return linted
+
+    def _log_failures(self, uri: str, result: LintResult) -> None:
+        seen = self._logged_failures.setdefault(uri, set())
+        now = set()
+        for failure in result.failures:
+            key = f"{failure.check}: {failure.error}"
+            now.add(key)
+            if key not in seen:
+                self.log(f"copydesk: check {failure.check} failed on {uri}: {failure.error}\n{failure.traceback}",
+                         types.MessageType.Error)
+        self._logged_failures[uri] = now
+
+    def lint_and_publish(self, uri: str) -> None:
+        self._pending.pop(uri, None)
+        if self.pull_mode:
+            return
+        if not self.settings_ready:
+            if uri not in self._deferred:
+                self._deferred.append(uri)
+            return
+        try:
+            linted = self.lint(uri)
+        except Exception as e:  # never let one document take the server down
+            log.exception("lint failed")
+            self.log(f"copydesk: linting {uri} failed: {e}", types.MessageType.Error)
+            return
+        if linted is not None:
+            self._publish(uri, linted.diagnostics, linted.version)
+
+    def schedule(self, uri: str) -> None:
+        handle = self._pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        if self.pull_mode:
+            return
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        delay = self.settings_for(path).debounce
+        if delay <= 0:
+            self.lint_and_publish(uri)
+        else:
+            self._pending[uri] = asyncio.get_running_loop().call_later(delay, self.lint_and_publish, uri)
+
+    def relint_all(self) -> None:
+        self.generation += 1
+        for uri in list(self.workspace.text_documents):
+            if self.pull_mode:
+                continue
+            self.lint_and_publish(uri)
+        if self.pull_mode and _cap(self.client_capabilities, "workspace", "diagnostics", "refresh_support"):
+            try:
+                self.workspace_diagnostic_refresh(None)
+            except Exception:
+                log.exception("diagnostic refresh failed")
+
+    # ------------------------------------------------------------- reloads
+
+    def reset_settings(self) -> None:
+        """Client settings changed: recompute configs; re-lint when they differ.
+        Engines of configs no open document uses any more are dropped."""
+        before = dict(self._configs)
+        self._configs.clear()
+        after = {folder: self.config_for_path(os.path.join(folder, "_")) for folder in before}
+        live = {repr(cfg) for cfg in after.values()}
+        self._engines = {k: e for k, e in self._engines.items() if k in live}
+        stale = [k for k in self._rule_errors if k not in live]
+        for k in stale:
+            del self._rule_errors[k]
+        if stale:
+            self.publish_file_errors()  # errors of rules no longer in use
+        if any(repr(before[f]) != repr(after[f]) for f in before) or not before:
+            self.relint_all()
+
+    def reload(self, config_changed: bool = True) -> None:
+        """Rule, corpus or config files changed: rebuild engines, keep the
+        last good one when the new rules have errors, re-publish."""
+        if config_changed:
+            self._base_configs.clear()
+        self._configs.clear()
+        old = self._engines
+        self._engines = {}
+        live: dict[str, Config] = {}
+        for uri in self.workspace.text_documents:
+            cfg = self.config_for_path(_path(uri))
+            live[repr(cfg)] = cfg
+        for key, cfg in live.items():
+            # Configs whose engine existed are rebuilt now (keeping the old
+            # one if the new rules are broken); new ones are built on use.
+            if key in old:
+                self._engines[key] = self._build_engine(cfg, previous=old[key])
+        for key in list(self._rule_errors):
+            if key not in self._engines and key not in live:
+                del self._rule_errors[key]
+        self.publish_file_errors()
+        self.relint_all()
+
+    def relevant_change(self, path: str) -> tuple[bool, bool]:
+        """(is a change we react to, is a config file)."""
+        p = Path(path)
+        if p.name in CONFIG_NAMES:
+            return True, True
+        # Rule files, rule folders and corpus folders in use (any YAML file
+        # elsewhere, e.g. a CI workflow, is not ours).
+        roots = list(self._watched_folders())
+        for engine in self._engines.values():
+            roots.extend(engine.config.rule_paths)
+            roots.extend(engine.config.corpus_paths or [])
+            roots.extend(getattr(engine.ruleset, "sources", []))
+        real = os.path.realpath(path)
+        for r in roots:
+            r = os.path.realpath(r)
+            if real == r or real.startswith(r.rstrip(os.sep) + os.sep):
+                return True, False
+        return False, False
+
+    def watch_patterns(self) -> list[types.FileSystemWatcher]:
+        globs = ["**/*.yml", "**/*.yaml", "**/copydesk.toml", "**/.copydesk.toml", "**/pyproject.toml"]
+        watchers = [types.FileSystemWatcher(glob_pattern=g) for g in globs]
+        # Rule and corpus folders may live outside the workspace.
+        for folder in self._watched_folders():
+            watchers.append(types.FileSystemWatcher(
+                glob_pattern=types.RelativePattern(base_uri=Path(folder).resolve().as_uri(), pattern="**/*")))
+        return watchers
+
+
+def _path(uri: str) -> str | None:
+    return to_fs_path(uri) if uri.startswith("file:") else None
+
+
+def _cap(obj: Any, *names: str) -> Any:
+    for n in names:
+        if obj is None:
+            return None
+        obj = getattr(obj, n, None)
+    return obj
+
+
+def create_server() -> CopydeskServer:
+    server = CopydeskServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: CopydeskServer, params: types.InitializeParams) -> None:
+        ls.init_settings = ClientSettings.from_any(params.initialization_options)
+        ls.pull_mode = _cap(params.capabilities, "text_document", "diagnostic") is not None \
+            and ls.init_settings.raw.get("diagnosticMode", "auto") != "push"
+        ls.settings_ready = not _cap(params.capabilities, "workspace", "configuration")
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: CopydeskServer, params: types.InitializedParams) -> None:
+        caps = ls.client_capabilities
+        if _cap(caps, "workspace", "configuration"):
+            try:
+                await _pull_configuration(ls)
+            finally:
+                ls.settings_ready = True
+                ls._configs.clear()
+                deferred, ls._deferred = ls._deferred, []
+                for uri in deferred:
+                    if uri in ls.workspace.text_documents:
+                        ls.lint_and_publish(uri)
+        await ls.register_watchers()
+        if _cap(caps, "workspace", "did_change_configuration", "dynamic_registration"):
+            try:
+                await ls.client_register_capability_async(types.RegistrationParams(registrations=[
+                    types.Registration(id="copydesk-config", method=types.WORKSPACE_DID_CHANGE_CONFIGURATION,
+                                       register_options=types.DidChangeConfigurationRegistrationOptions(section="copydesk"))
+                ]))
+            except Exception:
+                pass
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: CopydeskServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.lint_and_publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: CopydeskServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    def did_save(ls: CopydeskServer, params: types.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        path = _path(uri)
+        if path and Path(path).suffix in (".yml", ".yaml", ".toml"):
+            relevant, is_config = ls.relevant_change(path)
+            if relevant:
+                ls.reload(config_changed=is_config)
+                return
+        handle = ls._pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        ls.lint_and_publish(uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: CopydeskServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        handle = ls._pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        ls.linted.pop(uri, None)
+        ls._logged_failures.pop(uri, None)
+        if uri not in ls._error_uris:
+            ls._publish(uri, [], None)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False),
+    )
+    def pull_diagnostics(ls: CopydeskServer, params: types.DocumentDiagnosticParams):
+        uri = params.text_document.uri
+        handle = ls._pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        linted = ls.lint(uri)
+        if linted is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        result_id = f"{linted.generation}:{linted.version}:{hash(linted.document.text) & 0xFFFFFFFF:x}"
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=linted.diagnostics, result_id=result_id)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: CopydeskServer, params: types.DidChangeConfigurationParams) -> None:
+        settings = params.settings
+        can_pull = _cap(ls.client_capabilities, "workspace", "configuration")
+        if isinstance(settings, dict) and settings:
+            ls.global_settings = ClientSettings.from_any(settings)
+            if can_pull:
+                # Per-folder values pulled earlier would otherwise win over the new ones.
+                await _pull_configuration(ls, folders_only=True)
+        elif can_pull:
+            await _pull_configuration(ls)
+        ls.reset_settings()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: CopydeskServer, params: types.DidChangeWatchedFilesParams) -> None:
+        relevant = config = False
+        for change in params.changes:
+            path = _path(change.uri)
+            if not path:
+                continue
+            r, c = ls.relevant_change(path)
+            relevant |= r
+            config |= c
+        if relevant:
+            ls.reload(config_changed=config)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    async def did_change_folders(ls: CopydeskServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        if _cap(ls.client_capabilities, "workspace", "configuration"):
+            await _pull_configuration(ls)
+        ls.reset_settings()
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, actions.FIX_ALL_KIND]),
+    )
+    def code_action(ls: CopydeskServer, params: types.CodeActionParams):
+        uri = params.text_document.uri
+        linted = ls.lint(uri)
+        if linted is None:
+            return None
+        doc, enc = linted.document, ls.encoding
+        start = doc.offset_at(params.range.start.line, params.range.start.character, enc)
+        end = doc.offset_at(params.range.end.line, params.range.end.character, enc)
+        start, end = min(start, end), max(start, end)  # a reversed range: the span between
+        by_finding = {id(f): d for f, d in zip(linted.result.findings, linted.diagnostics)}
+        return actions.code_actions(
+            uri, linted.version, doc, linted.result, start, end,
+            lambda f: [by_finding[id(f)]] if id(f) in by_finding else [], enc, params.context.only,
+        )
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: CopydeskServer, params: types.HoverParams):
+        uri = params.text_document.uri
+        linted = ls.lint(uri)
+        if linted is None:
+            return None
+        doc, enc = linted.document, ls.encoding
+        offset = doc.offset_at(params.position.line, params.position.character, enc)
+        blocks: list[str] = []
+        span = None
+        for f in linted.result.findings:
+            if f.start <= offset < max(f.end, f.start + 1):
+                span = (f.start, f.end) if span is None else (min(span[0], f.start), max(span[1], f.end))
+                rule = linted.engine.active_rules.get(f.rule_id) or linted.engine.ruleset.get(f.rule_id)
+                blocks.append(_hover_block(f, rule))
+        try:
+            blocks.extend(linted.engine.hover(doc, offset))
+        except Exception as e:
+            ls.log(f"copydesk: hover failed: {e}", types.MessageType.Error)
+        if not blocks:
+            return None
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(blocks)),
+            range=lsp_range(doc, *span, enc) if span else None,
+        )
+
+    return server
+
+
+def _hover_block(f, rule) -> str:
+    title = (rule.title if rule is not None and rule.title else f.rule_id)
+    lines = [f"**{title}** (`{f.rule_id}`, {f.severity})", "", f.message]
+    if rule is not None and rule.rationale:
+        lines += ["", rule.rationale.strip()]
+    if rule is not None and rule.link:
+        lines += ["", f"[More: {rule.link}]({rule.link})"]
+    suggestions = (f.data or {}).get("suggestions")
+    if suggestions:
+        lines += ["", "Suggestions: " + ", ".join(f"“{s}”" for s in suggestions)]
+    return "\n".join(lines)
+
+
+async def _pull_configuration(ls: CopydeskServer, folders_only: bool = False) -> None:
+    """workspace/configuration: the global "copydesk" section and one per
+    workspace folder (multi-root: each folder may differ)."""
+    folders = list(ls.workspace.folders.values())
+    items = [] if folders_only else [types.ConfigurationItem(section="copydesk")]
+    items += [types.ConfigurationItem(scope_uri=f.uri, section="copydesk") for f in folders]
+    if not items:
+        ls.folder_settings = {}
+        return
+    try:
+        values = await asyncio.wait_for(
+            ls.workspace_configuration_async(types.ConfigurationParams(items=items)), timeout=5
+        )
+    except Exception as e:
+        ls.log(f"copydesk: workspace/configuration failed: {e}", types.MessageType.Warning)
+        return
+    values = list(values or [])
+    if not folders_only:
+        if values:
+            ls.global_settings = ClientSettings.from_any(values[0])
+        values = values[1:]
+    ls.folder_settings = {}
+    for folder, value in zip(folders, values):
+        path = to_fs_path(folder.uri)
+        if path and isinstance(value, dict) and value:
+            ls.folder_settings[path] = ClientSettings.from_any(value)

@@ -1,0 +1,123 @@
+"""Helpers for driving ``copydesk serve`` with pytest-lsp."""
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from lsprotocol import types
+
+SERVER_CMD = [sys.executable, "-m", "copydesk", "serve"]
+
+
+def utf16_col(line: str, index: int) -> int:
+    return len(line[:index].encode("utf-16-le")) // 2
+
+
+def find_range(text: str, needle: str, nth: int = 0) -> types.Range:
+    """The UTF-16 LSP range of the nth occurrence of needle in text."""
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(needle, at + 1)
+    line = text.count("\n", 0, at)
+    line_start = text.rfind("\n", 0, at) + 1
+    body = text[line_start:]
+    start = utf16_col(body, at - line_start)
+    end = utf16_col(body, at - line_start + len(needle))
+    return types.Range(types.Position(line, start), types.Position(line, end))
+
+
+async def wait_diagnostics(client, uri: str, timeout: float = 15.0):
+    """Wait until diagnostics for uri arrive (callers pop the uri first)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while uri not in client.diagnostics:
+        if loop.time() > deadline:
+            raise TimeoutError(f"no diagnostics for {uri}")
+        await asyncio.sleep(0.01)
+    return client.diagnostics[uri]
+
+
+def open_doc(client, uri: str, text: str, language: str = "markdown", version: int = 1) -> None:
+    client.diagnostics.pop(uri, None)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id=language, version=version, text=text)))
+
+
+def change_doc(client, uri: str, version: int, range_: types.Range | None, text: str) -> None:
+    client.diagnostics.pop(uri, None)
+    change = (types.TextDocumentContentChangePartial(range=range_, text=text) if range_ is not None
+              else types.TextDocumentContentChangeWholeDocument(text=text))
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[change]))
+
+
+def push_capabilities(**extra) -> types.ClientCapabilities:
+    """A client that takes pushed diagnostics (no pull support)."""
+    return types.ClientCapabilities(
+        workspace=types.WorkspaceClientCapabilities(
+            configuration=extra.get("configuration", True),
+            did_change_configuration=types.DidChangeConfigurationClientCapabilities(dynamic_registration=False),
+            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                dynamic_registration=extra.get("watch", True)),
+            workspace_folders=True,
+        ),
+        text_document=types.TextDocumentClientCapabilities(
+            synchronization=types.TextDocumentSyncClientCapabilities(did_save=True),
+            publish_diagnostics=types.PublishDiagnosticsClientCapabilities(
+                related_information=True, code_description_support=True, data_support=True,
+                version_support=True),
+            code_action=types.CodeActionClientCapabilities(
+                code_action_literal_support=types.ClientCodeActionLiteralOptions(
+                    code_action_kind=types.ClientCodeActionKindOptions(
+                        value_set=[types.CodeActionKind.QuickFix, types.CodeActionKind.Source]))),
+            hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),
+        ),
+        general=types.GeneralClientCapabilities(position_encodings=extra["encodings"]) if "encodings" in extra else None,
+    )
+
+
+def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """Apply LSP TextEdits (UTF-16 ranges) to text, last first."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def offset(pos: types.Position) -> int:
+        line = lines[pos.line]
+        units = 0
+        for i, ch in enumerate(line):
+            if units >= pos.character:
+                return starts[pos.line] + i
+            units += 2 if ord(ch) > 0xFFFF else 1
+        return starts[pos.line] + len(line)
+
+    spans = sorted(((offset(e.range.start), offset(e.range.end), e.new_text) for e in edits), reverse=True)
+    for a, b, new in spans:
+        text = text[:a] + new + text[b:]
+    return text
+
+
+def file_uri(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+def accept_registrations(client) -> list:
+    """pytest-lsp's client has no client/registerCapability handler: record them."""
+    registrations: list = []
+    client.registrations = registrations
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def _register(params: types.RegistrationParams):
+        registrations.extend(params.registrations)
+        return None
+
+    @client.feature(types.CLIENT_UNREGISTER_CAPABILITY)
+    def _unregister(params: types.UnregistrationParams):
+        gone = {u.id for u in params.unregisterations}
+        registrations[:] = [r for r in registrations if r.id not in gone]
+        return None
+
+    return registrations
