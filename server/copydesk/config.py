@@ -15,7 +15,10 @@
 from __future__ import annotations
 
 import fnmatch
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
