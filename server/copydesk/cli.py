@@ -1,6 +1,7 @@
 """The ``copydesk`` command line: a front-end over the engine."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import click
 from . import __version__
 from .config import Config, ConfigError, load_config
 from .formats import formats
-from .report import Report
+from .report import FileReport, Report
 from .rules.model import SEVERITIES, SEVERITY_RANK
 from .runner import DEFAULT_MAX_BYTES, ConfigCache, InputError, decode_draft, discover, lint_target, lint_text
 
@@ -44,6 +45,24 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def invoke(self, ctx):
+        # Never a traceback for the user: an unexpected error is one line on
+        # stderr and exit 2 (COPYDESK_DEBUG=1 shows the traceback).
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            raise
+        except BrokenPipeError:
+            raise
+        except Exception as e:
+            if os.environ.get("COPYDESK_DEBUG"):
+                raise
+            click.echo(f"copydesk: internal error: {type(e).__name__}: {e} "
+                       "(set COPYDESK_DEBUG=1 for the traceback; please report it)", err=True)
+            sys.exit(EXIT_ERROR)
 
     def get_command(self, ctx, name):
         if name in self.lazy and name not in self.commands:
@@ -101,7 +120,7 @@ def _explicit_config(config_path: str | None) -> Config | None:
 @click.argument("paths", nargs=-1)
 @click.option("-f", "--format", "fmt", default="text", show_default=True,
               type=click.Choice(sorted(formats())), help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report to this file instead of stdout.")
 @click.option("--min-severity", type=click.Choice(SEVERITIES), default="hint", show_default=True,
               help="Report findings at or above this severity.")
@@ -117,32 +136,37 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
           config_path, extra_rules, no_default_rules, disable, enable):
     """Lint drafts: files, folders, globs, or - for stdin.
 
+    Folders are searched for drafts (*.md, *.markdown, *.txt, or the include
+    and exclude globs of copydesk.toml); files named here are always linted.
+
     Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage,
-    configuration, rule-file or input errors.
+    configuration or rule-file errors, or a draft that could not be read.
     """
     if not paths:
         _fail("no paths given (try: copydesk check drafts/ or copydesk check - < draft.md)")
+    if paths.count("-") > 1:
+        _fail("'-' (stdin) given more than once")
     max_bytes = _size(max_file_size)
     configs = ConfigCache(_explicit_config(config_path), _overrides(extra_rules, no_default_rules, disable, enable))
     report = Report()
-    files = [p for p in paths if p != "-"]
-    found = discover(files, configs)
-    report.errors.extend(found.errors)
-
-    # Rule-file and config errors stop the run before any linting.
-    cfgs = []
+    stdin_name = stdin_filename or "stdin.md"
     try:
+        found = discover([p for p in paths if p != "-"], configs)
+        targets = found.targets
+        report.errors.extend(found.errors)
+        # Rule-file and config errors stop the run before any linting.
+        cfgs = {}
         if "-" in paths:
-            cfgs.append(configs.for_path(Path(stdin_filename or "stdin.md").resolve()))
-        cfgs.extend(configs.for_path(t.path) for t in found.targets)
+            cfgs[configs.for_path(Path(stdin_name).absolute())] = None
+        for t in targets:
+            cfgs[configs.for_path(t.path)] = None
     except ConfigError as e:
         for err in e.errors:
             click.echo(str(err), err=True)
         sys.exit(EXIT_ERROR)
     rule_errors = []
-    for cfg in dict.fromkeys(cfgs):
-        engine = configs.engine(cfg)
-        for err in engine.errors:
+    for cfg in cfgs:
+        for err in configs.engine(cfg).errors:
             if str(err) not in rule_errors:
                 rule_errors.append(str(err))
     if rule_errors:
@@ -151,52 +175,67 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
         click.echo(f"copydesk: {len(rule_errors)} problem(s) in rule files; nothing was linted", err=True)
         sys.exit(EXIT_ERROR)
 
+    floor = SEVERITY_RANK[min_severity]
+
+    def keep(fr):
+        # Only what the formats need stays in memory: no documents, no models.
+        fr.findings = [f for f in fr.findings if SEVERITY_RANK[f.severity] >= floor]
+        report.files.append(fr.compact())
+
     if "-" in paths:
-        name = stdin_filename or "stdin.md"
         try:
             text = decode_draft(sys.stdin.buffer.read())
-            cfg = configs.for_path(Path(name).resolve())
-            report.files.append(lint_text(configs.engine(cfg), text, name))
+            keep(lint_text(configs.engine(configs.for_path(Path(stdin_name).absolute())), text, stdin_name))
         except InputError as e:
-            report.errors.append(f"{name}: {e}")
+            keep(FileReport(stdin_name, None, error=str(e)))
 
-    show_progress = progress if progress is not None else (sys.stderr.isatty() and len(found.targets) > 20)
-    targets = found.targets
+    interactive = sys.stderr.isatty() and not os.environ.get("CI")
+    show_progress = progress if progress is not None else (interactive and len(targets) > 20)
     if show_progress:
-        from rich.progress import Progress
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        with Progress(transient=True, console=_stderr_console()) as bar:
+        with Progress(TextColumn("Linting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      transient=True, console=_stderr_console()) as bar:
             task = bar.add_task("Linting", total=len(targets))
             for t in targets:
-                report.files.append(lint_target(t, configs, max_bytes))
+                keep(lint_target(t, configs, max_bytes))
                 bar.advance(task)
     else:
         for t in targets:
-            report.files.append(lint_target(t, configs, max_bytes))
+            keep(lint_target(t, configs, max_bytes))
+    del targets, found
 
     for engine in configs.engines:
-        report.rules.update(engine.ruleset.rules)
-    floor = SEVERITY_RANK[min_severity]
+        report.rules.update(engine.active_rules)
     for fr in report.files:
-        fr.findings = [f for f in fr.findings if SEVERITY_RANK[f.severity] >= floor]
         if fr.error:
-            report.errors.append(f"{fr.path}: {fr.error}")
+            click.echo(f"copydesk: {fr.path}: {fr.error}", err=True)
         for failure in fr.failures:
             click.echo(f"copydesk: {fr.path}: check {failure.check} failed: {failure.error}", err=True)
-
     for line in report.errors:
         click.echo(f"copydesk: {line}", err=True)
-    use_color = color if color is not None else (output is None and sys.stdout.isatty())
+
     renderer = formats()[fmt]
     if output:
-        with open(output, "w", encoding="utf-8", newline="\n") as out:
-            renderer.render(report, out, color=False, options={})
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as out:
+                renderer.render(report, out, color=False, options={"summary": False})
+        except OSError as e:
+            _fail(f"{output}: cannot write the report: {e.strerror or e}")
     else:
-        out = click.get_text_stream("stdout")
-        renderer.render(report, out, color=use_color, options={})
+        tty = sys.stdout.isatty()
+        use_color = color if color is not None else (tty and not os.environ.get("NO_COLOR"))
+        out = sys.stdout
+        if "utf" not in (out.encoding or "").lower() and hasattr(out, "reconfigure"):
+            # A non-UTF-8 locale must not crash on curly quotes: machine
+            # formats are always UTF-8, human ones degrade to "?".
+            machine = fmt in ("json", "sarif", "junit")
+            out.reconfigure(encoding="utf-8" if machine else out.encoding, errors="replace")
+        renderer.render(report, out, color=use_color, options={"summary": tty})
         out.flush()
 
-    if report.errors:
+    failed_checks = any(fr.failures for fr in report.files)
+    if report.errors or report.input_errors or failed_checks:
         sys.exit(EXIT_ERROR)
     if fail_on != "never" and report.count(fail_on):
         sys.exit(EXIT_FINDINGS)

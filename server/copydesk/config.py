@@ -88,11 +88,15 @@ class Config:
     def corpus_paths(self) -> list[str] | None:
         return None if self.corpus is None else [self.resolve(p) for p in self.corpus]
 
-    def wants(self, path: Path, root: Path) -> bool:
-        """Include/exclude globs, relative to the config root (or the folder searched)."""
+    def wants(self, path: Path, root: Path, resolved: bool = False) -> bool:
+        """Include/exclude globs, relative to the config root (or the folder
+        searched).  ``resolved``: the caller already resolved ``path`` and ``root``."""
         base = Path(self.root) if self.root else root
         try:
-            rel = path.resolve().relative_to(base.resolve()).as_posix()
+            if resolved:
+                rel = path.relative_to(base).as_posix()
+            else:
+                rel = path.resolve().relative_to(base.resolve()).as_posix()
         except ValueError:
             rel = path.name
         if any(_glob(rel, g) for g in DEFAULT_EXCLUDE + self.exclude):

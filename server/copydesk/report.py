@@ -1,4 +1,9 @@
-"""Lint results for a run over many files, as the output formats see them."""
+"""Lint results for a run over many files, as the output formats see them.
+
+A run may cover 100,000 files, so a ``FileReport`` does not keep its document:
+``compact()`` works out every position the formats need (findings, fix edits)
+and the quoted text, then lets the document go.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,6 +14,21 @@ from .rules.model import SEVERITY_RANK, Rule
 from .text.document import Document
 
 
+def span_location(doc: Document, start: int, end: int) -> dict:
+    """1-based line/column (characters) plus LSP's 0-based UTF-16 range."""
+    s, e = doc.position(start), doc.position(end)
+    return {
+        "line": s.line + 1,
+        "column": s.character + 1,
+        "end_line": e.line + 1,
+        "end_column": e.character + 1,
+        "range": {
+            "start": {"line": s.line, "character": s.utf16},
+            "end": {"line": e.line, "character": e.utf16},
+        },
+    }
+
+
 @dataclass
 class FileReport:
     path: str  # as shown to the user (relative where possible, "-" or the stdin name)
@@ -16,21 +36,48 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     failures: list[CheckFailure] = field(default_factory=list)
     error: str | None = None  # why the file could not be linted
+    # (start, end) -> location / text, filled by compact()
+    _spans: dict = field(default_factory=dict, repr=False)
+    _texts: dict = field(default_factory=dict, repr=False)
+
+    def compact(self) -> "FileReport":
+        """Precompute what the formats need and drop the document."""
+        doc = self.document
+        if doc is None:
+            return self
+        for f in self.findings:
+            self.span(f.start, f.end)
+            self.text(f.start, f.end)
+            for fix in f.fixes:
+                for e in fix.edits:
+                    self.span(e.start, e.end)
+        self.document = None
+        return self
+
+    def span(self, start: int, end: int) -> dict:
+        key = (start, end)
+        loc = self._spans.get(key)
+        if loc is None:
+            if self.document is None:
+                raise KeyError(f"{self.path}: no position for {key} (report compacted)")
+            loc = self._spans[key] = span_location(self.document, start, end)
+        return loc
+
+    def text(self, start: int, end: int) -> str:
+        key = (start, end)
+        if key not in self._texts:
+            if self.document is None:
+                raise KeyError(f"{self.path}: no text for {key} (report compacted)")
+            self._texts[key] = self.document.text[start:end]
+        return self._texts[key]
 
     def location(self, f: Finding) -> dict:
         """1-based line/column (characters) plus LSP's 0-based UTF-16 range."""
-        doc = self.document
-        s, e = doc.position(f.start), doc.position(f.end)
-        return {
-            "line": s.line + 1,
-            "column": s.character + 1,
-            "end_line": e.line + 1,
-            "end_column": e.character + 1,
-            "range": {
-                "start": {"line": s.line, "character": s.utf16},
-                "end": {"line": e.line, "character": e.utf16},
-            },
-        }
+        return self.span(f.start, f.end)
+
+    def matched(self, f: Finding) -> str:
+        """The text a finding covers."""
+        return self.text(f.start, f.end)
 
 
 @dataclass
@@ -57,3 +104,6 @@ class Report:
     @property
     def input_errors(self) -> list[FileReport]:
         return [fr for fr in self.files if fr.error]
+
+    def rule_for(self, rule_id: str) -> Rule | None:
+        return self.rules.get(rule_id)

@@ -4,8 +4,10 @@ Used by the CLI and the benchmarks; holds no analysis of its own.
 """
 from __future__ import annotations
 
+import errno
 import glob
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -25,25 +27,49 @@ class InputError(Exception):
 def read_draft(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Read a draft as UTF-8 with a clear reason when that is not possible."""
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError("no such file (it may have been removed while linting)") from None
+        st = path.stat()
     except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}") from None
-    if size > max_bytes:
+        raise InputError(_os_reason(path, e)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError("is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        # A FIFO or device would block or never end.
+        raise InputError("not a regular file (a pipe, socket or device); use - to read stdin")
+    if st.st_size > max_bytes:
         raise InputError(
-            f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB limit "
+            f"file is {st.st_size / 1048576:.1f} MB, over the {_mb(max_bytes)} limit "
             "(raise it with --max-file-size)"
         )
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file (it may have been removed while linting)") from None
-    except IsADirectoryError:
-        raise InputError("is a directory") from None
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)  # the file may have grown since stat
     except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}") from None
+        raise InputError(_os_reason(path, e)) from None
+    if len(data) > max_bytes:
+        raise InputError(f"file is over the {_mb(max_bytes)} limit (raise it with --max-file-size)")
     return decode_draft(data)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1048576:g} MB" if n >= 1048576 else f"{n} bytes"
+
+
+def _os_reason(path: Path, e: OSError) -> str:
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop (too many levels of symbolic links)"
+    if e.errno == errno.ENOENT:
+        if path.is_symlink():
+            try:
+                target = os.readlink(path)
+            except OSError:
+                target = "?"
+            return f"broken symbolic link (points to {target}, which does not exist)"
+        return "no such file (it may have been removed while linting)"
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied: cannot read this file"
+    if e.errno == errno.EISDIR:
+        return "is a directory"
+    return f"cannot read: {e.strerror or e}"
 
 
 def decode_draft(data: bytes) -> str:
@@ -73,25 +99,42 @@ class Discovery:
 
 
 def discover(args: Iterable[str], configs: "ConfigCache", cwd: Path | None = None) -> Discovery:
-    """Files to lint from paths, folders and globs (folders filtered by
-    include/exclude; symlinked folders are not followed, so loops cannot hang)."""
+    """Files to lint from paths, folders and globs.
+
+    Files named on the command line are always linted; files found in a
+    folder are filtered by the include/exclude of their config.  Symlinked
+    folders are not followed (a link loop cannot hang the walk); unreadable
+    folders and folders without drafts are reported.
+    """
     cwd = cwd or Path.cwd()
     out = Discovery()
     seen: set[str] = set()
 
-    def add(p: Path, explicit: bool):
-        key = os.path.realpath(p)
+    def add(p: Path, explicit: bool, key: str | None = None):
+        key = key or os.path.realpath(p)
         if key in seen:
             return
         seen.add(key)
         out.targets.append(Target(p, _display(p, cwd), explicit))
 
+    def walk(folder: Path, label: str) -> None:
+        before = len(out.targets)
+        for f, key in _walk(folder, configs, out.errors, cwd):
+            add(f, False, key)
+        if len(out.targets) == before and not any(e.startswith(label) for e in out.errors):
+            out.errors.append(f"{label}: no drafts found in this folder (looked for {_patterns(configs, folder)})")
+
     for arg in args:
         p = Path(arg)
-        if p.is_dir():
-            for f in _walk(p, configs):
-                add(f, False)
-        elif p.exists() or p.is_symlink():
+        try:
+            is_dir = p.is_dir()
+            exists = is_dir or p.exists() or p.is_symlink()
+        except OSError as e:  # e.g. a name too long
+            out.errors.append(f"{arg}: {e.strerror or e}")
+            continue
+        if is_dir:
+            walk(p, arg)
+        elif exists:
             add(p, True)
         elif glob.has_magic(arg):
             matches = sorted(glob.glob(arg, recursive=True))
@@ -100,29 +143,39 @@ def discover(args: Iterable[str], configs: "ConfigCache", cwd: Path | None = Non
             for m in matches:
                 mp = Path(m)
                 if mp.is_dir():
-                    for f in _walk(mp, configs):
-                        add(f, False)
-                else:
+                    walk(mp, m)
+                elif mp.is_file() or mp.is_symlink():
                     add(mp, True)
         else:
             out.errors.append(f"{arg}: no such file or directory")
     return out
 
 
-def _walk(root: Path, configs: "ConfigCache") -> Iterator[Path]:
-    def onerror(err: OSError):
-        pass  # unreadable folders are skipped; files inside are unreachable anyway
+def _patterns(configs: "ConfigCache", folder: Path) -> str:
+    try:
+        return ", ".join(configs.for_path(folder / "x").include)
+    except ConfigError:
+        return ", ".join(Config().include)
 
+
+def _walk(root: Path, configs: "ConfigCache", errors: list[str], cwd: Path) -> Iterator[tuple[Path, str]]:
+    """(path, real path) of every draft under root, in a stable order."""
+
+    def onerror(err: OSError):
+        errors.append(f"{_display(Path(err.filename or root), cwd)}: cannot read folder: {err.strerror or err}")
+
+    real_root = Path(os.path.realpath(root))
     for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
+        real = os.path.realpath(folder)  # once per folder, not per file
+        try:
+            cfg = configs.for_path(Path(folder) / "x")
+        except ConfigError:
+            cfg = Config()
         for name in sorted(files):
-            f = Path(folder) / name
-            try:
-                cfg = configs.for_path(f)
-            except ConfigError:
-                cfg = Config()
-            if cfg.wants(f, root):
-                yield f
+            key = os.path.join(real, name)
+            if cfg.wants(Path(key), real_root, resolved=True):
+                yield Path(folder) / name, key
 
 
 def _display(p: Path, cwd: Path) -> str:
@@ -144,14 +197,17 @@ class ConfigCache:
         self._factory = engine_factory or (lambda cfg: Engine(cfg))
 
     def for_path(self, path: Path) -> Config:
+        """The config of a file (a file's folder is looked up once)."""
         if self.explicit is not None:
             return self.explicit
-        folder = str(path.parent.resolve() if not path.is_dir() else path.resolve())
-        if folder not in self._by_dir:
-            found = find_config_file(Path(folder))
+        key = str(path.parent)
+        cfg = self._by_dir.get(key)
+        if cfg is None:
+            found = find_config_file(path.parent.resolve())
             cfg = load_config(found) if found else Config()
-            self._by_dir[folder] = cfg.merged(**self.overrides) if self.overrides else cfg
-        return self._by_dir[folder]
+            cfg = cfg.merged(**self.overrides) if self.overrides else cfg
+            self._by_dir[key] = cfg
+        return cfg
 
     def engine(self, cfg: Config) -> Engine:
         if cfg not in self._engines:
@@ -169,7 +225,7 @@ def lint_text(engine: Engine, text: str, display: str, language: str | None = No
     return FileReport(display, doc, result.findings, result.failures)
 
 
-def lint_target(target: Target, configs: ConfigCache, max_bytes: int) -> FileReport:
+def lint_target(target: Target, configs: ConfigCache, max_bytes: int = DEFAULT_MAX_BYTES) -> FileReport:
     try:
         cfg = configs.for_path(target.path)
     except ConfigError as e:

@@ -159,7 +159,10 @@ class LoadedTerms(Check):
             suggestions = [_inflect(s, core, term) for s in rule.option("suggestions", [])]
             listed = [_inflect(s, core.lower(), term) for s in rule.option("suggestions", [])]
             values = {"match": matched, "term": term, "suggestions": listed}
-            if quote is not None:
+            if attributed:  # allow_in_attributed_quotes: false
+                message = rule.render(**values)
+                context = "attributed-quote"
+            elif quote is not None:
                 message = render_quote_message(rule, values)
                 context = "unattributed-quote"
             else:

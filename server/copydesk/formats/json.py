@@ -11,21 +11,20 @@ NAME = "json"
 
 def finding_dict(fr, f) -> dict:
     loc = fr.location(f)
-    doc = fr.document
     return {
         "path": fr.path,
         "rule_id": f.rule_id,
         "severity": f.severity,
         "message": f.message,
         **loc,
-        "text": doc.text[f.start:f.end],
+        "text": fr.matched(f),
         "fixes": [
             {
                 "title": fix.title,
                 "edits": [
                     {
-                        "start": _pos(doc, e.start),
-                        "end": _pos(doc, e.end),
+                        "start": _pos(fr, e.start, e.end, "line", "column"),
+                        "end": _pos(fr, e.start, e.end, "end_line", "end_column"),
                         "new_text": e.new_text,
                     }
                     for e in fix.edits
@@ -42,9 +41,9 @@ def finding_dict(fr, f) -> dict:
     }
 
 
-def _pos(doc, offset: int) -> dict:
-    p = doc.position(offset)
-    return {"line": p.line + 1, "column": p.character + 1}
+def _pos(fr, start: int, end: int, line: str, column: str) -> dict:
+    loc = fr.span(start, end)
+    return {"line": loc[line], "column": loc[column]}
 
 
 def render(report: Report, out, *, color: bool = False, options: dict | None = None) -> None:

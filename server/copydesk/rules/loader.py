@@ -224,6 +224,7 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
             options={k: v for k, v in raw.items() if k not in COMMON_FIELDS},
             source=path,
             line=loc.mark(base)[0],
+            column=loc.mark(base)[1],
         )
         # Check-specific semantic validation (e.g. regexes that do not compile).
         for field_path, message in check.validate_rule(rule):
@@ -272,7 +273,7 @@ def load_rules(paths: Iterable[str | Path]) -> RuleSet:
             if rule.id in origin and origin[rule.id].source == rule.source:
                 ruleset.errors.append(
                     RuleError(
-                        str(file), rule.line or 1, 1,
+                        str(file), rule.line or 1, rule.column or 1,
                         f"duplicate rule id '{rule.id}' (first at line {origin[rule.id].line})",
                     )
                 )

@@ -24,6 +24,7 @@ class Rule:
     options: dict[str, Any] = field(default_factory=dict)  # check-specific data
     source: str | None = None  # the file it came from
     line: int | None = None  # 1-based line of the rule in that file
+    column: int | None = None  # 1-based column of the rule's first field
 
     def option(self, name: str, default: Any = None) -> Any:
         return self.options.get(name, default)

@@ -1,0 +1,161 @@
+"""SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
+
+Columns are UTF-16 code units (SARIF's default ``columnKind``, declared
+explicitly), 1-based, like the editors that display them.  File locations are
+relative URIs against the ``%SRCROOT%`` base (the folder copydesk ran in).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+from .. import __version__
+from ..report import FileReport, Report
+
+NAME = "sarif"
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFO_URI = "https://pypi.org/project/copydesk/"
+LEVELS = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
+BASE_ID = "%SRCROOT%"
+
+
+def _uri(path: str) -> tuple[str, str | None]:
+    """(uri, uriBaseId): relative paths against %SRCROOT%, absolute as file URIs."""
+    p = Path(path)
+    if p.is_absolute():
+        return p.as_uri(), None
+    return quote(p.as_posix(), safe="/"), BASE_ID
+
+
+def _artifact(path: str) -> dict:
+    uri, base = _uri(path)
+    return {"uri": uri, "uriBaseId": base} if base else {"uri": uri}
+
+
+def _region(loc: dict) -> dict:
+    r = loc["range"]
+    return {
+        "startLine": r["start"]["line"] + 1,
+        "startColumn": r["start"]["character"] + 1,
+        "endLine": r["end"]["line"] + 1,
+        "endColumn": r["end"]["character"] + 1,
+    }
+
+
+def _rule_descriptor(rule) -> dict:
+    out = {
+        "id": rule.id,
+        "name": _camel(rule.id),
+        "shortDescription": {"text": rule.title or rule.id},
+        "fullDescription": {"text": rule.rationale or rule.title or rule.id},
+        "defaultConfiguration": {"level": LEVELS.get(rule.severity, "warning")},
+        "properties": {"check": rule.check, "severity": rule.severity},
+    }
+    if rule.link:
+        out["helpUri"] = rule.link
+    if rule.rationale:
+        out["help"] = {"text": rule.rationale}
+    return out
+
+
+def _camel(rule_id: str) -> str:
+    """SARIF wants a name that is an identifier: loaded-term/so-called -> LoadedTermSoCalled."""
+    parts = [p for chunk in rule_id.split("/") for p in chunk.split("-") if p]
+    return "".join(p[:1].upper() + p[1:] for p in parts) or "Rule"
+
+
+def _result(fr: FileReport, f, rule_index: dict[str, int]) -> dict:
+    loc = fr.location(f)
+    region = _region(loc)
+    region["snippet"] = {"text": fr.matched(f)}
+    result = {
+        "ruleId": f.rule_id,
+        "level": LEVELS.get(f.severity, "warning"),
+        "message": {"text": f.message},
+        "locations": [{"physicalLocation": {"artifactLocation": _artifact(fr.path), "region": region}}],
+        "properties": {"severity": f.severity},
+    }
+    if f.rule_id in rule_index:
+        result["ruleIndex"] = rule_index[f.rule_id]
+    if f.fixes:
+        result["fixes"] = [
+            {
+                "description": {"text": fix.title},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": _artifact(fr.path),
+                        "replacements": [
+                            {
+                                "deletedRegion": _region(fr.span(e.start, e.end)),
+                                "insertedContent": {"text": e.new_text},
+                            }
+                            for e in fix.edits
+                        ],
+                    }
+                ],
+            }
+            for fix in f.fixes
+            if fix.edits
+        ]
+    related = []
+    for i, ev in enumerate(f.related):
+        ev_region = {"startLine": max(1, ev.line)}
+        # Evidence columns are counted in characters; the run declares UTF-16
+        # units, so give the column only when the line is plain BMP text.
+        if ev.column and not any(ord(ch) > 0xFFFF for ch in ev.text):
+            ev_region["startColumn"] = max(1, ev.column)
+        if ev.text:
+            ev_region["snippet"] = {"text": ev.text}
+        entry = {
+            "id": i,
+            "physicalLocation": {"artifactLocation": _artifact(ev.path), "region": ev_region},
+        }
+        message = ev.message or ev.text
+        if message:
+            entry["message"] = {"text": message}
+        related.append(entry)
+    if related:
+        result["relatedLocations"] = related
+    return result
+
+
+def build(report: Report) -> dict:
+    rules = sorted(report.rules.values(), key=lambda r: r.id)
+    rule_index = {r.id: i for i, r in enumerate(rules)}
+    results = [_result(fr, f, rule_index) for fr, f in report.findings()]
+    notifications = [
+        {"level": "error", "message": {"text": f"{fr.path}: {fr.error}"},
+         "locations": [{"physicalLocation": {"artifactLocation": _artifact(fr.path)}}]}
+        for fr in report.files if fr.error
+    ] + [
+        {"level": "error", "message": {"text": f"{fr.path}: check {c.check} failed: {c.error}"}}
+        for fr in report.files for c in fr.failures
+    ] + [{"level": "error", "message": {"text": e}} for e in report.errors]
+    invocation = {
+        "executionSuccessful": not notifications,
+    }
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    run = {
+        "tool": {
+            "driver": {
+                "name": "copydesk",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFO_URI,
+                "rules": [_rule_descriptor(r) for r in rules],
+            }
+        },
+        "originalUriBaseIds": {BASE_ID: {"uri": Path.cwd().as_uri() + "/"}},
+        "columnKind": "utf16CodeUnits",
+        "invocations": [invocation],
+        "results": results,
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render(report: Report, out, *, color: bool = False, options: dict | None = None) -> None:
+    json.dump(build(report), out, ensure_ascii=False, indent=2)
+    out.write("\n")

@@ -1,0 +1,156 @@
+"""The loaded-terms check, read as an editor would: on the seed articles and
+on drafts with curly quotes, em dashes, emoji and non-Latin names."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import lint, run_cli, run_json
+
+
+def found(text: str, path: str = "draft.md", **config) -> list[tuple[str, str]]:
+    result = lint(text, path, **config)
+    return [(f.rule_id, text[f.start:f.end]) for f in result.findings]
+
+
+def cli_findings(text: str, *args: str, name: str = "draft.md") -> list[dict]:
+    code, data = run_json("--stdin-filename", name, *args, "-", input=text)
+    assert code in (0, 1), data
+    return data["findings"]
+
+
+# ------------------------------------------------------------------ seeds
+
+
+def test_seed_001_jihadists_in_the_writers_voice_is_flagged(seeds):
+    code, data = run_json(str(seeds["001"]))
+    assert code == 1
+    text = seeds["001"].read_text(encoding="utf-8")
+    jihadists = [f for f in data["findings"] if f["rule_id"] == "loaded-term/jihadist"]
+    assert [f["text"] for f in jihadists] == ["jihadists", "jihadists"]
+    # "…fallen into the hands of jihadists, the Syrian Observatory … said": a
+    # paraphrase, not a quote, so still the paper's word.
+    first = jihadists[0]
+    assert first["line"] == 1 and text.splitlines()[0][first["column"] - 1:].startswith("jihadists, the Syrian")
+    assert jihadists[1]["line"] == 3 and jihadists[1]["column"] == 5  # "The jihadists of Hayat Tahrir al-Sham"
+    assert first["data"]["context"] == "own-voice"
+    assert [fix["edits"][0]["new_text"] for fix in first["fixes"]] == ["militants", "fighters", "armed groups"]
+
+
+def test_seed_003_terrorist_elements_quoted_and_attributed_to_iran_is_not_flagged(seeds):
+    text = seeds["003"].read_text(encoding="utf-8")
+    assert "“terrorist elements”" in text
+    code, data = run_json(str(seeds["003"]))
+    assert not [f for f in data["findings"] if f["rule_id"] == "loaded-term/terrorist"]
+    # The same words without the speaker are the paper's label again.
+    bare = "Its consulate in Aleppo was under attack by terrorist elements.\n"
+    assert [f["text"] for f in cli_findings(bare)] == ["terrorist"]
+
+
+def test_seed_004_attributed_quote_and_compounds(seeds):
+    code, data = run_json(str(seeds["004"]))
+    texts = [f["text"] for f in data["findings"]]
+    # Russia's military, quoted: “repelling terrorist aggression …”.
+    assert "terrorist" not in texts
+    assert "Islamist-dominated" in texts and "anti-regime" in texts and "anti-jihadist" in texts
+
+
+def test_every_seed_lints_without_errors(seeds):
+    proc = run_cli("check", "--fail-on", "never", *map(str, seeds.values()))
+    assert proc.returncode == 0 and proc.stderr_text == ""
+
+
+# ------------------------------------------------------------- matching
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The regime fell.", ["regime"]),
+    ("The Regime fell. THE REGIME fell.", ["Regime", "REGIME"]),
+    ("Two regimes fell.", ["regimes"]),
+    ("The regime’s army and the regime's navy.", ["regime’s", "regime's"]),
+    ("The jihadists’ flag.", ["jihadists’"]),
+    ("An Islamist-dominated council.", ["Islamist-dominated"]),
+    ("An anti-terrorist law.", ["anti-terrorist"]),
+    ("Pro-regime militias and anti-regime protests.", ["Pro-regime", "anti-regime"]),
+    ("Terrorism is a crime, the terrorists said.", ["Terrorism", "terrorists"]),
+    ("A martyred fighter; martyrs.", ["martyred", "martyrs"]),
+    ("They are freedom fighters.", ["freedom fighters"]),
+    ("A so-called ceasefire.", ["so-called"]),
+    ("It was a crushing  blow.", ["crushing  blow"]),
+    ("The regimental band played.", []),  # part of a longer word
+    ("Regimes2 and xregime.", []),
+    ("A sanctions regime was agreed.", []),  # an except phrase
+    ("The Terrorism Act applies.", []),
+])
+def test_whole_words_inflections_possessives_compounds(text, expected):
+    assert [m for _, m in found(text)] == expected
+
+
+def test_one_finding_per_occurrence_with_exact_positions():
+    text = "# Ḥalab 🔥\n\nThe regime — the regime’s army — and Дамаск’s regime.\n"
+    findings = cli_findings(text)
+    assert [f["text"] for f in findings] == ["regime", "regime’s", "regime"]
+    line = text.splitlines()[2]
+    cols = [i + 1 for i in range(len(line)) if line.startswith("regime", i)]
+    assert [(f["line"], f["column"]) for f in findings] == [(3, c) for c in cols]
+    heading = cli_findings("# The regime 🔥 falls\n")
+    assert heading[0]["range"]["start"] == {"line": 0, "character": 6}
+
+
+def test_utf16_range_after_emoji():
+    text = "🔥🔥 Ḥalab: the regime fell.\n"
+    [f] = cli_findings(text)
+    chars = text.index("regime")
+    assert f["column"] == chars + 1
+    assert f["range"]["start"]["character"] == chars + 2  # two surrogate pairs
+    assert f["range"]["end"]["character"] == chars + 2 + 6
+
+
+# --------------------------------------------------------------- quotes
+
+
+def test_attributed_quote_is_the_speakers_word():
+    assert found("Iran said its consulate was attacked by “terrorist elements”.") == []
+    assert found("“The regime is finished,” Дмитрий Песков said.") == []
+    assert found("According to the ministry, “the regime must go”.") == []
+    assert found('"The regime will fall," he said.') == []
+
+
+def test_scare_quotes_are_flagged():
+    result = lint("The rebels have cornered the “regime” in Damascus.")
+    [f] = result.findings
+    assert f.rule_id == "loaded-term/regime" and f.data["context"] == "unattributed-quote"
+    assert "scare quotes" in f.message
+
+
+def test_allow_in_attributed_quotes_false(tmp_path):
+    rules = tmp_path / "strict.yml"
+    rules.write_text(
+        "rules:\n"
+        "  - id: loaded-term/regime\n"
+        "    check: loaded-term\n"
+        "    severity: error\n"
+        "    terms: [regime]\n"
+        "    suggestions: [government]\n"
+        "    allow_in_attributed_quotes: false\n"
+        "    message: \"“{match}”: use {suggestions} even in quotes.\"\n"
+        "    rationale: House style is stricter than the BBC's.\n",
+        encoding="utf-8",
+    )
+    text = "“The regime is finished,” the minister said.\n"
+    assert cli_findings(text) == []
+    [f] = cli_findings(text, "--rules", str(rules))
+    assert f["rule_id"] == "loaded-term/regime" and f["severity"] == "error"
+    assert f["message"] == "“regime”: use “government” even in quotes."
+
+
+def test_suggestions_keep_plural_and_capital():
+    result = lint("Jihadists attacked.")
+    [f] = result.findings
+    assert [fix.edits[0].new_text for fix in f.fixes] == ["Militants", "Fighters", "Armed groups"]
+    assert f.fixes[0].preferred
+
+
+def test_code_and_links_are_not_prose():
+    text = "Use `regime` in code.\n\n```\nthe regime\n```\n\nSee [the story](https://x.org/regime).\n"
+    assert found(text) == []
+    assert found("<!-- the regime -->\n") == []
