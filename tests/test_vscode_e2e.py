@@ -40,6 +40,8 @@ three children — the second time this year.
 Officials in Damascus called the fighters “terrorists” and promised to retake the town.
 """
 
+WIRE = "Critics called the advance a blitzkrieg, and the regime vowed to respond.\n"
+
 
 def _tools() -> dict:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -91,6 +93,8 @@ def code_server(tmp_path):
     workspace = tmp_path / "newsroom"
     workspace.mkdir()
     (workspace / "draft.md").write_text(DRAFT, encoding="utf-8")
+    (workspace / "wire").mkdir()
+    (workspace / "wire" / "wire.txt").write_text(WIRE, encoding="utf-8")
     python = _bare_python()
     settings = user_data / "User" / "settings.json"
     settings.parent.mkdir(parents=True)
@@ -125,19 +129,27 @@ def code_server(tmp_path):
                                          + (tmp_path / "code-server.log").read_text(errors="replace"))
                 time.sleep(0.3)
         yield {"url": f"http://127.0.0.1:{port}/?folder={workspace}", "workspace": workspace, "env": env,
-               "tools": tools, "python": python, "tmp": tmp_path}
+               "tools": tools, "python": python, "tmp": tmp_path, "settings": settings}
     finally:
         stop_group(proc)
         log.close()
+
+
+def _findings(report: dict) -> list[dict]:
+    """The CLI's findings, placed as VS Code shows them (1-based line, UTF-16 column)."""
+    return [{"rule_id": f["rule_id"], "message": f["message"], "line": f["range"]["start"]["line"] + 1,
+             "column": f["range"]["start"]["character"] + 1, "fixes": [x["title"] for x in f["fixes"]]}
+            for f in report["findings"]]
 
 
 def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     workspace = code_server["workspace"]
     draft = workspace / "draft.md"
     _code, report = run_json(str(draft))
-    expected = [{"rule_id": f["rule_id"], "message": f["message"], "line": f["range"]["start"]["line"] + 1,
-                 "column": f["range"]["start"]["character"] + 1, "fixes": [x["title"] for x in f["fixes"]]}
-                for f in report["findings"]]
+    expected = _findings(report)
+    _code, wire_report = run_json(str(workspace / "wire" / "wire.txt"))
+    wire = _findings(wire_report)
+    assert wire
     assert any(f["rule_id"] == "loaded-term/regime" for f in expected), expected
     to_fix = next(f for f in expected if f["rule_id"] == "loaded-term/regime")
 
@@ -145,7 +157,8 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     shots.mkdir(exist_ok=True)
     env = dict(code_server["env"])
     env.update(E2E_URL=code_server["url"], E2E_FILE="draft.md", E2E_EXPECTED=json.dumps(expected),
-               E2E_FIX_TITLE=to_fix["fixes"][0], E2E_FIX_LINE=str(to_fix["line"]), E2E_SHOTS=str(shots),
+               E2E_FIX_TITLE=to_fix["fixes"][0], E2E_FIX_RULE=to_fix["rule_id"],
+               E2E_SETTINGS=str(code_server["settings"]), E2E_OTHER_FILE="wire.txt", E2E_OTHER_EXPECTED=json.dumps(wire), E2E_FIX_LINE=str(to_fix["line"]), E2E_SHOTS=str(shots),
                E2E_PROFILE=str(code_server["tmp"] / "chromium-profile"), PLAYWRIGHT_CORE=str(PLAYWRIGHT),
                CHROMIUM=code_server["tools"]["chromium"])
     started = time.monotonic()
@@ -186,3 +199,13 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     assert not any("loaded-term/regime" in t and f"[Ln {to_fix['line']}," in t for t in after), after
     _code, again = run_json(str(draft))
     assert len(after) == len(again["findings"])
+
+    # A setting changed in settings.json applied without a reload (severity override).
+    assert seen["afterSeverityOverride"] and all(a.startswith("Error:") for a in seen["afterSeverityOverride"])
+    # Explain Rule at Cursor showed the rule under the cursor.
+    assert seen["explain"].startswith(f"{to_fix['rule_id']} —")
+    # Lint Workspace listed the draft that was never opened, with the CLI's findings.
+    rows = [r["text"] for r in seen["workspaceProblems"]]
+    for f in wire:
+        assert any(f["rule_id"] in t and f"[Ln {f['line']}, Col {f['column']}]" in t and f["message"] in t
+                   for t in rows), (f, rows)

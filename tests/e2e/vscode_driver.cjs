@@ -10,6 +10,7 @@
 //   PLAYWRIGHT_CORE  path of the playwright-core package
 //   CHROMIUM         browser executable
 const { chromium } = require(process.env.PLAYWRIGHT_CORE);
+const fs = require("fs");
 const path = require("path");
 
 const expected = JSON.parse(process.env.E2E_EXPECTED);
@@ -30,6 +31,15 @@ async function waitForRows(page, predicate, what, timeout = 60000) {
     await page.waitForTimeout(250);
   }
   throw new Error(`timed out waiting for ${what}; Problems rows: ${JSON.stringify(rows)}`);
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input").first();
+  await input.waitFor({ timeout: 15000 });
+  await input.fill(">" + title);
+  await page.locator(".quick-input-widget .monaco-list-row", { hasText: title }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press("Enter");
 }
 
 (async () => {
@@ -68,13 +78,45 @@ async function waitForRows(page, predicate, what, timeout = 60000) {
     step(`problems listed: ${rows.length}`);
     await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-problems.png") });
 
-    // Quick fix through the UI: click the finding in the Problems panel (puts the
-    // cursor on it), then Ctrl+. and pick the fix.
+    // A setting changed while VS Code runs takes effect without a reload: edit the
+    // user settings.json in VS Code, as a writer would, and save.
+    const rule = process.env.E2E_FIX_RULE;
+    const settings = JSON.parse(fs.readFileSync(process.env.E2E_SETTINGS, "utf8"));
+    settings["copydesk.severityOverrides"] = { [rule]: "error" };
+    await runCommand(page, "Preferences: Open User Settings (JSON)");
+    await page.locator(".tab.active", { hasText: "settings.json" }).waitFor({ timeout: 30000 });
+    await page.waitForTimeout(500);
+    await page.keyboard.press("Control+A");
+    await page.keyboard.insertText(JSON.stringify(settings, null, 2)); // no auto-closing brackets
+    await page.keyboard.press("Control+S");
+    await page.waitForTimeout(300);
+    await page.keyboard.press("Control+W");
+    rows = await waitForRows(page, (rs) => rs.some((r) => r.aria.startsWith("Error:") && r.text.includes(rule)),
+      "the severity override to apply", 30000);
+    result.afterSeverityOverride = rows.filter((r) => r.text.includes(rule)).map((r) => r.aria);
+    step("severity override applied");
+
+    // Put the cursor on the finding: click it in the Problems panel, Enter opens it
+    // in the editor with the focus there.
     const line = Number(process.env.E2E_FIX_LINE);
     const target = page.locator(".markers-panel .monaco-list-row").filter({ hasText: `[Ln ${line},` }).first();
-    await target.click();
-    await page.keyboard.press("Enter"); // opens the finding in the editor, with the focus there
-    await page.waitForTimeout(500);
+    const focusFinding = async () => {
+      await target.click();
+      await page.keyboard.press("Enter");
+      await page.waitForTimeout(500);
+    };
+    await focusFinding();
+
+    // copydesk: Explain Rule at Cursor opens the rule's explanation beside the draft.
+    await runCommand(page, "copydesk: Explain Rule at Cursor");
+    const explanation = page.locator(".monaco-editor .view-lines", { hasText: `${rule} —` }).first();
+    await explanation.waitFor({ timeout: 30000 });
+    result.explain = await explanation.innerText();
+    await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-explain.png") });
+    step("rule explained");
+
+    // Quick fix through the UI: Ctrl+. on the finding, pick the fix.
+    await focusFinding();
     result.focusInEditor = await page.evaluate(() => !!document.activeElement?.closest(".monaco-editor"));
     await page.keyboard.press("Control+Period");
     const title = process.env.E2E_FIX_TITLE;
@@ -105,12 +147,28 @@ async function waitForRows(page, predicate, what, timeout = 60000) {
     result.statusAfter = await page.locator(".statusbar-item", { hasText: "copydesk" }).allInnerTexts().catch(() => []);
     await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-after-fix.png") });
     step("finding gone");
+
+    // copydesk: Lint Workspace lists the drafts that are not open, too.
+    const other = JSON.parse(process.env.E2E_OTHER_EXPECTED);
+    const otherFile = process.env.E2E_OTHER_FILE;
+    await runCommand(page, "copydesk: Lint Workspace");
+    rows = await waitForRows(page, (rs) => rs.some((r) => r.text.startsWith(otherFile)) && other.every((f) =>
+      rs.some((r) => r.text.includes(f.rule_id) && r.text.includes(`[Ln ${f.line}, Col ${f.column}]`))),
+    `Lint Workspace to list ${otherFile}`, 60000);
+    result.workspaceProblems = rows;
+    await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-lint-workspace.png") });
+    step("workspace linted");
     result.ok = true;
   } catch (e) {
     result.ok = false;
     result.error = String(e && e.stack || e);
     try {
       result.problems = result.problems || (await problemRows(page));
+      if (process.env.E2E_DEBUG) {
+        await runCommand(page, "copydesk: Show Output");
+        await page.waitForTimeout(1000);
+        result.output = await page.locator(".output-view .view-lines, .panel .view-lines").last().innerText().catch((e) => String(e));
+      }
       result.menuHtml = await page.evaluate(() => {
         const els = [...document.querySelectorAll("*")].filter((e) => e.children.length === 0 && /Replace/.test(e.textContent || ""));
         return els.slice(0, 3).map((e) => { let p = e; const chain = []; for (let i = 0; i < 8 && p; i++, p = p.parentElement) chain.push(p.tagName + "." + p.className + (p.getAttribute("role") ? "[" + p.getAttribute("role") + "]" : "")); return chain.join(" < "); });
