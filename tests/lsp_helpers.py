@@ -114,4 +114,10 @@ def accept_registrations(client) -> list:
         registrations.extend(params.registrations)
         return None
 
+    @client.feature(types.CLIENT_UNREGISTER_CAPABILITY)
+    def _unregister(params: types.UnregistrationParams):
+        gone = {u.id for u in params.unregisterations}
+        registrations[:] = [r for r in registrations if r.id not in gone]
+        return None
+
     return registrations

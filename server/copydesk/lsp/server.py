@@ -59,6 +59,11 @@ class CopydeskServer(LanguageServer):
         self._logged_failures: dict[str, set[str]] = {}
         self.generation = 0  # bumps when rules/config change (pull result ids)
         self.pull_mode = False
+        # Documents opened before the client's settings arrived are linted
+        # once they do (not twice, with a flip from default to real settings).
+        self.settings_ready = True
+        self._deferred: list[str] = []
+        self._watch_key: tuple[str, ...] | None = None
 
     # ------------------------------------------------------------ settings
 
@@ -128,7 +133,38 @@ class CopydeskServer(LanguageServer):
         if engine is None:
             engine = self._build_engine(cfg, previous=None)
             self._engines[key] = engine
+            if self._watch_key is not None and self._watch_key != self._watched_folders():
+                asyncio.ensure_future(self.register_watchers())  # new rule/corpus folders to watch
         return engine
+
+    def _watched_folders(self) -> tuple[str, ...]:
+        folders = {str(default_rules_dir())}
+        for engine in self._engines.values():
+            for p in engine.config.rule_paths + (engine.config.corpus_paths or []):
+                folders.add(p if Path(p).is_dir() or not Path(p).suffix else str(Path(p).parent))
+        return tuple(sorted(folders))
+
+    async def register_watchers(self) -> None:
+        """Ask the client to watch rule files, config files and corpus
+        folders (dynamic registration; re-registered when folders change)."""
+        if not _cap(self.client_capabilities, "workspace", "did_change_watched_files", "dynamic_registration"):
+            return
+        key = self._watched_folders()
+        if key == self._watch_key:
+            return
+        previous, self._watch_key = self._watch_key, key
+        try:
+            if previous is not None:
+                await self.client_unregister_capability_async(types.UnregistrationParams(unregisterations=[
+                    types.Unregistration(id="copydesk-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES)]))
+            await self.client_register_capability_async(types.RegistrationParams(registrations=[
+                types.Registration(
+                    id="copydesk-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=self.watch_patterns()),
+                )
+            ]))
+        except Exception as e:
+            self.log(f"copydesk: could not register file watchers: {e}", types.MessageType.Warning)
 
     def _build_engine(self, cfg: Config, previous: Engine | None) -> Engine:
         key = repr(cfg)
@@ -243,6 +279,10 @@ class CopydeskServer(LanguageServer):
         self._pending.pop(uri, None)
         if self.pull_mode:
             return
+        if not self.settings_ready:
+            if uri not in self._deferred:
+                self._deferred.append(uri)
+            return
         try:
             linted = self.lint(uri)
         except Exception as e:  # never let one document take the server down
@@ -280,9 +320,13 @@ class CopydeskServer(LanguageServer):
     # ------------------------------------------------------------- reloads
 
     def reset_settings(self) -> None:
+        """Client settings changed: recompute configs; re-lint when they differ.
+        Engines stay cached by config, so switching back is free."""
+        before = dict(self._configs)
         self._configs.clear()
-        self._engines = {k: e for k, e in self._engines.items()}  # engines stay cached by config
-        self.relint_all()
+        after = {folder: self.config_for_path(os.path.join(folder, "_")) for folder in before}
+        if any(repr(before[f]) != repr(after[f]) for f in before) or not before:
+            self.relint_all()
 
     def reload(self, config_changed: bool = True) -> None:
         """Rule, corpus or config files changed: rebuild engines, keep the
@@ -323,15 +367,10 @@ class CopydeskServer(LanguageServer):
     def watch_patterns(self) -> list[types.FileSystemWatcher]:
         globs = ["**/*.yml", "**/*.yaml", "**/copydesk.toml", "**/.copydesk.toml", "**/pyproject.toml"]
         watchers = [types.FileSystemWatcher(glob_pattern=g) for g in globs]
-        folders = set()
-        for engine in self._engines.values():
-            for p in engine.config.rule_paths + (engine.config.corpus_paths or []):
-                folders.add(p)
-        folders.add(str(default_rules_dir()))
-        for f in sorted(folders):
-            base = f if Path(f).is_dir() else str(Path(f).parent)
+        # Rule and corpus folders may live outside the workspace.
+        for folder in self._watched_folders():
             watchers.append(types.FileSystemWatcher(
-                glob_pattern=types.RelativePattern(base_uri=Path(base).resolve().as_uri(), pattern="**/*")))
+                glob_pattern=types.RelativePattern(base_uri=Path(folder).resolve().as_uri(), pattern="**/*")))
         return watchers
 
 
@@ -355,22 +394,22 @@ def create_server() -> CopydeskServer:
         ls.init_settings = ClientSettings.from_any(params.initialization_options)
         ls.pull_mode = _cap(params.capabilities, "text_document", "diagnostic") is not None \
             and ls.init_settings.raw.get("diagnosticMode", "auto") != "push"
+        ls.settings_ready = not _cap(params.capabilities, "workspace", "configuration")
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CopydeskServer, params: types.InitializedParams) -> None:
         caps = ls.client_capabilities
         if _cap(caps, "workspace", "configuration"):
-            await _pull_configuration(ls)
-        if _cap(caps, "workspace", "did_change_watched_files", "dynamic_registration"):
             try:
-                await ls.client_register_capability_async(types.RegistrationParams(registrations=[
-                    types.Registration(
-                        id="copydesk-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                        register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=ls.watch_patterns()),
-                    )
-                ]))
-            except Exception as e:
-                ls.log(f"copydesk: could not register file watchers: {e}", types.MessageType.Warning)
+                await _pull_configuration(ls)
+            finally:
+                ls.settings_ready = True
+                ls._configs.clear()
+                deferred, ls._deferred = ls._deferred, []
+                for uri in deferred:
+                    if uri in ls.workspace.text_documents:
+                        ls.lint_and_publish(uri)
+        await ls.register_watchers()
         if _cap(caps, "workspace", "did_change_configuration", "dynamic_registration"):
             try:
                 await ls.client_register_capability_async(types.RegistrationParams(registrations=[
