@@ -203,7 +203,8 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     # A setting changed in settings.json applied without a reload (severity override).
     assert seen["afterSeverityOverride"] and all(a.startswith("Error:") for a in seen["afterSeverityOverride"])
     # Explain Rule at Cursor showed the rule under the cursor.
-    assert seen["explain"].startswith(f"{to_fix['rule_id']} —")
+    explain = seen["explain"].replace("\xa0", " ")  # the editor renders spaces as no-break spaces
+    assert explain.startswith(f"{to_fix['rule_id']} —") and "severity:" in explain
     # Lint Workspace listed the draft that was never opened, with the CLI's findings.
     rows = [r["text"] for r in seen["workspaceProblems"]]
     for f in wire:

@@ -472,9 +472,13 @@ def create_server() -> CopydeskServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: CopydeskServer, params: types.DidChangeConfigurationParams) -> None:
         settings = params.settings
+        can_pull = _cap(ls.client_capabilities, "workspace", "configuration")
         if isinstance(settings, dict) and settings:
             ls.global_settings = ClientSettings.from_any(settings)
-        elif _cap(ls.client_capabilities, "workspace", "configuration"):
+            if can_pull:
+                # Per-folder values pulled earlier would otherwise win over the new ones.
+                await _pull_configuration(ls, folders_only=True)
+        elif can_pull:
             await _pull_configuration(ls)
         ls.reset_settings()
 
@@ -561,12 +565,15 @@ def _hover_block(f, rule) -> str:
     return "\n".join(lines)
 
 
-async def _pull_configuration(ls: CopydeskServer) -> None:
+async def _pull_configuration(ls: CopydeskServer, folders_only: bool = False) -> None:
     """workspace/configuration: the global "copydesk" section and one per
     workspace folder (multi-root: each folder may differ)."""
     folders = list(ls.workspace.folders.values())
-    items = [types.ConfigurationItem(section="copydesk")]
+    items = [] if folders_only else [types.ConfigurationItem(section="copydesk")]
     items += [types.ConfigurationItem(scope_uri=f.uri, section="copydesk") for f in folders]
+    if not items:
+        ls.folder_settings = {}
+        return
     try:
         values = await asyncio.wait_for(
             ls.workspace_configuration_async(types.ConfigurationParams(items=items)), timeout=5
@@ -575,10 +582,12 @@ async def _pull_configuration(ls: CopydeskServer) -> None:
         ls.log(f"copydesk: workspace/configuration failed: {e}", types.MessageType.Warning)
         return
     values = list(values or [])
-    if values:
-        ls.global_settings = ClientSettings.from_any(values[0])
+    if not folders_only:
+        if values:
+            ls.global_settings = ClientSettings.from_any(values[0])
+        values = values[1:]
     ls.folder_settings = {}
-    for folder, value in zip(folders, values[1:]):
+    for folder, value in zip(folders, values):
         path = to_fs_path(folder.uri)
         if path and isinstance(value, dict) and value:
             ls.folder_settings[path] = ClientSettings.from_any(value)
