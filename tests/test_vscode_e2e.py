@@ -104,6 +104,8 @@ def code_server(tmp_path):
         "security.workspace.trust.enabled": False,
         "extensions.autoCheckUpdates": False,
         "telemetry.telemetryLevel": "off",
+        # the driver types settings.json as one line: no editor help with brackets/quotes
+        "editor.autoClosingBrackets": "never", "editor.autoClosingQuotes": "never", "editor.autoIndent": "none",
         "copydesk.interpreter": python,
         "copydesk.trace.server": "messages",
     }), encoding="utf-8")
@@ -210,3 +212,6 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     for f in wire:
         assert any(f["rule_id"] in t and f"[Ln {f['line']}, Col {f['column']}]" in t and f["message"] in t
                    for t in rows), (f, rows)
+    # With no usable Python the message names the setting, and the status bar says so.
+    assert "copydesk.interpreter" in seen["noPythonMessage"] and "/nonexistent/python3" in seen["noPythonMessage"]
+    assert any("no Python" in s for s in seen["noPythonStatus"]), seen["noPythonStatus"]

@@ -87,7 +87,7 @@ async function runCommand(page, title) {
     await page.locator(".tab.active", { hasText: "settings.json" }).waitFor({ timeout: 30000 });
     await page.waitForTimeout(500);
     await page.keyboard.press("Control+A");
-    await page.keyboard.insertText(JSON.stringify(settings, null, 2)); // no auto-closing brackets
+    await page.keyboard.insertText(JSON.stringify(settings)); // one line: no auto-indent, no auto-closing
     await page.keyboard.press("Control+S");
     await page.waitForTimeout(300);
     await page.keyboard.press("Control+W");
@@ -158,6 +158,22 @@ async function runCommand(page, title) {
     result.workspaceProblems = rows;
     await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-lint-workspace.png") });
     step("workspace linted");
+
+    // Pointing copydesk.interpreter at a Python that does not exist restarts the
+    // server without a reload, and the message names the setting to fix.
+    settings["copydesk.interpreter"] = "/nonexistent/python3";
+    await runCommand(page, "Preferences: Open User Settings (JSON)");
+    await page.locator(".tab.active", { hasText: "settings.json" }).waitFor({ timeout: 30000 });
+    await page.waitForTimeout(500);
+    await page.keyboard.press("Control+A");
+    await page.keyboard.insertText(JSON.stringify(settings)); // one line: no auto-indent, no auto-closing
+    await page.keyboard.press("Control+S");
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "copydesk needs Python" }).first();
+    await toast.waitFor({ timeout: 30000 });
+    result.noPythonMessage = await toast.innerText();
+    result.noPythonStatus = await page.locator(".statusbar-item", { hasText: "copydesk" }).allInnerTexts();
+    await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-no-python.png") });
+    step("no-python message shown");
     result.ok = true;
   } catch (e) {
     result.ok = false;
