@@ -87,7 +87,9 @@ async function runCommand(page, title) {
     await page.locator(".tab.active", { hasText: "settings.json" }).waitFor({ timeout: 30000 });
     await page.waitForTimeout(500);
     await page.keyboard.press("Control+A");
+    await page.keyboard.press("Backspace");
     await page.keyboard.insertText(JSON.stringify(settings)); // one line: no auto-indent, no auto-closing
+    result.settingsProblems = (await problemRows(page)).filter((r) => /jsonc/.test(r.text)).map((r) => r.text);
     await page.keyboard.press("Control+S");
     await page.waitForTimeout(300);
     await page.keyboard.press("Control+W");
@@ -166,7 +168,9 @@ async function runCommand(page, title) {
     await page.locator(".tab.active", { hasText: "settings.json" }).waitFor({ timeout: 30000 });
     await page.waitForTimeout(500);
     await page.keyboard.press("Control+A");
+    await page.keyboard.press("Backspace");
     await page.keyboard.insertText(JSON.stringify(settings)); // one line: no auto-indent, no auto-closing
+    result.settingsProblems = (await problemRows(page)).filter((r) => /jsonc/.test(r.text)).map((r) => r.text);
     await page.keyboard.press("Control+S");
     const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "copydesk needs Python" }).first();
     await toast.waitFor({ timeout: 30000 });
