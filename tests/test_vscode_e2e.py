@@ -105,6 +105,7 @@ def code_server(tmp_path):
         "extensions.autoCheckUpdates": False,
         "telemetry.telemetryLevel": "off",
         # the driver types settings.json as one line: no editor help with brackets/quotes
+        "files.autoSave": "off",  # onSave mode is checked while the draft is unsaved
         "editor.autoClosingBrackets": "never", "editor.autoClosingQuotes": "never", "editor.autoIndent": "none",
         "copydesk.interpreter": python,
         "copydesk.trace.server": "messages",
@@ -199,11 +200,18 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     assert "“We have nowhere left to go,”" in text  # the rest untouched, curly quotes intact
     after = [r["text"] for r in seen["problemsAfter"] if "copydesk" in r["text"]]
     assert not any("loaded-term/regime" in t and f"[Ln {to_fix['line']}," in t for t in after), after
-    _code, again = run_json(str(draft))
+    fixed = code_server["tmp"] / "fixed" / "draft.md"  # the text as it was after the fix, before typing
+    fixed.parent.mkdir()
+    fixed.write_text(text.replace("The regime fell.", ""), encoding="utf-8")
+    _code, again = run_json(str(fixed))
     assert len(after) == len(again["findings"])
 
     # A setting changed in settings.json applied without a reload (severity override).
     assert seen["afterSeverityOverride"] and all(a.startswith("Error:") for a in seen["afterSeverityOverride"])
+    # copydesk.run = onSave: nothing while typing, the finding once saved.
+    assert not [t for t in seen["whileTyping"] if "[Ln 10," in t], seen["whileTyping"]
+    assert any(to_fix["rule_id"] in t and "[Ln 10, Col 5]" in t for t in seen["afterSave"]), seen["afterSave"]
+    assert "The regime fell." in draft.read_text(encoding="utf-8")
     # Explain Rule at Cursor showed the rule under the cursor.
     explain = seen["explain"].replace("\xa0", " ")  # the editor renders spaces as no-break spaces
     assert explain.startswith(f"{to_fix['rule_id']} —") and "severity:" in explain

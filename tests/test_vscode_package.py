@@ -113,3 +113,21 @@ def test_launcher_names_the_problem_with_an_old_python(unpacked):
     assert proc.returncode == 3
     info = json.loads(proc.stdout)
     assert not info["ok"] and "too old" in info["error"] and "3.10" in info["error"]
+
+
+def test_import_strategy_from_environment(unpacked):
+    """fromEnvironment uses the interpreter's own copydesk, and falls back to the
+    bundled one where the interpreter has none."""
+    launch = str(unpacked / "bundled/tool/launch.py")
+    env = dict(_clean_env(), COPYDESK_IMPORT_STRATEGY="fromEnvironment", PYTHONPATH=str(ROOT / "server"))
+    probe = subprocess.run([sys.executable, launch, "--probe"], capture_output=True, text=True, env=env, timeout=60)
+    info = json.loads(probe.stdout.strip().splitlines()[-1])
+    assert info["ok"] and info["source"] == "environment", info
+    assert info["location"] == str(ROOT / "server" / "copydesk")
+    bare = _bare_pythons()[0]
+    env = dict(_clean_env(), COPYDESK_IMPORT_STRATEGY="fromEnvironment")
+    probe = subprocess.run([bare, launch, "--probe"], capture_output=True, text=True, env=env, timeout=60)
+    info = json.loads(probe.stdout.strip().splitlines()[-1])
+    assert info["ok"], info
+    if bare != sys.executable:
+        assert info["source"] == "bundled"

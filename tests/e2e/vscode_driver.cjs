@@ -33,6 +33,16 @@ async function waitForRows(page, predicate, what, timeout = 60000) {
   throw new Error(`timed out waiting for ${what}; Problems rows: ${JSON.stringify(rows)}`);
 }
 
+// Save the active editor and wait until its tab is no longer dirty.
+async function saveActive(page) {
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press("Control+S");
+    await page.waitForTimeout(250);
+    if (!(await page.locator(".tab.active.dirty").count())) return;
+  }
+  throw new Error("the active editor did not save");
+}
+
 async function runCommand(page, title) {
   await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input").first();
@@ -83,15 +93,14 @@ async function runCommand(page, title) {
     const rule = process.env.E2E_FIX_RULE;
     const settings = JSON.parse(fs.readFileSync(process.env.E2E_SETTINGS, "utf8"));
     settings["copydesk.severityOverrides"] = { [rule]: "error" };
+    settings["copydesk.run"] = "onSave";
     await runCommand(page, "Preferences: Open User Settings (JSON)");
     await page.locator(".tab.active", { hasText: "settings.json" }).waitFor({ timeout: 30000 });
     await page.waitForTimeout(500);
     await page.keyboard.press("Control+A");
     await page.keyboard.press("Backspace");
     await page.keyboard.insertText(JSON.stringify(settings)); // one line: no auto-indent, no auto-closing
-    result.settingsProblems = (await problemRows(page)).filter((r) => /jsonc/.test(r.text)).map((r) => r.text);
-    await page.keyboard.press("Control+S");
-    await page.waitForTimeout(300);
+    await saveActive(page);
     await page.keyboard.press("Control+W");
     rows = await waitForRows(page, (rs) => rs.some((r) => r.aria.startsWith("Error:") && r.text.includes(rule)),
       "the severity override to apply", 30000);
@@ -137,8 +146,7 @@ async function runCommand(page, title) {
     if (!picked) throw new Error(`could not reach "${title}" in the quick-fix menu`);
     await page.keyboard.press("Enter");
     step("quick fix applied");
-    await page.waitForTimeout(300);
-    await page.keyboard.press("Control+S");
+    await saveActive(page);
     // The fixed finding goes away from the Problems panel.
     const fixedAt = expected.filter((f) => f.line === line);
     rows = await waitForRows(page, (rs) => {
@@ -149,6 +157,19 @@ async function runCommand(page, title) {
     result.statusAfter = await page.locator(".statusbar-item", { hasText: "copydesk" }).allInnerTexts().catch(() => []);
     await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-after-fix.png") });
     step("finding gone");
+
+    // copydesk.run = onSave (set above, without a reload): typing a loaded term
+    // shows nothing until the draft is saved.
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("The regime fell.");
+    await page.waitForTimeout(2500);
+    result.whileTyping = (await problemRows(page)).filter((r) => /copydesk/.test(r.text)).map((r) => r.text);
+    result.dirtyWhileTyping = (await page.locator(".tab.active.dirty").count()) > 0;
+    await saveActive(page);
+    rows = await waitForRows(page, (rs) => rs.some((r) => r.text.includes(rule) && r.text.includes("[Ln 10, Col 5]")),
+      "the finding typed in onSave mode to appear after saving", 30000);
+    result.afterSave = rows.filter((r) => /copydesk/.test(r.text)).map((r) => r.text);
+    step("onSave mode: finding shown after save");
 
     // copydesk: Lint Workspace lists the drafts that are not open, too.
     const other = JSON.parse(process.env.E2E_OTHER_EXPECTED);
@@ -170,8 +191,7 @@ async function runCommand(page, title) {
     await page.keyboard.press("Control+A");
     await page.keyboard.press("Backspace");
     await page.keyboard.insertText(JSON.stringify(settings)); // one line: no auto-indent, no auto-closing
-    result.settingsProblems = (await problemRows(page)).filter((r) => /jsonc/.test(r.text)).map((r) => r.text);
-    await page.keyboard.press("Control+S");
+    await saveActive(page);
     const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "copydesk needs Python" }).first();
     await toast.waitFor({ timeout: 30000 });
     result.noPythonMessage = await toast.innerText();

@@ -133,6 +133,8 @@ async function startServer(reason: string): Promise<void> {
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: serverSettings(),
     synchronize: { configurationSection: SECTION },
+    // Pull on save too: in onSave mode that is when the findings are refreshed.
+    diagnosticPullOptions: { onChange: true, onSave: true },
     middleware: {
       // copydesk.run = onSave: while a draft has unsaved changes, keep showing the
       // findings of its saved text (the client pulls again on save).
