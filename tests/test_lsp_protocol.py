@@ -60,7 +60,7 @@ async def test_pull_diagnostics(client: LanguageClient, tmp_path):
     await asyncio.sleep(0.3)
     assert uri not in client.diagnostics
     # A settings change asks the client to pull again.
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"disable": ["loaded-term"]}))
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"copydesk": {"disable": ["loaded-term"]}}))
     for _ in range(100):
         if client.diagnostic_refresh_count:
             break
@@ -167,3 +167,31 @@ async def test_config_file_errors_are_reported_on_the_file(client: LanguageClien
         types.FileEvent(uri=file_uri(toml), type=types.FileChangeType.Changed)]))
     assert "loaded-term/regime" not in {d.code for d in await wait_diagnostics(client, uri)}
     assert list(await wait_diagnostics(client, file_uri(toml))) == []
+
+
+@pytest.mark.parametrize("spec", ["neovim@v0.7.0", "neovim@v0.10.0", "neovim@v0.11.0", "emacs@v29.1",
+                                  "visual-studio-code@v1.65.2"])
+async def test_recorded_client_capabilities(client: LanguageClient, tmp_path, spec):
+    """Capabilities real editors send (recorded by pytest-lsp): each gets
+    diagnostics, pushed or pulled as the client supports, in its encoding."""
+    from pytest_lsp import client_capabilities
+
+    caps = client_capabilities(spec)
+    accept_registrations(client)
+    result = await client.initialize_session(types.InitializeParams(
+        capabilities=caps, initialization_options={"debounce": 0},
+        workspace_folders=[types.WorkspaceFolder(uri=file_uri(tmp_path), name="ws")]))
+    encoding = result.capabilities.position_encoding
+    uri = file_uri(tmp_path / "d.md")
+    open_doc(client, uri, TEXT)
+    if caps.text_document.diagnostic is not None:
+        report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)))
+        diags = report.items
+    else:
+        diags = await wait_diagnostics(client, uri)
+    regime = {d.code: d for d in diags}["loaded-term/regime"]
+    prefix = TEXT[:TEXT.index("regime’s")]
+    units = {"utf-8": len(prefix.encode("utf-8")), "utf-16": len(prefix.encode("utf-16-le")) // 2,
+             "utf-32": len(prefix)}[encoding]
+    assert regime.range.start.character == units

@@ -52,7 +52,8 @@ async def test_open_publishes_diagnostics_with_utf16_ranges(client: LanguageClie
     assert regime.severity == types.DiagnosticSeverity.Warning
     assert regime.code_description.href.startswith("https://")
     assert regime.data["ruleId"] == "loaded-term/regime"
-    assert regime.data["fixes"][0]["edits"][0]["newText"] == "government"
+    assert regime.data["fixes"][0] == "Replace “regime” with “government”"
+    assert regime.data["finding"]["suggestions"] == ["government", "authorities", "administration"]
 
 
 async def test_plaintext_and_other_language_ids(client: LanguageClient):
@@ -143,7 +144,10 @@ async def test_disable_actions_insert_directives(client: LanguageClient):
     file_fix = next(a for a in actions if a.title.endswith("for this file"))
     after_file = apply_edits(text, file_fix.edit.document_changes[0].edits)
     assert after_file.startswith("---\ntitle: t\n---\n<!-- copydesk-disable loaded-term/regime -->\n# Head")
-    change_doc(client, uri, 2, None, after_file)
+    change_doc(client, uri, 2, None, after_line)
+    left = [d for d in await wait_diagnostics(client, uri) if d.code == "loaded-term/regime"]
+    assert [d.range.start.line for d in left] == [7]  # only the other item
+    change_doc(client, uri, 3, None, after_file)
     assert "loaded-term/regime" not in by_code(await wait_diagnostics(client, uri))
 
 

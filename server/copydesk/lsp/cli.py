@@ -20,6 +20,12 @@ def serve(stdio: bool, tcp: str | None, log_file: str | None) -> None:
     from .server import create_server
 
     server = create_server()
+    import gc
+
+    # Long-lived imports and rule data never become garbage: keep the cyclic
+    # collector off them, and collect less often (fewer pauses mid-keystroke).
+    gc.freeze()
+    gc.set_threshold(20000, 20, 50)
     if tcp:
         host, _, port = tcp.rpartition(":")
         if not port.isdigit():

@@ -90,14 +90,10 @@ def related_information(ev: Evidence, encoding: str) -> types.DiagnosticRelatedI
 
 
 def diagnostic(doc: Document, f: Finding, rule: Rule | None, encoding: str) -> types.Diagnostic:
-    data = {
-        "ruleId": f.rule_id,
-        "fixes": [
-            {"title": fix.title, "preferred": fix.preferred,
-             "edits": [edit_json(doc, e.start, e.end, e.new_text, encoding) for e in fix.edits]}
-            for fix in f.fixes
-        ],
-    }
+    # Enough for a client to know which quick fixes exist; the edits
+    # themselves are computed by textDocument/codeAction against the current
+    # text (small payloads: every keystroke re-sends the whole list).
+    data = {"ruleId": f.rule_id, "fixes": [fix.title for fix in f.fixes]}
     extra = {k: v for k, v in (f.data or {}).items() if _jsonable(v)}
     if extra:
         data["finding"] = extra

@@ -21,7 +21,7 @@ from pygls.uris import to_fs_path
 from .. import __version__
 from ..config import CONFIG_NAMES, Config, ConfigError, find_config_file, load_config
 from ..engine import Engine, LintResult
-from ..resources import default_rules_dir
+from ..resources import default_corpus_dir, default_rules_dir
 from ..rules.model import RuleError
 from ..text.document import Document
 from . import actions, workspace_lint
@@ -140,6 +140,8 @@ class CopydeskServer(LanguageServer):
     def _watched_folders(self) -> tuple[str, ...]:
         folders = {str(default_rules_dir())}
         for engine in self._engines.values():
+            if engine.config.corpus is None:
+                folders.add(str(default_corpus_dir()))
             for p in engine.config.rule_paths + (engine.config.corpus_paths or []):
                 folders.add(p if Path(p).is_dir() or not Path(p).suffix else str(Path(p).parent))
         return tuple(sorted(folders))
@@ -354,7 +356,7 @@ class CopydeskServer(LanguageServer):
             return True, True
         if p.suffix in (".yml", ".yaml"):
             return True, False
-        roots = [str(default_rules_dir())]
+        roots = list(self._watched_folders())
         for engine in self._engines.values():
             roots.extend(engine.config.rule_paths)
             roots.extend(engine.config.corpus_paths or [])

@@ -13,6 +13,11 @@ accepted too:
     checks           ["loaded-term"]       check namespaces to run (default all)
     debounce         300                   ms after a change before linting (0: at once)
     languages        ["markdown", "plaintext"]   languageIds the server lints
+    diagnosticMode   "auto"                "push" forces publishDiagnostics even for clients
+                                           that can pull (initializationOptions only)
+
+Diagnostics are pulled (textDocument/diagnostic) when the client announces
+support, and then not also pushed; otherwise they are published.
 """
 from __future__ import annotations
 

@@ -39,8 +39,11 @@ class Position:
 
 
 def utf16_len(s: str) -> int:
-    # Characters outside the BMP take two UTF-16 code units.
-    return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
+    # Characters outside the BMP take two UTF-16 code units.  Encoding is
+    # C-speed; surrogatepass keeps a lone surrogate at one unit.
+    if s.isascii():
+        return len(s)
+    return len(s.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def utf8_len(s: str) -> int:
