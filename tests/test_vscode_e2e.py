@@ -191,6 +191,8 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
         assert any(line == f["line"] and col == f["column"] and f["rule_id"] in text and f["message"] in text
                    for line, col, text in listed), (f, listed)
     assert seen["squiggles"] >= 1
+    # The status bar counts the active draft's findings.
+    assert any(s.strip().endswith(f"copydesk: {len(expected)}") for s in seen["status"]), seen["status"]
     assert any(to_fix["fixes"][0] in item for item in seen["quickFixMenu"]), seen["quickFixMenu"]
 
     # The fix changed the text (saved from the editor) and its finding went away.
@@ -205,6 +207,7 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     fixed.write_text(text.replace("The regime fell.", ""), encoding="utf-8")
     _code, again = run_json(str(fixed))
     assert len(after) == len(again["findings"])
+    assert any(s.strip().endswith(f"copydesk: {len(after)}") for s in seen["statusAfter"]), seen["statusAfter"]
 
     # A setting changed in settings.json applied without a reload (severity override).
     assert seen["afterSeverityOverride"] and all(a.startswith("Error:") for a in seen["afterSeverityOverride"])
