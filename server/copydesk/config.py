@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
