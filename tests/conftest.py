@@ -65,6 +65,12 @@ def run_json(*args: str, **kw) -> tuple[int, dict]:
     return proc.returncode, json.loads(proc.stdout_text)
 
 
+@pytest.fixture(autouse=True)
+def _cache_in_tmp(tmp_path_factory, monkeypatch):
+    """Corpus indexes go to a temporary folder: no test writes to $HOME."""
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path_factory.mktemp("copydesk-cache")))
+
+
 @pytest.fixture
 def cli():
     return run_cli

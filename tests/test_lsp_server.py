@@ -252,3 +252,25 @@ async def test_unrelated_yaml_changes_do_not_reload(client: LanguageClient):
         types.FileEvent(uri=file_uri(workflow), type=types.FileChangeType.Created)]))
     await asyncio.sleep(0.5)
     assert uri not in client.diagnostics  # nothing was rebuilt or re-published
+
+
+async def test_attribution_placeholder_action_resolves_the_finding(client: LanguageClient):
+    text = ("Rebels took Ḥalab 🙂.\n\nThe fighting has killed more than 500 people, including 61 civilians.\n\n"
+            "“We will not retreat from the city.”\n")
+    uri = file_uri(client.tmp_path / "claims.md")
+    open_doc(client, uri, text)
+    diags = by_code(await wait_diagnostics(client, uri))
+    assert {"attribution/unattributed-claim", "attribution/unattributed-quote"} <= set(diags)
+    version = 1
+    for code, expected in [("attribution/unattributed-claim", "500 people, including 61 civilians, according to [SOURCE]."),
+                           ("attribution/unattributed-quote", "“We will not retreat from the city,” [SOURCE] said.")]:
+        diag = by_code(client.diagnostics[uri])[code]
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=diag.range,
+            context=types.CodeActionContext(diagnostics=[diag])))
+        act = next(a for a in actions if a.title.startswith("Insert an attribution placeholder"))
+        text = apply_edits(text, act.edit.document_changes[0].edits)
+        assert expected in text
+        version += 1
+        change_doc(client, uri, version, None, text)
+        assert code not in by_code(await wait_diagnostics(client, uri))

@@ -40,6 +40,7 @@ class LazyGroup(click.Group):
 
     lazy: dict[str, str] = {
         # name: "module:attribute" (relative to this package)
+        "corpus": ".corpus.cli:corpus",
         "serve": ".lsp.cli:serve",
     }
 

@@ -8,6 +8,8 @@
     include = ["**/*.md", "**/*.txt"]
     exclude = ["archive/**"]
     corpus = ["seeds/"]
+    cache = ".copydesk-cache"          # corpus index folder (default: $COPYDESK_CACHE_DIR,
+                                       # $XDG_CACHE_HOME/copydesk, ~/.cache/copydesk)
     checks = ["loaded-term", "attribution"]   # id prefixes to run (default all)
     [severity]
     "loaded-term/thugs" = "error"
@@ -16,7 +18,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +49,7 @@ class Config:
     corpus: tuple[str, ...] | None = None  # None: the bundled seeds
     checks: tuple[str, ...] | None = None  # None: every check
     settings: tuple[tuple[str, Any], ...] = ()  # front-end settings (debounce …)
+    cache: str | None = None  # corpus index folder; None: env / XDG default
 
     @property
     def severity_overrides(self) -> dict[str, str]:
@@ -82,6 +89,10 @@ class Config:
     @property
     def rule_paths(self) -> list[str]:
         return [self.resolve(p) for p in self.rules]
+
+    @property
+    def cache_path(self) -> str | None:
+        return None if self.cache is None else self.resolve(self.cache)
 
     @property
     def corpus_paths(self) -> list[str] | None:
@@ -199,7 +210,7 @@ def _has_tool_section(path: Path) -> bool:
 
 
 _LIST_KEYS = ("rules", "disable", "enable", "include", "exclude", "corpus", "checks")
-_KNOWN = set(_LIST_KEYS) | {"default_rules", "severity", "settings"}
+_KNOWN = set(_LIST_KEYS) | {"default_rules", "severity", "settings", "cache"}
 
 
 def load_config(path: Path) -> Config:
@@ -242,6 +253,11 @@ def load_config(path: Path) -> Config:
                 err(key, f"'{key}' must be a list of strings")
             else:
                 values[key] = tuple(value)
+        elif key == "cache":
+            if not isinstance(value, str) or not value:
+                err(key, "'cache' must be a folder path (a string)")
+            else:
+                values[key] = value
         elif key == "default_rules":
             if not isinstance(value, bool):
                 err(key, "'default_rules' must be true or false")

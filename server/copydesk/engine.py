@@ -64,15 +64,24 @@ class Engine:
             active.append(replace(rule, severity=cfg.severity_for(rule.id, rule.severity)))
         self.active_rules = {r.id: r for r in active}
         self.cues = AttributionCues.from_lexicons(self.ruleset.lexicons)
-        context = CheckContext(
-            lexicons=self.ruleset.lexicons, corpus=self.corpus, settings=dict(cfg.settings)
-        )
         by_class: dict[type, list] = {}
         for rule in active:
             cls = registry()[rule.check]
             by_class.setdefault(cls, []).append(rule)
         self.checks = []
         self.setup_failures: list[CheckFailure] = []
+        # The corpus is opened only when an active check needs it (runs with
+        # figures disabled do no corpus work); it indexes on first use.
+        if self.corpus is None and any(getattr(cls, "needs_corpus", False) for cls in by_class):
+            try:
+                from .corpus import open_corpus
+
+                self.corpus = open_corpus(cfg, self.ruleset.lexicons)
+            except Exception as e:
+                self.setup_failures.append(CheckFailure("corpus", str(e), traceback.format_exc()))
+        context = CheckContext(
+            lexicons=self.ruleset.lexicons, corpus=self.corpus, settings=dict(cfg.settings)
+        )
         for cls, rules in sorted(by_class.items(), key=lambda kv: kv[0].__name__):
             try:
                 self.checks.append(cls(rules, context))

@@ -24,7 +24,7 @@ from ..engine import Engine, LintResult
 from ..resources import default_corpus_dir, default_rules_dir
 from ..rules.model import RuleError
 from ..text.document import Document
-from . import actions
+from . import actions, workspace_lint
 from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
 from .settings import ClientSettings
 from .protocol import CopydeskProtocol
@@ -560,6 +560,10 @@ def create_server() -> CopydeskServer:
             uri, linted.version, doc, linted.result, start, end,
             lambda f: [by_finding[id(f)]] if id(f) in by_finding else [], enc, params.context.only,
         )
+
+    @server.command(workspace_lint.LINT_WORKSPACE)
+    def lint_workspace(ls: CopydeskServer, *args: Any) -> dict:
+        return workspace_lint.lint_workspace(ls, args[0] if args else {})
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: CopydeskServer, params: types.HoverParams):

@@ -1,0 +1,520 @@
+"""The persisted corpus index (SQLite from the standard library).
+
+One database per (corpus sources, figure language) in the cache folder.
+Files are keyed by content hash: ``refresh()`` stats every file, hashes only
+those whose size or mtime changed, and re-reads only those whose hash
+changed; deleted files are dropped.  Tables:
+
+- ``files``: path -> size, mtime, sha1, doc id
+- ``docs``: an article: path, front matter, its ranges of sentence and figure ids
+- ``sents``: every sentence (FTS5 full-text table when this SQLite has it)
+- ``figures``: every figure with its noun group, value range and context terms
+- ``fig_terms``: (group, term) -> figure postings, to find figures in context
+- ``term_stats``: postings length per (group, term), to probe the rarest first
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .figures import Extractor, FigureLanguage, context_terms, figure_context
+from .sources import BLOCK_BREAK, PAD, discover, read_article, sentences
+
+log = logging.getLogger("copydesk.corpus")
+
+SCHEMA_VERSION = 3
+BATCH_FILES = 400
+PARALLEL_MIN_FILES = 300
+
+
+def cache_dir(configured: str | None = None) -> Path:
+    """Where indexes live: config ``cache``, $COPYDESK_CACHE_DIR,
+    $XDG_CACHE_HOME/copydesk, ~/.cache/copydesk."""
+    if configured:
+        return Path(configured).expanduser()
+    env = os.environ.get("COPYDESK_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg).expanduser() / "copydesk"
+    return Path.home() / ".cache" / "copydesk"
+
+
+def has_fts5() -> bool:
+    try:
+        con = sqlite3.connect(":memory:")
+        con.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+        con.close()
+        return True
+    except sqlite3.Error:
+        return False
+
+
+@dataclass
+class CorpusFigure:
+    id: int
+    path: str
+    line: int
+    column: int
+    end_column: int
+    group: str
+    noun: str
+    phrase: str
+    text: str
+    kind: str
+    value: float
+    low: float
+    high: float
+    unit_factor: float
+    terms: frozenset
+    sentence: str = ""
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class SearchHit:
+    path: str
+    line: int
+    column: int
+    text: str
+    score: float
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class ParsedDoc:
+    path: str
+    sha: str
+    size: int
+    mtime_ns: int
+    meta: dict
+    sentences: list  # (line, col, text)
+    figures: list  # (sentence index, line, col, end_col, group, noun, phrase, text, kind, value, low, high, factor, terms)
+
+
+def parse_document(path: str, data: bytes, sha: str, size: int, mtime_ns: int,
+                   extractor: Extractor) -> ParsedDoc:
+    article = read_article(path, data)
+    spans = sentences(article)
+    mask = article.mask
+    lang = extractor.lang
+    sents, figs = [], []
+    for si, (a, b) in enumerate(spans):
+        line, col = article.line_col(a)
+        text = " ".join(mask[a:b].replace(BLOCK_BREAK, " ").replace(PAD, "").split())
+        sents.append((line, col, text))
+        found = extractor.extract(mask, a, b)
+        if not found:
+            continue
+        terms = context_terms(mask, lang, a, b)
+        for f in found:
+            fterms = sorted(figure_context(f, found, terms, lang))
+            fl, fc = article.line_col(f.start)
+            _, ec = article.line_col(f.end)
+            figs.append((si, fl, fc, ec, f.group, f.noun, " ".join(f.phrase.split()), " ".join(f.text.split()),
+                         f.kind, f.value, f.low, f.high, f.unit_factor, " ".join(fterms)))
+    return ParsedDoc(path, sha, size, mtime_ns, article.meta, sents, figs)
+
+
+# Worker state for parallel indexing.
+_WORKER_EXTRACTOR: Extractor | None = None
+
+
+def _worker_init(lexicons: dict) -> None:
+    global _WORKER_EXTRACTOR
+    _WORKER_EXTRACTOR = Extractor(FigureLanguage(lexicons))
+
+
+def _worker_parse(job: tuple) -> ParsedDoc | tuple:
+    path, size, mtime_ns = job
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        return ("error", path, str(e))
+    sha = hashlib.sha1(data).hexdigest()
+    return parse_document(path, data, sha, size, mtime_ns, _WORKER_EXTRACTOR)
+
+
+class CorpusIndex:
+    """Open (or create) the index for some sources; ``refresh()`` syncs it."""
+
+    def __init__(self, sources: list[str], lexicons: dict, cache: str | Path | None = None,
+                 jobs: int | None = None, in_memory: bool = False):
+        self.sources = [os.path.abspath(s) if not any(c in s for c in "*?[") else s for s in sources]
+        self.lexicons = {k: v for k, v in lexicons.items() if k.startswith("figure")}
+        self.language = FigureLanguage(self.lexicons)
+        self.extractor = Extractor(self.language)
+        self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+        self.fts = has_fts5()
+        self.warnings: list[str] = []
+        self._lock = threading.RLock()
+        key = hashlib.sha1(json.dumps([SCHEMA_VERSION, sorted(self.sources), self.language.fingerprint,
+                                       self.fts]).encode()).hexdigest()[:16]
+        self.path: str = ":memory:"
+        if not in_memory:
+            folder = cache_dir(str(cache) if cache else None)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                probe = tempfile.NamedTemporaryFile(dir=folder, prefix=".probe", delete=True)
+                probe.close()
+                self.path = str(folder / f"corpus-{key}.sqlite")
+            except OSError as e:
+                self.warn(f"cache folder {folder} is not writable ({e.strerror or e}); "
+                          "keeping the corpus index in memory")
+        self.con = self._connect()
+        self._version = self._meta("version", "0")
+        self._refreshed = False
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+        log.warning(message)
+
+    # ------------------------------------------------------------- storage
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            con = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            self._setup(con)
+            return con
+        except sqlite3.DatabaseError as e:
+            if self.path != ":memory:":
+                # A corrupt or foreign file: start again rather than fail.
+                self.warn(f"corpus index {self.path} unusable ({e}); rebuilding it")
+                try:
+                    os.remove(self.path)
+                    con = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+                    self._setup(con)
+                    return con
+                except (OSError, sqlite3.Error) as e2:
+                    self.warn(f"cannot rebuild {self.path} ({e2}); keeping the index in memory")
+            self.path = ":memory:"
+            con = sqlite3.connect(":memory:", check_same_thread=False)
+            self._setup(con)
+            return con
+
+    def _setup(self, con: sqlite3.Connection) -> None:
+        if self.path != ":memory:":
+            con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+        con.execute("PRAGMA temp_store=MEMORY")
+        con.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
+        sents = ("CREATE VIRTUAL TABLE IF NOT EXISTS sents USING fts5(text, doc UNINDEXED, line UNINDEXED, "
+                 "col UNINDEXED, tokenize='porter unicode61 remove_diacritics 2')" if self.fts else
+                 "CREATE TABLE IF NOT EXISTS sents(text TEXT, doc INT, line INT, col INT)")
+        con.executescript(f"""
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INT, mtime_ns INT, sha TEXT, doc INT);
+            CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, path TEXT, sha TEXT, meta TEXT,
+                sent_lo INT, sent_hi INT, fig_lo INT, fig_hi INT);
+            {sents};
+            CREATE TABLE IF NOT EXISTS figures(id INTEGER PRIMARY KEY, doc INT, sent INT, line INT, col INT,
+                end_col INT, grp TEXT, noun TEXT, phrase TEXT, text TEXT, kind TEXT, value REAL, low REAL,
+                high REAL, factor REAL, terms TEXT);
+            CREATE TABLE IF NOT EXISTS fig_terms(grp TEXT, term TEXT, fig INT, PRIMARY KEY(grp, term, fig))
+                WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS term_stats(grp TEXT, term TEXT, n INT, PRIMARY KEY(grp, term))
+                WITHOUT ROWID;
+        """)
+        con.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        con.commit()
+
+    def _meta(self, key: str, default: str) -> str:
+        row = self.con.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else default
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the indexed content changes."""
+        return f"{self.path}#{self._version}"
+
+    # ------------------------------------------------------------- refresh
+
+    def ensure(self) -> None:
+        """Index on first use (later syncs are explicit: ``refresh()``)."""
+        if not self._refreshed:
+            self.refresh()
+
+    def refresh(self, progress=None) -> dict:
+        """Sync the index with the files: returns counts of added, changed,
+        removed and unchanged files."""
+        with self._lock, self._writer_lock():
+            self._refreshed = True
+            # Another process (the language server, a CLI run) may have
+            # indexed since we opened the database.
+            self._version = self._meta("version", "0")
+            files = discover(self.sources)
+            for src in self.sources:
+                if not any(c in src for c in "*?[") and not os.path.exists(src):
+                    msg = f"corpus source {src} does not exist"
+                    if msg not in self.warnings:
+                        self.warn(msg)
+            known = {row[0]: row[1:] for row in self.con.execute("SELECT path, size, mtime_ns, sha, doc FROM files")}
+            todo: list[tuple[str, int, int]] = []
+            touched: list[tuple[int, int, str]] = []  # same content, new stat
+            counts = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0}
+            pending_sha: dict[str, str] = {}
+            for path in files:
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                old = known.get(path)
+                if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+                    counts["unchanged"] += 1
+                    continue
+                if old is not None:
+                    # Stat changed: hash to see whether the content did.
+                    try:
+                        data = Path(path).read_bytes()
+                    except OSError:
+                        continue
+                    sha = hashlib.sha1(data).hexdigest()
+                    if sha == old[2]:
+                        touched.append((st.st_size, st.st_mtime_ns, path))
+                        counts["unchanged"] += 1
+                        continue
+                    counts["changed"] += 1
+                    pending_sha[path] = sha
+                else:
+                    counts["added"] += 1
+                todo.append((path, st.st_size, st.st_mtime_ns))
+            present = set(files)
+            gone = [p for p in known if p not in present]
+            counts["removed"] = len(gone)
+            if touched:
+                self.con.executemany("UPDATE files SET size=?, mtime_ns=? WHERE path=?", touched)
+                self.con.commit()
+            if not todo and not gone:
+                return counts
+            with self.con:
+                for path in gone + [p for p, _, _ in todo if p in known]:
+                    self._delete_doc(known[path][3])
+                    self.con.execute("DELETE FROM files WHERE path=?", (path,))
+            self._index(todo, progress)
+            self._version = str(int(self._version) + 1)
+            with self.con:
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (self._version,))
+            return counts
+
+    @contextlib.contextmanager
+    def _writer_lock(self):
+        """One process at a time brings a given index up to date."""
+        if self.path == ":memory:":
+            yield
+            return
+        try:
+            import fcntl
+        except ImportError:  # Windows: SQLite's own locking only
+            yield
+            return
+        with open(self.path + ".lock", "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _delete_doc(self, doc: int | None) -> None:
+        if doc is None:
+            return
+        row = self.con.execute("SELECT sent_lo, sent_hi, fig_lo, fig_hi FROM docs WHERE id=?", (doc,)).fetchone()
+        if row is None:
+            return
+        slo, shi, flo, fhi = row
+        postings = []
+        for fid, grp, terms in self.con.execute("SELECT id, grp, terms FROM figures WHERE id BETWEEN ? AND ?",
+                                                (flo, fhi)):
+            postings.extend((grp, t, fid) for t in terms.split())
+        self.con.executemany("DELETE FROM fig_terms WHERE grp=? AND term=? AND fig=?", postings)
+        self.con.executemany("UPDATE term_stats SET n=n-1 WHERE grp=? AND term=?", [(g, t) for g, t, _ in postings])
+        self.con.execute("DELETE FROM figures WHERE id BETWEEN ? AND ?", (flo, fhi))
+        self.con.execute("DELETE FROM sents WHERE rowid BETWEEN ? AND ?", (slo, shi))
+        self.con.execute("DELETE FROM docs WHERE id=?", (doc,))
+
+    def _parsed(self, todo: list[tuple[str, int, int]]) -> Iterator[ParsedDoc | tuple]:
+        if self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("spawn")
+            with ctx.Pool(self.jobs, initializer=_worker_init, initargs=(self.lexicons,)) as pool:
+                yield from pool.imap(_worker_parse, todo, chunksize=32)
+            return
+        for path, size, mtime in todo:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as e:
+                yield ("error", path, str(e))
+                continue
+            sha = hashlib.sha1(data).hexdigest()
+            yield parse_document(path, data, sha, size, mtime, self.extractor)
+
+    def _index(self, todo: list[tuple[str, int, int]], progress=None) -> None:
+        con = self.con
+        next_doc = (con.execute("SELECT max(id) FROM docs").fetchone()[0] or 0) + 1
+        next_sent = (con.execute("SELECT max(rowid) FROM sents").fetchone()[0] or 0) + 1
+        next_fig = (con.execute("SELECT max(id) FROM figures").fetchone()[0] or 0) + 1
+        batch: list[ParsedDoc] = []
+
+        def flush():
+            nonlocal next_doc, next_sent, next_fig
+            if not batch:
+                return
+            files, docs, sents, figs, posts = [], [], [], [], []
+            stats: dict[tuple[str, str], int] = {}
+            for d in batch:
+                doc = next_doc
+                next_doc += 1
+                slo, flo = next_sent, next_fig
+                for line, col, text in d.sentences:
+                    sents.append((next_sent, text, doc, line, col))
+                    next_sent += 1
+                for (si, line, col, ecol, grp, noun, phrase, text, kind, value, low, high, factor,
+                     terms) in d.figures:
+                    figs.append((next_fig, doc, slo + si, line, col, ecol, grp, noun, phrase, text, kind, value,
+                                 low, high, factor, terms))
+                    for t in terms.split():
+                        posts.append((grp, t, next_fig))
+                        stats[(grp, t)] = stats.get((grp, t), 0) + 1
+                    next_fig += 1
+                docs.append((doc, d.path, d.sha, json.dumps(d.meta, ensure_ascii=False) if d.meta else "",
+                             slo, next_sent - 1, flo, next_fig - 1))
+                files.append((d.path, d.size, d.mtime_ns, d.sha, doc))
+            with con:
+                con.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?)", docs)
+                con.executemany("INSERT INTO sents(rowid, text, doc, line, col) VALUES (?,?,?,?,?)", sents)
+                con.executemany("INSERT INTO figures VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", figs)
+                con.executemany("INSERT OR IGNORE INTO fig_terms VALUES (?,?,?)", posts)
+                con.executemany(
+                    "INSERT INTO term_stats VALUES (?,?,?) ON CONFLICT(grp, term) DO UPDATE SET n=n+excluded.n",
+                    [(g, t, n) for (g, t), n in stats.items()])
+                con.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", files)
+            batch.clear()
+
+        done = 0
+        for item in self._parsed(todo):
+            if isinstance(item, tuple):
+                self.warn(f"{item[1]}: cannot read ({item[2]})")
+                continue
+            batch.append(item)
+            done += 1
+            if len(batch) >= BATCH_FILES:
+                flush()
+                if progress:
+                    progress(done, len(todo))
+        flush()
+        if progress:
+            progress(done, len(todo))
+
+    # ------------------------------------------------------------- queries
+
+    def figures_in_context(self, group: str, terms: Iterable[str], min_shared: int = 2,
+                           fetch: int = 100, probes: int = 3) -> list[tuple[int, frozenset]]:
+        """(figure id, context terms) of corpus figures of a noun group that
+        may share at least min_shared of the terms.  Reads the postings of
+        the rarest terms only (a figure sharing min_shared of k terms holds
+        one of the k-min_shared+1 rarest), newest first, at most ``fetch``
+        per term, so a look-up costs the same in a huge corpus."""
+        self.ensure()
+        terms = list(dict.fromkeys(terms))
+        if len(terms) < min_shared:
+            return []
+        with self._lock:
+            q = ",".join("?" * len(terms))
+            df = self.con.execute(f"SELECT term, n FROM term_stats WHERE grp=? AND term IN ({q}) AND n>0",
+                                  [group, *terms]).fetchall()
+            if len(df) < min_shared:
+                return []
+            df.sort(key=lambda r: r[1])
+            ids: set[int] = set()
+            for t, _ in df[:max(1, min(probes, len(df) - min_shared + 1))]:
+                ids.update(r[0] for r in self.con.execute(
+                    "SELECT fig FROM fig_terms WHERE grp=? AND term=? ORDER BY fig DESC LIMIT ?", (group, t, fetch)))
+            if not ids:
+                return []
+            rows = self.con.execute(f"SELECT id, terms FROM figures WHERE id IN ({','.join(map(str, ids))})")
+            return [(fid, frozenset(ts.split())) for fid, ts in rows]
+
+    def figures(self, ids: list[int]) -> list[CorpusFigure]:
+        """Full records (with sentence and front matter) of some figures, in
+        the order given."""
+        if not ids:
+            return []
+        with self._lock:
+            rows = self.con.execute(
+                f"SELECT f.id, d.path, f.line, f.col, f.end_col, f.grp, f.noun, f.phrase, f.text, f.kind, f.value, "
+                f"f.low, f.high, f.factor, f.terms, s.text, d.meta FROM figures f JOIN docs d ON d.id = f.doc "
+                f"JOIN sents s ON s.rowid = f.sent WHERE f.id IN ({','.join(map(str, ids))})").fetchall()
+        by_id = {r[0]: CorpusFigure(*r[:14], frozenset(r[14].split()), r[15], json.loads(r[16]) if r[16] else {})
+                 for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Sentences matching every word of the query, best first (FTS5
+        bm25 ranking; a word-overlap ranking without FTS5)."""
+        self.ensure()
+        words = [w for w in _query_words(query)]
+        if not words:
+            return []
+        with self._lock:
+            if self.fts:
+                match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+                rows = self.con.execute(
+                    "SELECT s.text, d.path, s.line, s.col, bm25(sents) AS r, d.meta FROM sents s "
+                    "JOIN docs d ON d.id = s.doc WHERE sents MATCH ? ORDER BY r LIMIT ?",
+                    (match, limit)).fetchall()
+                return [SearchHit(r[1], r[2], r[3], r[0], -r[4], json.loads(r[5]) if r[5] else {}) for r in rows]
+            cond = " AND ".join("lower(s.text) LIKE ?" for _ in words)
+            rows = self.con.execute(
+                f"SELECT s.text, d.path, s.line, s.col, d.meta FROM sents s JOIN docs d ON d.id = s.doc "
+                f"WHERE {cond} LIMIT ?", [f"%{w.lower()}%" for w in words] + [limit * 5]).fetchall()
+            hits = []
+            for text, path, line, col, meta in rows:
+                low = text.lower()
+                score = sum(low.count(w.lower()) for w in words) / (1 + len(text) / 200)
+                hits.append(SearchHit(path, line, col, text, score, json.loads(meta) if meta else {}))
+            hits.sort(key=lambda h: -h.score)
+            return hits[:limit]
+
+    def stats(self) -> dict:
+        self.ensure()
+        with self._lock:
+            c = self.con
+            out = {
+                "index": self.path,
+                "sources": self.sources,
+                "files": c.execute("SELECT count(*) FROM files").fetchone()[0],
+                "sentences": c.execute("SELECT count(*) FROM sents").fetchone()[0],
+                "figures": c.execute("SELECT count(*) FROM figures").fetchone()[0],
+                "full_text_search": "fts5" if self.fts else "fallback",
+                "version": int(self._version),
+            }
+            out["groups"] = dict(c.execute(
+                "SELECT grp, count(*) FROM figures GROUP BY grp ORDER BY count(*) DESC LIMIT 12").fetchall())
+        if self.path != ":memory:":
+            try:
+                out["bytes"] = sum(os.path.getsize(self.path + s) for s in ("", "-wal") if os.path.exists(self.path + s))
+            except OSError:
+                pass
+        return out
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        except sqlite3.Error:
+            pass
+
+
+def _query_words(query: str) -> list[str]:
+    import re
+
+    return re.findall(r"[^\W_]+(?:['’][^\W_]+)?", query)

@@ -1,0 +1,124 @@
+"""Figure extraction: what number, how sure, counting what."""
+import pytest
+
+from copydesk.corpus.figures import Extractor, consistent, default_language
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return Extractor(default_language())
+
+
+def one(ex, text):
+    figs = ex.extract(text)
+    assert len(figs) == 1, [f.text for f in figs]
+    return figs[0]
+
+
+@pytest.mark.parametrize("text, value, kind, group, phrase", [
+    ("the most recent fighting has resulted in over 412 deaths, primarily", 412, "lower", "deaths", "over 412"),
+    ("strikes resulted in the deaths of at least 12 individuals in Aleppo", 12, "lower", "people", "at least 12"),
+    ("reporting dozens of soldiers killed during violent clashes", None, "vague", "soldiers", "dozens"),
+    ("More than 1,000 people fled the city.", 1000, "lower", "people", "More than 1,000"),
+    ("Aid agencies said 1.5 million refugees had crossed.", 1_500_000, "exact", "displaced", "1.5 million"),
+    ("The fighting left more than 300 dead, including", 300, "lower", "deaths", "more than 300"),
+    ("including around a hundred government forces and their allies", 100, "approx", "soldiers", "around a hundred"),
+    ("but also twenty-eight civilians, according to", 28, "exact", "civilians", "twenty-eight"),
+    ("and nine civilians in the rebel stronghold of Idlib", 9, "exact", "civilians", "nine"),
+    ("a hold on power of two decades", 20, "exact", "years", "two"),
+    ("Hama, located about 230km south of Aleppo", 230, "approx", "km", "about 230"),
+    ("Hama, located approximately 230 kilometres south of Aleppo", 230, "approx", "km", "approximately 230"),
+    ("Turnout was 40% in the north.", 40, "exact", "percent", "40"),
+    ("nearly 500 deaths were recorded", 500, "below", "deaths", "nearly 500"),
+    ("up to 300 fighters took part", 300, "upper", "fighters", "up to 300"),
+    ("fewer than ten towns remain", 10, "upper", "towns", "fewer than ten"),
+    ("the raid, killing at least 12", 12, "lower", "deaths", "at least 12"),
+    ("two hundred and fifty thousand people fled", 250_000, "exact", "people", "two hundred and fifty thousand"),
+    ("The US keeps hundreds of troops in northeastern Syria", None, "vague", "soldiers", "hundreds"),
+    ("the army regained several towns that had been overtaken", None, "vague", "towns", "several"),
+    ("At least two dozen people were wounded.", 24, "lower", "people", "At least two dozen"),
+    ("Between 200 and 300 fighters were captured.", 300, "range", "fighters", "Between 200 and 300"),
+    ("The toll rose from 300 to 412 deaths.", 412, "exact", "deaths", "412"),
+    ("The $1.5bn aid package covers 300,000 refugees.", 300_000, "exact", "displaced", "300,000"),
+])
+def test_figures_with_qualifiers_units_and_counted_nouns(ex, text, value, kind, group, phrase):
+    fig = one(ex, text)
+    if value is not None:
+        assert fig.value == pytest.approx(value)
+    assert (fig.kind, fig.group, fig.phrase) == (kind, group, phrase)
+    assert text[fig.start:fig.phrase_end] == phrase
+
+
+@pytest.mark.parametrize("text", [
+    "For the first time since 2016, the rebels have reached Aleppo.",
+    "prompting the Russian Air Force Friday (Nov 29) to launch an aerial offensive",
+    "the conflict, which began in 2011 when the government suppressed protests",
+    "in alignment with UNSCR 2254, stated a document",
+    "referencing the 2015 UN resolution endorsing a peace process",
+    "Government forces said so on Wednesday, November 27.",
+    "Syria’s fourth-largest city and its second-largest airport",
+    "They met at 9 a.m. on 3 March.",
+])
+def test_dates_identifiers_and_ordinals_are_not_counts(ex, text):
+    assert ex.extract(text) == []
+
+
+def test_offsets_survive_curly_quotes_em_dashes_emoji_and_non_latin_names(ex):
+    text = "🔥 “Ḥalab’s toll — at least 61 civilians,” said Umm Mohamed; ‘over 412 deaths’ in حلب."
+    figs = ex.extract(text)
+    assert [f.text for f in figs] == ["at least 61 civilians", "over 412 deaths"]
+    for f in figs:
+        assert text[f.start:f.end] == f.text
+    assert figs[1].group == "deaths"
+
+
+def test_a_figure_in_a_sentence_range_keeps_document_offsets(ex):
+    text = "First sentence here. The fighting left more than 300 dead."
+    start = text.index("The")
+    fig = ex.extract(text, start, len(text))[0]
+    assert text[fig.start:fig.phrase_end] == "more than 300"
+
+
+@pytest.mark.parametrize("draft, corpus, agree", [
+    ("over 400 deaths", "over 412 deaths", True),
+    ("512 deaths", "over 412 deaths", False),
+    ("over 500 deaths", "over 412 deaths", False),
+    ("over 500 deaths", "more than 300 dead", False),
+    ("dozens of soldiers", "dozens of soldiers killed", True),
+    ("12 soldiers", "dozens of soldiers", False),
+    ("hundreds of soldiers", "dozens of soldiers", False),
+    ("nine civilians", "nine civilians", True),
+    ("9 civilians", "nine civilians", True),
+    ("about 400 deaths", "over 412 deaths", True),
+    ("nearly 420 deaths", "over 412 deaths", True),
+    ("up to 300 dead", "more than 300 dead", True),
+    ("fewer than 200 dead", "more than 300 dead", False),
+    ("two decades", "20 years", True),
+    ("between 200 and 300 fighters", "250 fighters", True),
+    ("between 200 and 300 fighters", "hundreds of fighters", True),
+    ("between 200 and 300 fighters", "dozens of fighters", False),
+])
+def test_consistency_treats_qualifiers_as_intervals(ex, draft, corpus, agree):
+    a, b = one(ex, draft), one(ex, corpus)
+    assert a.group == b.group
+    assert consistent(a, b) is agree
+
+
+from hypothesis import given, settings, strategies as st
+
+_PIECES = st.sampled_from(["over", "at least", "412", "1,000", "1.5", "million", "nine", "twenty-eight", "a",
+                           "hundred", "dozens", "of", "soldiers", "deaths", "dead", "in", "Aleppo", "since",
+                           "2016", "Nov", "29", "km", "%", "“", "”", "—", "🔥", ",", ".", "between", "and",
+                           "killing", "UNSCR", "Ḥalab’s", "civilians"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=25), st.sampled_from([" ", "", "\n"]))
+def test_extraction_never_crashes_and_offsets_match_the_text(pieces, sep):
+    ex = Extractor(default_language())
+    text = sep.join(pieces)
+    for f in ex.extract(text):
+        assert 0 <= f.start < f.phrase_end <= f.end <= len(text)
+        assert text[f.start:f.end] == f.text and text[f.start:f.phrase_end] == f.phrase
+        lo, hi = f.interval()
+        assert lo <= hi

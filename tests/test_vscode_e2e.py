@@ -1,0 +1,228 @@
+"""The VS Code extension in real VS Code: code-server on 127.0.0.1 with the
+built .vsix installed, driven through headless Chromium by playwright-core
+(tests/e2e/vscode_driver.cjs). What the Problems panel lists must be what
+``copydesk check`` reports; a quick fix picked from the Ctrl+. menu must change
+the text and make its finding go away. Screenshots: test-artifacts/.
+
+Needs code-server, playwright-core (.ci/setup.d/30-code-server.sh) and
+Chromium; skips without them unless COPYDESK_REQUIRE_TOOLS=1.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import run_json
+from vscode_build import ARTIFACTS, PREFIX, missing, start_group, stop_group, vsix_path
+
+CODE_SERVER = PREFIX / "bin" / "code-server"
+PLAYWRIGHT = PREFIX / "playwright" / "node_modules" / "playwright-core"
+DRIVER = Path(__file__).parent / "e2e" / "vscode_driver.cjs"
+
+DRAFT = """\
+# Shelling resumes on the northern front
+
+The regime shelled the suburbs of Idlib on Tuesday, residents said, a day after
+talks in Geneva stalled.
+
+“We have nowhere left to go,” said Amal Haddad, a teacher who fled with her
+three children — the second time this year.
+
+Officials in Damascus called the fighters “terrorists” and promised to retake the town.
+"""
+
+WIRE = "Critics called the advance a blitzkrieg, and the regime vowed to respond.\n"
+
+
+def _tools() -> dict:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    node = shutil.which("node")
+    for what, ok in (("code-server", CODE_SERVER.exists()), ("playwright-core", PLAYWRIGHT.is_dir()),
+                     ("chromium", chromium), ("node", node)):
+        if not ok:
+            missing(f"{what} is not installed")
+    return {"chromium": chromium, "node": node}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _bare_python() -> str:
+    """A Python >= 3.10 without copydesk's libraries, to prove the bundle is
+    all a user needs; the test interpreter when there is none."""
+    for cand in ("/usr/bin/python3", shutil.which("python3")):
+        if not cand or not os.path.exists(cand):
+            continue
+        probe = subprocess.run([cand, "-c", "import sys; assert sys.version_info >= (3, 10); import pygls"],
+                               capture_output=True, env={"PATH": os.environ.get("PATH", "")})
+        if probe.returncode == 1 and b"AssertionError" not in probe.stderr:
+            return cand
+    import sys
+
+    return sys.executable
+
+
+def _isolated_env(tmp: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VSCODE_", "XDG_"))}
+    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR"):
+        path = tmp / name.lower()
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        env[name] = str(path)
+    return env
+
+
+@pytest.fixture
+def code_server(tmp_path):
+    """code-server with the .vsix installed, serving a workspace holding the draft."""
+    tools = _tools()
+    vsix = vsix_path()
+    env = _isolated_env(tmp_path / "state")
+    user_data, extensions = tmp_path / "user-data", tmp_path / "extensions"
+    workspace = tmp_path / "newsroom"
+    workspace.mkdir()
+    (workspace / "draft.md").write_text(DRAFT, encoding="utf-8")
+    (workspace / "wire").mkdir()
+    (workspace / "wire" / "wire.txt").write_text(WIRE, encoding="utf-8")
+    python = _bare_python()
+    settings = user_data / "User" / "settings.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(json.dumps({
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": False,
+        "security.workspace.trust.enabled": False,
+        "extensions.autoCheckUpdates": False,
+        "telemetry.telemetryLevel": "off",
+        # the driver types settings.json as one line: no editor help with brackets/quotes
+        "files.autoSave": "off",  # onSave mode is checked while the draft is unsaved
+        "editor.autoClosingBrackets": "never", "editor.autoClosingQuotes": "never", "editor.autoIndent": "none",
+        "copydesk.interpreter": python,
+        "copydesk.trace.server": "messages",
+    }), encoding="utf-8")
+    flags = [str(CODE_SERVER), "--user-data-dir", str(user_data), "--extensions-dir", str(extensions),
+             "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust"]
+    install = subprocess.run(flags + ["--install-extension", str(vsix)], env=env, capture_output=True, text=True,
+                             timeout=180, start_new_session=True)
+    assert install.returncode == 0, install.stdout + install.stderr
+    assert any(p.name.startswith("copydesk.copydesk-") for p in extensions.iterdir()), install.stdout
+    port = _free_port()
+    log = open(tmp_path / "code-server.log", "wb")
+    proc = start_group(flags + ["--auth", "none", "--bind-addr", f"127.0.0.1:{port}", str(workspace)],
+                       env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("code-server did not start:\n"
+                                         + (tmp_path / "code-server.log").read_text(errors="replace"))
+                time.sleep(0.3)
+        yield {"url": f"http://127.0.0.1:{port}/?folder={workspace}", "workspace": workspace, "env": env,
+               "tools": tools, "python": python, "tmp": tmp_path, "settings": settings}
+    finally:
+        stop_group(proc)
+        log.close()
+
+
+def _findings(report: dict) -> list[dict]:
+    """The CLI's findings, placed as VS Code shows them (1-based line, UTF-16 column)."""
+    return [{"rule_id": f["rule_id"], "message": f["message"], "line": f["range"]["start"]["line"] + 1,
+             "column": f["range"]["start"]["character"] + 1, "fixes": [x["title"] for x in f["fixes"]]}
+            for f in report["findings"]]
+
+
+def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
+    workspace = code_server["workspace"]
+    draft = workspace / "draft.md"
+    _code, report = run_json(str(draft))
+    expected = _findings(report)
+    _code, wire_report = run_json(str(workspace / "wire" / "wire.txt"))
+    wire = _findings(wire_report)
+    assert wire
+    assert any(f["rule_id"] == "loaded-term/regime" for f in expected), expected
+    to_fix = next(f for f in expected if f["rule_id"] == "loaded-term/regime")
+
+    shots = ARTIFACTS
+    shots.mkdir(exist_ok=True)
+    env = dict(code_server["env"])
+    env.update(E2E_URL=code_server["url"], E2E_FILE="draft.md", E2E_EXPECTED=json.dumps(expected),
+               E2E_FIX_TITLE=to_fix["fixes"][0], E2E_FIX_RULE=to_fix["rule_id"],
+               E2E_SETTINGS=str(code_server["settings"]), E2E_OTHER_FILE="wire.txt", E2E_OTHER_EXPECTED=json.dumps(wire), E2E_FIX_LINE=str(to_fix["line"]), E2E_SHOTS=str(shots),
+               E2E_PROFILE=str(code_server["tmp"] / "chromium-profile"), PLAYWRIGHT_CORE=str(PLAYWRIGHT),
+               CHROMIUM=code_server["tools"]["chromium"])
+    started = time.monotonic()
+    driver = start_group([code_server["tools"]["node"], str(DRIVER)], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        out, err = driver.communicate(timeout=240)
+    finally:
+        stop_group(driver)
+    elapsed = time.monotonic() - started
+    lines = out.decode("utf-8", "replace").strip().splitlines()
+    assert lines, err.decode("utf-8", "replace")
+    seen = json.loads(lines[-1])
+    (shots / "vscode-e2e.json").write_text(json.dumps({"seconds": round(elapsed, 1), **seen}, indent=2,
+                                                      ensure_ascii=False), encoding="utf-8")
+    assert seen.get("ok"), f"{seen.get('error')}\nsteps: {seen.get('steps')}\n{err.decode('utf-8', 'replace')[-3000:]}"
+
+    # The Problems panel lists exactly the CLI's findings: same rule, message, place.
+    listed = []
+    for row in seen["problems"]:
+        text = row["text"]
+        m = re.search(r"\[Ln (\d+), Col (\d+)\]", text)
+        if m and "copydesk" in text:
+            listed.append((int(m[1]), int(m[2]), text))
+    assert len(listed) == len(expected), (listed, expected)
+    for f in expected:
+        assert any(line == f["line"] and col == f["column"] and f["rule_id"] in text and f["message"] in text
+                   for line, col, text in listed), (f, listed)
+    assert seen["squiggles"] >= 1
+    # The status bar counts the active draft's findings.
+    assert any(s.strip().endswith(f"copydesk: {len(expected)}") for s in seen["status"]), seen["status"]
+    assert any(to_fix["fixes"][0] in item for item in seen["quickFixMenu"]), seen["quickFixMenu"]
+
+    # The fix changed the text (saved from the editor) and its finding went away.
+    text = draft.read_text(encoding="utf-8")
+    assert "The government shelled the suburbs" in text
+    assert "The regime shelled" not in text
+    assert "“We have nowhere left to go,”" in text  # the rest untouched, curly quotes intact
+    after = [r["text"] for r in seen["problemsAfter"] if "copydesk" in r["text"]]
+    assert not any("loaded-term/regime" in t and f"[Ln {to_fix['line']}," in t for t in after), after
+    fixed = code_server["tmp"] / "fixed" / "draft.md"  # the text as it was after the fix, before typing
+    fixed.parent.mkdir()
+    fixed.write_text(text.replace("The regime fell.", ""), encoding="utf-8")
+    _code, again = run_json(str(fixed))
+    assert len(after) == len(again["findings"])
+    assert any(s.strip().endswith(f"copydesk: {len(after)}") for s in seen["statusAfter"]), seen["statusAfter"]
+
+    # A setting changed in settings.json applied without a reload (severity override).
+    assert seen["afterSeverityOverride"] and all(a.startswith("Error:") for a in seen["afterSeverityOverride"])
+    # copydesk.run = onSave: nothing while typing, the finding once saved.
+    assert not [t for t in seen["whileTyping"] if "[Ln 10," in t], seen["whileTyping"]
+    assert any(to_fix["rule_id"] in t and "[Ln 10, Col 5]" in t for t in seen["afterSave"]), seen["afterSave"]
+    assert "The regime fell." in draft.read_text(encoding="utf-8")
+    # Explain Rule at Cursor showed the rule under the cursor.
+    explain = seen["explain"].replace("\xa0", " ")  # the editor renders spaces as no-break spaces
+    assert explain.startswith(f"{to_fix['rule_id']} —") and "severity:" in explain
+    # Lint Workspace listed the draft that was never opened, with the CLI's findings.
+    rows = [r["text"] for r in seen["workspaceProblems"]]
+    for f in wire:
+        assert any(f["rule_id"] in t and f"[Ln {f['line']}, Col {f['column']}]" in t and f["message"] in t
+                   for t in rows), (f, rows)
+    # With no usable Python the message names the setting, and the status bar says so.
+    assert "copydesk.interpreter" in seen["noPythonMessage"] and "/nonexistent/python3" in seen["noPythonMessage"]
+    assert any("no Python" in s for s in seen["noPythonStatus"]), seen["noPythonStatus"]
