@@ -83,8 +83,6 @@ def seeds() -> dict[str, Path]:
 
 def lint(text: str, path: str = "draft.md", **config):
     """Lint a string with the bundled rules (in-process; for unit tests)."""
-    from copydesk.config import Config
-    from copydesk.engine import Engine
     from copydesk.text.document import Document
 
     engine = _engine(tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in config.items())))

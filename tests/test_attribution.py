@@ -3,9 +3,7 @@ sources, loaded reporting verbs — through the engine and through the CLI."""
 from __future__ import annotations
 
 import importlib.util
-import json
 import textwrap
-from pathlib import Path
 
 import pytest
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, run_cli, run_json
+from conftest import run_cli, run_json
 
 GOOD = "The regime’s forces — and Ḥalab’s 🔥 — fell back.\n"
 

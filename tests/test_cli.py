@@ -1,7 +1,6 @@
 """The ``copydesk check`` command as CI and a reporter at a terminal use it."""
 from __future__ import annotations
 
-import json
 import os
 import pty
 import select

@@ -1,5 +1,4 @@
 """The corpus index: sources, re-indexing, HTML and front matter, search, fallbacks."""
-import json
 import os
 import shutil
 import sys
@@ -7,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS, run_cli
+from conftest import ROOT, SEEDS
 from copydesk.config import load_config
 from copydesk.corpus import CorpusIndex, index as index_mod, open_corpus
-from copydesk.corpus.figures import default_language
-from copydesk.corpus.sources import html_mask, read_article, sentences
+from copydesk.corpus.sources import read_article, sentences
 
 SEED_004 = "004_1ed8f723cc3f719b.txt"
 

@@ -1,7 +1,6 @@
 """The corpus and figures through the command line, as a user runs them."""
 import json
 import os
-import shutil
 from pathlib import Path
 
 from conftest import SEEDS, run_cli, run_json

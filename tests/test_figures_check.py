@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS, lint
+from conftest import SEEDS, lint
 from copydesk.config import Config
 from copydesk.engine import Engine
 from copydesk.text.document import Document

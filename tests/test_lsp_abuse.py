@@ -7,7 +7,6 @@ import asyncio
 import itertools
 import json
 
-import pytest
 import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException

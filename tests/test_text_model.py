@@ -1,7 +1,6 @@
 """Text model: positions, prose extraction, sentences, quotations."""
 from copydesk.text.cues import AttributionCues
 from copydesk.text.document import Document
-from copydesk.text.model import TextModel
 from copydesk.text.sentences import split
 from copydesk.engine import Engine
 
@@ -25,8 +24,11 @@ def test_positions_count_utf16_units_after_emoji_and_curly_quotes():
 
 def test_utf8_columns_for_clients_that_negotiate_them():
     doc = Document("é🔥x")
-    assert doc.column_in(3, "utf-8") == (0, 2 + 4 + 1 - 1 + 0) or doc.column_in(2, "utf-8") == (0, 6)
+    assert doc.column_in(2, "utf-8") == (0, 6)  # é is 2 bytes, the emoji 4
+    assert doc.column_in(3, "utf-8") == (0, 7)
+    assert doc.column_in(2, "utf-32") == (0, 2)
     assert doc.offset_at(0, 6, "utf-8") == 2
+    assert doc.offset_at(0, 2, "utf-32") == 2
 
 
 def test_sentence_splitting_handles_abbreviations_and_quotes():

@@ -119,6 +119,21 @@ def _explicit_config(config_path: str | None) -> Config | None:
         sys.exit(EXIT_ERROR)
 
 
+def _config_here(config_path: str | None) -> Config:
+    """The --config file, else the config found upward from the current folder."""
+    cfg = _explicit_config(config_path)
+    if cfg is not None:
+        return cfg
+    from .config import config_for
+
+    try:
+        return config_for(Path.cwd())
+    except ConfigError as e:
+        for err in e.errors:
+            click.echo(str(err), err=True)
+        sys.exit(EXIT_ERROR)
+
+
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("-f", "--format", "fmt", default="text", show_default=True,
@@ -264,17 +279,7 @@ def rules() -> None:
 def _engine_for_rules(config_path, extra_rules, no_default_rules, disable, enable):
     from .engine import Engine
 
-    cfg = _explicit_config(config_path)
-    if cfg is None:
-        try:
-            from .config import config_for
-
-            cfg = config_for(Path.cwd())
-        except ConfigError as e:
-            for err in e.errors:
-                click.echo(str(err), err=True)
-            sys.exit(EXIT_ERROR)
-    cfg = cfg.merged(**_overrides(extra_rules, no_default_rules, disable, enable))
+    cfg = _config_here(config_path).merged(**_overrides(extra_rules, no_default_rules, disable, enable))
     return Engine(cfg)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .config import Config, ConfigError, config_for, find_config_file, load_config
+from .config import Config, ConfigError, find_config_file, load_config
 from .engine import Engine
 from .report import FileReport
 from .text.document import Document, language_for_path

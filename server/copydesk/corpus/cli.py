@@ -11,19 +11,11 @@ import click
 
 
 def _open(config_path: str | None, sources: tuple[str, ...], cache: str | None):
-    from ..cli import EXIT_ERROR, _explicit_config
-    from ..config import ConfigError, config_for
+    from ..cli import EXIT_ERROR, _config_here
     from ..engine import load_ruleset
     from . import open_corpus
 
-    cfg = _explicit_config(config_path)
-    if cfg is None:
-        try:
-            cfg = config_for(Path.cwd())
-        except ConfigError as e:
-            for err in e.errors:
-                click.echo(str(err), err=True)
-            sys.exit(EXIT_ERROR)
+    cfg = _config_here(config_path)
     overrides = {}
     if sources:
         missing = [s for s in sources if not Path(s).exists() and not any(c in s for c in "*?[")]

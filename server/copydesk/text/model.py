@@ -11,7 +11,7 @@ from functools import cached_property
 
 from .cues import AttributionCues
 from .document import Document
-from .prose import Block, Directive, extract
+from .prose import Directive, extract
 from .quotes import Quote, find_quotes
 from .sentences import Sentence, split
 
