@@ -195,6 +195,8 @@ async function runCommand(page, title) {
     const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "copydesk needs Python" }).first();
     await toast.waitFor({ timeout: 30000 });
     result.noPythonMessage = await toast.innerText();
+    // The status bar and the toast are separate renders: give the status a moment, then read it.
+    await page.locator(".statusbar-item", { hasText: "no Python" }).first().waitFor({ timeout: 10000 }).catch(() => undefined);
     result.noPythonStatus = await page.locator(".statusbar-item", { hasText: "copydesk" }).allInnerTexts();
     await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-no-python.png") });
     step("no-python message shown");

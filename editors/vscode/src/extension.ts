@@ -108,13 +108,14 @@ async function startServer(reason: string): Promise<void> {
     const tried = found.tried.map((t) => `${t.command} (${t.problem})`).join("; ");
     serverProblem = `No usable Python 3.10+ found: tried ${tried}.`;
     log(serverProblem);
-    const choice = await vscode.window.showErrorMessage(
+    updateStatus(); // now, not once the message is dismissed: it may stay up for minutes
+    void vscode.window.showErrorMessage(
       `copydesk needs Python 3.10 or newer and found none that works (tried ${tried}). ` +
         `Set "copydesk.interpreter" to the path of a Python 3.10+ interpreter.`,
-      "Open Settings", "Show Output");
-    if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", "copydesk.interpreter");
-    if (choice === "Show Output") output.show(true);
-    updateStatus();
+      "Open Settings", "Show Output").then((choice) => {
+      if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", "copydesk.interpreter");
+      if (choice === "Show Output") output.show(true);
+    });
     return;
   }
   interpreter = found;
