@@ -85,6 +85,28 @@ def test_counts_of_different_events_never_match():
     assert "“at least 12 individuals”" in f.message
 
 
+@pytest.mark.parametrize("draft", [
+    "The most recent fighting has killed more than 500 people, according to the Observatory.",
+    "More than 500 people have been killed in the most recent fighting, the Observatory said.",
+    "The most recent fighting left 500 people dead, primarily combatants, the Observatory said.",
+    "The death toll from the most recent fighting has risen to 500, the Observatory said.",
+    "At least 500 died in the most recent fighting, the Observatory said.",
+])
+def test_a_toll_told_as_people_killed_meets_the_corpus_deaths(draft):
+    # However the draft words it, a death toll is compared with the corpus's
+    # "over 412 deaths" (seed 004), and the fix offers the corpus figure.
+    [f] = mismatches(lint(draft + "\n"))
+    assert "“over 412 deaths”" in f.message and f"{SEED_004}:51" in f.message
+    assert f.fixes[0].edits[0].new_text.lower() == "over 412"
+
+
+def test_a_generic_count_of_another_event_is_not_a_toll():
+    draft = "The most recent fighting has forced more than 500 people to flee, the Observatory said.\n"
+    assert mismatches(lint(draft)) == []
+    draft = "More than 500 people fled the most recent fighting, the Observatory said.\n"
+    assert mismatches(lint(draft)) == []
+
+
 def test_same_count_in_another_place_is_another_event():
     draft = "Russian strikes on Kharkiv killed at least 7 civilians on Tuesday, Ukrainian officials said.\n"
     assert mismatches(lint(draft)) == []

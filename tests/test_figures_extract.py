@@ -17,9 +17,21 @@ def one(ex, text):
 
 @pytest.mark.parametrize("text, value, kind, group, phrase", [
     ("the most recent fighting has resulted in over 412 deaths, primarily", 412, "lower", "deaths", "over 412"),
-    ("strikes resulted in the deaths of at least 12 individuals in Aleppo", 12, "lower", "people", "at least 12"),
+    # A count of "people" is a count of what befell them.
+    ("strikes resulted in the deaths of at least 12 individuals in Aleppo", 12, "lower", "deaths", "at least 12"),
+    ("The offensive has killed more than 500 people, most of them fighters", 500, "lower", "deaths", "more than 500"),
+    ("More than 500 people have been killed since Wednesday", 500, "lower", "deaths", "More than 500"),
+    ("The clashes left 500 people dead.", 500, "exact", "deaths", "500"),
+    ("Some 500 people are thought to have died.", 500, "approx", "deaths", "Some 500"),
+    ("About 48,000 people fled their homes.", 48_000, "approx", "displaced", "About 48,000"),
+    ("Queues of 300 people formed outside the bakery.", 300, "exact", "people", "300"),
+    # ... and a count with its own group keeps it: civilians who died are civilians.
+    ("The strikes caused 61 civilian deaths in Idlib.", 61, "exact", "civilians", "61"),
+    ("At least 500 died in the fighting.", 500, "lower", "deaths", "At least 500"),
+    ("The death toll from the fighting has risen to 500.", 500, "exact", "deaths", "500"),
+    ("The toll, according to the health ministry, reached 97.", 97, "exact", "deaths", "97"),
     ("reporting dozens of soldiers killed during violent clashes", None, "vague", "soldiers", "dozens"),
-    ("More than 1,000 people fled the city.", 1000, "lower", "people", "More than 1,000"),
+    ("More than 1,000 people fled the city.", 1000, "lower", "displaced", "More than 1,000"),
     ("Aid agencies said 1.5 million refugees had crossed.", 1_500_000, "exact", "displaced", "1.5 million"),
     ("The fighting left more than 300 dead, including", 300, "lower", "deaths", "more than 300"),
     ("including around a hundred government forces and their allies", 100, "approx", "soldiers", "around a hundred"),
@@ -33,10 +45,10 @@ def one(ex, text):
     ("up to 300 fighters took part", 300, "upper", "fighters", "up to 300"),
     ("fewer than ten towns remain", 10, "upper", "towns", "fewer than ten"),
     ("the raid, killing at least 12", 12, "lower", "deaths", "at least 12"),
-    ("two hundred and fifty thousand people fled", 250_000, "exact", "people", "two hundred and fifty thousand"),
+    ("two hundred and fifty thousand people fled", 250_000, "exact", "displaced", "two hundred and fifty thousand"),
     ("The US keeps hundreds of troops in northeastern Syria", None, "vague", "soldiers", "hundreds"),
     ("the army regained several towns that had been overtaken", None, "vague", "towns", "several"),
-    ("At least two dozen people were wounded.", 24, "lower", "people", "At least two dozen"),
+    ("At least two dozen people were wounded.", 24, "lower", "injured", "At least two dozen"),
     ("Between 200 and 300 fighters were captured.", 300, "range", "fighters", "Between 200 and 300"),
     ("The toll rose from 300 to 412 deaths.", 412, "exact", "deaths", "412"),
     ("The $1.5bn aid package covers 300,000 refugees.", 300_000, "exact", "displaced", "300,000"),
@@ -47,6 +59,15 @@ def test_figures_with_qualifiers_units_and_counted_nouns(ex, text, value, kind, 
         assert fig.value == pytest.approx(value)
     assert (fig.kind, fig.group, fig.phrase) == (kind, group, phrase)
     assert text[fig.start:fig.phrase_end] == phrase
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Strikes killed 12 people and displaced 48,000 people.", [("12", "deaths"), ("48,000", "displaced")]),
+    ("The death toll from three days of fighting has risen to 500.", [("three", "days"), ("500", "deaths")]),
+    ("The raid killed four people, and 300 people were evacuated.", [("four", "deaths"), ("300", "displaced")]),
+])
+def test_each_generic_count_takes_its_own_event(ex, text, expected):
+    assert [(f.phrase, f.group) for f in ex.extract(text)] == expected
 
 
 @pytest.mark.parametrize("text", [

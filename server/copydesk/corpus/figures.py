@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 7
+EXTRACTOR_VERSION = 8
 
 UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -37,6 +37,16 @@ PHRASE_TAGS = {"JJ", "JJR", "JJS", "VBN", "NN", "NNS", "NNP", "NNPS"}
 NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
 # Between a preceding count word and the number: "killing at least 12",
 # "death toll rose to 412".
+# "the death toll … has risen to 412": verbs that tie a count to a subject
+# further back, how far back to look, and what ends the search.
+TOLL_VERBS = {"rose", "risen", "rises", "reached", "reaches", "climbed", "climbs", "stood", "stands", "jumped",
+              "increased", "grew", "soared", "passed", "topped", "exceeded"}
+SUBJECT_REACH = 12
+CLAUSE_ENDS = {";", ":", ".", "!", "?", "(", ")", "—", "–"}
+# How far from a generic count ("500 people") its event word may be:
+# "killed more than 500 people", "500 people are believed to have died".
+EVENT_BEFORE = 4
+EVENT_AFTER = 7
 LOOKBACK_GLUE = {"to", "of", "at", "rose", "risen", "reached", "climbed", "stood", "stands", "hit", "is",
                  "was", "has", "had", "now", "been", "some", "least"}
 
@@ -200,6 +210,8 @@ class FigureLanguage:
         self.months: set[str] = set()
         self.date_preps: set[str] = set()
         self.stopwords: set[str] = set()
+        self.event_groups: set[str] = set()  # what happened to those counted: deaths, displaced …
+        self.generic_groups: set[str] = set()  # counts that say only "people"
         priority = {"below": 0, "lower": 1, "upper": 2, "approx": 3}
         for name in sorted(lexicons):
             words = lexicons[name] or []
@@ -235,6 +247,10 @@ class FigureLanguage:
                 self.date_preps |= {w.lower() for w in words}
             elif name == "figure-context-stopwords":
                 self.stopwords |= {w.lower() for w in words}
+            elif name == "figure-event-groups":
+                self.event_groups |= {w.lower() for w in words}
+            elif name == "figure-generic-groups":
+                self.generic_groups |= {w.lower() for w in words}
         self.max_qualifier = max((len(q.split()) for q in self.qualifiers), default=1)
         self.max_vague = max((len(q.split()) for q in self.vague), default=1)
         self.max_unit = max((len(q.split()) for q in self.units), default=1)
@@ -482,6 +498,8 @@ class Extractor:
                 unit = lang.units.get(noun_tok.low) or lang.units.get(singular(noun_tok.low))
                 if unit:
                     group, factor = unit
+        if group is not None and noun_tok is not None:
+            group = self._counted_group(tokens, i - qn, j, k, group)
         if group is None:
             before = self._count_word_before(tokens, i - qn)
             if before is None:
@@ -509,6 +527,23 @@ class Extractor:
             value=value * factor, low=lo * factor, high=hi * factor, kind=kind,
             noun=noun_text, group=group, unit_factor=factor,
         )
+
+    def _counted_group(self, tokens: list[Token], left: int, j: int, k: int, group: str) -> str:
+        """Who or what a count is about, given the head noun's group.
+        "61 civilian deaths" counts civilians (who died), not all deaths;
+        "500 people killed" counts deaths: a generic head ("people") takes
+        the group of the event that befell them, so it meets "over 412
+        deaths" in the corpus."""
+        lang = self.lang
+        if group in lang.event_groups:
+            for tok in tokens[j:k - 1]:
+                g = lang.groups.get(tok.low) or lang.groups.get(singular(tok.low))
+                if g and g not in lang.event_groups and g not in lang.generic_groups:
+                    return g
+            return group
+        if group in lang.generic_groups:
+            return self._event_near(tokens, left, k) or group
+        return group
 
     def _noun_after(self, tokens: list[Token], k: int, text: str):
         """The head of the noun phrase starting at token k: skip adjectives
@@ -547,10 +582,15 @@ class Extractor:
             tok = run[pos_in_run][0]
             if self.lang.in_group(tok.low):
                 return tok, k + pos_in_run + 1
+        # "500 died": a verb of the group right after the number.
+        if not run and k < len(tokens) and tokens[k].is_word and self.lang.in_group(tokens[k].low) \
+                and self.lang.group_of(tokens[k].text) in self.lang.event_groups:
+            return tokens[k], k + 1
         return None
 
     def _count_word_before(self, tokens: list[Token], i: int) -> Token | None:
-        """"killing at least 12", "the death toll rose to 412"."""
+        """"killing at least 12", "the death toll rose to 412", "the toll
+        from the fighting has risen to 500"."""
         j = i - 1
         steps = 0
         while j >= 0 and steps < 4:
@@ -559,11 +599,46 @@ class Extractor:
                 return None
             if self.lang.in_group(tok.low):
                 return tok
+            if tok.low in TOLL_VERBS:
+                return self._subject_before(tokens, j)
             if tok.low not in LOOKBACK_GLUE:
                 return None
             j -= 1
             steps += 1
         return None
+
+    def _subject_before(self, tokens: list[Token], j: int) -> Token | None:
+        """The counted word of "<the death toll …> rose to N": a group word
+        earlier in the clause, across a short phrase ("from three days of
+        fighting") or an aside."""
+        for tok in reversed(tokens[max(0, j - SUBJECT_REACH):j]):
+            if not tok.is_word:
+                if tok.text in CLAUSE_ENDS:
+                    return None
+                continue
+            if self.lang.in_group(tok.low):
+                return tok
+        return None
+
+    def _event_near(self, tokens: list[Token], left: int, right: int) -> str | None:
+        """What happened to the people counted by tokens[left:right]: the
+        nearest event word ("killed", "dead", "fled", "deaths of") in the
+        same clause, not past another count ("killed 12 people and displaced
+        48,000 people")."""
+        lang = self.lang
+        best: tuple[int, str] | None = None
+        for step, rng in ((1, range(right, min(len(tokens), right + EVENT_AFTER))),
+                          (-1, range(left - 1, max(-1, left - 1 - EVENT_BEFORE), -1))):
+            for dist, idx in enumerate(rng, 1):
+                tok = tokens[idx]
+                if not tok.is_word or tok.is_digit or tok.low in lang.number_like:
+                    break
+                group = lang.groups.get(tok.low) or lang.groups.get(singular(tok.low))
+                if group in lang.event_groups:
+                    if best is None or dist < best[0]:
+                        best = (dist, group)
+                    break
+        return best[1] if best else None
 
 
 # ------------------------------------------------------------------ context
