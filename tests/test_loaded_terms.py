@@ -79,6 +79,7 @@ def test_every_seed_lints_without_errors(seeds):
     ("The regimental band played.", []),  # part of a longer word
     ("Regimes2 and xregime.", []),
     ("A sanctions regime was agreed.", []),  # an except phrase
+    ("Calls for regime change grew; the non-proliferation regime held.", []),  # regimes that are not governments
     ("The Terrorism Act applies.", []),
 ])
 def test_whole_words_inflections_possessives_compounds(text, expected):
@@ -148,6 +149,21 @@ def test_suggestions_keep_plural_and_capital():
     [f] = result.findings
     assert [fix.edits[0].new_text for fix in f.fixes] == ["Militants", "Fighters", "Armed groups"]
     assert f.fixes[0].preferred
+
+
+@pytest.mark.parametrize("text, term, fixes", [
+    # Irregular and already-plural suggestions are not pluralised again ("mens").
+    ("Thugs looted the shops.", "Thugs", ["Attackers", "Men", "Assailants"]),
+    ("The thug fled.", "thug", ["attacker", "man", "assailant"]),
+    ("Two regimes fell.", "regimes", ["governments", "authorities", "administrations"]),
+    # Adjectives take no plural; nouns that are adjectives too do.
+    ("Islamists hold the north.", "Islamists", ["Militants", "Armed", "Rebels"]),
+    ("The crushing blows continued.", "crushing blows", ["major setbacks", "significant losses", "defeats"]),
+])
+def test_suggestions_agree_with_the_matched_word(text, term, fixes):
+    [f] = [f for f in lint(text).findings if f.rule_id.startswith("loaded-term/")]
+    assert text[f.start:f.end] == term
+    assert [fix.edits[0].new_text for fix in f.fixes] == fixes
 
 
 def test_code_and_links_are_not_prose():

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from textblob.en import lexicon
+from textblob.en.inflect import pluralize, singularize
+
 from ..findings import Edit, Finding, Fix
 from ..rules.model import Rule
 from ..text.model import Paragraph
@@ -70,13 +73,34 @@ def _expand(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _inflect(suggestion: str, matched: str, term: str) -> str:
+def _is_plural(word: str) -> bool:
+    """"men", "authorities", "attackers" are plural already: pluralising
+    them again would give "mens"."""
+    if word.endswith(("ss", "us", "is")):
+        return False
+    single = singularize(word)
+    return single != word and pluralize(single) == word
+
+
+def _is_noun(word: str) -> bool:
+    """Only nouns take a plural: "armed", "dead", "advancing" stay.  The
+    tagger's lexicon gives one tag per word, so words that are adjectives
+    and nouns alike ("militant", "offensive", "radical") count as nouns."""
+    low = word.lower()
+    if low.endswith(("ed", "ing")):
+        return False
+    tag = lexicon.get(word) or lexicon.get(low)
+    return not (tag and tag.startswith("JJ") and not low.endswith(("ant", "ist", "ive", "al")))
+
+
+def _inflect(suggestion: str, matched: str) -> str:
     """Carry plural and capitalisation of the matched word to a suggestion."""
     out = suggestion
-    core = matched.lower()
-    base = term.lower()
-    if core != base and core.endswith("s") and not base.endswith("s") and not out.endswith("s"):
-        out += "es" if out.endswith(("sh", "ch", "x")) else "s"
+    last_matched = matched.lower().rstrip("'’").rsplit(" ", 1)[-1].rsplit("-", 1)[-1]
+    if _is_plural(last_matched):
+        head, _, last = out.rpartition(" ")
+        if _is_noun(last) and not _is_plural(last):
+            out = (head + " " if head else "") + pluralize(last)
     if matched[:1].isupper() and out[:1].islower():
         out = out[0].upper() + out[1:]
     return out
@@ -170,8 +194,8 @@ class LoadedTerms(Check):
             core = text[cstart:cend]
             # Fixes keep the matched word's plural and capital; the message
             # lists the words as they would stand mid-sentence.
-            suggestions = [_inflect(s, core, term) for s in rule.option("suggestions", [])]
-            listed = [_inflect(s, core.lower(), term) for s in rule.option("suggestions", [])]
+            suggestions = [_inflect(s, core) for s in rule.option("suggestions", [])]
+            listed = [_inflect(s, core.lower()) for s in rule.option("suggestions", [])]
             values = {"match": matched, "term": term, "suggestions": listed}
             if attributed:  # allow_in_attributed_quotes: false
                 message = rule.render(**values)
