@@ -107,6 +107,9 @@ def test_seed_headings_are_not_checked(seeds):
     "A spokeswoman for the UN refugee agency put the number of new arrivals at 10,000.",
     "Writing on Telegram, the group said its fighters had killed 15 soldiers.",
     "He was quoted by Tass as saying that 200 soldiers had died.",
+    # A record as the source, a few words before its verb of showing.
+    "Figures from the health ministry show 45 people were killed.",
+    "Satellite images reviewed by Reuters showed the runway was destroyed.",
 ])
 def test_attributed_sentences_are_not_flagged(sentence):
     assert findings(sentence, CLAIM) == []
@@ -149,6 +152,14 @@ def test_claiming_an_attack_is_not_attribution_nor_a_loaded_verb():
     sentence = "It is the first time the group has claimed an attack outside the country."
     assert findings(sentence, VERB) == []
     assert len(findings(sentence, CLAIM)) == 1
+
+
+def test_a_group_claiming_an_attack_does_not_source_the_toll():
+    sentence = "At least 30 people were killed in the attack, which the Islamic State group claimed."
+    assert findings(sentence, VERB) == []
+    assert len(findings(sentence, CLAIM)) == 1
+    # A showing verb without a record as its subject is no source.
+    assert len(findings("The rebels show no sign of giving up the airport they seized.", CLAIM)) == 1
 
 
 def test_vague_and_passive_attribution_is_vague_not_a_source():
@@ -249,6 +260,8 @@ def test_loaded_reporting_verbs_get_said_in_the_same_tense(sentence, verb, repla
 @pytest.mark.parametrize("sentence", [
     "The group claimed responsibility for the attack.",
     "The blast tore through the market, claiming at least 12 lives.",
+    "The group claimed victory in the vote.",
+    "The bombing, which the Islamic State group claimed, killed nine people, police said.",
     "Three soldiers were admitted to hospital.",
     "The alleged attack happened at night, the police said.",
     "“They claimed we had fled,” she said.",  # the speaker's own word

@@ -166,6 +166,36 @@ def test_suggestions_agree_with_the_matched_word(text, term, fixes):
     assert [fix.edits[0].new_text for fix in f.fixes] == fixes
 
 
+@pytest.mark.parametrize("text, flagged", [
+    # The sentence says who applies the label (BBC style): not the writer's word.
+    ("Hamas, which Israel and the US designate a terrorist organisation, said the talks had failed.", []),
+    ("The group, designated a terrorist organisation by the EU, denied the charge.", []),
+    ("The government has long branded the rebels terrorists.", []),
+    ("Moscow calls the fighters “jihadists” and the opposition calls them rebels.", []),
+    ("He called it a crushing blow.", []),
+    # The writer's own noun next to a labelling verb is still the writer's.
+    ("The UN called on the regime to allow aid in.", ["regime"]),
+    ("She described the regime’s actions as brutal.", ["regime’s"]),
+    ("The group was branded a terrorist organisation in 2019.", ["terrorist"]),
+    ("The regime called the rebels traitors.", ["regime"]),
+    ("Critics called it a blitzkrieg.", ["blitzkrieg"]),  # a vague labeller owns nothing
+])
+def test_a_label_the_sentence_attributes_is_not_the_writers(text, flagged):
+    assert [t for rule, t in found(text) if rule.startswith("loaded-term/")] == flagged
+
+
+def test_labelled_terms_can_be_flagged_by_policy(tmp_path):
+    rules = tmp_path / "strict.yml"
+    rules.write_text(
+        "rules:\n"
+        "  - id: loaded-term/terrorist\n    check: loaded-term\n    message: \"{match}\"\n"
+        "    terms: [terrorist]\n    allow_when_labelled: false\n",
+        encoding="utf-8")
+    text = "Hamas, which Israel and the US designate a terrorist organisation, said so.\n"
+    found_ids = [f["rule_id"] for f in cli_findings(text, "--rules", str(rules))]
+    assert [r for r in found_ids if r.startswith("loaded-term/")] == ["loaded-term/terrorist"]
+
+
 def test_code_and_links_are_not_prose():
     text = "Use `regime` in code.\n\n```\nthe regime\n```\n\nSee [the story](https://x.org/regime).\n"
     assert found(text) == []

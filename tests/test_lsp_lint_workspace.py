@@ -19,7 +19,7 @@ async def client(lsp_client: LanguageClient, tmp_path):
     (drafts / "aleppo.md").write_text(
         "# Aleppo 🙂\n\nRebels — “HTS” — entered the city, the Observatory said. The regime’s forces fled.\n",
         encoding="utf-8")
-    (drafts / "wire.txt").write_text("Officials called the raid a blitzkrieg.\n", encoding="utf-8")
+    (drafts / "wire.txt").write_text("The army launched a blitzkrieg on the town.\n", encoding="utf-8")
     (drafts / "clean.md").write_text("The ministry said talks would resume on Monday.\n", encoding="utf-8")
     (drafts / "notes.py").write_text("regime = 1\n")  # not a draft
     accept_registrations(lsp_client)

@@ -120,6 +120,7 @@ _MONTHS = {
 }
 _NUMBER_RE = re.compile(r"\d[\d,.]*")
 _SUBJECT_OPENERS = {"the", "a", "an", "his", "her", "its", "their", "one", "another", "this"}
+EVIDENCE_REACH = 7  # words between a record and its verb ("figures from the health ministry show")
 _IRREGULAR_PAST = {"said", "told", "wrote", "thought", "felt", "knew", "saw", "spoke", "swore", "gave"}
 
 
@@ -300,6 +301,8 @@ class Grammar:
         self.passive = _lower_set(lx.get("passive_markers", ["is", "are", "was", "were", "be", "been", "being"]))
         self.adverbs = _lower_set(lx.get("verb_adverbs"))
         self.relative = _lower_set(lx.get("relative_pronouns", ["who", "which"]))
+        self.evidence_nouns = _lower_set(lx.get("evidence_nouns"))
+        self.evidence_verbs = _lower_set(lx.get("evidence_verbs"))
         self.breakers = phrase_regex(lx.get("carry_over_breakers", []))
         good = []
         for p in lx.get("non_attribution_patterns", []):
@@ -338,6 +341,9 @@ class Grammar:
             return i > 0 and not text[words[i - 1][1]:words[i][0]].strip()
 
         for i, w in enumerate(low):
+            if w in self.evidence_verbs and self._evidence_before(low, words, text, i):
+                named = True  # "Figures from the health ministry show …"
+                continue
             if w not in self.verbs:
                 continue
             a, b = words[i][0], words[i][1]
@@ -410,6 +416,18 @@ class Grammar:
                 named = True
         status = "named" if named else ("vague" if vague else "none")
         return Reading(status, vague, verbs)
+
+    def _evidence_before(self, low: list[str], words, text: str, i: int) -> bool:
+        """A record speaks for the claim when it is the subject of a verb of
+        showing: "data showed", "figures from the ministry show", "satellite
+        images reviewed by Reuters show".  Looks back over a short subject
+        phrase, not across punctuation."""
+        for j in range(i - 1, max(-1, i - 1 - EVIDENCE_REACH), -1):
+            if text[words[j][1]:words[j + 1][0]].strip():
+                return False
+            if low[j] in self.evidence_nouns:
+                return True
+        return False
 
     def breaks(self, text: str) -> bool:
         if self.breakers is None:

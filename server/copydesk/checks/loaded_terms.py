@@ -28,6 +28,9 @@ SCHEMA = {
         "suggestions": {**_STRINGS, "description": "Neutral replacements, offered as quick fixes"},
         "except": {**_STRINGS, "description": "Phrases in which a match is not a finding ('sanctions regime')"},
         "allow_in_attributed_quotes": {"type": "boolean", "default": True},
+        "allow_when_labelled": {"type": "boolean", "default": True,
+                                "description": "Leave the word alone when the sentence says who applies the label "
+                                               "(\"which the US designates a terrorist group\")"},
         "quote_message": {"type": "string", "description": "Message when the term is in an unattributed quote"},
     },
     "anyOf": [{"required": ["terms"]}, {"required": ["patterns"]}],
@@ -71,6 +74,21 @@ def _expand(text: str, start: int, end: int) -> tuple[int, int] | None:
             j += 1
         end = j
     return start, end
+
+
+# Labelling ("the US designates X a terrorist group"): how far back the verb
+# may stand, and what ends the search.
+_LABEL_REACH = 80
+_LABEL_WORDS = 5
+_CLAUSE_END = re.compile(r"[.;:!?()\[\]“”\"—–]")
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?[^\W\d_]", re.I)
+# Before these a labelling verb has no subject of its own ("a designated
+# terrorist group", "was branded"): only a "by" agent names who labels.
+_NO_SUBJECT = frozenset({"a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "as", "so",
+                         "and", "or", "but"})
+_VERB_ADVERBS = frozenset({"has", "have", "had", "also", "long", "now", "since", "once", "still", "already",
+                           "repeatedly", "officially", "formally", "widely"})
 
 
 def _is_plural(word: str) -> bool:
@@ -152,6 +170,43 @@ class LoadedTerms(Check):
             for rule in rules if rule.option("patterns")
         ]
         self._excepts = {rule.id: _phrase_regex(rule.option("except", [])) for rule in rules}
+        lex = context.lexicons or {}
+        self._labelling = frozenset(w.lower() for w in lex.get("labelling_verbs", []))
+        self._label_blockers = frozenset(w.lower() for w in lex.get("labelling_blockers", []))
+        self._vague_labellers = frozenset(w.lower() for w in lex.get("vague_labellers", []))
+
+    def _labelled(self, text: str, start: int, end: int) -> bool:
+        """Whether the term is a label someone named puts on something:
+        "which Israel and the US designate a terrorist organisation", "the
+        government has branded them terrorists", "designated a terrorist
+        group by the EU", "He called it a crushing blow".  The term must be
+        the predicate ("a terrorist group", "them terrorists"), not a noun
+        the writer uses ("called on the regime", "described the regime's
+        actions as"), and the verb needs a subject or a "by" agent."""
+        if not self._labelling:
+            return False
+        left = _CLAUSE_END.split(text[max(0, start - _LABEL_REACH):start])[-1]
+        words = _WORD.findall(left)
+        if not words or words[-1].lower() in ("the", "this", "that", "its", "their", "his", "her", "our"):
+            return False
+        for back in range(1, min(len(words), _LABEL_WORDS + 1) + 1):
+            w = words[-back].lower()
+            between = [x.lower() for x in words[len(words) - back + 1:]]
+            if any(x in self._label_blockers for x in between):
+                return False
+            if w not in self._labelling:
+                continue
+            k = back + 1
+            while k <= len(words) and (words[-k].lower() in _VERB_ADVERBS or words[-k].lower().endswith("ly")):
+                k += 1  # "the US has long designated", "was officially branded"
+            before = words[-k].lower() if k <= len(words) else None
+            if before in self._vague_labellers:
+                return False  # "Critics called it a blitzkrieg": a label no one owns
+            if before is not None and before not in _NO_SUBJECT:
+                return True  # an active subject: "the US designate", "He called it"
+            right = _CLAUSE_END.split(text[end:end + _LABEL_REACH])[0]
+            return bool(_BY_AGENT.search(right))  # passive: "designated … by the EU"
+        return False
 
     def _matches(self, text: str) -> Iterable[tuple[Rule, int, int, int, int, str]]:
         """(rule, start, end, core_start, core_end, term) per occurrence."""
@@ -189,6 +244,8 @@ class LoadedTerms(Check):
             quote = par.quote_at(a, b)
             attributed = quote is not None and quote.attributed_nearby
             if attributed and rule.option("allow_in_attributed_quotes", True):
+                continue
+            if quote is None and rule.option("allow_when_labelled", True) and self._labelled(text, start, end):
                 continue
             matched = text[start:end]
             core = text[cstart:cend]
