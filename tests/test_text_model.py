@@ -45,6 +45,21 @@ def test_sentence_splitting_handles_abbreviations_and_quotes():
     ]
 
 
+def test_abbreviations_before_numbers_and_company_suffixes_can_end_sentences():
+    text = ("Ms. Li said no. She works for Apple Corp. She left. “No.” He left. Fighting continued "
+            "(see p. 4). Martin Luther King Jr. was born in Atlanta. Smith & Sons Ltd. announced cuts.")
+    assert [s.text for s in split(text)] == [
+        "Ms. Li said no.",
+        "She works for Apple Corp.",
+        "She left.",
+        "“No.”",
+        "He left.",
+        "Fighting continued (see p. 4).",
+        "Martin Luther King Jr. was born in Atlanta.",
+        "Smith & Sons Ltd. announced cuts.",
+    ]
+
+
 def test_markdown_prose_skips_code_front_matter_urls_and_comments():
     text = (
         "---\ntitle: the regime\n---\n# Heading about X\n\n"

@@ -13,14 +13,18 @@ from dataclasses import dataclass
 TITLES = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt",
     "adm", "cmdr", "gov", "sen", "rep", "rev", "fr", "st", "mt", "ft", "pres", "hon",
-    "messrs", "mme", "mlle", "sr", "jr", "no", "nos", "vol", "art", "fig", "pp",
+    "messrs", "mme", "mlle", "sr", "jr",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "vs", "v", "approx", "est", "dept", "univ", "corp", "inc", "ltd", "co", "bros",
     "e.g", "i.e", "cf", "al", "ca", "op", "ed", "eds",
 }
 # Abbreviations that often end a sentence too: split only when the next word
 # is a usual sentence opener.
-AMBIGUOUS = {"etc", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "u.s.a", "d.c", "inc", "ltd", "co"}
+AMBIGUOUS = {"etc", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "u.s.a", "d.c", "inc", "ltd", "co", "corp", "bros",
+             "jr", "sr"}
+# Abbreviations that stand before a number ("No. 10", "p. 4", "Art. 5"); before
+# anything else the full stop ends a sentence ("She said no. Then …").
+BEFORE_NUMBER = {"no", "nos", "vol", "art", "fig", "pp", "p", "ch", "sec", "para", "pt"}
 OPENERS = {
     "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "this", "that", "these",
     "those", "there", "but", "and", "in", "on", "at", "after", "before", "his", "her", "their",
@@ -92,6 +96,8 @@ def _is_boundary(text: str, m: re.Match, end: int) -> bool:
         if w and punct.rstrip(CLOSERS) == ".":
             word = w.group(1).lower().rstrip(".")
             bare = word.replace(".", "")
+            if word in BEFORE_NUMBER:
+                return not first[:1].isdigit()
             # Single initials ("J. Smith") and titles never end a sentence.
             if len(bare) == 1 and word.isalpha() and text[m.start() - 1].isupper():
                 return False
