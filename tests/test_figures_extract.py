@@ -65,6 +65,8 @@ def test_figures_with_qualifiers_units_and_counted_nouns(ex, text, value, kind, 
     ("Strikes killed 12 people and displaced 48,000 people.", [("12", "deaths"), ("48,000", "displaced")]),
     ("The death toll from three days of fighting has risen to 500.", [("three", "days"), ("500", "deaths")]),
     ("The raid killed four people, and 300 people were evacuated.", [("four", "deaths"), ("300", "displaced")]),
+    ("The toll in the villages rose to 50.", [("50", "deaths")]),
+    ("The number of soldiers in the city rose to 500.", [("500", "soldiers")]),
 ])
 def test_each_generic_count_takes_its_own_event(ex, text, expected):
     assert [(f.phrase, f.group) for f in ex.extract(text)] == expected

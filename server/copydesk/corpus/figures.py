@@ -35,8 +35,6 @@ ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
 # After a counted noun, these end the noun phrase.
 PHRASE_TAGS = {"JJ", "JJR", "JJS", "VBN", "NN", "NNS", "NNP", "NNPS"}
 NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
-# Between a preceding count word and the number: "killing at least 12",
-# "death toll rose to 412".
 # "the death toll … has risen to 412": verbs that tie a count to a subject
 # further back, how far back to look, and what ends the search.
 TOLL_VERBS = {"rose", "risen", "rises", "reached", "reaches", "climbed", "climbs", "stood", "stands", "jumped",
@@ -47,6 +45,8 @@ CLAUSE_ENDS = {";", ":", ".", "!", "?", "(", ")", "—", "–"}
 # "killed more than 500 people", "500 people are believed to have died".
 EVENT_BEFORE = 4
 EVENT_AFTER = 7
+# Between a preceding count word and the number: "killing at least 12",
+# "death toll rose to 412".
 LOOKBACK_GLUE = {"to", "of", "at", "rose", "risen", "reached", "climbed", "stood", "stands", "hit", "is",
                  "was", "has", "had", "now", "been", "some", "least"}
 
@@ -610,15 +610,21 @@ class Extractor:
     def _subject_before(self, tokens: list[Token], j: int) -> Token | None:
         """The counted word of "<the death toll …> rose to N": a group word
         earlier in the clause, across a short phrase ("from three days of
-        fighting") or an aside."""
+        fighting") or an aside.  An event word ("toll", "deaths") wins over
+        a nearer other group word ("the toll in the villages rose to 50");
+        otherwise the subject's head ("the number of soldiers in the city")."""
+        lang = self.lang
+        fallback = None
         for tok in reversed(tokens[max(0, j - SUBJECT_REACH):j]):
             if not tok.is_word:
                 if tok.text in CLAUSE_ENDS:
-                    return None
+                    break
                 continue
-            if self.lang.in_group(tok.low):
-                return tok
-        return None
+            if lang.in_group(tok.low):
+                if lang.group_of(tok.text) in lang.event_groups:
+                    return tok
+                fallback = tok  # the earliest: the subject's head comes before its modifiers
+        return fallback
 
     def _event_near(self, tokens: list[Token], left: int, right: int) -> str | None:
         """What happened to the people counted by tokens[left:right]: the
@@ -627,8 +633,8 @@ class Extractor:
         48,000 people")."""
         lang = self.lang
         best: tuple[int, str] | None = None
-        for step, rng in ((1, range(right, min(len(tokens), right + EVENT_AFTER))),
-                          (-1, range(left - 1, max(-1, left - 1 - EVENT_BEFORE), -1))):
+        for rng in (range(right, min(len(tokens), right + EVENT_AFTER)),
+                    range(left - 1, max(-1, left - 1 - EVENT_BEFORE), -1)):
             for dist, idx in enumerate(rng, 1):
                 tok = tokens[idx]
                 if not tok.is_word or tok.is_digit or tok.low in lang.number_like:
