@@ -87,7 +87,7 @@ _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?[^\W\d_]", re.I)
 # terrorist group", "was branded"): only a "by" agent names who labels.
 _NO_SUBJECT = frozenset({"a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "as", "so",
                          "and", "or", "but"})
-_VERB_ADVERBS = frozenset({"has", "have", "had", "also", "long", "now", "since", "once", "still", "already",
+_VERB_ADVERBS = frozenset({"has", "have", "had", "also", "long", "now", "once", "still", "already",
                            "repeatedly", "officially", "formally", "widely"})
 
 
