@@ -136,6 +136,8 @@ def test_check_worthy_sentences_without_source_are_flagged(sentence, reason):
     "The foreign minister will travel to Geneva on Monday.",
     "The mayor, who took office in 2019, grew up in the city.",
     "Hassan Ali, 34, left with his family on Thursday.",
+    "Lawmakers approved the budget after a 14-hour debate on Wednesday.",
+    "The 34-year-old teacher reached the border at 10:30 and crossed at 9 p.m.",
     "The ministry’s figures could not be independently verified.",
 ])
 def test_plain_sentences_are_not_flagged(sentence):

@@ -725,6 +725,10 @@ def _not_a_figure(text: str, a: int, b: int) -> bool:
         return False
     if num.isdigit() and len(num) == 4 and 1800 <= int(num) <= 2099:
         return True
+    # Durations, ages and clock times ("a 14-hour debate", "a 34-year-old",
+    # "at 10:30", "9 a.m.") measure the story's own record, not a count.
+    if _DURATION_OR_TIME.match(text, m.start() + len(num)):
+        return True
     before = text[:m.start()]
     # "Hassan Ali, 34, fled": an age set off by commas after a name.
     if num.isdigit() and int(num) <= 120 and before.rstrip().endswith(",") and after.startswith(","):
@@ -741,6 +745,9 @@ def _not_a_figure(text: str, a: int, b: int) -> bool:
     return False
 
 
+_DURATION_OR_TIME = re.compile(
+    r"(?:[\s-]*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?)\b"
+    r"|:\d\d|\s*(?:a\.m|p\.m|am\b|pm\b|GMT|BST|UTC|CET|EST|ET\b|local time))", re.I)
 _COUNT_WORDS = {"about", "over", "nearly", "almost", "some", "around", "more", "at", "least", "than", "another", "only", "just", "up", "to"}
 
 
