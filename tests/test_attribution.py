@@ -229,6 +229,18 @@ def test_quote_with_no_speaker_is_flagged_with_its_words():
     assert "Who said “think that the Iranians are weakened" in found[0].message
 
 
+@pytest.mark.parametrize("text, flagged", [
+    ("The minister was blunt: “This is a catastrophe for the whole region.”", False),
+    ("Her message to the rebels was simple: “Lay down your weapons and go home.”", False),
+    ("Smith put it this way: ‘We are not leaving this city, whatever happens.’", False),
+    # A colon names no one by itself.
+    ("The question now: “What will happen to the people who stayed behind?”", True),
+    ("On the wall, someone had written “We will return to our homes one day”.", True),
+])
+def test_a_colon_after_a_clause_naming_the_speaker_introduces_the_quote(text, flagged):
+    assert bool(findings(text, QUOTE)) is flagged
+
+
 def test_quote_attributed_in_the_next_sentence_or_short_scare_quotes_are_fine():
     text = "“We will retake every village.” The general said so on state television."
     assert findings(text, QUOTE) == []

@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# Capitalised only because they open the sentence.
+_OPENING_WORDS = frozenset({"the", "a", "an", "this", "that", "these", "those", "on", "in", "at", "for", "after",
+                            "before", "when", "while", "one", "some", "its", "it", "there", "here", "asked"})
 WORD_RE = re.compile(r"[^\W_]+(?:[’'\-.][^\W_]+)*")
 
 
@@ -29,13 +32,29 @@ def phrase_regex(phrases) -> re.Pattern | None:
 class AttributionCues:
     reporting_verbs: frozenset[str] = field(default_factory=frozenset)
     phrases: re.Pattern | None = None
+    speakers: frozenset[str] = field(default_factory=frozenset)  # words that make a clause someone's
 
     @classmethod
     def from_lexicons(cls, lexicons: dict[str, list[str]]) -> "AttributionCues":
         return cls(
             frozenset(w.lower() for w in lexicons.get("reporting_verbs", [])),
             phrase_regex(lexicons.get("attribution_phrases", [])),
+            frozenset(w.lower() for w in lexicons.get("speaker_words", [])),
         )
+
+    def introduces(self, clause: str) -> bool:
+        """Whether a clause that ends in a colon before a quotation names who
+        speaks: "The minister was blunt: “…”", "Her message was simple:
+        “…”", "Smith put it this way: “…”".  It must hold a person: a
+        pronoun or speaker noun from ``speaker_words``, or a name (a
+        capitalised word other than a sentence-opening article)."""
+        for i, w in enumerate(WORD_RE.findall(clause)):
+            low = w.lower()
+            if low in self.speakers:
+                return True
+            if w[:1].isupper() and not (i == 0 and low in _OPENING_WORDS):
+                return True
+        return False
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """Spans of attribution cues (reporting verbs, 'according to', ...)."""

@@ -128,10 +128,16 @@ class TextModel:
                 i += 1
             return "".join(chars)
 
+        def introduced(q: Quote, first: int) -> bool:
+            """“The minister was blunt: “…”: a colon after a clause naming the speaker."""
+            s = sents[first]
+            before = _strip_quotes(s.text[:max(0, q.start - s.start)], s.start, quotes).rstrip()
+            return before.endswith(":") and self.cues.introduces(before[:-1])
+
         for q in quotes:
             first = par.sentence_index(q.start)
             last = par.sentence_index(max(q.start, q.end - 1))
-            q.attributed = any(cue_in(i) for i in range(first, last + 1))
+            q.attributed = any(cue_in(i) for i in range(first, last + 1)) or introduced(q, first)
             q.attributed_nearby = q.attributed or any(
                 cue_in(i) for i in (first - 1, last + 1) if 0 <= i < len(sents)
             )
