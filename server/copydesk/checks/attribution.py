@@ -747,7 +747,7 @@ def _not_a_figure(text: str, a: int, b: int) -> bool:
 
 _DURATION_OR_TIME = re.compile(
     r"(?:[\s-]*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?)\b"
-    r"|:\d\d|\s*(?:a\.m|p\.m|am\b|pm\b|GMT|BST|UTC|CET|EST|ET\b|local time))", re.I)
+    r"|:\d\d|\s*(?:(?:a\.m|p\.m|am|pm|gmt|bst|utc|cet|est|et)\b|local time))", re.I)
 _COUNT_WORDS = {"about", "over", "nearly", "almost", "some", "around", "more", "at", "least", "than", "another", "only", "just", "up", "to"}
 
 
