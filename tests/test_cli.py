@@ -104,6 +104,20 @@ def test_cli_disable_enable(tree):
     assert paths(data) == ["drafts/world/b.txt"]
 
 
+def test_cli_severity_overrides_change_the_exit_status_and_the_explanation(tree):
+    # crushing-blow is info: not a failure at --fail-on warning until CI raises it.
+    code, data = run_json("drafts/world/b.txt", cwd=tree)
+    assert code == 0 and [f["severity"] for f in data["findings"]] == ["info"]
+    code, data = run_json("--severity", "loaded-term/crushing-blow=error", "drafts/world/b.txt", cwd=tree)
+    assert code == 1 and [f["severity"] for f in data["findings"]] == ["error"]
+    code, data = run_json("--severity", "loaded-term=hint", "drafts", cwd=tree)  # a whole check
+    assert {f["severity"] for f in data["findings"]} == {"hint"}
+    out = run_cli("rules", "explain", "loaded-term/regime", "--severity", "loaded-term/regime=error", cwd=tree)
+    assert out.returncode == 0 and "severity:  error" in out.stdout_text
+    bad = run_cli("check", "--severity", "loaded-term/regime", "drafts", cwd=tree)
+    assert bad.returncode == 2 and "RULE=LEVEL" in bad.stderr_text
+
+
 def _run_in_terminal(args, cwd, timeout=60):
     """Run the CLI with stdout and stderr on a pseudo-terminal."""
     master, slave = pty.openpty()

@@ -217,7 +217,8 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     assert "The regime fell." in draft.read_text(encoding="utf-8")
     # Explain Rule at Cursor showed the rule under the cursor.
     explain = seen["explain"].replace("\xa0", " ")  # the editor renders spaces as no-break spaces
-    assert explain.startswith(f"{to_fix['rule_id']} —") and "severity:" in explain
+    assert explain.startswith(f"{to_fix['rule_id']} —")
+    assert "severity:  error" in explain  # the settings' override, as the Problems panel shows it
     # Lint Workspace listed the draft that was never opened, with the CLI's findings.
     rows = [r["text"] for r in seen["workspaceProblems"]]
     for f in wire:

@@ -90,11 +90,27 @@ def _config_options(fn):
     fn = click.option("--no-default-rules", is_flag=True, help="Do not load the bundled rule packs.")(fn)
     fn = click.option("--disable", multiple=True, help="Disable a rule id or check namespace (repeatable).")(fn)
     fn = click.option("--enable", multiple=True, help="Enable a rule that is off by default (repeatable).")(fn)
+    fn = click.option("--severity", "severity", multiple=True, callback=_parse_severities, metavar="RULE=LEVEL",
+                      help="Override a rule's severity: loaded-term/regime=error, figures=info (repeatable).")(fn)
     return fn
 
 
-def _overrides(extra_rules, no_default_rules, disable, enable) -> dict:
+def _parse_severities(_ctx, param, values) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        rule, sep, level = value.partition("=")
+        level = level.strip().lower()
+        if not sep or not rule.strip() or level not in SEVERITIES:
+            raise click.BadParameter(f"{value!r}: expected RULE=LEVEL with LEVEL one of {', '.join(SEVERITIES)}",
+                                     param=param)
+        out[rule.strip()] = level
+    return out
+
+
+def _overrides(extra_rules, no_default_rules, disable, enable, severity=None) -> dict:
     out: dict = {}
+    if severity:
+        out["severity"] = dict(severity)
     if extra_rules:
         out["rules"] = [str(Path(r).resolve()) for r in extra_rules]
     if no_default_rules:
@@ -151,7 +167,7 @@ def _config_here(config_path: str | None) -> Config:
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when interactive).")
 @_config_options
 def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_file_size, progress,
-          config_path, extra_rules, no_default_rules, disable, enable):
+          config_path, extra_rules, no_default_rules, disable, enable, severity):
     """Lint drafts: files, folders, globs, or - for stdin.
 
     Folders are searched for drafts (*.md, *.markdown, *.txt, or the include
@@ -167,7 +183,7 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
     if stdin_filename and "-" not in paths:
         click.echo("copydesk: --stdin-filename is used only with '-' (stdin) among the paths", err=True)
     max_bytes = _size(max_file_size)
-    configs = ConfigCache(_explicit_config(config_path), _overrides(extra_rules, no_default_rules, disable, enable))
+    configs = ConfigCache(_explicit_config(config_path), _overrides(extra_rules, no_default_rules, disable, enable, severity))
     report = Report()
     stdin_name = stdin_filename or "stdin.md"
     try:
@@ -276,19 +292,19 @@ def rules() -> None:
     """List, explain and validate rules."""
 
 
-def _engine_for_rules(config_path, extra_rules, no_default_rules, disable, enable):
+def _engine_for_rules(config_path, extra_rules, no_default_rules, disable, enable, severity=None):
     from .engine import Engine
 
-    cfg = _config_here(config_path).merged(**_overrides(extra_rules, no_default_rules, disable, enable))
+    cfg = _config_here(config_path).merged(**_overrides(extra_rules, no_default_rules, disable, enable, severity))
     return Engine(cfg)
 
 
 @rules.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @_config_options
-def rules_list(as_json, config_path, extra_rules, no_default_rules, disable, enable):
+def rules_list(as_json, config_path, extra_rules, no_default_rules, disable, enable, severity):
     """Every rule with its severity and whether it is enabled."""
-    engine = _engine_for_rules(config_path, extra_rules, no_default_rules, disable, enable)
+    engine = _engine_for_rules(config_path, extra_rules, no_default_rules, disable, enable, severity)
     for err in engine.errors:
         click.echo(str(err), err=True)
     rows = []
@@ -314,9 +330,9 @@ def rules_list(as_json, config_path, extra_rules, no_default_rules, disable, ena
 @rules.command("explain")
 @click.argument("rule_id")
 @_config_options
-def rules_explain(rule_id, config_path, extra_rules, no_default_rules, disable, enable):
+def rules_explain(rule_id, config_path, extra_rules, no_default_rules, disable, enable, severity):
     """What a rule looks for, why, and what to write instead."""
-    engine = _engine_for_rules(config_path, extra_rules, no_default_rules, disable, enable)
+    engine = _engine_for_rules(config_path, extra_rules, no_default_rules, disable, enable, severity)
     rule = engine.ruleset.get(rule_id)
     if rule is None:
         import difflib

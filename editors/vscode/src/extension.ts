@@ -271,8 +271,12 @@ async function explainRuleAtCursor(): Promise<void> {
     return;
   }
   const rules = config(editor.document.uri).get<string[]>("rules", []);
+  // The severity the editor shows: the settings' overrides, as the server applies them.
+  const overrides = config(editor.document.uri).get<Record<string, string>>("severityOverrides", {});
   const cwd = vscode.workspace.getWorkspaceFolder(editor.document.uri)?.uri.fsPath;
-  const argv = [...interpreter.command, launcherPath(context), "rules", "explain", id, ...rules.flatMap((r) => ["--rules", r])];
+  const argv = [...interpreter.command, launcherPath(context), "rules", "explain", id,
+    ...rules.flatMap((r) => ["--rules", r]),
+    ...Object.entries(overrides).map(([rule, level]) => `--severity=${rule}=${level}`)];
   const res = await run(argv, launcherEnv(config().get<ImportStrategy>("importStrategy", "useBundled")), cwd);
   const text = res.code === 0 ? res.stdout : `copydesk rules explain ${id} failed:\n${res.stderr || res.stdout}`;
   const docPath = `/${id}.txt`;
