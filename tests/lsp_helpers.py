@@ -121,3 +121,21 @@ def accept_registrations(client) -> list:
         return None
 
     return registrations
+
+
+async def start_session(client, folder: Path, init_options: dict | None = None,
+                        capabilities: types.ClientCapabilities | None = None,
+                        root_uri: bool = True) -> types.InitializeResult:
+    """Initialize the session most tests want: an empty copydesk.toml in
+    ``folder`` (so no config further up is found), registrations recorded,
+    ``folder`` as the one workspace folder.  Sets ``client.tmp_path``."""
+    (folder / "copydesk.toml").write_text("")
+    accept_registrations(client)
+    result = await client.initialize_session(types.InitializeParams(
+        capabilities=capabilities or push_capabilities(),
+        initialization_options=init_options,
+        workspace_folders=[types.WorkspaceFolder(uri=file_uri(folder), name="ws")],
+        root_uri=file_uri(folder) if root_uri else None,
+    ))
+    client.tmp_path = folder
+    return result

@@ -13,7 +13,7 @@ from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from lsp_fuzzing import Edit, FullLint, _normal
-from lsp_helpers import SERVER_CMD, accept_registrations, file_uri, open_doc, push_capabilities, wait_diagnostics
+from lsp_helpers import SERVER_CMD, file_uri, open_doc, start_session, wait_diagnostics
 
 METHOD_NOT_FOUND, INVALID_REQUEST, INVALID_PARAMS = -32601, -32600, -32602
 _ids = itertools.count(1)
@@ -21,15 +21,7 @@ _ids = itertools.count(1)
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
 async def client(lsp_client: LanguageClient, tmp_path):
-    (tmp_path / "copydesk.toml").write_text("")
-    accept_registrations(lsp_client)
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=push_capabilities(),
-        initialization_options={"debounce": 0},
-        workspace_folders=[types.WorkspaceFolder(uri=file_uri(tmp_path), name="ws")],
-        root_uri=file_uri(tmp_path),
-    ))
-    lsp_client.tmp_path = tmp_path
+    await start_session(lsp_client, tmp_path, {"debounce": 0})
     yield
     if not getattr(lsp_client, "shut_down", False):
         await lsp_client.shutdown_session()
@@ -40,7 +32,11 @@ async def client(lsp_client: LanguageClient, tmp_path):
 def send_raw(client: LanguageClient, message: dict) -> None:
     """Write a JSON-RPC message as is: the typed client refuses to build
     the invalid ones these tests need."""
-    body = json.dumps(message).encode("utf-8")
+    write_frame(client, json.dumps(message).encode("utf-8"))
+
+
+def write_frame(client: LanguageClient, body: bytes) -> None:
+    """One base-protocol frame around any body, valid JSON or not."""
     client._server.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
 
 
@@ -171,8 +167,7 @@ async def test_malformed_messages(client: LanguageClient):
     assert code == INVALID_PARAMS
     notify_raw(client, "textDocument/didOpen", {"textDocument": {"uri": uri}})
     notify_raw(client, "textDocument/didChange", {"contentChanges": "all of it"})
-    body = b"{this is not json"
-    client._server.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    write_frame(client, b"{this is not json")
     await still_serving(client)
     no_error_popups(client)
 
@@ -234,14 +229,7 @@ async def test_ten_megabyte_single_line_document(client: LanguageClient):
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
 async def default_client(lsp_client: LanguageClient, tmp_path):
     """A client with the server's default settings (debounced linting)."""
-    (tmp_path / "copydesk.toml").write_text("")
-    accept_registrations(lsp_client)
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=push_capabilities(),
-        workspace_folders=[types.WorkspaceFolder(uri=file_uri(tmp_path), name="ws")],
-        root_uri=file_uri(tmp_path),
-    ))
-    lsp_client.tmp_path = tmp_path
+    await start_session(lsp_client, tmp_path)
     yield
     await lsp_client.shutdown_session()
 

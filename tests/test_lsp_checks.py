@@ -10,8 +10,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from lsp_helpers import (accept_registrations, apply_edits, change_doc, file_uri, open_doc,
-                         push_capabilities, wait_diagnostics)
+from lsp_helpers import (apply_edits, change_doc, file_uri, open_doc, push_capabilities, start_session,
+                         wait_diagnostics)
 
 PLUGINS = Path(__file__).parent / "lsp_plugins"
 SERVER_WITH_PROBE = [
@@ -24,14 +24,8 @@ SERVER_WITH_PROBE = [
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_WITH_PROBE))
 async def client(lsp_client: LanguageClient, tmp_path):
-    accept_registrations(lsp_client)
-    (tmp_path / "copydesk.toml").write_text("")
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=push_capabilities(configuration=False),
-        initialization_options={"debounce": 0, "rules": [str(PLUGINS / "probe.yml")]},
-        workspace_folders=[types.WorkspaceFolder(uri=file_uri(tmp_path), name="ws")],
-    ))
-    lsp_client.tmp_path = tmp_path
+    await start_session(lsp_client, tmp_path, {"debounce": 0, "rules": [str(PLUGINS / "probe.yml")]},
+                        capabilities=push_capabilities(configuration=False), root_uri=False)
     yield
     await lsp_client.shutdown_session()
 

@@ -8,12 +8,11 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from conftest import run_json
-from lsp_helpers import SERVER_CMD, accept_registrations, file_uri, push_capabilities
+from lsp_helpers import SERVER_CMD, start_session
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
 async def client(lsp_client: LanguageClient, tmp_path):
-    (tmp_path / "copydesk.toml").write_text("")
     drafts = tmp_path / "drafts"
     drafts.mkdir()
     (drafts / "aleppo.md").write_text(
@@ -22,14 +21,8 @@ async def client(lsp_client: LanguageClient, tmp_path):
     (drafts / "wire.txt").write_text("The army launched a blitzkrieg on the town.\n", encoding="utf-8")
     (drafts / "clean.md").write_text("The ministry said talks would resume on Monday.\n", encoding="utf-8")
     (drafts / "notes.py").write_text("regime = 1\n")  # not a draft
-    accept_registrations(lsp_client)
-    result = await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=push_capabilities(),
-        initialization_options={"debounce": 0, "severityOverrides": {"loaded-term/blitzkrieg": "error"}},
-        workspace_folders=[types.WorkspaceFolder(uri=file_uri(tmp_path), name="ws")],
-        root_uri=file_uri(tmp_path),
-    ))
-    lsp_client.tmp_path = tmp_path
+    result = await start_session(
+        lsp_client, tmp_path, {"debounce": 0, "severityOverrides": {"loaded-term/blitzkrieg": "error"}})
     lsp_client.commands = result.capabilities.execute_command_provider.commands
     yield
     await lsp_client.shutdown_session()

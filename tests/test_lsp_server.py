@@ -7,8 +7,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from lsp_helpers import (SERVER_CMD, accept_registrations, apply_edits, change_doc, file_uri, find_range, open_doc,
-                         push_capabilities, wait_diagnostics)
+from lsp_helpers import (SERVER_CMD, apply_edits, change_doc, file_uri, find_range, open_doc, start_session,
+                         wait_diagnostics)
 
 DRAFT = (
     "# Aleppo 🙂 falls\n"
@@ -22,15 +22,7 @@ DRAFT = (
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
 async def client(lsp_client: LanguageClient, tmp_path):
-    (tmp_path / "copydesk.toml").write_text("")
-    accept_registrations(lsp_client)
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=push_capabilities(),
-        initialization_options={"debounce": 0},
-        workspace_folders=[types.WorkspaceFolder(uri=file_uri(tmp_path), name="ws")],
-        root_uri=file_uri(tmp_path),
-    ))
-    lsp_client.tmp_path = tmp_path
+    await start_session(lsp_client, tmp_path, {"debounce": 0})
     yield
     await lsp_client.shutdown_session()
 

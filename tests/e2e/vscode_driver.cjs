@@ -43,6 +43,17 @@ async function saveActive(page) {
   throw new Error("the active editor did not save");
 }
 
+// Replace the user settings.json in VS Code's own editor, as a writer would, and save.
+async function writeUserSettings(page, settings) {
+  await runCommand(page, "Preferences: Open User Settings (JSON)");
+  await page.locator(".tab.active", { hasText: "settings.json" }).waitFor({ timeout: 30000 });
+  await page.waitForTimeout(500);
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.insertText(JSON.stringify(settings)); // one line: no auto-indent, no auto-closing
+  await saveActive(page);
+}
+
 async function runCommand(page, title) {
   await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input").first();
@@ -94,13 +105,7 @@ async function runCommand(page, title) {
     const settings = JSON.parse(fs.readFileSync(process.env.E2E_SETTINGS, "utf8"));
     settings["copydesk.severityOverrides"] = { [rule]: "error" };
     settings["copydesk.run"] = "onSave";
-    await runCommand(page, "Preferences: Open User Settings (JSON)");
-    await page.locator(".tab.active", { hasText: "settings.json" }).waitFor({ timeout: 30000 });
-    await page.waitForTimeout(500);
-    await page.keyboard.press("Control+A");
-    await page.keyboard.press("Backspace");
-    await page.keyboard.insertText(JSON.stringify(settings)); // one line: no auto-indent, no auto-closing
-    await saveActive(page);
+    await writeUserSettings(page, settings);
     await page.keyboard.press("Control+W");
     rows = await waitForRows(page, (rs) => rs.some((r) => r.aria.startsWith("Error:") && r.text.includes(rule)),
       "the severity override to apply", 30000);
@@ -185,13 +190,7 @@ async function runCommand(page, title) {
     // Pointing copydesk.interpreter at a Python that does not exist restarts the
     // server without a reload, and the message names the setting to fix.
     settings["copydesk.interpreter"] = "/nonexistent/python3";
-    await runCommand(page, "Preferences: Open User Settings (JSON)");
-    await page.locator(".tab.active", { hasText: "settings.json" }).waitFor({ timeout: 30000 });
-    await page.waitForTimeout(500);
-    await page.keyboard.press("Control+A");
-    await page.keyboard.press("Backspace");
-    await page.keyboard.insertText(JSON.stringify(settings)); // one line: no auto-indent, no auto-closing
-    await saveActive(page);
+    await writeUserSettings(page, settings);
     const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "copydesk needs Python" }).first();
     await toast.waitFor({ timeout: 30000 });
     result.noPythonMessage = await toast.innerText();
