@@ -192,7 +192,7 @@ def test_file_vanishing_mid_run(tmp_path, monkeypatch):
             (tmp_path / "b.md").unlink()  # b vanishes while a is being linted
         return real_lint_target(target, *args, **kw)
 
-    monkeypatch.setattr("copydesk.cli.lint_target", lint_then_delete)
+    monkeypatch.setattr("copydesk.cli.check.lint_target", lint_then_delete)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check", "."])
     assert calls == ["a.md", "b.md", "c.md"]

@@ -43,7 +43,7 @@ def test_vsix_carries_client_server_and_libraries(vsix):
     assert not [n for n in names if n.startswith(("extension/src/", "extension/scripts/")) or n.endswith(".ts")]
     # the server, its rule packs and corpus, and its dependencies
     assert "extension/bundled/tool/launch.py" in files
-    for module in ("copydesk/__init__.py", "copydesk/lsp/server.py", "copydesk/cli.py",
+    for module in ("copydesk/__init__.py", "copydesk/lsp/server.py", "copydesk/cli/__init__.py",
                    "pygls/__init__.py", "lsprotocol/types.py", "yaml/__init__.py", "jsonschema/__init__.py",
                    "markdown_it/__init__.py", "textblob/__init__.py", "click/__init__.py", "re2/__init__.py"):
         assert f"extension/bundled/libs/{module}" in files, module

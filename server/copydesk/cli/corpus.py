@@ -11,9 +11,9 @@ import click
 
 
 def _open(config_path: str | None, sources: tuple[str, ...], cache: str | None):
-    from ..cli import EXIT_ERROR, _config_here
+    from .common import EXIT_ERROR, _config_here
     from ..engine import load_ruleset
-    from . import open_corpus
+    from ..corpus import open_corpus
 
     cfg = _config_here(config_path)
     overrides = {}

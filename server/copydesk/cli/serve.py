@@ -17,7 +17,7 @@ def serve(stdio: bool, tcp: str | None, log_file: str | None) -> None:
         filename=log_file, level=logging.INFO if log_file else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from .server import create_server
+    from ..lsp.server import create_server
 
     server = create_server()
     import gc

@@ -1,0 +1,144 @@
+"""``copydesk check``: lint drafts and report in any format."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..config import ConfigError
+from ..formats import formats
+from ..report import FileReport, Report
+from ..rules.model import SEVERITIES, SEVERITY_RANK
+from ..runner import DEFAULT_MAX_BYTES, ConfigCache, InputError, decode_draft, discover, lint_target, lint_text
+from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _explicit_config, _fail, _overrides,
+                     _size, _stderr_console)
+
+
+@click.command()
+@click.argument("paths", nargs=-1)
+@click.option("-f", "--format", "fmt", default="text", show_default=True,
+              type=click.Choice(sorted(formats())), help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the report to this file instead of stdout.")
+@click.option("--min-severity", type=click.Choice(SEVERITIES), default="hint", show_default=True,
+              help="Report findings at or above this severity.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES + ("never",)), default="warning", show_default=True,
+              help="Exit 1 when a finding at or above this severity is reported.")
+@click.option("--stdin-filename", help="Name (and so the format) of the draft read from stdin ('-').")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: when a terminal).")
+@click.option("--max-file-size", default=str(DEFAULT_MAX_BYTES // 1048576) + "M", show_default=True,
+              help="Skip drafts larger than this, with a message.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when interactive).")
+@_config_options
+def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_file_size, progress,
+          config_path, extra_rules, no_default_rules, disable, enable, severity):
+    """Lint drafts: files, folders, globs, or - for stdin.
+
+    Folders are searched for drafts (*.md, *.markdown, *.txt, or the include
+    and exclude globs of copydesk.toml); files named here are always linted.
+
+    Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage,
+    configuration or rule-file errors, or a draft that could not be read.
+    """
+    if not paths:
+        _fail("no paths given (try: copydesk check drafts/ or copydesk check - < draft.md)")
+    if paths.count("-") > 1:
+        _fail("'-' (stdin) given more than once")
+    if stdin_filename and "-" not in paths:
+        click.echo("copydesk: --stdin-filename is used only with '-' (stdin) among the paths", err=True)
+    max_bytes = _size(max_file_size)
+    configs = ConfigCache(_explicit_config(config_path), _overrides(extra_rules, no_default_rules, disable, enable, severity))
+    report = Report()
+    stdin_name = stdin_filename or "stdin.md"
+    try:
+        found = discover([p for p in paths if p != "-"], configs)
+        targets = found.targets
+        report.errors.extend(found.errors)
+        # Rule-file and config errors stop the run before any linting.
+        cfgs = {}
+        if "-" in paths:
+            cfgs[configs.for_path(Path(stdin_name).absolute())] = None
+        for t in targets:
+            cfgs[configs.for_path(t.path)] = None
+    except ConfigError as e:
+        for err in e.errors:
+            click.echo(str(err), err=True)
+        sys.exit(EXIT_ERROR)
+    rule_errors = []
+    for cfg in cfgs:
+        for err in configs.engine(cfg).errors:
+            if str(err) not in rule_errors:
+                rule_errors.append(str(err))
+    if rule_errors:
+        for line in rule_errors:
+            click.echo(line, err=True)
+        click.echo(f"copydesk: {len(rule_errors)} problem(s) in rule files; nothing was linted", err=True)
+        sys.exit(EXIT_ERROR)
+
+    floor = SEVERITY_RANK[min_severity]
+
+    def keep(fr):
+        # Only what the formats need stays in memory: no documents, no models.
+        fr.findings = [f for f in fr.findings if SEVERITY_RANK[f.severity] >= floor]
+        report.files.append(fr.compact())
+
+    if "-" in paths:
+        try:
+            text = decode_draft(sys.stdin.buffer.read())
+            keep(lint_text(configs.engine(configs.for_path(Path(stdin_name).absolute())), text, stdin_name))
+        except InputError as e:
+            keep(FileReport(stdin_name, None, error=str(e)))
+
+    interactive = sys.stderr.isatty() and not os.environ.get("CI")
+    show_progress = progress if progress is not None else (interactive and len(targets) > 20)
+    if show_progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("Linting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      transient=True, console=_stderr_console()) as bar:
+            task = bar.add_task("Linting", total=len(targets))
+            for t in targets:
+                keep(lint_target(t, configs, max_bytes))
+                bar.advance(task)
+    else:
+        for t in targets:
+            keep(lint_target(t, configs, max_bytes))
+    del targets, found
+
+    for engine in configs.engines:
+        report.rules.update(engine.active_rules)
+    for fr in report.files:
+        if fr.error:
+            click.echo(f"copydesk: {fr.path}: {fr.error}", err=True)
+        for failure in fr.failures:
+            click.echo(f"copydesk: {fr.path}: check {failure.check} failed: {failure.error}", err=True)
+    for line in report.errors:
+        click.echo(f"copydesk: {line}", err=True)
+
+    renderer = formats()[fmt]
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as out:
+                renderer.render(report, out, color=False, options={"summary": False})
+        except OSError as e:
+            _fail(f"{output}: cannot write the report: {e.strerror or e}")
+    else:
+        tty = sys.stdout.isatty()
+        use_color = color if color is not None else (tty and not os.environ.get("NO_COLOR"))
+        out = sys.stdout
+        if "utf" not in (out.encoding or "").lower() and hasattr(out, "reconfigure"):
+            # A non-UTF-8 locale must not crash on curly quotes: machine
+            # formats are always UTF-8, human ones degrade to "?".
+            machine = fmt in ("json", "sarif", "junit")
+            out.reconfigure(encoding="utf-8" if machine else out.encoding, errors="replace")
+        renderer.render(report, out, color=use_color, options={"summary": tty})
+        out.flush()
+
+    failed_checks = any(fr.failures for fr in report.files)
+    if report.errors or report.input_errors or failed_checks:
+        sys.exit(EXIT_ERROR)
+    if fail_on != "never" and report.count(fail_on):
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,103 @@
+"""Helpers every ``copydesk`` subcommand shares: exit codes, config options and lookup."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..config import Config, ConfigError, load_config
+from ..rules.model import SEVERITIES
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"copydesk: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _size(value: str) -> int:
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    v = value.strip().lower().rstrip("b")
+    mult = units.get(v[-1:], 1)
+    if v[-1:] in units:
+        v = v[:-1]
+    try:
+        return int(float(v) * mult)
+    except ValueError:
+        raise click.BadParameter(f"not a size: {value!r} (e.g. 10M)") from None
+
+
+def _config_options(fn):
+    fn = click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                      help="Use this config file instead of searching upward for copydesk.toml.")(fn)
+    fn = click.option("--rules", "extra_rules", multiple=True, type=click.Path(),
+                      help="Extra rule file or folder (repeatable).")(fn)
+    fn = click.option("--no-default-rules", is_flag=True, help="Do not load the bundled rule packs.")(fn)
+    fn = click.option("--disable", multiple=True, help="Disable a rule id or check namespace (repeatable).")(fn)
+    fn = click.option("--enable", multiple=True, help="Enable a rule that is off by default (repeatable).")(fn)
+    fn = click.option("--severity", "severity", multiple=True, callback=_parse_severities, metavar="RULE=LEVEL",
+                      help="Override a rule's severity: loaded-term/regime=error, figures=info (repeatable).")(fn)
+    return fn
+
+
+def _parse_severities(_ctx, param, values) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        rule, sep, level = value.partition("=")
+        level = level.strip().lower()
+        if not sep or not rule.strip() or level not in SEVERITIES:
+            raise click.BadParameter(f"{value!r}: expected RULE=LEVEL with LEVEL one of {', '.join(SEVERITIES)}",
+                                     param=param)
+        out[rule.strip()] = level
+    return out
+
+
+def _overrides(extra_rules, no_default_rules, disable, enable, severity=None) -> dict:
+    out: dict = {}
+    if severity:
+        out["severity"] = dict(severity)
+    if extra_rules:
+        out["rules"] = [str(Path(r).resolve()) for r in extra_rules]
+    if no_default_rules:
+        out["default_rules"] = False
+    if disable:
+        out["disable"] = list(disable)
+    if enable:
+        out["enable"] = list(enable)
+    return out
+
+
+def _explicit_config(config_path: str | None) -> Config | None:
+    if not config_path:
+        return None
+    try:
+        return load_config(Path(config_path))
+    except FileNotFoundError:
+        _fail(f"{config_path}: no such config file")
+    except ConfigError as e:
+        for err in e.errors:
+            click.echo(str(err), err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def _config_here(config_path: str | None) -> Config:
+    """The --config file, else the config found upward from the current folder."""
+    cfg = _explicit_config(config_path)
+    if cfg is not None:
+        return cfg
+    from ..config import config_for
+
+    try:
+        return config_for(Path.cwd())
+    except ConfigError as e:
+        for err in e.errors:
+            click.echo(str(err), err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
