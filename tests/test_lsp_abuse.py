@@ -172,6 +172,28 @@ async def test_malformed_messages(client: LanguageClient):
     no_error_popups(client)
 
 
+async def test_a_too_short_content_length_does_not_deafen_the_server(client: LanguageClient):
+    """Content-Length: 5 before a longer body, the next header straight after:
+    the server drops the broken message and answers the following ones."""
+    body = json.dumps({"jsonrpc": "2.0", "method": "copydesk/noSuchNotification", "params": {}}).encode()
+    client._server.stdin.write(b"Content-Length: 5\r\n\r\n" + body)
+    await still_serving(client)
+    no_error_popups(client)
+
+
+async def test_a_too_long_content_length_does_not_swallow_the_next_messages(client: LanguageClient):
+    """A length longer than the body: the read stops at the next header
+    instead of eating the following messages or waiting for bytes that
+    never come."""
+    body = json.dumps({"jsonrpc": "2.0", "method": "copydesk/noSuchNotification", "params": {}}).encode()
+    client._server.stdin.write(b"Content-Length: 100000\r\n\r\n" + body)
+    await still_serving(client)
+    uri = file_uri(client.tmp_path / "after.md")
+    open_doc(client, uri, "The regime fell.\n")
+    assert "loaded-term/regime" in [d.code for d in await wait_diagnostics(client, uri, timeout=60)]
+    no_error_popups(client)
+
+
 async def test_unknown_methods(client: LanguageClient):
     result, code = await request_raw(client, "copydesk/noSuchThing", {"x": 1})
     assert code == METHOD_NOT_FOUND

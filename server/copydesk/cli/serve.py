@@ -36,6 +36,8 @@ def serve(stdio: bool, tcp: str | None, log_file: str | None) -> None:
 
         # The protocol owns the real stdout; anything a library prints goes
         # to stderr instead of corrupting the message stream.
-        stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+        from ..lsp.framing import ResyncingReader
+
+        stdin, stdout = ResyncingReader(sys.stdin.buffer), sys.stdout.buffer
         sys.stdout = sys.stderr
         server.start_io(stdin, stdout)
