@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .files import FileRefused, read_regular
 from .rules.model import SEVERITIES, RuleError
 
 CONFIG_NAMES = ("copydesk.toml", ".copydesk.toml", "pyproject.toml")
@@ -203,11 +204,14 @@ def find_config_file(start: Path) -> Path | None:
 
 def _has_tool_section(path: Path) -> bool:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path, MAX_CONFIG_BYTES).decode("utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return False
     return "copydesk" in data.get("tool", {})
 
+
+# A config file is a few lines; a bigger one is a mistake (or /dev/zero).
+MAX_CONFIG_BYTES = 1024 * 1024
 
 _LIST_KEYS = ("rules", "disable", "enable", "include", "exclude", "corpus", "checks")
 _KNOWN = set(_LIST_KEYS) | {"default_rules", "severity", "settings", "cache"}
@@ -216,9 +220,11 @@ _KNOWN = set(_LIST_KEYS) | {"default_rules", "severity", "settings", "cache"}
 def load_config(path: Path) -> Config:
     """Parse a config file; raise ConfigError with located messages."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         raise
+    except FileRefused as e:
+        raise ConfigError([RuleError(str(path), 1, 1, f"cannot read config file: {e.reason}")]) from None
     except OSError as e:
         raise ConfigError([RuleError(str(path), 1, 1, f"cannot read config file: {e.strerror or e}")]) from None
     try:

@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import sqlite3
+import stat
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .figures import Extractor, FigureLanguage, context_terms, figure_context
+from ..files import read_regular
 from .sources import BLOCK_BREAK, PAD, discover, read_article, sentences
 
 log = logging.getLogger("copydesk.corpus")
@@ -126,6 +128,10 @@ def parse_document(path: str, data: bytes, sha: str, size: int, mtime_ns: int,
     return ParsedDoc(path, sha, size, mtime_ns, article.meta, sents, figs)
 
 
+# An article is a few kilobytes; a bigger file is not an article (a log, a
+# dump, /dev/zero behind a symlink) and is skipped with a warning.
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+
 # Worker state for parallel indexing.
 _WORKER_EXTRACTOR: Extractor | None = None
 
@@ -138,7 +144,7 @@ def _worker_init(lexicons: dict) -> None:
 def _worker_parse(job: tuple) -> ParsedDoc | tuple:
     path, size, mtime_ns = job
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(path, MAX_ARTICLE_BYTES)
     except OSError as e:
         return ("error", path, str(e))
     sha = hashlib.sha1(data).hexdigest()
@@ -268,6 +274,14 @@ class CorpusIndex:
                     st = os.stat(path)
                 except OSError:
                     continue
+                if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ARTICLE_BYTES:
+                    # A FIFO or device would block or never end; a huge file is no article.
+                    why = ("not a regular file (a pipe, socket or device)" if not stat.S_ISREG(st.st_mode)
+                           else f"over the {MAX_ARTICLE_BYTES // 1048576} MB limit for an article")
+                    msg = f"{path}: skipped ({why})"
+                    if msg not in self.warnings:
+                        self.warn(msg)
+                    continue
                 old = known.get(path)
                 if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
                     counts["unchanged"] += 1
@@ -275,7 +289,7 @@ class CorpusIndex:
                 if old is not None:
                     # Stat changed: hash to see whether the content did.
                     try:
-                        data = Path(path).read_bytes()
+                        data = read_regular(path, MAX_ARTICLE_BYTES)
                     except OSError:
                         continue
                     sha = hashlib.sha1(data).hexdigest()
@@ -351,7 +365,7 @@ class CorpusIndex:
             return
         for path, size, mtime in todo:
             try:
-                data = Path(path).read_bytes()
+                data = read_regular(path, MAX_ARTICLE_BYTES)
             except OSError as e:
                 yield ("error", path, str(e))
                 continue

@@ -37,7 +37,9 @@ def discover(specs: list[str]) -> list[str]:
                 for name in files:
                     if name.lower().endswith(SUFFIXES) and not name.startswith("."):
                         found.add(os.path.abspath(os.path.join(folder, name)))
-        elif p.is_file():
+        elif p.exists():
+            # Named explicitly: a FIFO or device too, so the indexer can say
+            # why it skips it instead of ignoring it silently.
             found.add(str(p.resolve()))
         elif glob.has_magic(spec):
             for m in glob.glob(spec, recursive=True):

@@ -15,6 +15,8 @@ from typing import Any, Iterable
 import jsonschema
 import yaml
 
+from ..files import FileRefused, read_regular
+
 from .model import COMMON_FIELDS, Rule, RuleError, RuleSet
 
 SCHEMA_PATH = Path(__file__).with_name("pack.schema.json")
@@ -271,12 +273,13 @@ def parse_pack(text: str, path: str) -> tuple[Any, _Located, list[RuleError]]:
 
 def read_rule_file(path: str) -> tuple[str | None, RuleError | None]:
     """The text of a rule file, or a located reason it cannot be read."""
-    p = Path(path)
     try:
-        if p.stat().st_size > MAX_RULE_FILE_BYTES:
+        data = read_regular(path, MAX_RULE_FILE_BYTES)
+    except FileRefused as e:
+        if "limit" in e.reason:
             return None, RuleError(path, 1, 1, f"rule file is over {MAX_RULE_FILE_BYTES // 1048576} MB; "
                                                "split it or trim it")
-        data = p.read_bytes()
+        return None, RuleError(path, 1, 1, f"cannot read rule file: {e.reason}")
     except OSError as e:
         return None, RuleError(path, 1, 1, f"cannot read rule file: {e.strerror or e}")
     try:
