@@ -103,3 +103,77 @@ def test_a_corpus_article_over_the_limit_is_skipped(tmp_path, draft):
     code, out, err = run("corpus", "index", cwd=tmp_path)
     assert code == 0, err
     assert "huge.txt: skipped (over the 10 MB limit for an article)" in err
+
+
+def _corpus_project(tmp_path, n=400):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(n):
+        (corpus / f"a{i:04d}.txt").write_text(
+            f"At least {40 + i} people were killed in the strike on Idlib{i}, the ministry said on Friday. "
+            + "Rescue teams searched the rubble of the market for survivors through the night. " * 20 + "\n",
+            encoding="utf-8")
+    (tmp_path / "copydesk.toml").write_text('corpus = ["corpus/"]\ncache = ".cache"\n', encoding="utf-8")
+    return corpus
+
+
+def _damage(db: "os.PathLike", offset: int, size: int = 64 * 1024) -> None:
+    with open(db, "r+b") as fh:
+        fh.seek(offset)
+        fh.write(os.urandom(size))
+
+
+@pytest.mark.parametrize("command", [("corpus", "index"), ("corpus", "stats"), ("corpus", "search", "Idlib7"), ("check", "d.md")])
+def test_a_damaged_corpus_index_is_detected_moved_aside_and_rebuilt(tmp_path, draft, command):
+    _corpus_project(tmp_path)
+    code, out, err = run("corpus", "index", cwd=tmp_path)
+    assert code == 0, err
+    [db] = (tmp_path / ".cache").glob("corpus-*.sqlite")
+    size = db.stat().st_size
+    assert size > 1024 * 1024
+    _damage(db, size // 2)
+    code, out, err = run(*command, cwd=tmp_path)
+    assert "internal error" not in err
+    assert f"corpus index {db} is damaged" in err and "moved it to" in err and "rebuilding it" in err, err
+    assert code in (0, 1), err
+    assert list((tmp_path / ".cache").glob("corpus-*.sqlite.damaged-*"))
+    # The rebuilt index is whole: later runs are quiet and see every article.
+    code, out, err = run("corpus", "stats", "--json", cwd=tmp_path)
+    assert code == 0 and "damaged" not in err, err
+    assert json.loads(out)["files"] == 400
+
+
+def test_a_file_that_is_not_a_database_is_replaced(tmp_path, draft):
+    _corpus_project(tmp_path, n=3)
+    code, out, err = run("corpus", "index", cwd=tmp_path)
+    [db] = (tmp_path / ".cache").glob("corpus-*.sqlite")
+    for extra in (tmp_path / ".cache").glob("corpus-*.sqlite-*"):
+        extra.unlink()
+    db.write_bytes(b"this is not a database\n" * 1000)
+    code, out, err = run("corpus", "index", cwd=tmp_path)
+    assert code == 0, err
+    assert "is damaged" in err
+    code, out, err = run("corpus", "stats", "--json", cwd=tmp_path)
+    assert json.loads(out)["files"] == 3
+
+
+def test_damage_found_only_when_a_query_touches_it_is_recovered(tmp_path, monkeypatch):
+    """Past the size where the open-time quick_check runs, damage shows up
+    as an error in a query: the index is rebuilt then and the query answered."""
+    from copydesk.corpus import index as corpus_index
+    from copydesk.engine import load_ruleset
+    from copydesk.config import Config
+
+    corpus = _corpus_project(tmp_path)
+    lexicons = load_ruleset(Config()).lexicons
+    first = corpus_index.CorpusIndex([str(corpus)], lexicons, cache=tmp_path / ".cache")
+    first.refresh()
+    first.close()
+    [db] = (tmp_path / ".cache").glob("corpus-*.sqlite")
+    _damage(db, 8192, db.stat().st_size - 8192)  # every page but the schema
+    monkeypatch.setattr(corpus_index, "QUICK_CHECK_MAX_BYTES", 0)
+    again = corpus_index.CorpusIndex([str(corpus)], lexicons, cache=tmp_path / ".cache")
+    hits = again.search("Idlib7")
+    assert any("Idlib7," in h.text for h in hits)
+    assert any("is damaged" in w for w in again.warnings)
+    assert again.stats()["files"] == 400

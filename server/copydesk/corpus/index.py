@@ -23,6 +23,7 @@ import sqlite3
 import stat
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -151,6 +152,27 @@ def _worker_parse(job: tuple) -> ParsedDoc | tuple:
     return parse_document(path, data, sha, size, mtime_ns, _WORKER_EXTRACTOR)
 
 
+# SQLite result codes of a damaged file (the low byte of extended codes).
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+# quick_check reads every page: on open only while that is fast.
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
+
+
+def _is_damage(e: sqlite3.DatabaseError) -> bool:
+    code = getattr(e, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return True
+    text = str(e)
+    return "malformed" in text or "not a database" in text or "integrity check failed" in text
+
+
+def _cheap_to_check(path: str) -> bool:
+    try:
+        return os.path.getsize(path) <= QUICK_CHECK_MAX_BYTES
+    except OSError:
+        return False
+
+
 class CorpusIndex:
     """Open (or create) the index for some sources; ``refresh()`` syncs it."""
 
@@ -177,9 +199,9 @@ class CorpusIndex:
             except OSError as e:
                 self.warn(f"cache folder {folder} is not writable ({e.strerror or e}); "
                           "keeping the corpus index in memory")
+        self._version, self._refreshed = "0", False
         self.con = self._connect()
-        self._version = self._meta("version", "0")
-        self._refreshed = False
+        self._version = self._recovering(lambda: self._meta("version", "0"))
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
@@ -191,22 +213,53 @@ class CorpusIndex:
         try:
             con = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             self._setup(con)
+            if self.path != ":memory:" and _cheap_to_check(self.path):
+                row = con.execute("PRAGMA quick_check").fetchone()
+                if row is None or row[0] != "ok":
+                    con.close()
+                    raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
             return con
         except sqlite3.DatabaseError as e:
-            if self.path != ":memory:":
-                # A corrupt or foreign file: start again rather than fail.
-                self.warn(f"corpus index {self.path} unusable ({e}); rebuilding it")
+            if self.path != ":memory:" and _is_damage(e):
                 try:
-                    os.remove(self.path)
-                    con = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-                    self._setup(con)
-                    return con
+                    return self._rebuild(e)
                 except (OSError, sqlite3.Error) as e2:
                     self.warn(f"cannot rebuild {self.path} ({e2}); keeping the index in memory")
+            elif self.path != ":memory:":
+                self.warn(f"corpus index {self.path} unusable ({e}); keeping the index in memory")
             self.path = ":memory:"
             con = sqlite3.connect(":memory:", check_same_thread=False)
             self._setup(con)
             return con
+
+    def _rebuild(self, error: Exception) -> sqlite3.Connection:
+        """Move a damaged index aside (kept for a bug report, never reused)
+        and start a new one; the caller re-indexes."""
+        aside = f"{self.path}.damaged-{int(time.time())}"
+        os.replace(self.path, aside)
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(self.path + suffix, aside + suffix)
+        self.warn(f"corpus index {self.path} is damaged ({error}); moved it to {aside} and rebuilding it")
+        con = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        self._setup(con)
+        self._version, self._refreshed = "0", False
+        return con
+
+    def _recovering(self, action):
+        """Run a read or an indexing step; on a damaged database (found only
+        when a damaged page is touched), rebuild once and run it again."""
+        try:
+            return action()
+        except sqlite3.DatabaseError as e:
+            if not _is_damage(e) or self.path == ":memory:":
+                raise
+            with contextlib.suppress(sqlite3.Error):
+                self.con.close()
+            self.con = self._rebuild(e)
+            # Unguarded: a second failure on a fresh file is no damage to recover from.
+            self._refresh()
+            return action()
 
     def _setup(self, con: sqlite3.Connection) -> None:
         if self.path != ":memory:":
@@ -251,6 +304,11 @@ class CorpusIndex:
             self.refresh()
 
     def refresh(self, progress=None) -> dict:
+        """Sync the index with the files: returns counts of added, changed,
+        removed and unchanged files."""
+        return self._recovering(lambda: self._refresh(progress=progress))
+
+    def _refresh(self, progress=None) -> dict:
         """Sync the index with the files: returns counts of added, changed,
         removed and unchanged files."""
         with self._lock, self._writer_lock():
@@ -433,6 +491,10 @@ class CorpusIndex:
 
     def figures_in_context(self, group: str, terms: Iterable[str], min_shared: int = 2,
                            fetch: int = 100, probes: int = 3) -> list[tuple[int, frozenset]]:
+        return self._recovering(lambda: self._figures_in_context(group, terms, min_shared, fetch, probes))
+
+    def _figures_in_context(self, group: str, terms: Iterable[str], min_shared: int = 2,
+                           fetch: int = 100, probes: int = 3) -> list[tuple[int, frozenset]]:
         """(figure id, context terms) of corpus figures of a noun group that
         may share at least min_shared of the terms.  Reads the postings of
         the rarest terms only (a figure sharing min_shared of k terms holds
@@ -459,6 +521,9 @@ class CorpusIndex:
             return [(fid, frozenset(ts.split())) for fid, ts in rows]
 
     def figures(self, ids: list[int]) -> list[CorpusFigure]:
+        return self._recovering(lambda: self._figures(ids=ids))
+
+    def _figures(self, ids: list[int]) -> list[CorpusFigure]:
         """Full records (with sentence and front matter) of some figures, in
         the order given."""
         if not ids:
@@ -473,6 +538,9 @@ class CorpusIndex:
         return [by_id[i] for i in ids if i in by_id]
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        return self._recovering(lambda: self._search(query=query, limit=limit))
+
+    def _search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Sentences matching every word of the query, best first (FTS5
         bm25 ranking; a word-overlap ranking without FTS5)."""
         self.ensure()
@@ -500,6 +568,9 @@ class CorpusIndex:
             return hits[:limit]
 
     def stats(self) -> dict:
+        return self._recovering(lambda: self._stats())
+
+    def _stats(self) -> dict:
         self.ensure()
         with self._lock:
             c = self.con
