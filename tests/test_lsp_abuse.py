@@ -194,6 +194,18 @@ async def test_a_too_long_content_length_does_not_swallow_the_next_messages(clie
     no_error_popups(client)
 
 
+async def test_nul_bytes_in_an_open_document_are_linted(client: LanguageClient):
+    """An editor buffer may hold NUL (the CLI refuses such files as binary);
+    the server lints the prose around it, positions exact."""
+    for language in ("markdown", "plaintext"):
+        uri = file_uri(client.tmp_path / f"nul-{language}.md")
+        open_doc(client, uri, "The regime\x00 fell.\n", language=language)
+        diags = await wait_diagnostics(client, uri, timeout=60)
+        assert [(d.code, d.range.start.character, d.range.end.character) for d in diags] == [
+            ("loaded-term/regime", 4, 10)], language
+    no_error_popups(client)
+
+
 async def test_unknown_methods(client: LanguageClient):
     result, code = await request_raw(client, "copydesk/noSuchThing", {"x": 1})
     assert code == METHOD_NOT_FOUND

@@ -19,6 +19,9 @@ def serve(stdio: bool, tcp: str | None, log_file: str | None) -> None:
     )
     from ..lsp.server import create_server
 
+    from ..lsp.memory import tune_allocator
+
+    tune_allocator()
     server = create_server()
     import gc
 

@@ -26,6 +26,7 @@ from ..rules.model import RuleError
 from ..text.document import Document
 from . import actions, workspace_lint
 from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
+from .memory import give_back
 from .settings import ClientSettings
 from .protocol import CopydeskProtocol
 from .textsync import is_open, use_lsp_positions
@@ -48,6 +49,8 @@ class Linted:
 # a log file) would hold the single-threaded server for seconds on every
 # change and starve the other documents, so it is not checked.
 MAX_DOCUMENT_CHARS = 1_000_000
+# After analysing a document this big, hand free heap memory back to the system.
+BIG_DOCUMENT_CHARS = 100_000
 
 
 class CopydeskServer(LanguageServer):
@@ -282,6 +285,8 @@ class CopydeskServer(LanguageServer):
             self.linted[uri] = linted
             return linted
         result = engine.lint(doc)
+        if len(doc.text) > BIG_DOCUMENT_CHARS:
+            give_back()  # the big temporaries of this analysis, not kept by the allocator
         self._log_failures(uri, result)
         enc = self.encoding
         diags = [diagnostic(doc, f, engine.active_rules.get(f.rule_id) or engine.ruleset.get(f.rule_id), enc)

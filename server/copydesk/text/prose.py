@@ -193,7 +193,11 @@ def _extract_markdown(doc: Document) -> Prose:
     out = [c if c in "\r\n" else " " for c in text]
     blocks: list[Block] = []
     directives: list[Directive] = []
-    tokens = _markdown().parse(text)
+    # CommonMark replaces NUL with U+FFFD, so inline text no longer matches
+    # the source and the paragraph was lost; one code point for one keeps
+    # every offset, and the source text (with its NUL) is what is checked.
+    source = text.replace("\x00", "\ufffd") if "\x00" in text else text
+    tokens = _markdown().parse(source)
     context: list[str] = []
     cursors: dict[tuple[int, int], int] = {}
     pending_kind = "paragraph"
@@ -236,13 +240,13 @@ def _extract_markdown(doc: Document) -> Prose:
                 continue
             if ct == "html_inline":
                 # Inline directives are collected by the scan below.
-                pos = text.find(child.content, cursor, b)
+                pos = source.find(child.content, cursor, b)
                 if pos >= 0:
                     cursor = pos + len(child.content)
                 continue
             if ct in ("code_inline", "image"):
                 # Skip past the code so later text searches start after it.
-                pos = text.find(child.content, cursor, b) if child.content else -1
+                pos = source.find(child.content, cursor, b) if child.content else -1
                 if pos >= 0:
                     cursor = pos + len(child.content)
                 continue
@@ -250,7 +254,7 @@ def _extract_markdown(doc: Document) -> Prose:
                 continue
             if ct != "text" or not child.content:
                 continue
-            pos = text.find(child.content, cursor, b)
+            pos = source.find(child.content, cursor, b)
             if pos < 0:
                 continue  # entity or escape: leave masked, stay conservative
             cursor = pos + len(child.content)
