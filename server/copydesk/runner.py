@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Iterator
 
 from .config import Config, ConfigError, find_config_file, load_config
 from .engine import Engine
+from .text.encoding import DecodeError, decode_utf8
 from .report import FileReport
 from .text.document import Document, language_for_path
 
@@ -76,13 +77,9 @@ def decode_draft(data: bytes) -> str:
     if b"\x00" in data[:8192]:
         raise InputError("binary file (contains NUL bytes), not a text draft")
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise InputError(
-            f"invalid UTF-8 at byte offset {e.start} (line {line}): {data[e.start:e.start + 1]!r}"
-        ) from None
-    return text[1:] if text.startswith("\ufeff") else text  # BOM
+        return decode_utf8(data)  # a byte-order mark is dropped
+    except DecodeError as e:
+        raise InputError(str(e)) from None
 
 
 @dataclass

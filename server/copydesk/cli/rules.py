@@ -85,24 +85,39 @@ def rules_validate(files):
     from ..resources import default_rules_dir
     from ..rules import load_rules
 
+    from ..lang import bundled_languages, load_language_pack
+
     targets = list(files) or [str(default_rules_dir())]
     missing = [f for f in targets if not Path(f).exists()]
     for f in missing:
         click.echo(f"{f}:1:1: no such file or directory", err=True)
-    ruleset = load_rules([f for f in targets if f not in missing])
-    for err in ruleset.errors:
+    # Language packs (a file in a language/ folder) are validated as such.
+    languages = [f for f in targets if f not in missing and Path(f).parent.name == "language" and Path(f).is_file()]
+    if not files:
+        languages = bundled_languages()
+    errors = [e for spec in languages for e in load_language_pack(spec)[3]]
+    ruleset = load_rules([f for f in targets if f not in missing and f not in languages])
+    errors.extend(ruleset.errors)
+    for err in errors:
         click.echo(str(err))
-    if ruleset.errors or missing:
-        click.echo(f"{len(ruleset.errors) + len(missing)} problem(s)", err=True)
+    if errors or missing:
+        click.echo(f"{len(errors) + len(missing)} problem(s)", err=True)
         sys.exit(EXIT_ERROR)
-    click.echo(f"{len(ruleset.rules)} rules in {len(ruleset.sources)} file(s): OK")
+    click.echo(f"{len(ruleset.rules)} rules in {len(ruleset.sources)} file(s)"
+               + (f", {len(languages)} language pack(s)" if languages else "") + ": OK")
 
 
 @rules.command("schema")
-def rules_schema():
+@click.option("--language", "language", is_flag=True, help="The schema of language packs (rules/language/*.yml).")
+def rules_schema(language):
     """Print the JSON Schema of rule packs (for editor validation)."""
     import json
 
+    if language:
+        from ..lang.pack import language_schema
+
+        click.echo(json.dumps(language_schema(), indent=2, ensure_ascii=False))
+        return
     from ..rules import full_schema
 
     click.echo(json.dumps(full_schema(), indent=2))

@@ -14,6 +14,7 @@ from lsprotocol import types
 from ..engine import LintResult
 from ..findings import Finding
 from ..text.document import Document
+from ..text.frontmatter import front_matter
 from .convert import lsp_range
 
 FIX_ALL_KIND = "source.fixAll.copydesk"
@@ -97,13 +98,8 @@ def front_matter_end(doc: Document) -> int:
     """Offset just after YAML/TOML front matter (0 when there is none)."""
     if doc.language != "markdown":
         return 0
-    m = re.match(r"(---|\+\+\+)[ \t]*\r?\n", doc.text)
-    if not m:
-        return 0
-    fence = m.group(1)
-    closing = re.compile(rf"^(?:{re.escape(fence)}|\.\.\.)[ \t]*(?:\r?\n|$)", re.M)
-    c = closing.search(doc.text, m.end())
-    return c.end() if c else 0
+    fm = front_matter(doc.text)
+    return fm.end if fm else 0
 
 
 def disable_line_edit(doc: Document, f: Finding) -> tuple[int, str]:

@@ -69,12 +69,10 @@ class RuleError:
 @dataclass
 class RuleSet:
     rules: dict[str, Rule] = field(default_factory=dict)
-    lexicons: dict[str, list[str]] = field(default_factory=dict)
+    lexicons: dict[str, list[str]] = field(default_factory=dict)  # the language's, with the packs' edits
     errors: list[RuleError] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
-
-    def by_check(self, check: str) -> list[Rule]:
-        return [r for r in self.rules.values() if r.check == check]
+    language: Any = None  # copydesk.lang.Language, built by load_rules
 
     def get(self, rule_id: str) -> Rule | None:
         return self.rules.get(rule_id)
