@@ -13,7 +13,7 @@ from pathlib import Path
 from .checks import CheckContext, registry
 from .config import Config
 from .directives import Suppressions
-from .findings import Finding
+from .findings import CheckFailure, Finding
 from .resources import default_rules_dir
 from .rules import RuleError, RuleSet, load_rules
 from .lang import default_language
@@ -22,13 +22,6 @@ from .text.model import TextModel
 
 
 _CACHE_MAX_CHARS = 20_000
-
-
-@dataclass
-class CheckFailure:
-    check: str
-    error: str
-    traceback: str
 
 
 @dataclass

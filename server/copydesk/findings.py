@@ -60,3 +60,12 @@ class Finding:
     @property
     def sort_key(self) -> tuple:
         return (self.start, self.end, self.rule_id)
+
+
+@dataclass
+class CheckFailure:
+    """A check (or the corpus) that crashed: the run reports it and goes on."""
+
+    check: str
+    error: str
+    traceback: str
