@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from ..findings import Edit, Finding, Fix
+from ..findings import Applicability, Edit, Finding, Fix
 from ..lang import Language
 from ..lang.phrases import WORD_RE, PhraseIndex, PhraseMatcher
 from ..lang.phrases import tokens as _tokens
@@ -77,8 +77,20 @@ CLAIM_SCHEMA = {
     "required": ["triggers"],
 }
 
+# The placeholder fix: a sentence names no source, so offer the words that
+# would name one, with a slot for the writer to fill.  Display-only: it
+# leaves the text unfinished, so it is never applied in bulk.
+PLACEHOLDER_FIELDS = {
+    "source_placeholder": {"type": "string", "minLength": 1,
+                           "description": "Inserted before a sentence's final stop: 'according to [SOURCE]'"},
+    "speaker_placeholder": {"type": "string", "minLength": 1,
+                            "description": "Inserted after a quotation that ends a sentence: '[SOURCE] said'"},
+}
+CLAIM_SCHEMA["properties"].update(PLACEHOLDER_FIELDS)
+
 QUOTE_SCHEMA = {
     "properties": {
+        **PLACEHOLDER_FIELDS,
         "min_words": {"type": "integer", "minimum": 1, "default": 4,
                       "description": "Shorter quotations are scare quotes or terms, not statements"},
     },
@@ -86,6 +98,7 @@ QUOTE_SCHEMA = {
 
 VAGUE_SCHEMA = {
     "properties": {
+        **PLACEHOLDER_FIELDS,
         "sources": {**_STRINGS, "description": "Nouns that name no one when they are the source (experts, critics)"},
         "phrases": {**_STRINGS, "description": "Phrases that attribute to no one (it is believed, reportedly)"},
         "patterns": {**_STRINGS, "description": "RE2 regular expressions for more such phrases"},
@@ -488,7 +501,7 @@ class Attribution(Check):
         for rule in self.quote_rules:
             yield from self._quotes(par, rule)
         for rule, phrases, pats, srcs in self.vague_rules:
-            yield from self._vague(rule, phrases, pats, srcs, sents, views, readings)
+            yield from self._vague(par, rule, phrases, pats, srcs, sents, views, readings)
         for rule, table, excepts in self.verb_rules:
             yield from self._verbs(rule, table, excepts, sents, views, readings)
 
@@ -568,7 +581,8 @@ class Attribution(Check):
             yield Finding(
                 rule.id, rule.severity,
                 rule.render(reason=reason, trigger=trigger, reasons=reasons, categories=[f[0] for f in found]),
-                s.start, s.end, data={"triggers": [f[0] for f in found], "trigger": trigger},
+                s.start, s.end, fixes=_placeholder(par, s, rule),
+                data={"triggers": [f[0] for f in found], "trigger": trigger},
             )
 
     def _triggers(self, view: _View, triggers, ignore_years: bool) -> list[tuple[str, str, str]]:
@@ -603,11 +617,12 @@ class Attribution(Check):
                 continue
             words = body.split()
             shown = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+            sentence = par.sentences[par.sentence_index(q.start)] if par.sentences else None
             yield Finding(rule.id, rule.severity, rule.render(quote=shown.strip(" ,.")), q.start, q.end,
-                          data={"quote": body})
+                          fixes=_placeholder(par, sentence, rule), data={"quote": body})
 
     # -- vague-attribution -----------------------------------------------
-    def _vague(self, rule, phrases, pats, srcs, sents, views, readings):
+    def _vague(self, par, rule, phrases, pats, srcs, sents, views, readings):
         for s, view, reading in zip(sents, views, readings):
             text = view.text
             spans = []
@@ -624,7 +639,7 @@ class Attribution(Check):
                 seen.append((a, b))
                 match = text[a:b]
                 yield Finding(rule.id, rule.severity, rule.render(match=match), s.start + a, s.start + b,
-                              data={"match": match})
+                              fixes=_placeholder(par, s, rule), data={"match": match})
 
     # -- loaded-attribution-verb -------------------------------------------
     def _verbs(self, rule, table, excepts, sents, views, readings):
@@ -646,6 +661,42 @@ class Attribution(Check):
                     fixes=(Fix(f"Replace “{matched}” with “{replacement}”", (Edit(start, end, replacement),), True),),
                     data={"match": matched, "replacement": replacement},
                 )
+
+
+_CLOSE_QUOTES = "”’\"'»"
+_TERMINAL = ".!?…"
+
+
+def _placeholder(par: Paragraph, sentence, rule: Rule) -> tuple[Fix, ...]:
+    """Where and what to insert so a sentence names its source:
+    “We will not retreat.” -> “We will not retreat,” [SOURCE] said.
+    The fighting has left 500 dead. -> …dead, according to [SOURCE]."""
+    source = rule.option("source_placeholder")
+    speaker = rule.option("speaker_placeholder")
+    if sentence is None or not (source or speaker):
+        return ()
+    text = par.model.text
+    end = sentence.end
+    while end > sentence.start and text[end - 1].isspace():
+        end -= 1
+    if end <= sentence.start:
+        return ()
+    last = text[end - 1]
+    if last in _CLOSE_QUOTES and end - 2 >= sentence.start and text[end - 2] in _TERMINAL:
+        if not speaker:
+            return ()
+        if text[end - 2] == ".":
+            a, b, new = end - 2, end, f",{last} {speaker}."
+        else:
+            a, b, new = end, end, f" {speaker}."
+    elif not source:
+        return ()
+    elif last in _TERMINAL:
+        a, b, new = end - 1, end - 1, f", {source}"
+    else:
+        a, b, new = end, end, f", {source}"
+    return (Fix(f"Insert an attribution placeholder ({new.strip(' ,.')})", (Edit(a, b, new),),
+                applicability=Applicability.DISPLAY_ONLY),)
 
 
 def _title_like(text: str) -> bool:

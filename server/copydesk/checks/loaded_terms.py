@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..findings import Edit, Finding, Fix
+from ..findings import Applicability, Edit, Finding, Fix
 from ..lang.phrases import phrase_matcher
 from ..rules.model import Rule
 from ..text.model import Paragraph
@@ -223,8 +223,11 @@ class LoadedTerms(Check):
             else:
                 message = rule.render(**values)
                 context = "own-voice"
+            # One neutral word is a safe swap ("fix all", `check --fix`); a
+            # choice between several is the writer's to make.
+            how = Applicability.SAFE if len(suggestions) == 1 else Applicability.NEEDS_REVIEW
             fixes = tuple(
-                Fix(f"Replace “{core}” with “{s}”", (Edit(base + cstart, base + cend, s),), i == 0)
+                Fix(f"Replace “{core}” with “{s}”", (Edit(base + cstart, base + cend, s),), i == 0, how)
                 for i, s in enumerate(suggestions)
             )
             yield Finding(
