@@ -391,6 +391,7 @@ def read_pack(path: str | Path, text: str | None = None) -> Pack:
             title=raw.get("title"),
             enabled=raw.get("enabled", True),
             options={k: v for k, v in raw.items() if k not in COMMON_FIELDS},
+            examples=raw.get("examples", {}),
             source=path,
             line=loc.mark(base)[0],
             column=loc.mark(base)[1],

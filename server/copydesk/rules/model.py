@@ -8,7 +8,7 @@ from typing import Any
 SEVERITIES = ("error", "warning", "info", "hint")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}  # hint=0 … error=3
 
-COMMON_FIELDS = ("id", "check", "severity", "message", "rationale", "link", "enabled", "title")
+COMMON_FIELDS = ("id", "check", "severity", "message", "rationale", "link", "enabled", "title", "examples")
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Rule:
     title: str | None = None
     enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict)  # check-specific data
+    examples: dict[str, list[str]] = field(default_factory=dict)  # {"flag": [...], "pass": [...]}
     source: str | None = None  # the file it came from
     line: int | None = None  # 1-based line of the rule in that file
     column: int | None = None  # 1-based column of the rule's first field
