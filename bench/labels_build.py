@@ -163,6 +163,8 @@ def build(kind: str, src: Path, out_yaml: Path, dev_dir: Path, heldout_dir: Path
                     row["spans"] = [{"start": x["start"], "end": x["end"], "class": x["class"]}
                                     for x in s["spans"]]
                     row["spared"] = [{"start": x["start"], "end": x["end"]} for x in s["spared"]]
+                    if "note" in s:
+                        row["note"] = s["note"]
                 else:
                     row["n_spans"] = len(s["spans"])
             if inline:
