@@ -95,3 +95,65 @@ def test_sha1_is_of_the_sentence_text():
     assert text == "Troops shelled the so-called safe zone, which terrorists held."
     assert [(text[x["start"]:x["end"]], x["class"]) for x in spans] == [("so-called", "scare")]
     assert [text[x["start"]:x["end"]] for x in spared] == ["terrorists"]
+
+
+def test_loaded_set_shape_and_coverage():
+    articles = _load("loaded_terms_real.yaml")
+    _common_shape(articles)
+    sentences = [s for a in articles for s in a["sentences"]]
+    assert len(sentences) >= 300
+    assert len({a["outlet"] for a in articles}) >= 8
+    leans = " ".join(a["lean"] for a in articles)
+    assert "partisan" in leans and "state" in leans
+    gold = 0
+    for art in articles:
+        for s in art["sentences"]:
+            if art["split"] == "dev":
+                for x in s["spans"] + s["spared"]:
+                    assert 0 <= x["start"] < x["end"]
+                gold += len(s["spans"])
+                assert not any(a["start"] < b["end"] and b["start"] < a["end"]
+                               for a in s["spans"] for b in s["spared"])
+            else:
+                assert "spans" not in s and "spared" not in s
+                gold += s["n_spans"]
+    assert gold >= 100
+    classes = {x["class"] for a in articles if a["split"] == "dev" for s in a["sentences"]
+               for x in s["spans"]}
+    assert {"terrorist", "regime", "dehumanising", "prejudge", "intensifier", "political-pejorative",
+            "immigration-pejorative", "sectarian"} <= classes
+
+
+def test_loaded_bench_refuses_a_changed_copy(tmp_path):
+    bench = _bench("loaded_terms_real")
+    articles = _load("loaded_terms_real.yaml")
+    res = bench.evaluate(texts=[tmp_path])  # no outside texts: nothing shipped to score
+    assert res["articles"] == 0 and res["gold"] == []
+    assert sorted(res["missing"]) == sorted(a["id"] for a in articles if a["split"] == "dev")
+    art = next(a for a in articles if a["split"] == "dev")
+    (tmp_path / f"{art['id']}.txt").write_text("x\n" * len(art["sentences"]), encoding="utf-8")
+    with pytest.raises(SystemExit, match="sha1"):
+        bench.evaluate(texts=[tmp_path])
+
+
+def test_loaded_bench_scores_spans_and_spared_words(tmp_path):
+    # an article written for this test, through the same builder and bench as the real set
+    build = _bench("labels_build")
+    bench = _bench("loaded_terms_real")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "own-article.txt").write_text(
+        "outlet: Test\nurl: https://example.org/a\nlicence: written for the test\n"
+        "lean: none\nsplit: dev\n---\n"
+        "- | The {{regime|regime}} shelled the town overnight, killing four people.\n"
+        "- | “The ((terrorists)) will pay,” the governor said.\n\n"
+        "- | Residents described a {{horrific|intensifier}} night.\n", encoding="utf-8")
+    labels = tmp_path / "labels.yaml"
+    build.build("loaded", src, labels, tmp_path / "dev", tmp_path / "held")
+    res = bench.evaluate(labels, texts=[tmp_path / "dev"])
+    s = bench.summarise(res)
+    assert s["gold_spans"] == 2 and s["spared_spans"] == 1
+    assert s["per_class"]["regime"]["found"] == 1          # the built-in rule finds "regime"
+    assert s["spared_hit"] == 0                           # … and spares the attributed quote
+    assert s["per_class"]["intensifier"]["gold"] == 1
+    assert s["precision"] == 1.0
