@@ -177,3 +177,55 @@ def test_damage_found_only_when_a_query_touches_it_is_recovered(tmp_path, monkey
     assert any("Idlib7," in h.text for h in hits)
     assert any("is damaged" in w for w in again.warnings)
     assert again.stats()["files"] == 400
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.add(int(entry))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG and /proc are Linux's")
+def test_indexing_workers_die_with_a_killed_indexer_and_leave_nothing_in_dev_shm(tmp_path):
+    import signal
+    import time
+
+    _corpus_project(tmp_path, n=1500)
+    shm_before = set(os.listdir("/dev/shm"))
+    proc = subprocess.Popen([sys.executable, "-m", "copydesk", "corpus", "index"], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_capped)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        # The resource tracker is a child too; workers are the others.
+        workers = _children(proc.pid)
+        if len(workers) >= 3:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None and len(workers) >= 3, "indexing finished before the workers could be seen"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.05)
+    assert not [w for w in workers if _alive(w)], "worker processes outlived the killed indexer"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and set(os.listdir("/dev/shm")) - shm_before:
+        time.sleep(0.1)
+    assert not (set(os.listdir("/dev/shm")) - shm_before)

@@ -137,8 +137,14 @@ MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 _WORKER_EXTRACTOR: Extractor | None = None
 
 
-def _worker_init(lexicons: dict) -> None:
+def _worker_init(lexicons: dict, parent: int | None = None) -> None:
     global _WORKER_EXTRACTOR
+    import signal
+
+    from ..procs import die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the pool
+    die_with_parent(parent)
     _WORKER_EXTRACTOR = Extractor(FigureLanguage(lexicons))
 
 
@@ -418,7 +424,7 @@ class CorpusIndex:
             import multiprocessing
 
             ctx = multiprocessing.get_context("spawn")
-            with ctx.Pool(self.jobs, initializer=_worker_init, initargs=(self.lexicons,)) as pool:
+            with ctx.Pool(self.jobs, initializer=_worker_init, initargs=(self.lexicons, os.getpid())) as pool:
                 yield from pool.imap(_worker_parse, todo, chunksize=32)
             return
         for path, size, mtime in todo:
