@@ -231,6 +231,38 @@ async def test_rule_file_errors_keep_last_good_rules(client: LanguageClient):
     assert "loaded-term/hooligan" in by_code(await wait_diagnostics(client, uri))
 
 
+async def test_one_save_of_a_broken_rule_file_shows_one_message(client: LanguageClient):
+    """The editor's didSave and its file watcher's event for the same write
+    are one change: one reload, one error message."""
+    rules = client.tmp_path / "house"
+    rules.mkdir()
+    pack = rules / "house.yml"
+    pack.write_text(RULES_OK)
+    (client.tmp_path / "copydesk.toml").write_text('rules = ["house/"]\n')
+    uri = file_uri(client.tmp_path / "draft.md")
+    open_doc(client, uri, "Hooligans attacked.\n")
+    assert "loaded-term/hooligan" in by_code(await wait_diagnostics(client, uri))
+    pack_uri = file_uri(pack)
+    open_doc(client, pack_uri, RULES_OK, language="yaml")
+    broken = RULES_OK.replace("    terms: [hooligan]\n", "    terms: [hooligan\n    colour: red\n")
+    pack.write_text(broken)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=pack_uri)))
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=pack_uri, type=types.FileChangeType.Changed)]))
+    await client.text_document_hover_async(types.HoverParams(  # every message above handled
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 0)))
+    shown = [m.message for m in client.messages if "problem(s) in rule files" in m.message]
+    assert len(shown) == 1, shown
+    # A second, different write is a change again.
+    pack.write_text(broken.replace("red", "blue"))
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=pack_uri, type=types.FileChangeType.Changed)]))
+    await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 0)))
+    assert len([m for m in client.messages if "problem(s) in rule files" in m.message]) == 2
+
+
 async def test_unrelated_yaml_changes_do_not_reload(client: LanguageClient):
     uri = file_uri(client.tmp_path / "draft.md")
     open_doc(client, uri, DRAFT)

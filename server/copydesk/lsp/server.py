@@ -8,8 +8,10 @@ result cache makes a keystroke re-run only the paragraph it touched.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from pygls.uris import to_fs_path
 from .. import __version__
 from ..config import CONFIG_NAMES, Config
 from ..engine import Engine, LintResult
+from ..files import read_regular
 from ..resources import default_corpus_dir, default_rules_dir
 from ..text.document import Document
 from . import actions, workspace_lint
@@ -64,6 +67,7 @@ class CopydeskServer(LanguageServer):
         self.linted: dict[str, Linted] = {}
         self._pending: dict[str, asyncio.TimerHandle] = {}
         self._logged_failures: dict[str, set[str]] = {}
+        self._seen_files: dict[str, Any] = {}  # path -> signature when its change was handled
         self.generation = 0  # bumps when rules/config change (pull result ids)
         self.pull_mode = False
         # Documents opened before the client's settings arrived are linted
@@ -302,6 +306,18 @@ class CopydeskServer(LanguageServer):
         self.publish_file_errors()
         self.relint_all()
 
+    def fresh(self, paths: list[str]) -> bool:
+        """True when one of these files differs from when a change to it was
+        last handled: an editor's save and its file watcher's event for the
+        same write are one change (one reload, one message)."""
+        changed = False
+        for path in paths:
+            signature = _signature(path)
+            if self._seen_files.get(path, _UNSEEN) != signature:
+                self._seen_files[path] = signature
+                changed = True
+        return changed
+
     def relevant_change(self, path: str) -> tuple[bool, bool]:
         """(is a change we react to, is a config file)."""
         p = Path(path)
@@ -329,6 +345,25 @@ class CopydeskServer(LanguageServer):
             watchers.append(types.FileSystemWatcher(
                 glob_pattern=types.RelativePattern(base_uri=Path(folder).resolve().as_uri(), pattern="**/*")))
         return watchers
+
+
+_UNSEEN = object()
+_HASHED_BYTES = 4 * 1024 * 1024
+
+
+def _signature(path: str):
+    """What a file is now: its content hash (rule and config files are
+    small), else its stat; None when it is gone."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if stat.S_ISREG(st.st_mode) and st.st_size <= _HASHED_BYTES:
+        try:
+            return hashlib.sha1(read_regular(path, _HASHED_BYTES)).hexdigest()
+        except OSError:
+            pass
+    return (st.st_mode, st.st_size, st.st_mtime_ns)
 
 
 def _path(uri: str) -> str | None:
@@ -393,7 +428,8 @@ def create_server() -> CopydeskServer:
         if path and Path(path).suffix in (".yml", ".yaml", ".toml"):
             relevant, is_config = ls.relevant_change(path)
             if relevant:
-                ls.reload(config_changed=is_config)
+                if ls.fresh([path]):
+                    ls.reload(config_changed=is_config)
                 return
         handle = ls._pending.pop(uri, None)
         if handle is not None:
@@ -443,15 +479,17 @@ def create_server() -> CopydeskServer:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: CopydeskServer, params: types.DidChangeWatchedFilesParams) -> None:
-        relevant = config = False
+        relevant: list[str] = []
+        config = False
         for change in params.changes:
             path = _path(change.uri)
             if not path:
                 continue
             r, c = ls.relevant_change(path)
-            relevant |= r
-            config |= c
-        if relevant:
+            if r:
+                relevant.append(path)
+                config |= c
+        if relevant and ls.fresh(relevant):
             ls.reload(config_changed=config)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
