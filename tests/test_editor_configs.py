@@ -49,3 +49,17 @@ def test_every_editor_folder_has_a_readme():
     for folder in EDITORS.iterdir():
         if folder.is_dir():
             assert (folder / "README.md").is_file(), folder
+
+
+def test_vscode_settings_that_choose_a_program_are_not_taken_from_an_untrusted_workspace():
+    """A workspace's .vscode/settings.json must not pick the program the
+    extension runs when the folder is not trusted (VS Code's Restricted
+    Mode): the extension declares limited support and restricts them."""
+    package = json.loads((EDITORS / "vscode" / "package.json").read_text(encoding="utf-8"))
+    untrusted = package["capabilities"]["untrustedWorkspaces"]
+    assert untrusted["supported"] == "limited" and untrusted["description"]
+    assert set(untrusted["restrictedConfigurations"]) >= {"copydesk.interpreter", "copydesk.importStrategy"}
+    props = package["contributes"]["configuration"]["properties"]
+    # Every setting that names something to execute is restricted.
+    executable = {k for k, v in props.items() if k.endswith(("interpreter", "importStrategy", "command", "path"))}
+    assert executable <= set(untrusted["restrictedConfigurations"])
