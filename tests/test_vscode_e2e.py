@@ -15,6 +15,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -86,6 +87,10 @@ def _isolated_env(tmp: Path) -> dict:
 @pytest.fixture
 def code_server(tmp_path):
     """code-server with the .vsix installed, serving a workspace holding the draft."""
+    yield from _code_server(tmp_path, trusted=True)
+
+
+def _code_server(tmp_path, trusted: bool, workspace_settings: dict | None = None):
     tools = _tools()
     vsix = vsix_path()
     env = _isolated_env(tmp_path / "state")
@@ -95,13 +100,18 @@ def code_server(tmp_path):
     (workspace / "draft.md").write_text(DRAFT, encoding="utf-8")
     (workspace / "wire").mkdir()
     (workspace / "wire" / "wire.txt").write_text(WIRE, encoding="utf-8")
+    if workspace_settings:
+        (workspace / ".vscode").mkdir()
+        (workspace / ".vscode" / "settings.json").write_text(json.dumps(workspace_settings), encoding="utf-8")
     python = _bare_python()
     settings = user_data / "User" / "settings.json"
     settings.parent.mkdir(parents=True)
     settings.write_text(json.dumps({
         "workbench.startupEditor": "none",
         "workbench.tips.enabled": False,
-        "security.workspace.trust.enabled": False,
+        # An untrusted folder opens in Restricted Mode without the startup prompt.
+        "security.workspace.trust.enabled": not trusted,
+        "security.workspace.trust.startupPrompt": "never",
         "extensions.autoCheckUpdates": False,
         "telemetry.telemetryLevel": "off",
         # the driver types settings.json as one line: no editor help with brackets/quotes
@@ -111,7 +121,7 @@ def code_server(tmp_path):
         "copydesk.trace.server": "messages",
     }), encoding="utf-8")
     flags = [str(CODE_SERVER), "--user-data-dir", str(user_data), "--extensions-dir", str(extensions),
-             "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust"]
+             "--disable-telemetry", "--disable-update-check"] + (["--disable-workspace-trust"] if trusted else [])
     install = subprocess.run(flags + ["--install-extension", str(vsix)], env=env, capture_output=True, text=True,
                              timeout=180, start_new_session=True)
     assert install.returncode == 0, install.stdout + install.stderr
@@ -227,3 +237,39 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     # With no usable Python the message names the setting, and the status bar says so.
     assert "copydesk.interpreter" in seen["noPythonMessage"] and "/nonexistent/python3" in seen["noPythonMessage"]
     assert any("no Python" in s for s in seen["noPythonStatus"]), seen["noPythonStatus"]
+
+
+def test_an_untrusted_folder_cannot_choose_the_program_the_extension_runs(tmp_path):
+    """A folder's .vscode/settings.json names an "interpreter" that would run
+    a program of the folder's: in Restricted Mode the extension ignores it,
+    runs the user's Python and still lints the draft."""
+    marker = tmp_path / "workspace-program-ran"
+    evil = tmp_path / "folder-python"
+    evil.write_text(f"#!/bin/sh\ntouch '{marker}'\nexec '{sys.executable}' \"$@\"\n")
+    evil.chmod(0o755)
+    server = _code_server(tmp_path, trusted=False, workspace_settings={"copydesk.interpreter": str(evil),
+                                                                      "copydesk.importStrategy": "fromEnvironment"})
+    code_server = next(server)
+    try:
+        _code, report = run_json(str(code_server["workspace"] / "draft.md"))
+        expected = _findings(report)
+        env = dict(code_server["env"])
+        env.update(E2E_URL=code_server["url"], E2E_FILE="draft.md", E2E_EXPECTED=json.dumps(expected),
+                   E2E_ONLY_PROBLEMS="1", E2E_SHOTS=str(tmp_path), E2E_PROFILE=str(tmp_path / "chromium-profile"),
+                   PLAYWRIGHT_CORE=str(PLAYWRIGHT), CHROMIUM=code_server["tools"]["chromium"])
+        driver = start_group([code_server["tools"]["node"], str(DRIVER)], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        try:
+            out, err = driver.communicate(timeout=240)
+        finally:
+            stop_group(driver)
+        lines = out.decode("utf-8", "replace").strip().splitlines()
+        assert lines, err.decode("utf-8", "replace")
+        seen = json.loads(lines[-1])
+        assert seen.get("ok"), f"{seen.get('error')}\nsteps: {seen.get('steps')}"
+        assert seen["restrictedMode"], "the folder did not open in Restricted Mode"
+        listed = [r for r in seen["problems"] if "copydesk" in r["text"]]
+        assert len(listed) == len(expected) > 0
+        assert not marker.exists(), "the workspace's interpreter setting was executed in Restricted Mode"
+    finally:
+        server.close()
