@@ -188,12 +188,18 @@ rules:
 """
 
 
-async def test_rule_file_errors_keep_last_good_rules(client: LanguageClient):
-    rules = client.tmp_path / "house"
+def _house_pack(folder):
+    """A house rule folder with one good pack, named by copydesk.toml."""
+    rules = folder / "house"
     rules.mkdir()
     pack = rules / "house.yml"
     pack.write_text(RULES_OK)
-    (client.tmp_path / "copydesk.toml").write_text('rules = ["house/"]\n')
+    (folder / "copydesk.toml").write_text('rules = ["house/"]\n')
+    return rules, pack
+
+
+async def test_rule_file_errors_keep_last_good_rules(client: LanguageClient):
+    rules, pack = _house_pack(client.tmp_path)
     uri = file_uri(client.tmp_path / "draft.md")
     text = "Hooligans 🙂 attacked the regime.\n"
     open_doc(client, uri, text)
@@ -234,11 +240,7 @@ async def test_rule_file_errors_keep_last_good_rules(client: LanguageClient):
 async def test_one_save_of_a_broken_rule_file_shows_one_message(client: LanguageClient):
     """The editor's didSave and its file watcher's event for the same write
     are one change: one reload, one error message."""
-    rules = client.tmp_path / "house"
-    rules.mkdir()
-    pack = rules / "house.yml"
-    pack.write_text(RULES_OK)
-    (client.tmp_path / "copydesk.toml").write_text('rules = ["house/"]\n')
+    rules, pack = _house_pack(client.tmp_path)
     uri = file_uri(client.tmp_path / "draft.md")
     open_doc(client, uri, "Hooligans attacked.\n")
     assert "loaded-term/hooligan" in by_code(await wait_diagnostics(client, uri))

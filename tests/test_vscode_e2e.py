@@ -148,6 +148,19 @@ def _code_server(tmp_path, trusted: bool, workspace_settings: dict | None = None
         log.close()
 
 
+def _drive(code_server: dict, env: dict) -> tuple[dict, bytes]:
+    """Run the Chromium driver; what it saw (its last JSON line) and its stderr."""
+    driver = start_group([code_server["tools"]["node"], str(DRIVER)], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        out, err = driver.communicate(timeout=240)
+    finally:
+        stop_group(driver)
+    lines = out.decode("utf-8", "replace").strip().splitlines()
+    assert lines, err.decode("utf-8", "replace")
+    return json.loads(lines[-1]), err
+
+
 def _findings(report: dict) -> list[dict]:
     """The CLI's findings, placed as VS Code shows them (1-based line, UTF-16 column)."""
     return [{"rule_id": f["rule_id"], "message": f["message"], "line": f["range"]["start"]["line"] + 1,
@@ -175,16 +188,8 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
                E2E_PROFILE=str(code_server["tmp"] / "chromium-profile"), PLAYWRIGHT_CORE=str(PLAYWRIGHT),
                CHROMIUM=code_server["tools"]["chromium"])
     started = time.monotonic()
-    driver = start_group([code_server["tools"]["node"], str(DRIVER)], env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
-    try:
-        out, err = driver.communicate(timeout=240)
-    finally:
-        stop_group(driver)
+    seen, err = _drive(code_server, env)
     elapsed = time.monotonic() - started
-    lines = out.decode("utf-8", "replace").strip().splitlines()
-    assert lines, err.decode("utf-8", "replace")
-    seen = json.loads(lines[-1])
     (shots / "vscode-e2e.json").write_text(json.dumps({"seconds": round(elapsed, 1), **seen}, indent=2,
                                                       ensure_ascii=False), encoding="utf-8")
     assert seen.get("ok"), f"{seen.get('error')}\nsteps: {seen.get('steps')}\n{err.decode('utf-8', 'replace')[-3000:]}"
@@ -257,15 +262,7 @@ def test_an_untrusted_folder_cannot_choose_the_program_the_extension_runs(tmp_pa
         env.update(E2E_URL=code_server["url"], E2E_FILE="draft.md", E2E_EXPECTED=json.dumps(expected),
                    E2E_ONLY_PROBLEMS="1", E2E_SHOTS=str(tmp_path), E2E_PROFILE=str(tmp_path / "chromium-profile"),
                    PLAYWRIGHT_CORE=str(PLAYWRIGHT), CHROMIUM=code_server["tools"]["chromium"])
-        driver = start_group([code_server["tools"]["node"], str(DRIVER)], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
-        try:
-            out, err = driver.communicate(timeout=240)
-        finally:
-            stop_group(driver)
-        lines = out.decode("utf-8", "replace").strip().splitlines()
-        assert lines, err.decode("utf-8", "replace")
-        seen = json.loads(lines[-1])
+        seen, _err = _drive(code_server, env)
         assert seen.get("ok"), f"{seen.get('error')}\nsteps: {seen.get('steps')}"
         assert seen["restrictedMode"], "the folder did not open in Restricted Mode"
         listed = [r for r in seen["problems"] if "copydesk" in r["text"]]
