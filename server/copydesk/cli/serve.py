@@ -10,6 +10,9 @@ import click
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Also write the server's own log to this file.")
 def serve(stdio: bool, tcp: str | None, log_file: str | None) -> None:
     """Run the language server (LSP over stdio, or --tcp HOST:PORT)."""
+    from ..lsp.memory import use_system_allocator
+
+    use_system_allocator()  # may re-execute this command: nothing is read or started before it
     import logging
 
     # stdout carries the protocol: logs go to stderr (or a file), never stdout.
@@ -17,9 +20,8 @@ def serve(stdio: bool, tcp: str | None, log_file: str | None) -> None:
         filename=log_file, level=logging.INFO if log_file else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from ..lsp.server import create_server
-
     from ..lsp.memory import tune_allocator
+    from ..lsp.server import create_server
 
     tune_allocator()
     server = create_server()
