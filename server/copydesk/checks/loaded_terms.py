@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from textblob.en import lexicon
-from textblob.en.inflect import pluralize, singularize
+from functools import lru_cache
 
 from ..findings import Edit, Finding, Fix
 from ..rules.model import Rule
 from ..text.model import Paragraph
 from ..userregex import PatternError, compile_user_regex
+from ._termindex import MAX_TERMS, Normalised, PhraseIndex, TermIndex, term_problem
 from .base import Check, CheckContext
 
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
@@ -37,12 +37,6 @@ SCHEMA = {
 }
 
 _APOS = "'’"
-
-
-def _core_regex(term: str) -> str:
-    """A term's words, hyphens optional or spaced, with a plural ending."""
-    words = [re.escape(w).replace(r"\-", r"[-\s]?") for w in term.strip().split()]
-    return r"\s+".join(words) + r"(?:e?s)?"
 
 
 def _is_letter(ch: str) -> bool:
@@ -91,19 +85,35 @@ _VERB_ADVERBS = frozenset({"has", "have", "had", "also", "long", "now", "once", 
                            "repeatedly", "officially", "formally", "widely"})
 
 
+def _pluralize(word: str) -> str:
+    from textblob.en.inflect import pluralize  # imported on the first finding only
+
+    return pluralize(word)
+
+
+def _singularize(word: str) -> str:
+    from textblob.en.inflect import singularize
+
+    return singularize(word)
+
+
+@lru_cache(maxsize=8192)
 def _is_plural(word: str) -> bool:
     """"men", "authorities", "attackers" are plural already: pluralising
     them again would give "mens"."""
     if word.endswith(("ss", "us", "is")):
         return False
-    single = singularize(word)
-    return single != word and pluralize(single) == word
+    single = _singularize(word)
+    return single != word and _pluralize(single) == word
 
 
+@lru_cache(maxsize=8192)
 def _is_noun(word: str) -> bool:
     """Only nouns take a plural: "armed", "dead", "advancing" stay.  The
     tagger's lexicon gives one tag per word, so words that are adjectives
     and nouns alike ("militant", "offensive", "radical") count as nouns."""
+    from textblob.en import lexicon
+
     low = word.lower()
     if low.endswith(("ed", "ing")):
         return False
@@ -111,6 +121,7 @@ def _is_noun(word: str) -> bool:
     return not (tag and tag.startswith("JJ") and not low.endswith(("ant", "ist", "ive", "al")))
 
 
+@lru_cache(maxsize=8192)
 def _inflect(suggestion: str, matched: str) -> str:
     """Carry plural and capitalisation of the matched word to a suggestion."""
     out = suggestion
@@ -118,16 +129,10 @@ def _inflect(suggestion: str, matched: str) -> str:
     if _is_plural(last_matched):
         head, _, last = out.rpartition(" ")
         if _is_noun(last) and not _is_plural(last):
-            out = (head + " " if head else "") + pluralize(last)
+            out = (head + " " if head else "") + _pluralize(last)
     if matched[:1].isupper() and out[:1].islower():
         out = out[0].upper() + out[1:]
     return out
-
-
-def _phrase_regex(phrases: list[str]) -> re.Pattern | None:
-    if not phrases:
-        return None
-    return re.compile("|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases), re.I)
 
 
 class LoadedTerms(Check):
@@ -137,9 +142,16 @@ class LoadedTerms(Check):
     @classmethod
     def validate_rule(cls, rule: Rule):
         for key in ("terms", "suggestions", "except"):
-            for i, value in enumerate(rule.option(key, [])):
+            values = rule.option(key, [])
+            if key != "suggestions" and len(values) > MAX_TERMS:
+                yield (key,), (f"{key} has {len(values):,} entries; a rule holds at most {MAX_TERMS:,} "
+                               "(split the list over several rules)")
+                continue
+            for i, value in enumerate(values):
                 if not value.strip():  # a blank term would match everywhere
                     yield (key, i), f"{key}[{i}] is blank"
+                elif key != "suggestions" and (problem := term_problem(value)):
+                    yield (key, i), f"{key}[{i}] {problem}"
         for i, p in enumerate(rule.option("patterns", [])):
             try:
                 compile_user_regex(p)
@@ -148,28 +160,18 @@ class LoadedTerms(Check):
 
     def __init__(self, rules: list[Rule], context: CheckContext):
         super().__init__(rules, context)
-        # One pass finds every term of every rule; a named group per term
-        # tells which rule it belongs to.
-        groups: list[str] = []
-        self._owners: dict[str, tuple[Rule, str]] = {}
+        # One pass finds every term of every rule: an Aho–Corasick automaton,
+        # linear in the text whatever the number of terms.  Longer terms win
+        # at the same position, as in the alternation this replaced.
         pairs = [(rule, term) for rule in rules for term in rule.option("terms", [])]
-        for rule, term in sorted(pairs, key=lambda p: len(p[1]), reverse=True):
-            name = f"t{len(groups)}"
-            self._owners[name] = (rule, term)
-            groups.append(f"(?P<{name}>{_core_regex(term)})")
-        # Speed: a match must start a word (not after a letter or digit, the
-        # same test _expand makes) with one of the terms' first letters, so
-        # the regex engine rejects almost every position in one step instead
-        # of trying every alternative there.
-        firsts = "".join(sorted({re.escape(t.strip()[:1].lower()) for _, t in pairs if t.strip()}))
-        self._terms = (
-            re.compile(rf"(?<![^\W_])(?=[{firsts}])(?:" + "|".join(groups) + ")", re.I) if groups else None
-        )
+        pairs.sort(key=lambda p: len(p[1]), reverse=True)
+        self._owners = pairs
+        self._terms = TermIndex([t for _, t in pairs]) if pairs else None
         self._patterns = [
             (rule, [compile_user_regex(p) for p in rule.option("patterns", [])])
             for rule in rules if rule.option("patterns")
         ]
-        self._excepts = {rule.id: _phrase_regex(rule.option("except", [])) for rule in rules}
+        self._excepts = {rule.id: PhraseIndex(rule.option("except")) for rule in rules if rule.option("except")}
         lex = context.lexicons or {}
         self._labelling = frozenset(w.lower() for w in lex.get("labelling_verbs", []))
         self._label_blockers = frozenset(w.lower() for w in lex.get("labelling_blockers", []))
@@ -208,17 +210,17 @@ class LoadedTerms(Check):
             return bool(_BY_AGENT.search(right))  # passive: "designated … by the EU"
         return False
 
-    def _matches(self, text: str) -> Iterable[tuple[Rule, int, int, int, int, str]]:
+    def _matches(self, text: str, norm: Normalised) -> Iterable[tuple[Rule, int, int, int, int, str]]:
         """(rule, start, end, core_start, core_end, term) per occurrence."""
         taken: list[tuple[int, int]] = []
         if self._terms is not None:
-            for m in self._terms.finditer(text):
-                span = _expand(text, m.start(), m.end())
+            for rank, cstart, cend in self._terms.finditer(text, norm):
+                span = _expand(text, cstart, cend)
                 if span is None:
                     continue
-                rule, term = self._owners[m.lastgroup]
+                rule, term = self._owners[rank]
                 taken.append(span)
-                yield rule, span[0], span[1], m.start(), m.end(), term
+                yield rule, span[0], span[1], cstart, cend, term
         for rule, regexes in self._patterns:
             for rx in regexes:
                 for m in rx.finditer(text):
@@ -232,12 +234,13 @@ class LoadedTerms(Check):
         text = par.text
         base = par.start
         except_spans: dict[str, list[tuple[int, int]]] = {}  # per rule, found once per paragraph
-        for rule, start, end, cstart, cend, term in self._matches(text):
+        norm = Normalised(text)
+        for rule, start, end, cstart, cend, term in self._matches(text, norm):
             excepts = self._excepts.get(rule.id)
             if excepts:
                 spans = except_spans.get(rule.id)
                 if spans is None:
-                    spans = except_spans[rule.id] = [m.span() for m in excepts.finditer(text)]
+                    spans = except_spans[rule.id] = excepts.spans(text, norm)
                 if any(x <= start and end <= y for x, y in spans):
                     continue
             a, b = base + start, base + end
