@@ -26,6 +26,14 @@ SCHEMA = {
         "terms": {**_STRINGS, "description": "Words or phrases; plurals, possessives and hyphenated compounds match too"},
         "patterns": {**_STRINGS, "description": "Extra RE2 regular expressions (case-insensitive)"},
         "suggestions": {**_STRINGS, "description": "Neutral replacements, offered as quick fixes"},
+        "term_suggestions": {
+            "type": "object", "additionalProperties": _STRINGS,
+            "description": "Suggestions for one term, where the rule's do not fit its sense or part of speech "
+                           "(terrorism: [violence], not a person-word)"},
+        "examples": {
+            "type": "object", "additionalProperties": False,
+            "properties": {"flag": _STRINGS, "pass": _STRINGS},
+            "description": "Sentences the rule must flag and must pass (run by the tests)"},
         "except": {**_STRINGS, "description": "Phrases in which a match is not a finding ('sanctions regime')"},
         "allow_in_attributed_quotes": {"type": "boolean", "default": True},
         "allow_when_labelled": {"type": "boolean", "default": True,
@@ -123,13 +131,16 @@ def _is_noun(word: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _inflect(suggestion: str, matched: str) -> str:
-    """Carry plural and capitalisation of the matched word to a suggestion."""
+    """Carry number and capitalisation of the matched word to a suggestion:
+    "terrorists" -> "militants", "a terrorist" -> "a militant"."""
     out = suggestion
     last_matched = matched.lower().rstrip("'’").rsplit(" ", 1)[-1].rsplit("-", 1)[-1]
+    head, _, last = out.rpartition(" ")
     if _is_plural(last_matched):
-        head, _, last = out.rpartition(" ")
         if _is_noun(last) and not _is_plural(last):
             out = (head + " " if head else "") + _pluralize(last)
+    elif _is_plural(last) and _is_noun(last) and _is_noun(last_matched):
+        out = (head + " " if head else "") + _singularize(last)
     if matched[:1].isupper() and out[:1].islower():
         out = out[0].upper() + out[1:]
     return out
@@ -141,6 +152,10 @@ class LoadedTerms(Check):
 
     @classmethod
     def validate_rule(cls, rule: Rule):
+        terms = set(rule.option("terms", []))
+        for term in rule.option("term_suggestions", {}) or {}:
+            if term not in terms:
+                yield ("term_suggestions", term), f"term_suggestions: '{term}' is not one of the rule's terms"
         for key in ("terms", "suggestions", "except"):
             values = rule.option(key, [])
             if key != "suggestions" and len(values) > MAX_TERMS:
@@ -254,8 +269,10 @@ class LoadedTerms(Check):
             core = text[cstart:cend]
             # Fixes keep the matched word's plural and capital; the message
             # lists the words as they would stand mid-sentence.
-            suggestions = [_inflect(s, core) for s in rule.option("suggestions", [])]
-            listed = [_inflect(s, core.lower()) for s in rule.option("suggestions", [])]
+            own = rule.option("term_suggestions")
+            raw = own.get(term, rule.option("suggestions", [])) if own else rule.option("suggestions", [])
+            suggestions = [_inflect(s, core) for s in raw]
+            listed = [_inflect(s, core.lower()) for s in raw]
             values = {"match": matched, "term": term, "suggestions": listed}
             if attributed:  # allow_in_attributed_quotes: false
                 message = rule.render(**values)
