@@ -130,16 +130,18 @@ def _is_noun(word: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _inflect(suggestion: str, matched: str) -> str:
+def _inflect(suggestion: str, matched: str, agree: bool = True) -> str:
     """Carry number and capitalisation of the matched word to a suggestion:
-    "terrorists" -> "militants", "a terrorist" -> "a militant"."""
+    "terrorists" -> "militants", "a terrorist" -> "a militant".  With
+    ``agree`` false (a term's own suggestions, written for its sense) a
+    plural suggestion is kept: "collateral damage" -> "civilian deaths"."""
     out = suggestion
     last_matched = matched.lower().rstrip("'’").rsplit(" ", 1)[-1].rsplit("-", 1)[-1]
     head, _, last = out.rpartition(" ")
     if _is_plural(last_matched):
         if _is_noun(last) and not _is_plural(last):
             out = (head + " " if head else "") + _pluralize(last)
-    elif _is_plural(last) and _is_noun(last) and _is_noun(last_matched):
+    elif agree and _is_plural(last) and _is_noun(last):
         out = (head + " " if head else "") + _singularize(last)
     if matched[:1].isupper() and out[:1].islower():
         out = out[0].upper() + out[1:]
@@ -270,9 +272,10 @@ class LoadedTerms(Check):
             # Fixes keep the matched word's plural and capital; the message
             # lists the words as they would stand mid-sentence.
             own = rule.option("term_suggestions")
-            raw = own.get(term, rule.option("suggestions", [])) if own else rule.option("suggestions", [])
-            suggestions = [_inflect(s, core) for s in raw]
-            listed = [_inflect(s, core.lower()) for s in raw]
+            agree = not (own and term in own)
+            raw = own[term] if not agree else rule.option("suggestions", [])
+            suggestions = [_inflect(s, core, agree) for s in raw]
+            listed = [_inflect(s, core.lower(), agree) for s in raw]
             values = {"match": matched, "term": term, "suggestions": listed}
             if attributed:  # allow_in_attributed_quotes: false
                 message = rule.render(**values)
