@@ -208,6 +208,8 @@ class LoadedTerms(Check):
         words = _WORD.findall(left)
         if not words or words[-1].lower() in ("the", "this", "that", "its", "their", "his", "her", "our"):
             return False
+        if self._labelled_as(words):
+            return True
         for back in range(1, min(len(words), _LABEL_WORDS + 1) + 1):
             w = words[-back].lower()
             between = [x.lower() for x in words[len(words) - back + 1:]]
@@ -225,6 +227,28 @@ class LoadedTerms(Check):
                 return True  # an active subject: "the US designate", "He called it"
             right = _CLAUSE_END.split(text[end:end + _LABEL_REACH])[0]
             return bool(_BY_AGENT.search(right))  # passive: "designated … by the EU"
+        return False
+
+    def _labelled_as(self, words: list[str]) -> bool:
+        """"designate the Iran-backed group in Lebanon as a terrorist
+        organisation", "label them as terrorists": the term follows "as"
+        (at most two words between) and a labelling verb with a subject
+        stands earlier in the same clause, however far."""
+        low = [w.lower() for w in words]
+        tail = low[-3:]
+        if "as" not in tail:
+            return False
+        cut = len(low) - len(tail) + tail.index("as")
+        if cut and low[cut - 1] in ("well", "such", "so", "just"):
+            return False  # "as well as", "such as": not a predicate
+        for i in range(cut - 1, -1, -1):
+            if low[i] not in self._labelling:
+                continue
+            k = i - 1
+            while k >= 0 and (low[k] in _VERB_ADVERBS or low[k].endswith("ly")):
+                k -= 1
+            before = low[k] if k >= 0 else None
+            return before is not None and before not in self._vague_labellers and before not in _NO_SUBJECT
         return False
 
     def _matches(self, text: str, norm: Normalised) -> Iterable[tuple[Rule, int, int, int, int, str]]:
