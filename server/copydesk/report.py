@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .engine import CheckFailure
-from .findings import Finding
+from .findings import CheckFailure, Finding
 from .rules.model import SEVERITY_RANK, Rule
 from .text.document import Document
 

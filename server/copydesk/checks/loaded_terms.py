@@ -12,7 +12,8 @@ from typing import Iterable
 
 from functools import lru_cache
 
-from ..findings import Edit, Finding, Fix
+from ..findings import Applicability, Edit, Finding, Fix
+from ..lang import inflect
 from ..rules.model import Rule
 from ..text.model import Paragraph
 from ..userregex import PatternError, compile_user_regex
@@ -79,54 +80,13 @@ def _expand(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 # Labelling ("the US designates X a terrorist group"): how far back the verb
-# may stand, and what ends the search.
+# may stand, and what ends the search.  The words are the language's
+# labelling_* lexicons.
 _LABEL_REACH = 80
 _LABEL_WORDS = 5
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]“”\"—–]")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?[^\W\d_]", re.I)
-# Before these a labelling verb has no subject of its own ("a designated
-# terrorist group", "was branded"): only a "by" agent names who labels.
-_NO_SUBJECT = frozenset({"a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "as", "so",
-                         "and", "or", "but"})
-_VERB_ADVERBS = frozenset({"has", "have", "had", "also", "long", "now", "once", "still", "already",
-                           "repeatedly", "officially", "formally", "widely"})
-
-
-def _pluralize(word: str) -> str:
-    from textblob.en.inflect import pluralize  # imported on the first finding only
-
-    return pluralize(word)
-
-
-def _singularize(word: str) -> str:
-    from textblob.en.inflect import singularize
-
-    return singularize(word)
-
-
-@lru_cache(maxsize=8192)
-def _is_plural(word: str) -> bool:
-    """"men", "authorities", "attackers" are plural already: pluralising
-    them again would give "mens"."""
-    if word.endswith(("ss", "us", "is")):
-        return False
-    single = _singularize(word)
-    return single != word and _pluralize(single) == word
-
-
-@lru_cache(maxsize=8192)
-def _is_noun(word: str) -> bool:
-    """Only nouns take a plural: "armed", "dead", "advancing" stay.  The
-    tagger's lexicon gives one tag per word, so words that are adjectives
-    and nouns alike ("militant", "offensive", "radical") count as nouns."""
-    from textblob.en import lexicon
-
-    low = word.lower()
-    if low.endswith(("ed", "ing")):
-        return False
-    tag = lexicon.get(word) or lexicon.get(low)
-    return not (tag and tag.startswith("JJ") and not low.endswith(("ant", "ist", "ive", "al")))
 
 
 @lru_cache(maxsize=8192)
@@ -134,15 +94,16 @@ def _inflect(suggestion: str, matched: str, agree: bool = True) -> str:
     """Carry number and capitalisation of the matched word to a suggestion:
     "terrorists" -> "militants", "a terrorist" -> "a militant".  With
     ``agree`` false (a term's own suggestions, written for its sense) a
-    plural suggestion is kept: "collateral damage" -> "civilian deaths"."""
+    plural suggestion is kept: "collateral damage" -> "civilian deaths".
+    The words come from the language layer's memoised inflector."""
     out = suggestion
     last_matched = matched.lower().rstrip("'’").rsplit(" ", 1)[-1].rsplit("-", 1)[-1]
     head, _, last = out.rpartition(" ")
-    if _is_plural(last_matched):
-        if _is_noun(last) and not _is_plural(last):
-            out = (head + " " if head else "") + _pluralize(last)
-    elif agree and _is_plural(last) and _is_noun(last):
-        out = (head + " " if head else "") + _singularize(last)
+    if inflect.is_plural(last_matched):
+        if inflect.is_noun(last) and not inflect.is_plural(last):
+            out = (head + " " if head else "") + inflect.plural(last)
+    elif agree and inflect.is_plural(last) and inflect.is_noun(last):
+        out = (head + " " if head else "") + inflect.singular(last)
     if matched[:1].isupper() and out[:1].islower():
         out = out[0].upper() + out[1:]
     return out
@@ -150,6 +111,8 @@ def _inflect(suggestion: str, matched: str, agree: bool = True) -> str:
 
 class LoadedTerms(Check):
     kinds = ("loaded-term",)
+    lexicons = ("labelling_verbs", "labelling_blockers", "vague_labellers", "labelling_adverbs",
+                "labelling_no_subject", "labelling_determiners")
     schemas = {"loaded-term": SCHEMA}
 
     @classmethod
@@ -188,11 +151,16 @@ class LoadedTerms(Check):
             (rule, [compile_user_regex(p) for p in rule.option("patterns", [])])
             for rule in rules if rule.option("patterns")
         ]
+        # Except phrases go in an automaton too: a rule may carry as many as
+        # terms, and the look-up must stay linear in the text.
         self._excepts = {rule.id: PhraseIndex(rule.option("except")) for rule in rules if rule.option("except")}
-        lex = context.lexicons or {}
-        self._labelling = frozenset(w.lower() for w in lex.get("labelling_verbs", []))
-        self._label_blockers = frozenset(w.lower() for w in lex.get("labelling_blockers", []))
-        self._vague_labellers = frozenset(w.lower() for w in lex.get("vague_labellers", []))
+        lang = context.language
+        self._labelling = lang.words("labelling_verbs")
+        self._label_blockers = lang.words("labelling_blockers")
+        self._vague_labellers = lang.words("vague_labellers")
+        self._label_adverbs = lang.words("labelling_adverbs")
+        self._no_subject = lang.words("labelling_no_subject")
+        self._determiners = lang.words("labelling_determiners")
 
     def _labelled(self, text: str, start: int, end: int) -> bool:
         """Whether the term is a label someone named puts on something:
@@ -206,7 +174,7 @@ class LoadedTerms(Check):
             return False
         left = _CLAUSE_END.split(text[max(0, start - _LABEL_REACH):start])[-1]
         words = _WORD.findall(left)
-        if not words or words[-1].lower() in ("the", "this", "that", "its", "their", "his", "her", "our"):
+        if not words or words[-1].lower() in self._determiners:
             return False
         if self._labelled_as(words):
             return True
@@ -218,12 +186,12 @@ class LoadedTerms(Check):
             if w not in self._labelling:
                 continue
             k = back + 1
-            while k <= len(words) and (words[-k].lower() in _VERB_ADVERBS or words[-k].lower().endswith("ly")):
+            while k <= len(words) and (words[-k].lower() in self._label_adverbs or words[-k].lower().endswith("ly")):
                 k += 1  # "the US has long designated", "was officially branded"
             before = words[-k].lower() if k <= len(words) else None
             if before in self._vague_labellers:
                 return False  # "Critics called it a blitzkrieg": a label no one owns
-            if before is not None and before not in _NO_SUBJECT:
+            if before is not None and before not in self._no_subject:
                 return True  # an active subject: "the US designate", "He called it"
             right = _CLAUSE_END.split(text[end:end + _LABEL_REACH])[0]
             return bool(_BY_AGENT.search(right))  # passive: "designated … by the EU"
@@ -245,10 +213,10 @@ class LoadedTerms(Check):
             if low[i] not in self._labelling:
                 continue
             k = i - 1
-            while k >= 0 and (low[k] in _VERB_ADVERBS or low[k].endswith("ly")):
+            while k >= 0 and (low[k] in self._label_adverbs or low[k].endswith("ly")):
                 k -= 1
             before = low[k] if k >= 0 else None
-            return before is not None and before not in self._vague_labellers and before not in _NO_SUBJECT
+            return before is not None and before not in self._vague_labellers and before not in self._no_subject
         return False
 
     def _matches(self, text: str, norm: Normalised) -> Iterable[tuple[Rule, int, int, int, int, str]]:
@@ -310,8 +278,11 @@ class LoadedTerms(Check):
             else:
                 message = rule.render(**values)
                 context = "own-voice"
+            # One neutral word is a safe swap ("fix all", `check --fix`); a
+            # choice between several is the writer's to make.
+            how = Applicability.SAFE if len(suggestions) == 1 else Applicability.NEEDS_REVIEW
             fixes = tuple(
-                Fix(f"Replace “{core}” with “{s}”", (Edit(base + cstart, base + cend, s),), i == 0)
+                Fix(f"Replace “{core}” with “{s}”", (Edit(base + cstart, base + cend, s),), i == 0, how)
                 for i, s in enumerate(suggestions)
             )
             yield Finding(

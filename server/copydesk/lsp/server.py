@@ -603,9 +603,9 @@ def _hover_block(f, rule) -> str:
         lines += ["", rule.rationale.strip()]
     if rule is not None and rule.link:
         lines += ["", f"[More: {rule.link}]({rule.link})"]
-    suggestions = (f.data or {}).get("suggestions")
-    if suggestions:
-        lines += ["", "Suggestions: " + ", ".join(f"“{s}”" for s in suggestions)]
+    offered = [fix.title for fix in f.fixes]
+    if offered:
+        lines += ["", "Fixes: " + "; ".join(offered)]
     return "\n".join(lines)
 
 
