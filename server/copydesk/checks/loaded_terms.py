@@ -25,7 +25,8 @@ _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 SCHEMA = {
     "properties": {
         "terms": {**_STRINGS, "description": "Words or phrases; plurals, possessives and hyphenated compounds match too"},
-        "patterns": {**_STRINGS, "description": "Extra RE2 regular expressions (case-insensitive)"},
+        "patterns": {**_STRINGS, "description": "Extra RE2 regular expressions (case-insensitive); a group named "
+                                                "'term' is the finding, the rest context"},
         "suggestions": {**_STRINGS, "description": "Neutral replacements, offered as quick fixes"},
         "term_suggestions": {
             "type": "object", "additionalProperties": _STRINGS,
@@ -232,12 +233,16 @@ class LoadedTerms(Check):
                 yield rule, span[0], span[1], cstart, cend, term
         for rule, regexes in self._patterns:
             for rx in regexes:
+                group = (getattr(rx, "groupindex", None) or {}).get("term", 0)
                 for m in rx.finditer(text):
-                    a, b = m.start(), m.end()
+                    # A group named "term" is the finding; the rest is context.
+                    a, b = m.span(group)
+                    if a < 0:
+                        continue
                     if a == b or any(x < b and a < y for x, y in taken):
                         continue
                     taken.append((a, b))
-                    yield rule, a, b, a, b, m.group(0)
+                    yield rule, a, b, a, b, text[a:b]
 
     def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
         text = par.text
