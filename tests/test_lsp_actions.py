@@ -2,7 +2,6 @@
 on real text with curly quotes."""
 from __future__ import annotations
 
-from dataclasses import replace
 
 from copydesk.findings import Applicability, Finding
 from copydesk.lsp import actions

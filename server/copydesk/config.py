@@ -155,7 +155,9 @@ def _rule_matches(pattern: str, rule_id: str) -> bool:
 
 @lru_cache(maxsize=256)
 def _matchers(exclude: tuple[str, ...], include: tuple[str, ...]):
-    """One compiled test per glob list, equivalent to any(_glob(rel, g))."""
+    """One compiled test per glob list: a glob matches the whole relative
+    path; one without "/" ("*.md") also the file name at any depth, like
+    .gitignore; "**/" may match nothing."""
     return _compile_globs(exclude), _compile_globs(include)
 
 
@@ -176,17 +178,6 @@ def _compile_globs(patterns: tuple[str, ...]):
         return last_rx is not None and last_rx.match(rel.rsplit("/", 1)[-1]) is not None
 
     return test
-
-
-def _glob(rel: str, pattern: str) -> bool:
-    if fnmatch.fnmatchcase(rel, pattern):
-        return True
-    # "*.md" matches at any depth, like .gitignore; "**/" may match nothing.
-    if "/" not in pattern and fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern):
-        return True
-    if pattern.startswith("**/") and fnmatch.fnmatchcase(rel, pattern[3:]):
-        return True
-    return False
 
 
 class ConfigError(Exception):

@@ -103,6 +103,3 @@ class Report:
     @property
     def input_errors(self) -> list[FileReport]:
         return [fr for fr in self.files if fr.error]
-
-    def rule_for(self, rule_id: str) -> Rule | None:
-        return self.rules.get(rule_id)

@@ -112,7 +112,7 @@ def _inflect(suggestion: str, matched: str, agree: bool = True) -> str:
 
 class LoadedTerms(Check):
     kinds = ("loaded-term",)
-    lexicons = ("labelling_verbs", "labelling_blockers", "vague_labellers", "labelling_adverbs",
+    lexicons = ("labelling_verbs", "labelling_blockers", "vague_labellers", "verb_adverbs",
                 "labelling_no_subject", "labelling_determiners")
     schemas = {"loaded-term": SCHEMA}
 
@@ -159,7 +159,7 @@ class LoadedTerms(Check):
         self._labelling = lang.words("labelling_verbs")
         self._label_blockers = lang.words("labelling_blockers")
         self._vague_labellers = lang.words("vague_labellers")
-        self._label_adverbs = lang.words("labelling_adverbs")
+        self._label_adverbs = lang.words("verb_adverbs")
         self._no_subject = lang.words("labelling_no_subject")
         self._determiners = lang.words("labelling_determiners")
 

@@ -8,7 +8,7 @@ and ``opening_words``.
 from __future__ import annotations
 
 from .language import Language
-from .phrases import WORD_RE, PhraseMatcher
+from .phrases import WORD_RE, PhraseMatcher, tokens
 
 
 class AttributionCues:
@@ -40,18 +40,9 @@ class AttributionCues:
                 return True
         return False
 
-    def find(self, text: str) -> list[tuple[int, int]]:
-        """Spans of attribution cues (reporting verbs, 'according to', ...)."""
-        spans = [
-            (m.start(), m.end())
-            for m in WORD_RE.finditer(text)
-            if m.group(0).lower() in self.reporting_verbs
-        ]
-        if self.phrases is not None:
-            spans.extend(self.phrases.spans(text))
-        return sorted(spans)
-
     def present(self, text: str) -> bool:
-        if self.phrases is not None and self.phrases.search(text):
+        """Whether the text has a reporting verb or an attribution phrase."""
+        offs, low = tokens(text)
+        if any(w in self.reporting_verbs for w in low):
             return True
-        return any(m.group(0).lower() in self.reporting_verbs for m in WORD_RE.finditer(text))
+        return self.phrases is not None and bool(self.phrases.index.run(offs, low).get(self.phrases.ident))
