@@ -152,10 +152,10 @@ def test_names_and_the_law_are_not_labels(tmp_path, sentence):
 def test_a_pattern_group_named_term_is_the_finding(tmp_path):
     pack = tmp_path / "p.yml"
     pack.write_text(
-        "rules:\n  - id: loaded-term/hordes-at\n    check: loaded-term\n    message: m\n"
-        "    patterns: ['(?P<term>hordes) (?:at|on) the gates?']\n", encoding="utf-8")
+        "rules:\n  - id: loaded-term/crowds-at\n    check: loaded-term\n    message: m\n"
+        "    patterns: ['(?P<term>crowds) (?:at|on) the gates?']\n", encoding="utf-8")
     draft = tmp_path / "d.md"
-    draft.write_text("Hordes at the gate waited.\n", encoding="utf-8")
+    draft.write_text("Crowds at the gate waited.\n", encoding="utf-8")
     _, report = run_json("--fail-on", "never", "--rules", str(pack), str(draft))
-    found = [f for f in report["findings"] if f["rule_id"] == "loaded-term/hordes-at"]
-    assert [(f["text"], f["column"]) for f in found] == [("Hordes", 1)]
+    found = [f for f in report["findings"] if f["rule_id"] == "loaded-term/crowds-at"]
+    assert [(f["text"], f["column"]) for f in found] == [("Crowds", 1)]

@@ -18,7 +18,7 @@ from copydesk.checks._termindex import MAX_TERM_CHARS, MAX_TERMS, PhraseIndex, T
 DRAFT = ROOT / "examples" / "aleppo-draft.md"
 
 
-def _run_bounded(args, memory_mb=1024, timeout=240):
+def _run_bounded(args, memory_mb=1024, timeout=900):
     """``copydesk ARGS`` in a process that cannot use more than memory_mb
     of address space nor run past the timeout (a hang fails the test)."""
     def limit():
