@@ -32,10 +32,6 @@ SCHEMA = {
             "type": "object", "additionalProperties": _STRINGS,
             "description": "Suggestions for one term, where the rule's do not fit its sense or part of speech "
                            "(terrorism: [violence], not a person-word)"},
-        "examples": {
-            "type": "object", "additionalProperties": False,
-            "properties": {"flag": _STRINGS, "pass": _STRINGS},
-            "description": "Sentences the rule must flag and must pass (run by the tests)"},
         "except": {**_STRINGS, "description": "Phrases in which a match is not a finding ('sanctions regime')"},
         "allow_in_attributed_quotes": {"type": "boolean", "default": True},
         "allow_when_labelled": {"type": "boolean", "default": True,
