@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from textblob.en import lexicon
-from textblob.en.inflect import pluralize, singularize
-
 from ..findings import Edit, Finding, Fix
 from ..rules.model import Rule
 from ..text.model import Paragraph
+from ..pattern_en import pattern_en
 from ..userregex import PatternError, compile_user_regex
 from .base import Check, CheckContext
+
+# TextBlob's Pattern lexicon and inflector, without importing NLTK (see pattern_en).
+_EN = pattern_en()
+lexicon = _EN.lexicon
+pluralize, singularize = _EN.inflect.pluralize, _EN.inflect.singularize
 
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
