@@ -159,4 +159,7 @@ def load_ruleset(config: Config) -> RuleSet:
     if config.default_rules:
         paths.append(default_rules_dir())
     paths.extend(config.rule_paths)
-    return load_rules(paths)
+    from .cachedir import cache_dir
+
+    # Packs validated by an earlier run come from the pack cache in the cache folder.
+    return load_rules(paths, cache=cache_dir(getattr(config, "cache_path", None)))

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..cachedir import cache_dir  # noqa: F401  (re-exported: corpus.cache_dir)
 from .figures import Extractor, FigureLanguage, context_terms, figure_context
 from .sources import BLOCK_BREAK, PAD, discover, read_article, sentences
 
@@ -34,20 +35,6 @@ log = logging.getLogger("copydesk.corpus")
 SCHEMA_VERSION = 3
 BATCH_FILES = 400
 PARALLEL_MIN_FILES = 300
-
-
-def cache_dir(configured: str | None = None) -> Path:
-    """Where indexes live: config ``cache``, $COPYDESK_CACHE_DIR,
-    $XDG_CACHE_HOME/copydesk, ~/.cache/copydesk."""
-    if configured:
-        return Path(configured).expanduser()
-    env = os.environ.get("COPYDESK_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg).expanduser() / "copydesk"
-    return Path.home() / ".cache" / "copydesk"
 
 
 def has_fts5() -> bool:

@@ -1,0 +1,157 @@
+"""A cache of validated rule packs, in the cache folder.
+
+Parsing the bundled packs and validating them against the JSON Schema costs
+more than linting a short draft, and the packs rarely change.  A pack that
+loaded without a single error is stored as plain JSON data (never pickle) in
+``<cache folder>/packs/``: its rules and lexicons, the SHA-256 of the pack
+file's bytes, a fingerprint of the code that validated it (copydesk's
+version, the pack schema, the loader and the checks' sources) and the
+SHA-256 of the stored data itself.  A later run uses the entry only when the
+pack's bytes and the fingerprint still match and the entry is intact; an
+edited pack, a copydesk upgrade, a damaged, truncated or foreign file are a
+miss, and the pack is parsed and validated again (and the entry rewritten).
+Even a hit is checked: every rule must have the fields of a ``Rule`` with
+the right types, and each check's own ``validate_rule`` (regexes through
+RE2 …) runs again.  Packs with errors are never cached, so every error is
+reported exactly as without the cache.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, fields
+from functools import lru_cache
+from pathlib import Path
+
+from .model import Rule
+
+FORMAT = 1
+MAX_ENTRY_BYTES = 16 * 1024 * 1024
+_RULE_FIELDS = {f.name for f in fields(Rule)}
+_STR_FIELDS = ("id", "check", "severity", "message", "rationale")
+_OPT_STR_FIELDS = ("link", "title", "source")
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Changes whenever the code that parses or validates packs changes."""
+    from .. import __version__
+
+    h = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
+    here = Path(__file__).resolve().parent
+    checks = here.parent / "checks"
+    files = sorted(here.glob("*.py")) + [here / "pack.schema.json"] + sorted(checks.glob("*.py"))
+    for f in files:
+        try:
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+        except OSError:
+            h.update(f.name.encode() + b"\0?\0")
+    return h.hexdigest()
+
+
+def _entry_path(folder: Path, pack: str) -> Path:
+    key = hashlib.sha256(os.path.abspath(pack).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return folder / "packs" / f"{key}.json"
+
+
+def _payload_hash(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def get(folder: Path, pack: str, content_sha: str) -> tuple[list[Rule], dict] | None:
+    """The validated rules and lexicons of a pack, or None (a miss)."""
+    try:
+        p = _entry_path(folder, pack)
+        if p.stat().st_size > MAX_ENTRY_BYTES:
+            return None
+        entry = json.loads(p.read_bytes())
+        if not isinstance(entry, dict) or entry.get("format") != FORMAT:
+            return None
+        payload = entry.get("payload")
+        if not isinstance(payload, dict) or entry.get("hash") != _payload_hash(payload):
+            return None
+        if (payload.get("fingerprint") != fingerprint() or payload.get("path") != os.path.abspath(pack)
+                or payload.get("sha256") != content_sha):
+            return None
+        lexicons = payload.get("lexicons")
+        raw_rules = payload.get("rules")
+        if not isinstance(lexicons, dict) or not isinstance(raw_rules, list):
+            return None
+        rules = [_rule(r, pack) for r in raw_rules]
+        if any(r is None for r in rules) or not _revalidate(rules):
+            return None
+        return rules, lexicons
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
+        return None
+
+
+def _rule(raw, pack: str) -> Rule | None:
+    if not isinstance(raw, dict) or set(raw) != _RULE_FIELDS:
+        return None
+    if not all(isinstance(raw[k], str) for k in _STR_FIELDS):
+        return None
+    if not all(raw[k] is None or isinstance(raw[k], str) for k in _OPT_STR_FIELDS):
+        return None
+    if not isinstance(raw["enabled"], bool) or not isinstance(raw["options"], dict):
+        return None
+    for k in ("line", "column"):
+        if raw[k] is not None and (not isinstance(raw[k], int) or isinstance(raw[k], bool)):
+            return None
+    if raw["source"] != pack:
+        return None
+    return Rule(**raw)
+
+
+def _revalidate(rules: list[Rule]) -> bool:
+    """The checks' own semantic validation, again: the cheap half of loading."""
+    from ..checks import registry
+
+    checks = registry()
+    for rule in rules:
+        check = checks.get(rule.check)
+        if check is None or rule.check not in getattr(check, "schemas", {}):
+            return False
+        if any(True for _ in check.validate_rule(rule)):
+            return False
+    return True
+
+
+def put(folder: Path, pack: str, content_sha: str, rules: list[Rule], lexicons: dict) -> None:
+    """Store a pack that loaded without errors (best effort: a cache folder
+    that cannot be written only costs the next run the parse)."""
+    payload = {
+        "fingerprint": fingerprint(),
+        "path": os.path.abspath(pack),
+        "sha256": content_sha,
+        "rules": [asdict(r) for r in rules],
+        "lexicons": lexicons,
+    }
+    try:
+        text = json.dumps({"format": FORMAT, "hash": _payload_hash(payload), "payload": payload},
+                          ensure_ascii=False)
+        # Only data that comes back from JSON exactly as it went in (no dates,
+        # no tuples, no integer keys) may be cached.
+        back = json.loads(text)["payload"]
+        if back["rules"] != payload["rules"] or back["lexicons"] != payload["lexicons"]:
+            return
+    except (TypeError, ValueError, RecursionError):
+        return
+    target = _entry_path(folder, pack)
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".pack-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
