@@ -88,6 +88,22 @@ class Engine:
             except Exception as e:  # a broken check must not take the others down
                 self.setup_failures.append(CheckFailure(cls.__name__, str(e), traceback.format_exc()))
 
+    def prepare(self) -> None:
+        """Do once, before forking workers, the set-up each lint would do on
+        first use (the corpus index is brought up to date here)."""
+        for check in self.checks:
+            try:
+                check.cache_key()
+            except Exception:
+                pass  # the lint itself reports the failure
+
+    def after_fork(self) -> None:
+        """In a forked worker: resources that must not cross a fork (the
+        corpus's database connection) are opened again."""
+        hook = getattr(self.corpus, "after_fork", None)
+        if hook is not None:
+            hook()
+
     def model(self, doc: Document) -> TextModel:
         return TextModel(doc, self.cues)
 

@@ -162,6 +162,25 @@ class CorpusIndex:
         self._version = self._meta("version", "0")
         self._refreshed = False
 
+    def after_fork(self) -> None:
+        """In a forked process (``copydesk check --jobs``): a read-only
+        connection of its own.  SQLite connections must not be used across a
+        fork; the inherited one is kept (never used, never closed here, so
+        nothing of the parent's is touched)."""
+        self._lock = threading.RLock()
+        if self.path == ":memory:":
+            return  # a private copy of the parent's memory: nothing shared
+        self._inherited = [*getattr(self, "_inherited", []), self.con]
+        try:
+            con = sqlite3.connect(Path(self.path).as_uri() + "?mode=ro", uri=True, check_same_thread=False,
+                                  timeout=30)
+            con.execute("PRAGMA temp_store=MEMORY")
+            con.execute("PRAGMA cache_size=-65536")
+            self.con = con
+        except sqlite3.Error:
+            self.con = self._connect()
+        self._refreshed = True  # the parent brought it up to date before forking
+
     def warn(self, message: str) -> None:
         self.warnings.append(message)
         log.warning(message)
