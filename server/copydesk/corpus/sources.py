@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-import yaml
-
 BLOCK_BREAK = "\x1e"
 # An entity ("&ldquo;") is longer than its character: the rest of its span
 # is filled with this, dropped from sentence text.
@@ -57,6 +55,8 @@ def front_matter(text: str) -> tuple[dict, str]:
     m = _FRONT.match(text)
     if not m:
         return {}, text
+    import yaml  # only articles with front matter need it
+
     try:
         data = yaml.safe_load(m.group(1) or "") or {}
     except yaml.YAMLError:

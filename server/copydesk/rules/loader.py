@@ -19,11 +19,23 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from .model import COMMON_FIELDS, Rule, RuleError, RuleSet
 
 SCHEMA_PATH = Path(__file__).with_name("pack.schema.json")
+
+
+class _LazyYaml:
+    """PyYAML, imported on first use: a run whose packs all come from the
+    pack cache never parses YAML (and never pays for importing it)."""
+
+    def __getattr__(self, name: str):
+        import yaml as module
+
+        globals()["yaml"] = module
+        return getattr(module, name)
+
+
+yaml = _LazyYaml()
 
 
 @lru_cache(maxsize=1)
@@ -188,7 +200,7 @@ class _Limit(Exception):
         self.message = message
 
 
-def _check_limits(text: str, loader_class=yaml.SafeLoader) -> None:
+def _check_limits(text: str, loader_class=None) -> None:
     """Walk the YAML event stream (not recursive, nothing built) and refuse
     documents nested too deep, aliases that refer to themselves, and
     aliases that would expand to a huge tree."""
@@ -205,7 +217,7 @@ def _check_limits(text: str, loader_class=yaml.SafeLoader) -> None:
             raise _Limit(mark, f"document expands to more than {MAX_NODES:,} nodes "
                                "(too many aliases or entries); rule files must stay small")
 
-    for ev in yaml.parse(text, Loader=loader_class):
+    for ev in yaml.parse(text, Loader=loader_class or yaml.SafeLoader):
         if isinstance(ev, yaml.CollectionStartEvent):
             if len(stack) >= MAX_DEPTH:
                 raise _Limit(ev.start_mark, f"nested more than {MAX_DEPTH} levels deep")
@@ -244,13 +256,11 @@ def _yaml_error(e: yaml.MarkedYAMLError, path: str) -> RuleError:
     return RuleError(path, line, col, f"YAML syntax error: {problem}")
 
 
-# libyaml when PyYAML was built with it: the same SafeLoader semantics.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def parse_pack(text: str, path: str) -> tuple[Any, _Located, list[RuleError]]:
-    if _FAST_LOADER is not yaml.SafeLoader:
-        result = _parse_pack(text, path, _FAST_LOADER)
+    # libyaml when PyYAML was built with it: the same SafeLoader semantics.
+    fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if fast is not yaml.SafeLoader:
+        result = _parse_pack(text, path, fast)
         if not result[2]:
             return result
         # Any problem: the pure-Python loader's messages are the reference.
