@@ -125,9 +125,12 @@ class Engine:
         kept.sort(key=lambda f: f.sort_key)
         return LintResult(doc, _dedupe(kept), failures, model)
 
-    def hover(self, doc: Document, offset: int) -> list[str]:
-        """What the checks have to say about a position (Markdown blocks)."""
-        model = self.model(doc)
+    def hover(self, doc: Document, offset: int, model: TextModel | None = None) -> list[str]:
+        """What the checks have to say about a position (Markdown blocks).
+        ``model``: the text model of the last lint of ``doc`` (the server
+        keeps it), so a hover does not build it again."""
+        if model is None or model.doc is not doc:
+            model = self.model(doc)
         out = []
         for check in self.checks:
             try:
