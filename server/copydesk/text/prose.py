@@ -197,9 +197,10 @@ def _extract_markdown(doc: Document) -> Prose:
     return _extract_markdown_state(doc)[0]
 
 
-def _extract_markdown_state(doc: Document) -> tuple[Prose, list[int], bool]:
-    """The prose, the lines where top-level blocks start, and whether the
-    document defines link references (which reach across blocks)."""
+def _extract_markdown_state(doc: Document) -> tuple[Prose, list[int], bool, int | None]:
+    """The prose, the lines where top-level blocks start, whether the
+    document defines link references (which reach across blocks), and the
+    line after its front matter (None: it has none)."""
     text = doc.text
     line_starts = doc.line_starts
     n_lines = len(line_starts)
@@ -289,7 +290,8 @@ def _extract_markdown_state(doc: Document) -> tuple[Prose, list[int], bool]:
         if (d.start, d.end) not in seen and _inside_html(tokens, doc, d):
             directives.append(d)
     directives.sort(key=lambda d: d.start)
-    return Prose(mask, blocks, directives), sorted(set(tops)), bool(env.get("references"))
+    fm_end = next((tok.map[1] for tok in tokens[:1] if tok.type == "front_matter" and tok.map), None)
+    return Prose(mask, blocks, directives), sorted(set(tops)), bool(env.get("references")), fm_end
 
 
 class _IncrementalMarkdown:
@@ -309,8 +311,11 @@ class _IncrementalMarkdown:
       parse (same top-level starts, same prose mask, blocks, directives):
       the parser is back in step, and everything after it is unchanged text
       parsed from the same state;
-    - neither version of the document defines link references, and no
-      directive comment crosses the window's edges.
+    - neither version of the document defines link references, no HTML
+      comment (directive) is in the window, and none crosses its edges;
+    - a document that opens with ``---`` (front matter, whose closing line
+      the parser looks for arbitrarily far ahead) had its front matter closed
+      before the edit.
 
     Otherwise it falls back to a full parse.  ``tests/test_lsp_fuzz.py``
     compares the server's findings after random edits with a full lint.
@@ -320,7 +325,7 @@ class _IncrementalMarkdown:
         from collections import OrderedDict
 
         self.capacity = 0
-        self.states: OrderedDict = OrderedDict()  # path -> (doc, prose, top-level starts, has refs)
+        self.states: OrderedDict = OrderedDict()  # path -> (doc, prose, top-level starts, has refs, fm end)
 
     def extract(self, doc: Document) -> Prose:
         old = self.states.pop(doc.path, None)
@@ -365,7 +370,7 @@ def _common_suffix(a: str, b: str, limit: int) -> int:
 
 
 def _splice(old, doc: Document):
-    old_doc, old_prose, old_tops, _refs = old
+    old_doc, old_prose, old_tops, _refs, fm_end = old
     a_text, b_text = old_doc.text, doc.text
     p = _common_prefix(a_text, b_text)
     s = _common_suffix(a_text, b_text, min(len(a_text), len(b_text)) - p)
@@ -374,6 +379,8 @@ def _splice(old, doc: Document):
     n_old = len(old_starts)
     first = old_doc.line_of(p)
     last = old_doc.line_of(max(p, len(a_text) - s))
+    if (a_text.startswith("---") or b_text.startswith("---")) and (fm_end is None or first < fm_end + 1):
+        return None  # front matter: its end is found by looking ahead, not block by block
     bounds = [t for t in old_tops if 0 < t < n_old]
     # Window start: the top-level block before the one holding the edit.
     i = bisect.bisect_right(bounds, first) - 1  # the block holding the edit
@@ -398,8 +405,12 @@ def _splice(old, doc: Document):
             break
         if m.start() < a < m.end() or m.start() < b_new < m.end():
             return None
+    if "<!--" in b_text[a:c_new] or "<!--" in a_text[a:c_old]:
+        return None  # HTML comments (directives) near the edit: rare, and their scan is not block-local
+    if a > 0 and b_text.startswith("---", a):
+        return None  # the window's parse would read a thematic break there as front matter
     window = Document(b_text[a:c_new], path=doc.path, language="markdown")
-    w_prose, w_tops, w_refs = _extract_markdown_state(window)
+    w_prose, w_tops, w_refs, _fm = _extract_markdown_state(window)
     if w_refs:
         return None
     b_rel = b_new - a
@@ -438,7 +449,7 @@ def _splice(old, doc: Document):
     tops = ([t for t in old_tops if t < a_line]
             + [t + a_line for t in w_tops if b_rel_line is None or t < b_rel_line]
             + ([t + line_delta for t in old_tops if t >= b_line] if b_line is not None else []))
-    return Prose(mask, blocks, directives), tops, False
+    return Prose(mask, blocks, directives), tops, False, fm_end
 
 
 def _inside_html(tokens, doc: Document, d: Directive) -> bool:
