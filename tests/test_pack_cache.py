@@ -48,7 +48,8 @@ def _entries(cache: Path) -> list[Path]:
 
 def _entry_for(cache: Path, pack: Path) -> Path:
     for p in _entries(cache):
-        if json.loads(p.read_text(encoding="utf-8"))["payload"]["path"] == os.path.abspath(pack):
+        payload = json.loads(p.read_text(encoding="utf-8"))["payload"]
+        if payload["path"] == os.path.abspath(pack) and payload["kind"] == "rules":
             return p
     raise AssertionError(f"no cache entry for {pack}")
 
@@ -59,7 +60,7 @@ def test_a_validated_pack_is_cached_and_read_back(setup):
     assert first.returncode == 1
     assert "[house/strongman] “strongman” is a judgement; use “leader”." in first.stdout_text
     entry = _entry_for(cache, pack)
-    assert len(_entries(cache)) >= 2  # the bundled packs too
+    assert len(_entries(cache)) >= 3  # the bundled rule packs and the language pack too
     before = entry.stat().st_mtime_ns
     second = _check(pack, draft)
     assert (second.returncode, second.stdout, second.stderr) == (first.returncode, first.stdout, first.stderr)
@@ -96,7 +97,7 @@ def test_a_damaged_or_foreign_cache_file_is_ignored_and_rebuilt(setup, damage):
         entry.write_text("", encoding="utf-8")
     elif damage == "tampered":
         # The stored message changed, the integrity hash not updated.
-        data["payload"]["rules"][0]["message"] = "Tampered: {match}"
+        data["payload"]["data"]["rules"][0]["message"] = "Tampered: {match}"
         entry.write_text(json.dumps(data), encoding="utf-8")
     elif damage == "foreign":
         # Another program's JSON under the same name.
@@ -105,7 +106,7 @@ def test_a_damaged_or_foreign_cache_file_is_ignored_and_rebuilt(setup, damage):
         # Self-consistent (hash recomputed) but not a rule: still refused.
         import hashlib
 
-        data["payload"]["rules"][0]["enabled"] = "yes"
+        data["payload"]["data"]["rules"][0]["enabled"] = "yes"
         data["hash"] = hashlib.sha256(json.dumps(data["payload"], sort_keys=True,
                                                  ensure_ascii=False).encode()).hexdigest()
         entry.write_text(json.dumps(data), encoding="utf-8")
@@ -113,7 +114,7 @@ def test_a_damaged_or_foreign_cache_file_is_ignored_and_rebuilt(setup, damage):
     assert (again.returncode, again.stdout, again.stderr) == (good.returncode, good.stdout, good.stderr)
     assert "Tampered" not in again.stdout_text
     # Rebuilt: the entry is whole again and serves the next run.
-    assert json.loads(_entry_for(cache, pack).read_text(encoding="utf-8"))["payload"]["rules"][0]["enabled"] is True
+    assert json.loads(_entry_for(cache, pack).read_text(encoding="utf-8"))["payload"]["data"]["rules"][0]["enabled"] is True
     third = _check(pack, draft)
     assert third.stdout == good.stdout
 

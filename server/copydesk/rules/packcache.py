@@ -1,4 +1,4 @@
-"""A cache of validated rule packs, in the cache folder.
+"""A cache of validated rule packs and language packs, in the cache folder.
 
 Parsing the bundled packs and validating them against the JSON Schema costs
 more than linting a short draft, and the packs rarely change.  A pack that
@@ -41,8 +41,9 @@ def fingerprint() -> str:
 
     h = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
     here = Path(__file__).resolve().parent
-    checks = here.parent / "checks"
-    files = sorted(here.glob("*.py")) + [here / "pack.schema.json"] + sorted(checks.glob("*.py"))
+    checks, lang = here.parent / "checks", here.parent / "lang"
+    files = (sorted(here.glob("*.py")) + [here / "pack.schema.json"] + sorted(checks.glob("*.py"))
+             + sorted(lang.glob("*.py")) + sorted(lang.glob("*.json")))
     for f in files:
         try:
             h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
@@ -51,8 +52,8 @@ def fingerprint() -> str:
     return h.hexdigest()
 
 
-def _entry_path(folder: Path, pack: str) -> Path:
-    key = hashlib.sha256(os.path.abspath(pack).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+def _entry_path(folder: Path, kind: str, pack: str) -> Path:
+    key = hashlib.sha256(f"{kind}\0{os.path.abspath(pack)}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return folder / "packs" / f"{key}.json"
 
 
@@ -60,10 +61,10 @@ def _payload_hash(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def get(folder: Path, pack: str, content_sha: str) -> tuple[list[Rule], dict] | None:
-    """The validated rules and lexicons of a pack, or None (a miss)."""
+def _get(folder: Path, kind: str, pack: str, content_sha: str) -> dict | None:
+    """The stored data of a pack, or None: missing, damaged, foreign or stale."""
     try:
-        p = _entry_path(folder, pack)
+        p = _entry_path(folder, kind, pack)
         if p.stat().st_size > MAX_ENTRY_BYTES:
             return None
         entry = json.loads(p.read_bytes())
@@ -72,19 +73,62 @@ def get(folder: Path, pack: str, content_sha: str) -> tuple[list[Rule], dict] | 
         payload = entry.get("payload")
         if not isinstance(payload, dict) or entry.get("hash") != _payload_hash(payload):
             return None
-        if (payload.get("fingerprint") != fingerprint() or payload.get("path") != os.path.abspath(pack)
-                or payload.get("sha256") != content_sha):
+        if (payload.get("kind") != kind or payload.get("fingerprint") != fingerprint()
+                or payload.get("path") != os.path.abspath(pack) or payload.get("sha256") != content_sha):
             return None
-        lexicons = payload.get("lexicons")
-        raw_rules = payload.get("rules")
+        data = payload.get("data")
+        return data if isinstance(data, dict) else None
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
+        return None
+
+
+def get(folder: Path, pack: str, content_sha: str):
+    """The validated ``Pack`` of a rule pack, or None (a miss)."""
+    from .loader import Pack
+
+    data = _get(folder, "rules", pack, content_sha)
+    if data is None:
+        return None
+    try:
+        lexicons, raw_rules = data["lexicons"], data["rules"]
         if not isinstance(lexicons, dict) or not isinstance(raw_rules, list):
             return None
         rules = [_rule(r, pack) for r in raw_rules]
         if any(r is None for r in rules) or not _revalidate(rules):
             return None
-        return rules, lexicons
-    except (OSError, ValueError, TypeError, KeyError, RecursionError):
+        language = data["requires_language"]
+        if language is not None:
+            language = _located(language)
+            if language is None:
+                return None
+        lexs = [_located(x) for x in data["requires_lexicons"]]
+        if any(x is None for x in lexs):
+            return None
+        return Pack(pack, rules, lexicons, [], language, lexs)
+    except (KeyError, TypeError, ValueError):
         return None
+
+
+def _located(value) -> tuple[str, int, int] | None:
+    if (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value[1:])):
+        return value[0], value[1], value[2]
+    return None
+
+
+def get_language(folder: Path, pack: str, content_sha: str) -> tuple[str, str, dict] | None:
+    """(code, name, lexicons) of a validated language pack, or None."""
+    data = _get(folder, "language", pack, content_sha)
+    if data is None:
+        return None
+    code, name, lexicons = data.get("code"), data.get("name"), data.get("lexicons")
+    if not (isinstance(code, str) and isinstance(name, str) and isinstance(lexicons, dict)):
+        return None
+    return code, name, lexicons
+
+
+def put_language(folder: Path, pack: str, content_sha: str, code: str, name: str, lexicons: dict) -> None:
+    _put(folder, "language", pack, content_sha, {"code": code, "name": name, "lexicons": lexicons})
 
 
 def _rule(raw, pack: str) -> Rule | None:
@@ -118,27 +162,36 @@ def _revalidate(rules: list[Rule]) -> bool:
     return True
 
 
-def put(folder: Path, pack: str, content_sha: str, rules: list[Rule], lexicons: dict) -> None:
-    """Store a pack that loaded without errors (best effort: a cache folder
-    that cannot be written only costs the next run the parse)."""
+def put(folder: Path, pack: str, content_sha: str, loaded) -> None:
+    """Store a rule pack (a ``Pack``) that loaded without errors."""
+    _put(folder, "rules", pack, content_sha, {
+        "rules": [asdict(r) for r in loaded.rules],
+        "lexicons": loaded.lexicons,
+        "requires_language": list(loaded.requires_language) if loaded.requires_language else None,
+        "requires_lexicons": [list(x) for x in loaded.requires_lexicons],
+    })
+
+
+def _put(folder: Path, kind: str, pack: str, content_sha: str, data: dict) -> None:
+    """Best effort: a cache folder that cannot be written only costs the
+    next run the parse."""
     payload = {
+        "kind": kind,
         "fingerprint": fingerprint(),
         "path": os.path.abspath(pack),
         "sha256": content_sha,
-        "rules": [asdict(r) for r in rules],
-        "lexicons": lexicons,
+        "data": data,
     }
     try:
         text = json.dumps({"format": FORMAT, "hash": _payload_hash(payload), "payload": payload},
                           ensure_ascii=False)
         # Only data that comes back from JSON exactly as it went in (no dates,
         # no tuples, no integer keys) may be cached.
-        back = json.loads(text)["payload"]
-        if back["rules"] != payload["rules"] or back["lexicons"] != payload["lexicons"]:
+        if json.loads(text)["payload"]["data"] != data:
             return
     except (TypeError, ValueError, RecursionError):
         return
-    target = _entry_path(folder, pack)
+    target = _entry_path(folder, kind, pack)
     tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
