@@ -389,7 +389,7 @@ class Grammar:
 def subjectivity(text: str) -> tuple[float, int, str]:
     """(Pattern subjectivity, number of subjective words, the most subjective
     word) of a sentence; cached: the same sentence is often linted again."""
-    from ..pattern_en import pattern_en  # Pattern lexicon; works offline, no NLTK
+    from ..lang.pattern_en import pattern_en  # Pattern lexicon; works offline, no NLTK
 
     score = pattern_en().sentiment(text)
     best, top, count = "", -1.0, 0

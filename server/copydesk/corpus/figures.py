@@ -160,7 +160,7 @@ def singular(word: str) -> str:
 def _pos_lexicon():
     """The Pattern tagger's word -> tag lexicon shipped with textblob (offline)."""
     try:
-        from ..pattern_en import pattern_en  # no NLTK
+        from ..lang.pattern_en import pattern_en  # no NLTK
 
         lexicon = pattern_en().lexicon
         lexicon.get("the")  # loads it

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 @lru_cache(maxsize=None)
 def _inflect_module():
-    from ..pattern_en import pattern_en  # textblob.en without NLTK
+    from .pattern_en import pattern_en  # textblob.en without NLTK
 
     return pattern_en().inflect
 
@@ -21,7 +21,7 @@ def _inflect_module():
 @lru_cache(maxsize=None)
 def _pos_lexicon():
     """The Pattern tagger's word -> tag lexicon shipped with TextBlob (offline)."""
-    from ..pattern_en import pattern_en  # textblob.en without NLTK
+    from .pattern_en import pattern_en  # textblob.en without NLTK
 
     return pattern_en().lexicon
 
