@@ -195,6 +195,10 @@ def main(argv=None) -> int:
     env = {**os.environ, "PYTHONPATH": str(SERVER), "COPYDESK_CACHE_DIR": str(scratch / "copydesk-cache"),
            "NO_COLOR": "1"}
     env.pop("PYTHONSTARTUP", None)
+    # Bytecode as an installed package has it (pip compiles on install; the
+    # peers' own installs have theirs): cached under SCRATCH, not in the checkout.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
     table = tools(scratch, drafts, files)
     if args.only:
         table = {k: v for k, v in table.items() if any(o in k for o in args.only)}
