@@ -155,7 +155,7 @@ def tools(scratch: Path, drafts: Path, files: list[str]) -> dict[str, tuple[list
 
 def run(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float, int, str]:
     """(wall s, CPU s of the whole tree, peak RSS KiB of the largest process, stdout)."""
-    stats = cwd / ".peers-time" if TIME else None
+    stats = Path(env["COPYDESK_CACHE_DIR"]).parent / ".peers-time" if TIME else None
     full = [TIME, "-f", "%e %U %S %M", "-o", str(stats), *cmd] if TIME else cmd
     before = os.times()
     t = time.perf_counter()
