@@ -67,6 +67,7 @@ class Parse:
 
 
 _lock = threading.Lock()
+_parse_lock = threading.Lock()  # one pipeline, one parse at a time (the LSP parses off the event loop)
 _nlp = None
 _error: str | None = None
 _cache: "OrderedDict[str, Parse]" = OrderedDict()
@@ -146,7 +147,8 @@ def parse_many(texts: list[str]) -> list[Parse] | None:
             out.append(hit)
     if todo:
         keys = list(todo)
-        parsed = [_convert(doc, t) for t, doc in zip(keys, nlp.pipe(keys, batch_size=64))]
+        with _parse_lock:
+            parsed = [_convert(doc, t) for t, doc in zip(keys, nlp.pipe(keys, batch_size=64))]
         with _lock:
             for t, p in zip(keys, parsed):
                 for k in todo[t]:

@@ -25,6 +25,7 @@ from ..resources import default_corpus_dir, default_rules_dir
 from ..rules.model import RuleError
 from ..text.document import Document
 from . import actions, workspace_lint
+from . import ledger as lsp_ledger
 from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
 from .settings import ClientSettings
 from .protocol import CopydeskProtocol
@@ -584,6 +585,9 @@ def create_server() -> CopydeskServer:
                 blocks.append(_hover_block(f, rule))
         try:
             blocks.extend(linted.engine.hover(doc, offset))
+            cue = lsp_ledger.cue_hover(linted, offset)  # who says so, on a reporting verb
+            if cue:
+                blocks.append(cue)
         except Exception as e:
             ls.log(f"copydesk: hover failed: {e}", types.MessageType.Error)
         if not blocks:
@@ -592,6 +596,23 @@ def create_server() -> CopydeskServer:
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(blocks)),
             range=lsp_range(doc, *span, enc) if span else None,
         )
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    async def document_symbol(ls: CopydeskServer, params: types.DocumentSymbolParams):
+        """The source ledger as the outline: who says what (lsp/ledger.py)."""
+        linted = ls.lint(params.text_document.uri)
+        if linted is None:
+            return None
+        missing = lsp_ledger.missing_message()
+        if missing:
+            if not getattr(ls, "_ledger_warned", False):
+                ls._ledger_warned = True
+                ls.show(f"copydesk: no source outline: {missing}", types.MessageType.Warning)
+            return []
+        # Parsing a new draft takes a moment: off the event loop, so
+        # diagnostics of other documents are not held up.
+        return await asyncio.get_running_loop().run_in_executor(
+            None, lsp_ledger.document_symbols, linted, ls.encoding)
 
     return server
 
