@@ -169,6 +169,8 @@ class Extractor:
                 src_head = objs[0] if objs else None
             elif subj:
                 src_head = subj[0]
+            elif t.dep == "acl" and toks[t.head].pos in ("NOUN", "PROPN"):
+                src_head = t.head  # "a report from Bloomberg saying …", "a man shouting"
             elif t.dep in ("xcomp", "conj", "advcl", "relcl") or t.dep == "ROOT":
                 src_head = self._inherited_subject(p, i)
             content_idx: list[int] = []
