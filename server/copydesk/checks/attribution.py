@@ -91,6 +91,15 @@ VAGUE_SCHEMA = {
     "anyOf": [{"required": ["sources"]}, {"required": ["phrases"]}, {"required": ["patterns"]}],
 }
 
+ANONYMOUS_SCHEMA = {
+    "properties": {
+        "sources": {**_STRINGS, "description": "Head nouns of an anonymous source (officials, an aide, residents)"},
+        "reasons": {**_STRINGS, "description": "Phrases that give the reason for anonymity (on condition of anonymity)"},
+        "opinion_words": {**_STRINGS, "description": "Words that make what an anonymous source says an opinion or an attack"},
+    },
+    "required": ["sources", "reasons"],
+}
+
 VERB_SCHEMA = {
     "properties": {
         "verbs": {
@@ -462,12 +471,14 @@ class _Trigger:
 
 
 class Attribution(Check):
-    kinds = ("unattributed-claim", "unattributed-quote", "vague-attribution", "loaded-attribution-verb")
+    kinds = ("unattributed-claim", "unattributed-quote", "vague-attribution", "loaded-attribution-verb",
+             "anonymous-source")
     schemas = {
         "unattributed-claim": CLAIM_SCHEMA,
         "unattributed-quote": QUOTE_SCHEMA,
         "vague-attribution": VAGUE_SCHEMA,
         "loaded-attribution-verb": VERB_SCHEMA,
+        "anonymous-source": ANONYMOUS_SCHEMA,
     }
 
     @classmethod
@@ -503,6 +514,8 @@ class Attribution(Check):
             for r in by_kind.get("vague-attribution", [])
         ]
         self.verb_rules = [self._verb_setup(r) for r in by_kind.get("loaded-attribution-verb", [])]
+        self.anonymous_rules = [_Anonymous(r, context.lexicons, self.phrase_index)
+                                for r in by_kind.get("anonymous-source", [])]
         sources, phrases, patterns = set(), [], []
         for r, _, pats, srcs in self.vague_rules:
             sources |= srcs
@@ -548,6 +561,8 @@ class Attribution(Check):
             yield from self._vague(rule, phrases, pats, srcs, sents, views, readings)
         for rule, table, excepts in self.verb_rules:
             yield from self._verbs(rule, table, excepts, sents, views, readings)
+        for anon in self.anonymous_rules:
+            yield from anon.check(par)
 
     def _read(self, par: Paragraph) -> tuple[list[_View], list[Reading]]:
         sents = par.sentences
@@ -751,3 +766,74 @@ _DURATION_OR_TIME = re.compile(
 _COUNT_WORDS = {"about", "over", "nearly", "almost", "some", "around", "more", "at", "least", "than", "another", "only", "just", "up", "to"}
 
 
+
+
+SOURCE_REACH = 6  # words between an anonymous source noun and its reporting verb
+
+
+class _Anonymous:
+    """``anonymous-source``: an attribution (from the source ledger, i.e. the
+    dependency parse) whose source names no one — "officials said", "a senior
+    aide told reporters", "activists believe" — with no reason for the
+    anonymity in its sentence, or carrying an opinion or a personal attack.
+    The paragraph is parsed only when it holds one of the rule's source
+    nouns (most paragraphs do not, and the model is never loaded for them);
+    without the syntactic layer the rule reports nothing."""
+
+    def __init__(self, rule: Rule, lexicons: dict, index: PhraseIndex):
+        from ..ledger import Extractor, Lexicon
+
+        self.rule = rule
+        self.sources = _lower_set(rule.option("sources"))
+        self.reasons = index.matcher(rule.option("reasons", []))
+        self.opinions = index.matcher(rule.option("opinion_words", []))
+        self.extractor = Extractor(Lexicon.from_lexicons(lexicons))
+        self.verbs = _lower_set(lexicons.get("reporting_verbs")) | {"according"}
+
+    def _candidate(self, sentence: str) -> bool:
+        """A source noun within a few words of a reporting verb ("officials
+        said", "said a senior official", "an aide told"): only such
+        sentences are parsed."""
+        words = [w.lower() for w in WORD_RE.findall(sentence)]
+        nouns = [i for i, w in enumerate(words) if w in self.sources]
+        if not nouns:
+            return False
+        verbs = [j for j, w in enumerate(words) if w in self.verbs]
+        return any(-SOURCE_REACH <= j - i <= SOURCE_REACH for i in nouns for j in verbs)
+
+    def check(self, par: Paragraph) -> Iterable[Finding]:
+        if par.kind == "heading":
+            return
+        mask = par.model.mask
+        for s in par.sentences:
+            if self._candidate(mask[s.start:s.end]):
+                yield from self._sentence(mask[s.start:s.end], s.start)
+
+    def _sentence(self, text: str, offset: int) -> Iterable[Finding]:
+        from ..lang import syntax
+
+        parse = syntax.parse(text)
+        if parse is None:
+            return
+        rule = self.rule
+        for a in self.extractor.parse(parse):
+            if a.source is None or a.named:
+                continue
+            src = text[a.source[0]:a.source[1]]
+            words = [w.lower() for w in WORD_RE.findall(src)]
+            if not words or words[-1] not in self.sources:
+                continue  # a pronoun or an organisation, not an unnamed person
+            sent = text[a.sentence[0]:a.sentence[1]]
+            reason = self.reasons.spans(sent) if self.reasons else []
+            content = text[a.content[0]:a.content[1]] if a.content else ""
+            opinion = self.opinions.spans(content) if self.opinions and content else []
+            if reason and not opinion:
+                continue
+            if opinion:
+                o = opinion[0]
+                why = f"carries an opinion or an attack (“{content[o[0]:o[1]]}”)"
+            else:
+                why = "gives no reason for the anonymity"
+            start, end = offset + a.source[0], offset + a.source[1]
+            yield Finding(rule.id, rule.severity, rule.render(source=src, why=why), start, end,
+                          data={"source": src, "opinion": bool(opinion)})
