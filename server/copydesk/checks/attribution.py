@@ -522,6 +522,11 @@ class Attribution(Check):
             phrases.extend(r.option("phrases", []))
             patterns.extend(pats)
         self.grammar = Grammar(context.lexicons, sources, phrases, patterns, self.phrase_index)
+        from ..ledger import Extractor, Lexicon
+
+        self.extractor = Extractor(Lexicon.from_lexicons(context.lexicons, sources))
+        self.joiner_words = _lower_set(context.lexicons.get("clause_joiners"))
+        self.clause_joiners = self.phrase_index.matcher(sorted(self.joiner_words))
         # A loaded verb a newsroom lists ("slammed") reports, whatever the lexicon says.
         self.grammar.verbs = self.grammar.verbs | {w for _, table, _ in self.verb_rules for w in table}
 
@@ -620,6 +625,7 @@ class Attribution(Check):
                 frame = False
             if reading.status == "named":
                 frame = True
+                yield from self._own_clause(par, s, view, rule, triggers, ignore_years)
                 continue
             if reading.status == "vague":
                 frame = False
@@ -641,6 +647,60 @@ class Attribution(Check):
                 rule.id, rule.severity,
                 rule.render(reason=reason, trigger=trigger, reasons=reasons, categories=[f[0] for f in found]),
                 s.start, s.end, data={"triggers": [f[0] for f in found], "trigger": trigger},
+            )
+
+    def _own_clause(self, par, s, view, rule, triggers, ignore_years):
+        """Clause level: a source covers the clauses its cue governs.  In
+        "The ministry announced a ceasefire, but shelling resumed within
+        hours" the second clause is the writer's.  Only a sentence with a
+        source and a clause joiner after a comma or semicolon (`clause_joiners`)
+        is parsed; a clause outside every attribution's content that has a
+        trigger of its own is reported."""
+        joiners = self.clause_joiners
+        if joiners is None:
+            return
+        text = view.text
+        if not any(text[max(0, a - 2):a].strip() in (",", ";") for a, _ in view.spans(joiners)):
+            return
+        from ..lang import syntax
+
+        sent = par.model.mask[s.start:s.end]
+        parse = syntax.parse(sent)
+        if parse is None:
+            return
+        atts = self.extractor.parse(parse)
+        if not atts:
+            return
+        toks = parse.tokens
+        covered = [a.content for a in atts if a.content] + [a.cue for a in atts]
+        for t in toks:
+            if t.pos not in ("VERB", "AUX") or t.dep not in ("conj", "advcl"):
+                continue
+            kids = parse.children[t.i]
+            if not any(toks[c].dep in ("nsubj", "nsubjpass", "expl") for c in kids):
+                continue  # a second verb of the same subject ("said X and added Y")
+            link = [c for c in kids if toks[c].dep in ("cc", "mark") and toks[c].lower in self.joiner_words]
+            if t.dep == "conj":
+                link += [c for c in parse.children[t.head] if toks[c].dep == "cc" and c < t.i
+                         and toks[c].lower in self.joiner_words]
+            if not link or any(x <= t.start < y for x, y in covered):
+                continue
+            if not any(a.cue[0] < t.start and (a.named or a.source) for a in atts):
+                continue
+            a0 = toks[min(link)].start
+            b0 = parse.span(parse.subtree(t.i))[1]
+            clause = text[a0:b0] if len(text) == len(sent) else sent[a0:b0]
+            found = self._triggers(_View(clause), triggers, ignore_years)
+            if not found:
+                continue
+            reasons = ", ".join(f"{r} (“{tr}”)" for _, r, tr in found)
+            reasons += "; the source in this sentence covers only the clause its cue governs"
+            yield Finding(
+                rule.id, rule.severity,
+                rule.render(reason=found[0][1], trigger=found[0][2], reasons=reasons,
+                            categories=[f[0] for f in found]),
+                s.start + a0, s.start + b0,
+                data={"triggers": [f[0] for f in found], "trigger": found[0][2], "clause": True},
             )
 
     @staticmethod
