@@ -137,6 +137,15 @@ class Extractor:
                 found.append(self._make(p, (i, last), src, objs[0], content, kind, state, sent_span))
                 used.update(range(i, last + 1))
                 break
+        # "Matthews: Well, …", "Trump: ‘I’m the worst thing …’": a name and a
+        # colon opening the sentence (transcripts, headlines) attribute the rest.
+        k = next((j for j in range(a, min(b, a + 6)) if toks[j].text == ":"), None)
+        if (k is not None and a < k < b - 1 and any(toks[j].pos == "PROPN" for j in range(a, k))
+                and not any(toks[j].tag.startswith("VB") for j in range(a, k))):
+            head = max(range(a, k), key=lambda j: toks[j].pos == "PROPN")
+            found.append(self._make(p, (k, k), list(range(a, k)), head, list(range(k + 1, b)), "direct",
+                                    state, sent_span))
+            used.add(k)
         for i in range(a, b):
             if i in used:
                 continue

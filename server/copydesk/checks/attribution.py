@@ -734,10 +734,30 @@ class Attribution(Check):
             n = len(WORD_RE.findall(body))
             if n < min_words:
                 continue
+            if self._speaker_of(par, q.start, q.end):
+                continue
             words = body.split()
             shown = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
             yield Finding(rule.id, rule.severity, rule.render(quote=shown.strip(" ,.")), q.start, q.end,
                           data={"quote": body})
+
+    def _speaker_of(self, par: Paragraph, start: int, end: int) -> bool:
+        """Whether the structure gives a quotation the word lists left
+        without a speaker one: an attribution with a source whose content
+        holds it ("“…,” beamed Donald Hartley", "Smith's reply was blunt —
+        “…”").  Only such quotations make their paragraph be parsed."""
+        from ..lang import syntax
+
+        parse = syntax.parse(par.text)
+        if parse is None:
+            return False
+        a, b = start - par.start, end - par.start
+        for att in self.extractor.parse(parse):
+            if att.source is None or att.content is None:
+                continue
+            if att.content[0] <= a + 1 and b - 1 <= att.content[1]:
+                return True
+        return False
 
     # -- vague-attribution -----------------------------------------------
     def _vague(self, rule, phrases, pats, srcs, sents, views, readings):
