@@ -46,6 +46,7 @@ class Attribution:
     named: bool
     speaker: str | None
     sentence: tuple[int, int] = (0, 0)  # the sentence holding the cue
+    state: bool = False  # an internal state or intention ("believes", "aims to"), not speech
 
     def as_json(self, text: str) -> dict:
         def span(s):
@@ -210,7 +211,9 @@ class Extractor:
             kind = "indirect"
             if src_head is not None and toks[src_head].lemma in self.lx.records:
                 kind = "record"
-            found.append(self._make(p, (cue_lo, cue_hi), src, src_head, content_idx, kind, state, sent_span))
+            att = self._make(p, (cue_lo, cue_hi), src, src_head, content_idx, kind, state, sent_span)
+            att.state = t.lemma not in self.lx.verbs
+            found.append(att)
         return found
 
     # -- helpers -------------------------------------------------------------
@@ -375,7 +378,7 @@ def _outermost(found: list[Attribution]) -> list[Attribution]:
 def _shift(a: Attribution, off: int) -> Attribution:
     def sh(s):
         return None if s is None else (s[0] + off, s[1] + off)
-    return Attribution(sh(a.cue), sh(a.source), sh(a.content), a.kind, a.named, a.speaker, sh(a.sentence))
+    return Attribution(sh(a.cue), sh(a.source), sh(a.content), a.kind, a.named, a.speaker, sh(a.sentence), a.state)
 
 
 def sources_of(attributions: list[Attribution]) -> list[dict]:

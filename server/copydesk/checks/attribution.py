@@ -526,6 +526,7 @@ class Attribution(Check):
 
         self.extractor = Extractor(Lexicon.from_lexicons(context.lexicons, sources))
         self.joiner_words = _lower_set(context.lexicons.get("clause_joiners"))
+        self.cue_forms = _lower_set(context.lexicons.get("cue_verb_forms"))
         self.clause_joiners = self.phrase_index.matcher(sorted(self.joiner_words))
         # A loaded verb a newsroom lists ("slammed") reports, whatever the lexicon says.
         self.grammar.verbs = self.grammar.verbs | {w for _, table, _ in self.verb_rules for w in table}
@@ -641,6 +642,9 @@ class Attribution(Check):
                 continue
             if frame and carry and all(name in carry for name, _, _ in found):
                 continue  # continues the report of the sentence before
+            if self._governed(par, s, view):
+                frame = True
+                continue  # the parse finds a source the word lists missed
             name, reason, trigger = found[0]
             reasons = ", ".join(f"{r} (“{t}”)" for _, r, t in found)
             yield Finding(
@@ -649,18 +653,45 @@ class Attribution(Check):
                 s.start, s.end, data={"triggers": [f[0] for f in found], "trigger": trigger},
             )
 
+    def _governed(self, par, s, view) -> bool:
+        """Whether the main clause of a sentence the word lists read as
+        sourceless is governed by a cue with a source the parse finds ("He
+        thinks that…", "Exports Minister X has praised…", "as Y observed,").
+        Parsed only when the sentence holds a form of a cue verb
+        (`cue_verb_forms`); a vague or anonymous source does not count."""
+        if not self.cue_forms or not any(t[3] in self.cue_forms for t in view.tokens()):
+            return False
+        from ..lang import syntax
+
+        sent = par.model.mask[s.start:s.end]
+        parse = syntax.parse(sent)
+        if parse is None:
+            return False
+        toks = parse.tokens
+        roots = [t for t in toks if t.dep == "ROOT"]
+        if not roots:
+            return False
+        root = roots[0]
+        for a in self.extractor.parse(parse):
+            if a.state or a.source is None or not (a.named or a.speaker is None and toks_is_pronoun(parse, a)):
+                continue  # an intention or belief stated by the writer is the writer's claim
+            if a.cue[0] <= root.start < a.cue[1]:
+                return True  # the cue is the main verb: "He thinks that …"
+            if a.content and a.content[0] <= root.start < a.content[1]:
+                return True  # the main clause is the content: "…, as Y observed"
+        return False
+
     def _own_clause(self, par, s, view, rule, triggers, ignore_years):
         """Clause level: a source covers the clauses its cue governs.  In
         "The ministry announced a ceasefire, but shelling resumed within
         hours" the second clause is the writer's.  Only a sentence with a
-        source and a clause joiner after a comma or semicolon (`clause_joiners`)
-        is parsed; a clause outside every attribution's content that has a
+        source and a clause joiner (`clause_joiners`) is parsed; a clause outside every attribution's content that has a
         trigger of its own is reported."""
         joiners = self.clause_joiners
         if joiners is None:
             return
         text = view.text
-        if not any(text[max(0, a - 2):a].strip() in (",", ";") for a, _ in view.spans(joiners)):
+        if not view.spans(joiners):
             return
         from ..lang import syntax
 
@@ -753,8 +784,8 @@ class Attribution(Check):
             return False
         a, b = start - par.start, end - par.start
         for att in self.extractor.parse(parse):
-            if att.source is None or att.content is None:
-                continue
+            if att.source is None or att.content is None or not (att.named or toks_is_pronoun(parse, att)):
+                continue  # "someone had written “…”" names no speaker
             if att.content[0] <= a + 1 and b - 1 <= att.content[1]:
                 return True
         return False
@@ -799,6 +830,13 @@ class Attribution(Check):
                     fixes=(Fix(f"Replace “{matched}” with “{replacement}”", (Edit(start, end, replacement),), True),),
                     data={"match": matched, "replacement": replacement},
                 )
+
+
+def toks_is_pronoun(parse, a) -> bool:
+    """A source that is a personal pronoun ("he", "they"): in one sentence
+    it stands for the speaker named nearby, as the word lists read it."""
+    idx = [t for t in parse.tokens if a.source[0] <= t.start < a.source[1]]
+    return len(idx) == 1 and idx[0].tag == "PRP"
 
 
 def _title_like(text: str) -> bool:
