@@ -195,3 +195,31 @@ def test_anonymous_source_rule(tmp_path):
                    {"COPYDESK_SPACY_MODEL": "copydesk_no_such_model"})
     rest = [f for f in json.loads(proc.stdout_text)["findings"] if f["rule_id"] != "attribution/anonymous-source"]
     assert json.loads(without.stdout_text)["findings"] == rest
+
+
+STRUCTURE = (
+    "Exports Minister Malcolm Offord has praised the record £834 billion of exports.\n\n"
+    "The militia aims to seize the port before winter.\n\n"
+    "The ministry announced a ceasefire, but shelling resumed within hours.\n\n"
+    "The army said 40 soldiers died and 12 were wounded.\n\n"
+    "“This is the best day of my whole life,” beamed Donald Hartley.\n\n"
+    "On the wall, someone had written “We will return to our homes one day”.\n"
+)
+
+
+def test_claims_and_quotes_decided_from_structure(tmp_path):
+    p = tmp_path / "s.md"
+    p.write_text(STRUCTURE, encoding="utf-8")
+    proc = run_cli("check", "--format", "json", "--fail-on", "never", str(p))
+    found = [(f["line"], f["rule_id"].split("/")[1], f["text"]) for f in json.loads(proc.stdout_text)["findings"]
+             if f["rule_id"].startswith("attribution/")]
+    assert found == [
+        # "praised" with its subject governs the main clause: a source the word lists miss
+        # an intention stated by the writer stays the writer's claim
+        (3, "unattributed-claim", "The militia aims to seize the port before winter."),
+        # the ministry's cue governs the first clause only
+        (5, "unattributed-claim", "but shelling resumed within hours"),
+        # "said" covers both its clauses (one content): nothing on line 7
+        # "beamed Donald Hartley" gives the quotation a speaker; "someone" does not
+        (11, "unattributed-quote", "“We will return to our homes one day”"),
+    ]
