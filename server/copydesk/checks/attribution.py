@@ -578,6 +578,13 @@ class Attribution(Check):
         views = [_View(ptext[a:b], whole, i) for i, (a, b) in enumerate(bounds)]
         return views, [self.grammar.reads(v.text, v) for v in views]
 
+    def cache_key(self):
+        # Findings computed before the syntactic layer was loaded (the
+        # language server loads it in the background) are not reused after.
+        from ..lang import syntax
+
+        return syntax.ready()
+
     def hover(self, model, offset: int) -> str | None:
         """Explain the one silent decision: a check-worthy sentence with no
         source of its own that is read as continuing an earlier sentence's

@@ -104,6 +104,34 @@ def _load():
     return _nlp
 
 
+_background = False
+_loader: threading.Thread | None = None
+
+
+def load_in_background(on_ready=None) -> None:
+    """For the language server: load the model in a thread and, until it is
+    there, let ``parse`` answer None at once (the checks fall back to the
+    word lists, so the first diagnostics are not held up); ``on_ready`` is
+    called from that thread once the model is loaded."""
+    global _background, _loader
+    _background = True
+    if _loader is not None or _nlp is not None or _error is not None:
+        return
+
+    def run():
+        _load()
+        if on_ready is not None and _nlp is not None:
+            on_ready()
+
+    _loader = threading.Thread(target=run, name="copydesk-syntax-load", daemon=True)
+    _loader.start()
+
+
+def ready() -> bool:
+    """The model is loaded (never loads it)."""
+    return _nlp is not None
+
+
 def status() -> str | None:
     """None when the layer works, else why it does not (loads the model)."""
     _load()
@@ -132,6 +160,8 @@ def _convert(doc, text: str) -> Parse:
 def parse_many(texts: list[str]) -> list[Parse] | None:
     """Parses of several texts (paragraphs), batched through the pipeline;
     None when the layer is not available."""
+    if _background and _nlp is None:
+        return None  # still loading (or missing): the callers use the word lists
     nlp = _load()
     if nlp is None:
         return None

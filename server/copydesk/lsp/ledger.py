@@ -89,4 +89,20 @@ def cue_hover(linted, offset: int) -> str | None:
 
 
 def missing_message() -> str | None:
+    """Why there is no syntactic layer (waits for a background load)."""
+    if syntax._loader is not None:
+        syntax._loader.join()
     return syntax.status()
+
+
+def load_syntax_in_background(ls, loop) -> None:
+    """Load the model off the event loop; the first diagnostics come from
+    the word lists, and once the model is there every open draft is linted
+    again with the structure-based findings."""
+    def ready():
+        try:
+            loop.call_soon_threadsafe(ls.relint_all)
+        except RuntimeError:
+            pass  # the server has stopped
+
+    syntax.load_in_background(ready)

@@ -451,6 +451,7 @@ def create_server() -> CopydeskServer:
                     if uri in ls.workspace.text_documents:
                         ls.lint_and_publish(uri)
         await ls.register_watchers()
+        lsp_ledger.load_syntax_in_background(ls, asyncio.get_running_loop())
         if _cap(caps, "workspace", "did_change_configuration", "dynamic_registration"):
             try:
                 await ls.client_register_capability_async(types.RegistrationParams(registrations=[
@@ -603,7 +604,8 @@ def create_server() -> CopydeskServer:
         linted = ls.lint(params.text_document.uri)
         if linted is None:
             return None
-        missing = lsp_ledger.missing_message()
+        loop = asyncio.get_running_loop()
+        missing = await loop.run_in_executor(None, lsp_ledger.missing_message)  # waits for the model load
         if missing:
             if not getattr(ls, "_ledger_warned", False):
                 ls._ledger_warned = True
@@ -611,8 +613,7 @@ def create_server() -> CopydeskServer:
             return []
         # Parsing a new draft takes a moment: off the event loop, so
         # diagnostics of other documents are not held up.
-        return await asyncio.get_running_loop().run_in_executor(
-            None, lsp_ledger.document_symbols, linted, ls.encoding)
+        return await loop.run_in_executor(None, lsp_ledger.document_symbols, linted, ls.encoding)
 
     return server
 
