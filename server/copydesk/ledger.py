@@ -398,7 +398,8 @@ def extractor_for(ruleset) -> Extractor:
     rules' sources), built once per rule set."""
     ex = getattr(ruleset, "_ledger_extractor", None)
     if ex is None:
-        vague = [w for r in ruleset.by_check("vague-attribution") for w in r.option("sources", []) or ()]
+        vague = [w for r in ruleset.rules.values() if r.check == "vague-attribution"
+                 for w in r.option("sources", []) or ()]
         ex = Extractor(Lexicon.from_lexicons(ruleset.lexicons, vague))
         try:
             ruleset._ledger_extractor = ex

@@ -75,7 +75,8 @@ def _text_report(out, path: str, text: str, atts, ledger) -> None:
     doc = Document(text, path=path)
     out.write(f"{path}: {len(atts)} attribution(s)\n")
     for a in atts:
-        line, col = doc.position(a.cue[0]).human
+        pos = doc.position(a.cue[0])
+        line, col = pos.line + 1, pos.character + 1
         who = a.speaker or (text[a.source[0]:a.source[1]] if a.source else "no source")
         tag = "named" if a.named else "anonymous"
         cue = text[a.cue[0]:a.cue[1]]
