@@ -33,7 +33,7 @@ from .text.quotes import find_quotes
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CLAUSE = ("ccomp", "xcomp")
-_PRONOUN_TAGS = ("PRP", "WP")
+_PRONOUN_TAGS = ("PRP", "WP", "WDT")
 _QUOTES = "“”\"‘’«»'"
 
 
@@ -65,6 +65,9 @@ class Lexicon:
     records: frozenset[str]
     vague: frozenset[str]
     pronouns: frozenset[str]
+    impersonal: frozenset[str]  # "it": a subject that is not a speaker
+    relatives: frozenset[str]  # "who", "which", "that": the source is the noun the clause hangs on
+    definite: frozenset[str]  # "the": "the ministry" is an organisation, not anonymous
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -75,7 +78,8 @@ class Lexicon:
         return cls(low("cue_verbs"), low("cue_state_verbs"), phrases, low("honorifics"),
                    low("non_reporting_particles"), low("evidence_nouns"),
                    frozenset(w.lower() for w in vague_sources) | low("anonymous_sources"),
-                   low("source_pronouns", ["he", "she", "they", "we", "i", "it", "you"]))
+                   low("source_pronouns"), low("impersonal_pronouns"), low("relative_pronouns"),
+                   low("definite_determiners"))
 
 
 @dataclass
@@ -166,7 +170,7 @@ class Extractor:
                 pass
             elif any(toks[c].dep == "ccomp" for c in kids) and any(
                     toks[c].dep == "nsubj" and (toks[c].pos == "PROPN" or toks[c].lower in self.lx.pronouns
-                                                and toks[c].lower != "it") for c in kids):
+                                                and toks[c].lower not in self.lx.impersonal) for c in kids):
                 pass  # any verb of a person with a clause: "Trump mused that …"
             else:
                 continue
@@ -300,7 +304,7 @@ class Extractor:
         toks = p.tokens
         h = toks[head]
         if h.tag in _PRONOUN_TAGS or h.lower in self.lx.pronouns:
-            if h.tag == "WP" or h.lower in ("who", "which", "that"):
+            if h.tag in ("WP", "WDT") or h.lower in self.lx.relatives:
                 # "the senator, who said": the noun the relative clause hangs on
                 rel = p.tokens[h.head]
                 noun = rel.head if rel.dep == "relcl" else None
@@ -317,7 +321,7 @@ class Extractor:
         named = h.lower not in self.lx.vague and (
             any(toks[j].pos == "PROPN" for j in src)
             # "the ministry", "the company": a definite organisation, not "officials"
-            or (h.tag == "NN" and any(toks[c].dep == "det" and toks[c].lower == "the" or toks[c].dep == "poss"
+            or (h.tag == "NN" and any(toks[c].dep == "det" and toks[c].lower in self.lx.definite or toks[c].dep == "poss"
                                       for c in p.children[head])))
         if named:
             name = self._remember(name, state)

@@ -429,7 +429,8 @@ class Attribution(Check):
         "months", "number_qualifiers", "duration_units", "clock_words",
         # the source ledger (structure): ledger.py
         "cue_verbs", "cue_state_verbs", "cue_verb_forms", "clause_joiners", "source_phrases",
-        "non_reporting_particles", "honorifics", "anonymous_sources",
+        "non_reporting_particles", "honorifics", "anonymous_sources", "impersonal_pronouns",
+        "definite_determiners",
     )
     schemas = {
         "unattributed-claim": CLAIM_SCHEMA,
@@ -914,7 +915,9 @@ class _Anonymous:
         self.reasons = index.matcher(rule.option("reasons", []))
         self.opinions = index.matcher(rule.option("opinion_words", []))
         self.extractor = Extractor(Lexicon.from_lexicons(lexicons))
-        self.verbs = _lower_set(lexicons.get("reporting_verbs")) | {"according"}
+        # "according to officials": the first word of each source phrase counts as a verb here
+        self.verbs = _lower_set(lexicons.get("reporting_verbs")) | {
+            str(p).split()[0].lower() for p in lexicons.get("source_phrases", []) if str(p).split()}
 
     def _candidate(self, sentence: str) -> bool:
         """A source noun within a few words of a reporting verb ("officials
