@@ -109,10 +109,11 @@ _loader: threading.Thread | None = None
 
 
 def load_in_background(on_ready=None) -> None:
-    """For the language server: load the model in a thread and, until it is
-    there, let ``parse`` answer None at once (the checks fall back to the
-    word lists, so the first diagnostics are not held up); ``on_ready`` is
-    called from that thread once the model is loaded."""
+    """For the language server: start loading the model in a thread when
+    the session starts, so the first draft rarely waits for it (a parse that
+    comes before the load is done waits for it: the editor shows the same
+    findings as the CLI); ``on_ready`` is called from that thread once the
+    model is loaded."""
     global _background, _loader
     _background = True
     if _loader is not None or _nlp is not None or _error is not None:
@@ -160,8 +161,11 @@ def _convert(doc, text: str) -> Parse:
 def parse_many(texts: list[str]) -> list[Parse] | None:
     """Parses of several texts (paragraphs), batched through the pipeline;
     None when the layer is not available."""
-    if _background and _nlp is None:
-        return None  # still loading (or missing): the callers use the word lists
+    loader = _loader
+    if loader is not None and loader.is_alive() and loader is not threading.current_thread():
+        # Started early (the server's `initialized`), so usually done by the
+        # time a draft needs it; waiting keeps the editor's findings the CLI's.
+        loader.join()
     nlp = _load()
     if nlp is None:
         return None

@@ -96,13 +96,6 @@ def missing_message() -> str | None:
 
 
 def load_syntax_in_background(ls, loop) -> None:
-    """Load the model off the event loop; the first diagnostics come from
-    the word lists, and once the model is there every open draft is linted
-    again with the structure-based findings."""
-    def ready():
-        try:
-            loop.call_soon_threadsafe(ls.relint_all)
-        except RuntimeError:
-            pass  # the server has stopped
-
-    syntax.load_in_background(ready)
+    """Start loading the model when the session starts, off the event loop,
+    so the first draft that needs structure rarely waits for it."""
+    syntax.load_in_background()
