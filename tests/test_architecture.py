@@ -120,6 +120,7 @@ ALLOWED = {
     ("config.py", "rules"): "config keys",
     ("cli/rules.py", "id"): "JSON keys of `rules list --json`",
     ("formats/json.py", "path"): "JSON output fields",
+    ("ledger.py", "cue"): "JSON fields of `copydesk sources`",
     ("formats/sarif.py", "id"): "SARIF fields",
     ("lsp/settings.py", "defaultRules"): "client setting names",
     ("rules/loader.py", "object"): "JSON Schema type names",

@@ -168,6 +168,14 @@ def _findings(report: dict) -> list[dict]:
             for f in report["findings"]]
 
 
+@pytest.fixture(autouse=True)
+def _cli_as_the_bundled_server(monkeypatch):
+    """The .vsix does not carry the syntactic layer (spaCy, see
+    editors/vscode/README.md), so its server reads attribution from the word
+    lists alone: the CLI findings it is compared with are computed the same way."""
+    monkeypatch.setenv("COPYDESK_SPACY_MODEL", "off")
+
+
 def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     workspace = code_server["workspace"]
     draft = workspace / "draft.md"

@@ -49,7 +49,7 @@ def test_vsix_carries_client_server_and_libraries(vsix):
         assert f"extension/bundled/libs/{module}" in files, module
     rules = [n for n in files if n.startswith("extension/bundled/libs/copydesk/_data/rules/") and n.endswith(".yml")]
     seeds = [n for n in files if n.startswith("extension/bundled/libs/copydesk/_data/seeds/")]
-    assert len(rules) == len(list((ROOT / "rules").glob("*.yml")))
+    assert len(rules) == len(list((ROOT / "rules").rglob("*.yml")))  # packs and rules/language/
     assert len(seeds) == len([p for p in (ROOT / "seeds").iterdir() if p.is_file()])
     assert not [n for n in names if "__pycache__" in n]
     assert os.path.getsize(vsix) < MAX_VSIX_BYTES

