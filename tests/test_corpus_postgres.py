@@ -23,6 +23,9 @@ REQUIRED = os.environ.get("COPYDESK_REQUIRE_TOOLS") == "1"
 PW_ENV = "COPYDESK_TEST_DB_PASSWORD"
 INGEST_PW = "ingest-secret"
 READER_PW = "reader-secret"
+# Every ingest role of these tests has this password; the configs name the
+# variable (corpus_db_password_env), the language servers inherit it.
+os.environ[PW_ENV] = INGEST_PW
 SEED_004 = "004_1ed8f723cc3f719b.txt"
 # A toll no article of the archive agrees with, and a loaded term.
 DRAFT = "According to the Observatory, the fighting in the regime's stronghold has resulted in over 90,000 deaths.\n"
@@ -143,6 +146,28 @@ def test_findings_search_and_stats_are_identical_with_sqlite_and_postgres(tmp_pa
     st_a = json.loads(run_cli("corpus", "stats", "--json", cwd=lite).stdout_text)
     st_b = json.loads(run_cli("corpus", "stats", "--json", cwd=shared).stdout_text)
     assert st_b["backend"] == "postgresql" and st_b["bytes"] > 0
+
+    # Candidate retrieval, figure by figure: the same candidates from both.
+    from copydesk.config import load_config
+    from copydesk.engine import Engine
+
+    engines = [Engine(load_config(p / "copydesk.toml")) for p in (lite, shared)]
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import bench_corpus_pg
+    finally:
+        sys.path.pop(0)
+    check, rule, figs = bench_corpus_pg.draft_figures(engines[0], 100, 4)
+    compared = 0
+    for fig, terms in figs:
+        for k in (1, 2, 3):
+            got = [sorted(e.corpus.figures_in_context(fig.group, terms, k, 5)) for e in engines]
+            assert got[0] == got[1], (fig.text, sorted(terms), k)
+            compared += bool(got[0])
+        a_, b_ = (next(c for c in e.checks if type(c).__name__ == "Figures").assess(fig, terms, rule) for e in engines)
+        assert [(c.figure.id, c.score, c.consistent) for c in a_.candidates] == \
+            [(c.figure.id, c.score, c.consistent) for c in b_.candidates]
+    assert compared > 100
     assert [st_a[k] for k in ("files", "sentences", "figures")] == [st_b[k] for k in ("files", "sentences", "figures")]
 
 
@@ -410,3 +435,58 @@ def test_server_stopped_under_the_cli_is_one_message_and_the_other_checks_run(tm
     assert i.returncode == 2 and i.stderr_text.startswith("copydesk: cannot reach the corpus database")
     again = run_cli("check", *conf(shared), *files, cwd=shared)
     assert "figures/figure-mismatch" in again.stdout_text and again.returncode == 1
+
+
+# ----------------------------------------------------------- language server
+
+import pytest_lsp  # noqa: E402
+from lsprotocol import types  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
+
+from lsp_helpers import SERVER_CMD, change_doc, file_uri, open_doc, start_session, wait_diagnostics  # noqa: E402
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+async def shared_client(lsp_client: LanguageClient, tmp_path, db, pg):
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    await start_session(lsp_client, folder, {"debounce": 0})
+    (folder / "copydesk.toml").write_text(
+        f'corpus = ["{SEEDS}"]\ncorpus_db = "{db}"\ncorpus_db_password_env = "{PW_ENV}"\n', encoding="utf-8")
+    r = index(folder)
+    assert r.returncode == 0, r.stderr_text
+    lsp_client.pg = pg
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_the_language_server_keeps_working_while_the_server_is_down_and_retries(
+        shared_client: LanguageClient):
+    client, pg = shared_client, shared_client.pg
+    uri = file_uri(client.tmp_path / "draft.md")
+    open_doc(client, uri, DRAFT)
+    codes = {d.code for d in await wait_diagnostics(client, uri)}
+    assert {"figures/figure-mismatch", "loaded-term/regime"} <= codes
+    [fig] = [d for d in client.diagnostics[uri] if d.code == "figures/figure-mismatch"]
+    assert fig.related_information[0].location.uri == file_uri(SEEDS / SEED_004)
+
+    pg.stop()
+    try:
+        change_doc(client, uri, 2, None, DRAFT + "\nThe regime's forces fell back.\n")
+        codes = [d.code for d in await wait_diagnostics(client, uri)]
+        assert codes == ["loaded-term/regime", "loaded-term/regime"]
+        warned = [m for m in client.messages if "cannot reach the corpus database" in m.message]
+        assert len(warned) == 1 and warned[0].type == types.MessageType.Warning
+        hover = await client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(0, DRAFT.index("90,000") + 1)))
+        assert hover is None or "Figure" not in hover.contents.value
+        change_doc(client, uri, 3, None, DRAFT + "\nThe regime's forces fell back again.\n")
+        await wait_diagnostics(client, uri)
+        assert len([m for m in client.messages if "cannot reach" in m.message]) == 1  # said once
+    finally:
+        pg.start()
+    time.sleep(2.5)  # the first retry after an outage waits 2 s
+    change_doc(client, uri, 4, None, DRAFT)
+    codes = {d.code for d in await wait_diagnostics(client, uri)}
+    assert {"figures/figure-mismatch", "loaded-term/regime"} <= codes

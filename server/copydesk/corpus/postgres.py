@@ -325,18 +325,20 @@ class PostgresCorpusIndex(CorpusBackend):
         terms = list(dict.fromkeys(terms))
         if len(terms) < min_shared:
             return []
+        # One round trip: the SQLite backend's probe of the rarest terms
+        # (document frequency, then term), their newest postings, the figures.
         with self._reader() as con:
-            df = con.execute(f"SELECT term, n FROM {SCHEMA}.term_stats WHERE grp = %s AND term = ANY(%s) "
-                             "AND n > 0 ORDER BY term", (group, terms)).fetchall()
-            if len(df) < min_shared:
-                return []
-            df.sort(key=lambda r: r[1])
-            probe = [t for t, _ in df[:max(1, min(probes, len(df) - min_shared + 1))]]
             rows = con.execute(
-                f"""SELECT f.id, f.terms FROM {SCHEMA}.figures f WHERE f.id IN (
-                      SELECT p.fig FROM unnest(%s::text[]) AS q(term), LATERAL (
-                        SELECT fig FROM {SCHEMA}.fig_terms WHERE grp = %s AND term = q.term
-                        ORDER BY fig DESC LIMIT %s) p)""", (probe, group, fetch)).fetchall()
+                f"""WITH df AS (
+                      SELECT term, row_number() OVER (ORDER BY n, term) AS r, count(*) OVER () AS c
+                      FROM {SCHEMA}.term_stats WHERE grp = %(g)s AND term = ANY(%(t)s) AND n > 0),
+                    probe AS (
+                      SELECT term FROM df WHERE c >= %(m)s AND r <= greatest(1, least(%(p)s, c - %(m)s + 1)))
+                    SELECT f.id, f.terms FROM {SCHEMA}.figures f WHERE f.id IN (
+                      SELECT x.fig FROM probe, LATERAL (
+                        SELECT fig FROM {SCHEMA}.fig_terms WHERE grp = %(g)s AND term = probe.term
+                        ORDER BY fig DESC LIMIT %(f)s) x)""",
+                {"g": group, "t": terms, "m": min_shared, "p": probes, "f": fetch}).fetchall()
         return [(fid, frozenset(ts.split())) for fid, ts in rows]
 
     def figures(self, ids: list[int]) -> list[CorpusFigure]:
