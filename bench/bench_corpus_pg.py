@@ -56,8 +56,9 @@ def draft_figures(engine, n: int, seed: int):
 
 
 def reader(args) -> list[float]:
-    url, articles, n, seed, start_at = args
-    engine = Engine(Config(corpus=(articles,), corpus_db=url))
+    url, articles, n, seed, start_at, *rest = args
+    cache = rest[0] if rest else None
+    engine = Engine(Config(corpus=(articles,), corpus_db=url, cache=cache))
     check, rule, figs = draft_figures(engine, n, seed)
     check.assess(*figs[0], rule)  # connect before the clock starts
     while time.time() < start_at:
@@ -85,6 +86,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--url", help="An existing database (default: a throwaway cluster)")
     ap.add_argument("--dir", help="Work folder (default: a temporary one, removed afterwards)")
     ap.add_argument("--keep", action="store_true", help="Keep the work folder (articles)")
+    ap.add_argument("--compare-sqlite", action="store_true",
+                    help="Also index into SQLite and time the same look-ups there (side by side)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
@@ -129,13 +132,26 @@ def main(argv=None) -> dict:
 
         # Look-ups: 1 reader, then --readers at once (each its own process).
         ctx = multiprocessing.get_context("spawn")
-        one = reader((url, str(articles), args.lookups, 11, 0))
-        result["lookup_1_reader"] = summary(one)
-        start_at = time.time() + 20  # every reader connected and warmed up by then
-        with ctx.Pool(args.readers) as pool:
-            runs = pool.map(reader, [(url, str(articles), args.lookups, 11 + i, start_at)
-                                     for i in range(args.readers)])
-        result[f"lookup_{args.readers}_readers"] = summary([t for r in runs for t in r])
+        backends = [("postgresql", url, None)]
+        if args.compare_sqlite:
+            cache = str(work / "cache")
+            lite = Engine(Config(corpus=(str(articles),), cache=cache)).corpus
+            cpu0 = bench_corpus._cpu()
+            t0 = time.perf_counter()
+            lite.refresh()
+            result["sqlite_index_s"] = round(time.perf_counter() - t0, 2)
+            result["sqlite_index_cpu_s"] = round(bench_corpus._cpu() - cpu0, 1)
+            result["sqlite_mib"] = round(lite.stats().get("bytes", 0) / 2**20, 1)
+            lite.close()
+            backends.append(("sqlite", None, cache))
+        for name, u, cache in backends:
+            one = reader((u, str(articles), args.lookups, 11, 0, cache))
+            result[f"{name}_lookup_1_reader"] = summary(one)
+            start_at = time.time() + 20  # every reader connected and warmed up by then
+            with ctx.Pool(args.readers) as pool:
+                runs = pool.map(reader, [(u, str(articles), args.lookups, 11 + i, start_at, cache)
+                                         for i in range(args.readers)])
+            result[f"{name}_lookup_{args.readers}_readers"] = summary([t for r in runs for t in r])
         result["load_avg_end"] = round(os.getloadavg()[0], 2)
         t0 = time.perf_counter()
         corpus = Engine(Config(corpus=(str(articles),), corpus_db=url)).corpus
