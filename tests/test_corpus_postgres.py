@@ -471,6 +471,7 @@ async def test_the_language_server_keeps_working_while_the_server_is_down_and_re
     assert fig.related_information[0].location.uri == file_uri(SEEDS / SEED_004)
 
     pg.stop()
+    time.sleep(1.1)  # readers re-check the server at most once a second
     try:
         change_doc(client, uri, 2, None, DRAFT + "\nThe regime's forces fell back.\n")
         codes = [d.code for d in await wait_diagnostics(client, uri)]
