@@ -271,6 +271,8 @@ def test_without_psycopg_the_message_says_what_to_install(tmp_path, archive):
 
 
 def test_schema_versions_newer_and_older_are_clear_errors(tmp_path, db, pg, archive):
+    from copydesk.corpus.postgres import SCHEMA_VERSION as V
+
     shared = project(tmp_path, "shared", archive, db)
     assert index(shared).returncode == 0
     dbname = db.rsplit("/", 1)[1]
@@ -278,7 +280,7 @@ def test_schema_versions_newer_and_older_are_clear_errors(tmp_path, db, pg, arch
         con.execute("UPDATE copydesk.meta SET value = '99' WHERE key = 'schema'")
     for r in (run_cli("corpus", "search", "deaths", cwd=shared), index(shared)):
         assert r.returncode == 2
-        assert "has index schema version 99, newer than this copydesk's (1): upgrade copydesk" in r.stderr_text
+        assert f"has index schema version 99, newer than this copydesk's ({V}): upgrade copydesk" in r.stderr_text
     # An index from before the first schema: readers are told to migrate, the
     # indexer migrates.
     with pg.admin(dbname) as con:
@@ -288,7 +290,7 @@ def test_schema_versions_newer_and_older_are_clear_errors(tmp_path, db, pg, arch
         con.execute("INSERT INTO copydesk.meta VALUES ('schema', '0')")
         con.execute("ALTER TABLE copydesk.meta OWNER TO " + db.split("//")[1].split("@")[0])
     r = run_cli("corpus", "stats", cwd=shared)
-    assert r.returncode == 2 and "older than this copydesk's (1): run `copydesk corpus index`" in r.stderr_text
+    assert r.returncode == 2 and f"older than this copydesk's ({V}): run `copydesk corpus index`" in r.stderr_text
     assert json.loads(index(shared).stdout_text)["files"] == 65
     assert run_cli("corpus", "search", "412 deaths", cwd=shared).returncode == 0
 
