@@ -129,6 +129,7 @@ def main(argv=None) -> dict:
         own, kids = bench_corpus.rss_mib()
         result["peak_rss_index_mib"] = {"main": round(own), "workers": round(kids)}
         corpus.close()
+        print(json.dumps(result), file=sys.stderr, flush=True)  # the index figures, whatever follows
 
         # Look-ups: 1 reader, then --readers at once (each its own process).
         ctx = multiprocessing.get_context("spawn")
