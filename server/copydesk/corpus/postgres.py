@@ -403,17 +403,12 @@ class PostgresCorpusIndex(CorpusBackend):
         self.ensure()
         with self._reader() as con:
             one = lambda q: con.execute(q).fetchone()[0]  # noqa: E731
-            out = {
-                "index": self.display,
-                "sources": self.sources,
-                "backend": "postgresql",
-                "files": one(f"SELECT count(*) FROM {SCHEMA}.files"),
-                "sentences": one(f"SELECT count(*) FROM {SCHEMA}.sents"),
-                "figures": one(f"SELECT count(*) FROM {SCHEMA}.figures"),
-                "full_text_search": "postgresql (fts5 tokens, gin)",
-                "version": int(self._version),
-                "schema": SCHEMA_VERSION,
-            }
+            # The SQLite backend's fields, and the server's own.
+            out = dict(index=self.display, sources=self.sources, files=one(f"SELECT count(*) FROM {SCHEMA}.files"),
+                       sentences=one(f"SELECT count(*) FROM {SCHEMA}.sents"),
+                       figures=one(f"SELECT count(*) FROM {SCHEMA}.figures"),
+                       full_text_search="postgresql (fts5 tokens, gin)", version=int(self._version))
+            out.update(backend="postgresql", schema=SCHEMA_VERSION)
             out["groups"] = dict(con.execute(
                 f"SELECT grp, count(*) FROM {SCHEMA}.figures GROUP BY grp ORDER BY count(*) DESC, grp LIMIT 12"
             ).fetchall())
