@@ -93,21 +93,6 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
-def is_postgres_url(value: str | None) -> bool:
-    return bool(value) and value.split("://", 1)[0].lower() in ("postgresql", "postgres")
-
-
-def url_password(url: str) -> str | None:
-    """The password a URL carries (in its user info or ``?password=``), if any."""
-    from urllib.parse import parse_qs
-
-    parts = urlsplit(url)
-    if parts.password is not None:
-        return parts.password
-    q = parse_qs(parts.query)
-    return q["password"][0] if "password" in q else None
-
-
 def _psycopg():
     try:
         import psycopg  # noqa: F401
