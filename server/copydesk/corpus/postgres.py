@@ -402,6 +402,14 @@ class PostgresCorpusIndex(CorpusBackend):
                 f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '{SCHEMA}' AND c.relkind = 'r'"))
         return out
 
+    def after_fork(self) -> None:
+        """In a forked worker (``copydesk check --jobs``): a pool of its own.
+        The inherited pool's threads did not cross the fork and its
+        connections are the parent's: dropped unused, never closed here."""
+        self._lock = threading.RLock()
+        self._inherited = [*getattr(self, "_inherited", []), self._pool]
+        self._pool = None
+
     def close(self) -> None:
         if self._pool is not None:
             with contextlib.suppress(Exception):
