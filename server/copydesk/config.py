@@ -11,6 +11,9 @@
     language = "en"                    # language pack: a bundled code or a path to a .yml
     cache = ".copydesk-cache"          # corpus index folder (default: $COPYDESK_CACHE_DIR,
                                        # $XDG_CACHE_HOME/copydesk, ~/.cache/copydesk)
+    corpus_db = "postgresql://copydesk@db.internal/archive"   # shared index (no password here)
+    corpus_db_password_env = "COPYDESK_DB_PASSWORD"           # else PGPASSWORD / ~/.pgpass
+    corpus_db_timeout = 5                                      # seconds (connect, each query)
     checks = ["loaded-term", "attribution"]   # id prefixes to run (default all)
     [severity]
     "loaded-term/thugs" = "error"
@@ -54,7 +57,14 @@ class Config:
     checks: tuple[str, ...] | None = None  # None: every check
     settings: tuple[tuple[str, Any], ...] = ()  # front-end settings (debounce …)
     cache: str | None = None  # corpus index folder; None: env / XDG default
+    corpus_db: str | None = None  # postgresql://… : the shared corpus index (None: SQLite in the cache)
+    corpus_db_password_env: str | None = None  # environment variable holding its password
+    corpus_db_timeout: float | None = None  # seconds: connect and statement timeout
     language: str = "en"  # language pack: a bundled code (rules/language/<code>.yml) or a path
+
+    @property
+    def severity_overrides(self) -> dict[str, str]:
+        return dict(self.severity)
 
     def is_enabled(self, rule_id: str, default: bool) -> bool:
         """Explicit enable/disable beats the rule's own default; the most
@@ -212,7 +222,29 @@ def _has_tool_section(path: Path) -> bool:
 MAX_CONFIG_BYTES = 1024 * 1024
 
 _LIST_KEYS = ("rules", "packs", "disable", "enable", "include", "exclude", "corpus", "checks")
-_KNOWN = set(_LIST_KEYS) | {"default_rules", "severity", "settings", "cache", "language"}
+_KNOWN = set(_LIST_KEYS) | {"default_rules", "severity", "settings", "cache", "language", "corpus_db",
+                             "corpus_db_password_env", "corpus_db_timeout"}
+
+
+def corpus_db_problem(value) -> str | None:
+    """Why a ``corpus_db`` value is not acceptable (None when it is): a
+    PostgreSQL URL without a password (the password comes from PGPASSWORD,
+    a ~/.pgpass file or the variable ``corpus_db_password_env`` names)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    if not isinstance(value, str) or not value:
+        return "'corpus_db' must be a PostgreSQL URL (postgresql://user@host/database)"
+    if value.split("://", 1)[0].lower() not in ("postgresql", "postgres"):
+        return f"'corpus_db' must be a PostgreSQL URL (postgresql://user@host/database), not {value.split(':', 1)[0]!r}"
+    try:
+        parts = urlsplit(value)
+        has_password = parts.password is not None or "password" in parse_qs(parts.query)
+    except ValueError as e:
+        return f"'corpus_db' is not a valid URL: {e}"
+    if has_password:
+        return ("'corpus_db' contains a password: never put it in a file; use PGPASSWORD, a ~/.pgpass file, "
+                "or name an environment variable with corpus_db_password_env")
+    return None
 
 
 def load_config(path: Path) -> Config:
@@ -268,6 +300,22 @@ def load_config(path: Path) -> Config:
                 err(key, "'cache' must be a folder path (a string)")
             else:
                 values[key] = value
+        elif key == "corpus_db":
+            problem = corpus_db_problem(value)
+            if problem:
+                err(key, problem)
+            else:
+                values[key] = value
+        elif key == "corpus_db_password_env":
+            if not isinstance(value, str) or not value:
+                err(key, "'corpus_db_password_env' must be the name of an environment variable")
+            else:
+                values[key] = value
+        elif key == "corpus_db_timeout":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                err(key, "'corpus_db_timeout' must be a number of seconds above 0")
+            else:
+                values[key] = float(value)
         elif key == "language":
             if not isinstance(value, str) or not value:
                 err(key, "'language' must be a language code (\"en\") or the path of a language pack")

@@ -110,7 +110,12 @@ class Engine:
                 else:
                     findings.extend(check.check_document(model))
             except Exception as e:
-                failures.append(CheckFailure(name, f"{type(e).__name__}: {e}", traceback.format_exc()))
+                from .corpus.backend import CorpusUnavailable
+
+                if isinstance(e, CorpusUnavailable):  # a shared corpus server down: one line, no traceback
+                    failures.append(CheckFailure("corpus", str(e), ""))
+                else:
+                    failures.append(CheckFailure(name, f"{type(e).__name__}: {e}", traceback.format_exc()))
         suppress = Suppressions(doc, model.directives)
         kept = [f for f in findings if not suppress.suppressed(f.rule_id, doc.line_of(f.start))]
         kept.sort(key=lambda f: f.sort_key)

@@ -188,6 +188,8 @@ class Figures(Check):
 
     def display_path(self, path: str) -> str:
         p = Path(path)
+        if not p.is_absolute():
+            return p.as_posix()  # a shared archive's path, relative to its root
         for src in self._sources:
             try:
                 rel = p.relative_to(src)

@@ -139,10 +139,16 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
 
     for engine in configs.engines:
         report.rules.update(engine.active_rules)
+    corpus_notes: set[str] = set()
     for fr in report.files:
         if fr.error:
             click.echo(f"copydesk: {fr.path}: {fr.error}", err=True)
         for failure in fr.failures:
+            if failure.check == "corpus":  # the corpus is unavailable: said once, not per file
+                if failure.error not in corpus_notes:
+                    corpus_notes.add(failure.error)
+                    click.echo(f"copydesk: {failure.error}", err=True)
+                continue
             click.echo(f"copydesk: {fr.path}: check {failure.check} failed: {failure.error}", err=True)
     for line in report.errors:
         click.echo(f"copydesk: {line}", err=True)

@@ -2,6 +2,7 @@
 command line (a front-end: the work is in ``copydesk.corpus``)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -10,8 +11,9 @@ from pathlib import Path
 import click
 
 
-def _open(config_path: str | None, sources: tuple[str, ...], cache: str | None):
-    from .common import EXIT_ERROR, _config_here
+def _open(config_path: str | None, sources: tuple[str, ...], cache: str | None, db: str | None = None):
+    from .common import EXIT_ERROR, _config_here, _fail
+    from ..config import corpus_db_problem
     from ..engine import load_ruleset
     from ..corpus import open_corpus
 
@@ -25,12 +27,19 @@ def _open(config_path: str | None, sources: tuple[str, ...], cache: str | None):
         overrides["corpus"] = [str(Path(s).resolve()) if Path(s).exists() else s for s in sources]
     if cache:
         overrides["cache"] = str(Path(cache).resolve())
+    if db:
+        problem = corpus_db_problem(db)
+        if problem:
+            _fail(problem.replace("'corpus_db'", "--db"))
+        overrides["corpus_db"] = db
     cfg = cfg.merged(**overrides)
     ruleset = load_ruleset(cfg)
     return open_corpus(cfg, ruleset.lexicons)
 
 
 def _options(fn):
+    fn = click.option("--db", metavar="URL",
+                      help="Shared PostgreSQL index (postgresql://user@host/db) instead of the configured one.")(fn)
     fn = click.option("--cache", type=click.Path(file_okay=False),
                       help="Index folder (default: config 'cache', $COPYDESK_CACHE_DIR, ~/.cache/copydesk).")(fn)
     fn = click.option("--corpus", "sources", multiple=True,
@@ -48,9 +57,12 @@ def corpus() -> None:
 @corpus.command("index")
 @_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def index_cmd(config_path, sources, cache, as_json):
-    """Bring the index up to date: new, changed and deleted files."""
-    c = _open(config_path, sources, cache)
+@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
+              help="PostgreSQL: wait this long for another indexer to finish (0: exit at once).")
+def index_cmd(config_path, sources, cache, db, as_json, wait):
+    """Bring the index up to date: new, changed and deleted files (for a
+    shared PostgreSQL index, this is the ingest job)."""
+    c = _open(config_path, sources, cache, db)
     t0 = time.perf_counter()
     show = sys.stderr.isatty() and not as_json
 
@@ -58,11 +70,14 @@ def index_cmd(config_path, sources, cache, as_json):
         if show:
             click.echo(f"\rindexed {done}/{total} files", err=True, nl=False)
 
-    counts = c.refresh(progress=progress)
-    if show:
-        click.echo("", err=True)
-    elapsed = time.perf_counter() - t0
-    stats = c.stats()
+    with _unavailable():
+        counts = c.refresh(progress=progress, wait=wait) if _shared(c) else c.refresh(progress=progress)
+        if show:
+            click.echo("", err=True)
+        elapsed = time.perf_counter() - t0
+        stats = c.stats()
+    for w in c.warnings if _shared(c) else ():
+        click.echo(f"copydesk: {w}", err=True)
     if as_json:
         click.echo(json.dumps({**counts, "seconds": round(elapsed, 3), "files": stats["files"],
                                "figures": stats["figures"], "index": stats["index"]}, indent=2))
@@ -76,10 +91,11 @@ def index_cmd(config_path, sources, cache, as_json):
 @corpus.command("stats")
 @_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def stats_cmd(config_path, sources, cache, as_json):
+def stats_cmd(config_path, sources, cache, db, as_json):
     """Size of the corpus and its index."""
-    c = _open(config_path, sources, cache)
-    s = c.stats()
+    c = _open(config_path, sources, cache, db)
+    with _unavailable():
+        s = c.stats()
     if as_json:
         click.echo(json.dumps(s, indent=2, ensure_ascii=False))
         return
@@ -98,10 +114,11 @@ def stats_cmd(config_path, sources, cache, as_json):
 @_options
 @click.option("-n", "--limit", default=10, show_default=True, help="Most sentences shown.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def search_cmd(query, config_path, sources, cache, limit, as_json):
+def search_cmd(query, config_path, sources, cache, db, limit, as_json):
     """Corpus sentences containing every word of QUERY, best first, as file:line:col."""
-    c = _open(config_path, sources, cache)
-    hits = c.search(query, limit=limit)
+    c = _open(config_path, sources, cache, db)
+    with _unavailable():
+        hits = c.search(query, limit=limit)
     if as_json:
         click.echo(json.dumps([{"path": h.path, "line": h.line, "column": h.column, "text": h.text,
                                 "score": round(h.score, 4), **({"meta": h.meta} if h.meta else {})}
@@ -112,6 +129,24 @@ def search_cmd(query, config_path, sources, cache, limit, as_json):
         if not hits:
             click.echo(f"no corpus sentence contains every word of {query!r}", err=True)
     sys.exit(0 if hits else 1)
+
+
+def _shared(c) -> bool:
+    from ..corpus.postgres import PostgresCorpusIndex
+
+    return isinstance(c, PostgresCorpusIndex)
+
+
+@contextlib.contextmanager
+def _unavailable():
+    """A corpus that cannot be used: one line on stderr, exit 2."""
+    from .common import _fail
+    from ..corpus import CorpusUnavailable
+
+    try:
+        yield
+    except CorpusUnavailable as e:
+        _fail(str(e))
 
 
 def _display(path: str) -> str:

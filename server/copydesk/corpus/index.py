@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .backend import CorpusBackend
 from ..cachedir import cache_dir  # noqa: F401  (re-exported: corpus.cache_dir)
 from .figures import Extractor, FigureLanguage, context_terms, figure_context
 from ..files import read_regular
@@ -37,6 +38,9 @@ log = logging.getLogger("copydesk.corpus")
 
 SCHEMA_VERSION = 3
 BATCH_FILES = 400
+# The full-text tokenizer: the PostgreSQL backend tokenizes with this same
+# FTS5 tokenizer so its search matches and ranks exactly like this one.
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 PARALLEL_MIN_FILES = 300
 
 
@@ -166,7 +170,7 @@ def _cheap_to_check(path: str) -> bool:
         return False
 
 
-class CorpusIndex:
+class CorpusIndex(CorpusBackend):
     """Open (or create) the index for some sources; ``refresh()`` syncs it."""
 
     def __init__(self, sources: list[str], lexicons: dict, cache: str | Path | None = None,
@@ -280,7 +284,7 @@ class CorpusIndex:
         con.execute("PRAGMA temp_store=MEMORY")
         con.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
         sents = ("CREATE VIRTUAL TABLE IF NOT EXISTS sents USING fts5(text, doc UNINDEXED, line UNINDEXED, "
-                 "col UNINDEXED, tokenize='porter unicode61 remove_diacritics 2')" if self.fts else
+                 f"col UNINDEXED, tokenize='{FTS_TOKENIZE}')" if self.fts else
                  "CREATE TABLE IF NOT EXISTS sents(text TEXT, doc INT, line INT, col INT)")
         con.executescript(f"""
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -564,7 +568,7 @@ class CorpusIndex:
                 match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
                 rows = self.con.execute(
                     "SELECT s.text, d.path, s.line, s.col, bm25(sents) AS r, d.meta FROM sents s "
-                    "JOIN docs d ON d.id = s.doc WHERE sents MATCH ? ORDER BY r LIMIT ?",
+                    "JOIN docs d ON d.id = s.doc WHERE sents MATCH ? ORDER BY r, d.path, s.line, s.col LIMIT ?",
                     (match, limit)).fetchall()
                 return [SearchHit(r[1], r[2], r[3], r[0], -r[4], json.loads(r[5]) if r[5] else {}) for r in rows]
             cond = " AND ".join("lower(s.text) LIKE ?" for _ in words)

@@ -248,10 +248,18 @@ class CopydeskServer(LanguageServer):
         for failure in result.failures:
             key = f"{failure.check}: {failure.error}"
             now.add(key)
+            if key not in seen and failure.check == "corpus":
+                # A shared corpus server down: the other checks go on; say it once.
+                if failure.error != getattr(self, "_corpus_note", None):
+                    self._corpus_note = failure.error
+                    self.show(f"copydesk: {failure.error}", types.MessageType.Warning)
+                continue
             if key not in seen:
                 self.log(f"copydesk: check {failure.check} failed on {uri}: {failure.error}\n{failure.traceback}",
                          types.MessageType.Error)
         self._logged_failures[uri] = now
+        if not any(f.check == "corpus" for f in result.failures):
+            self._corpus_note = None
 
     def lint_and_publish(self, uri: str) -> None:
         self._pending.pop(uri, None)
