@@ -64,15 +64,17 @@ const shot = async (page, what, opts) => {
         if (!svg) return null;
         return {
           bars: svg.querySelectorAll(".mark-rect path").length,
-          labels: Array.from(svg.querySelectorAll(".mark-text text")).map((t) => t.textContent),
+          values: Array.from(svg.querySelectorAll(".mark-text.role-mark text")).map((t) => t.textContent),
           axisLabels: Array.from(svg.querySelectorAll(".role-axis-label text")).map((t) => t.textContent),
-          ariaLabel: svg.getAttribute("aria-label"),
+          ariaLabel: document.getElementById(id).getAttribute("aria-label"),
+          role: svg.getAttribute("role") || document.getElementById(id).getAttribute("role"),
         };
       };
       return { rules: one("rules-chart"), timeline: one("timeline-chart"),
                timelineShown: !document.getElementById("timeline-figure").hidden };
     });
     await shot(page, "overview");
+    await page.locator("#charts").screenshot({ path: path.join(shots, `${name}-charts.png`) });
     await shot(page, "full", { fullPage: true });
 
     // Every row of the drafts table, page by page (Next until it is disabled).
@@ -98,8 +100,8 @@ const shot = async (page, what, opts) => {
     result.ariaSort = await page.getAttribute('#drafts-head th:has(button[data-sort="path"])', "aria-sort");
 
     // Keyboard: from the top of the page, Tab reaches the filters.
-    await page.evaluate(() => { window.scrollTo(0, 0); document.activeElement && document.activeElement.blur(); });
-    await page.focus("body");
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.click("#title"); // sequential focus navigation starts at the top
     const focused = [];
     for (let i = 0; i < 60; i++) {
       await page.keyboard.press("Tab");
@@ -131,12 +133,23 @@ const shot = async (page, what, opts) => {
       marks: document.querySelectorAll("#draft-body mark.f").length,
       markText: Array.from(document.querySelectorAll("#draft-body mark.f")).map((m) => m.textContent).join("|"),
       refs: document.querySelectorAll("#draft-body a.ref").length,
+      // finding number -> the text of the marks that carry it
+      marked: (() => {
+        const m = {};
+        document.querySelectorAll("#draft-body mark.f").forEach((mk) => mk.getAttribute("data-findings").split(" ")
+          .forEach((n) => { m[n] = (m[n] || "") + mk.textContent; }));
+        return m;
+      })(),
       findings: Array.from(document.querySelectorAll("#draft-body ol.findings > li")).map((li) => ({
         rule: li.getAttribute("data-rule"), severity: li.getAttribute("data-severity"),
         where: li.querySelector(".where").textContent, message: li.querySelector(".message").textContent,
         fixes: li.querySelectorAll(".fixes li").length, evidence: li.querySelectorAll(".evidence li").length,
         evidenceText: Array.from(li.querySelectorAll(".evidence li")).map((e) => e.textContent) })),
-      text: document.querySelector("#draft-body pre.draft-text").textContent,
+      text: (() => { // the text as shown, without the finding numbers
+        const pre = document.querySelector("#draft-body pre.draft-text").cloneNode(true);
+        pre.querySelectorAll("a.ref").forEach((a) => a.remove());
+        return pre.textContent;
+      })(),
     }));
     await page.locator("#draft-heading").scrollIntoViewIfNeeded();
     await shot(page, "draft");

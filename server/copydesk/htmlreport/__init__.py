@@ -6,12 +6,14 @@ same ``files`` / ``summary``), plus each draft's text and front matter so the
 findings can be shown in place. Everything is inline: the stylesheet, the
 page's script, the chart libraries (Vega and Vega-Lite, vendored unchanged
 from npm: ``vendor/vendor.json`` lists versions, licences and sha256), and
-the data as JSON in a ``<script type="application/json">`` element. The
+the data as gzip-compressed JSON (base64) in a ``<script>`` element. The
 per-draft sections are rendered by the page's script when opened, so a
 report of a thousand drafts stays a small DOM.
 """
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from collections import Counter
 from datetime import datetime, timezone
@@ -48,10 +50,16 @@ def _script_safe(js: str, name: str) -> str:
     return js
 
 
-def _json_for_html(value) -> str:
-    # "<" escaped as \u003c: the JSON cannot close its <script> element or
-    # open a comment, and JSON.parse reads it back unchanged.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+def pack(value) -> str:
+    """JSON, gzip-compressed (fixed mtime: the same report gives the same
+    bytes), in base64 lines: nothing in it can end its <script> element."""
+    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.encodebytes(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
+
+
+def unpack(packed: str):
+    """The data of a page, back from ``pack`` (for tests and tools)."""
+    return json.loads(gzip.decompress(base64.b64decode(packed)).decode("utf-8"))
 
 
 def _meta(text: str | None) -> dict:
@@ -138,7 +146,7 @@ def render(report: Report, out, *, texts: dict[str, str | None], title: str = "c
         "{{LIBS}}": libs,
         "{{CREDITS}}": _escape(credits),
         "{{VERSION}}": _escape(__version__),
-        "{{DATA}}": _json_for_html(data),
+        "{{DATA}}": pack(data),
         "{{SCRIPT}}": _script_safe(_asset("page.js"), "page.js"),
     }
     # Placeholders are replaced in one pass, in template order, so text in
