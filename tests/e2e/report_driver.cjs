@@ -6,6 +6,7 @@
 //   REPORT_PROFILE   Chromium profile folder
 //   PLAYWRIGHT_CORE  path of the playwright-core package
 //   CHROMIUM         browser executable
+//   REPORT_LOAD_ONLY set: only time loading, opening a draft, paging and filtering (for the bench)
 const { chromium } = require(process.env.PLAYWRIGHT_CORE);
 const path = require("path");
 const { pathToFileURL } = require("url");
@@ -48,6 +49,21 @@ const shot = async (page, what, opts) => {
     result.ready = await page.getAttribute("body", "data-ready");
     result.domNodes = await page.evaluate(() => document.getElementsByTagName("*").length);
     step("page loaded");
+    if (process.env.REPORT_LOAD_ONLY) { // bench/bench_report.py: how long to ready, to a draft, to the next table page
+      let t = Date.now();
+      await page.click("#top-drafts button");
+      await page.waitForSelector("#draft-view:not([hidden]) pre.draft-text");
+      result.openDraftMs = Date.now() - t;
+      result.domNodesWithDraft = await page.evaluate(() => document.getElementsByTagName("*").length);
+      t = Date.now();
+      await page.click('#drafts-pager button[data-page="next"]');
+      result.nextPageMs = Date.now() - t;
+      t = Date.now();
+      await page.selectOption("#rule-filter", { index: 1 });
+      result.filterMs = Date.now() - t;
+      result.ok = true;
+      return;
+    }
 
     // Overview numbers as the page shows them.
     result.stats = await page.$$eval("[data-stat]", (els) => Object.fromEntries(els.map((e) =>
