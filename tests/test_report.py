@@ -270,6 +270,8 @@ def check_page_against_json(seen: dict, report: dict, drafts_linted: int) -> Non
     assert seen["afterRef"] == "#f-1"
     # Print: the controls are hidden by the print stylesheet.
     assert seen["printHidden"] == ["none", "none"]
+    assert seen["printRows"] == len(report["files"])  # the whole table on paper
+    assert seen["rowsAfterPrint"] == min(50, len(report["files"]))
 
 
 def test_example_report_in_a_browser(example_report, tmp_path):

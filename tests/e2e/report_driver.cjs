@@ -179,9 +179,14 @@ const shot = async (page, what, opts) => {
     await page.emulateMedia({ media: "print" });
     result.printHidden = await page.evaluate(() => ["filters", "drafts-pager"].map((id) =>
       getComputedStyle(document.getElementById(id)).display));
+    // The browser's Print command fires beforeprint: the whole table is drawn, not one page.
+    await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
+    result.printRows = await page.$$eval("#drafts-body tr[data-path]", (trs) => trs.length);
     await shot(page, "print", { fullPage: true });
-    await page.emulateMedia({ media: "screen" });
     await page.pdf({ path: path.join(shots, `${name}.pdf`), format: "A4", printBackground: true });
+    await page.evaluate(() => window.dispatchEvent(new Event("afterprint")));
+    result.rowsAfterPrint = await page.$$eval("#drafts-body tr[data-path]", (trs) => trs.length);
+    await page.emulateMedia({ media: "screen" });
     result.pdf = path.join(shots, `${name}.pdf`);
     result.ok = true;
   } catch (err) {
