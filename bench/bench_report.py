@@ -11,7 +11,7 @@ Side by side in one run, CPU time beside wall time (best of --repeat):
 2. in-process, on a report already linted: building the page's data from the
    report model, and writing the whole page (data packed, libraries inlined);
 3. the page's size, and its data's size before packing;
-4. with --browser (Chromium and playwright-core as in .ci/setup.d/30-code-server.sh):
+4. with --browser (Chromium and playwright-core as in .ci/setup.d/40-report-browser.sh):
    the page opened in headless Chromium: milliseconds to ready (data unpacked,
    table and charts drawn), to open the draft with the most findings, to turn a
    table page and to apply a rule filter, and the number of DOM elements.
@@ -118,7 +118,7 @@ def main(argv=None) -> int:
     if args.browser:
         chromium = shutil.which("chromium") or shutil.which("chromium-browser")
         if not (chromium and PLAYWRIGHT.is_dir() and shutil.which("node")):
-            print("--browser: needs chromium, node and playwright-core (.ci/setup.d/30-code-server.sh)", file=sys.stderr)
+            print("--browser: needs chromium, node and playwright-core (.ci/setup.d/40-report-browser.sh)", file=sys.stderr)
             return 2
         for n in range(args.repeat):
             env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp), "REPORT_FILE": str(page),

@@ -4,7 +4,7 @@ on generated bench drafts. The page's numbers must be ``copydesk check
 --format json``'s for the same drafts; the page must make no request but for
 itself. Screenshots and the printed PDF go to the test's tmp dir.
 
-The browser tests need Chromium and playwright-core (.ci/setup.d/30-code-server.sh);
+The browser tests need Chromium, playwright-core and axe-core (.ci/setup.d/40-report-browser.sh);
 they skip without them unless COPYDESK_REQUIRE_TOOLS=1.
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ from vscode_build import PREFIX, missing, start_group, stop_group
 from copydesk.htmlreport import VENDOR, unpack, vendored
 
 PLAYWRIGHT = PREFIX / "playwright" / "node_modules" / "playwright-core"
+AXE = PREFIX / "playwright" / "node_modules" / "axe-core"
 DRIVER = Path(__file__).parent / "e2e" / "report_driver.cjs"
 EXAMPLES = ROOT / "examples"
 SEVERITIES = ("error", "warning", "info", "hint")
@@ -172,7 +173,8 @@ def test_same_options_as_check(tmp_path):
 def _browser() -> dict:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     node = shutil.which("node")
-    for what, ok in (("playwright-core", PLAYWRIGHT.is_dir()), ("chromium", chromium), ("node", node)):
+    for what, ok in (("playwright-core", PLAYWRIGHT.is_dir()), ("axe-core", (AXE / "axe.min.js").is_file()),
+                     ("chromium", chromium), ("node", node)):
         if not ok:
             missing(f"{what} is not installed")
     return {"chromium": chromium, "node": node}
@@ -184,7 +186,7 @@ def open_in_browser(report: Path, tmp_path: Path, name: str) -> dict:
     shots.mkdir(exist_ok=True)
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "REPORT_FILE": str(report), "REPORT_SHOTS": str(shots),
            "REPORT_NAME": name, "REPORT_PROFILE": str(tmp_path / f"profile-{name}"),
-           "PLAYWRIGHT_CORE": str(PLAYWRIGHT), "CHROMIUM": tools["chromium"]}
+           "PLAYWRIGHT_CORE": str(PLAYWRIGHT), "AXE_CORE": str(AXE), "CHROMIUM": tools["chromium"]}
     driver = start_group([tools["node"], str(DRIVER)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         out, err = driver.communicate(timeout=300)
@@ -268,6 +270,8 @@ def check_page_against_json(seen: dict, report: dict, drafts_linted: int) -> Non
         for ev in f["related"]:  # corpus evidence: file, line and sentence
             assert any(f"{ev['path']}:{ev['line']}" in t and ev["text"] in t for t in x["evidenceText"]), ev
     assert seen["afterRef"] == "#f-1"
+    # Accessibility: axe-core's WCAG 2.1 A/AA rules find nothing, with a draft open.
+    assert seen["axe"]["violations"] == [] and seen["axe"]["passes"] > 20
     # Print: the controls are hidden by the print stylesheet.
     assert seen["printHidden"] == ["none", "none"]
     assert seen["printRows"] == len(report["files"])  # the whole table on paper

@@ -6,6 +6,7 @@
 //   REPORT_PROFILE   Chromium profile folder
 //   PLAYWRIGHT_CORE  path of the playwright-core package
 //   CHROMIUM         browser executable
+//   AXE_CORE         path of the axe-core package (accessibility audit), optional
 //   REPORT_LOAD_ONLY set: only time loading, opening a draft, paging and filtering (for the bench)
 const { chromium } = require(process.env.PLAYWRIGHT_CORE);
 const path = require("path");
@@ -174,6 +175,16 @@ const shot = async (page, what, opts) => {
     result.afterRef = await page.evaluate(() => location.hash);
     await shot(page, "draft-finding");
     result.domNodesWithDraft = await page.evaluate(() => document.getElementsByTagName("*").length);
+
+    // Accessibility audit (axe-core, WCAG 2 A/AA rules) of the page with a draft open.
+    if (process.env.AXE_CORE) {
+      await page.addScriptTag({ path: path.join(process.env.AXE_CORE, "axe.min.js") });
+      result.axe = await page.evaluate(async () => {
+        const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+        return { passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact,
+          help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) })) };
+      });
+    }
 
     // Print: the print stylesheet hides the controls; the PDF is written.
     await page.emulateMedia({ media: "print" });
