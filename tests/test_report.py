@@ -180,13 +180,14 @@ def _browser() -> dict:
     return {"chromium": chromium, "node": node}
 
 
-def open_in_browser(report: Path, tmp_path: Path, name: str) -> dict:
+def open_in_browser(report: Path, tmp_path: Path, name: str, open_draft: str = "") -> dict:
     tools = _browser()
     shots = tmp_path / "shots"
     shots.mkdir(exist_ok=True)
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "REPORT_FILE": str(report), "REPORT_SHOTS": str(shots),
            "REPORT_NAME": name, "REPORT_PROFILE": str(tmp_path / f"profile-{name}"),
-           "PLAYWRIGHT_CORE": str(PLAYWRIGHT), "AXE_CORE": str(AXE), "CHROMIUM": tools["chromium"]}
+           "PLAYWRIGHT_CORE": str(PLAYWRIGHT), "AXE_CORE": str(AXE), "CHROMIUM": tools["chromium"],
+           "REPORT_OPEN": open_draft}
     driver = start_group([tools["node"], str(DRIVER)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         out, err = driver.communicate(timeout=300)
@@ -203,7 +204,7 @@ def open_in_browser(report: Path, tmp_path: Path, name: str) -> dict:
     return seen
 
 
-def check_page_against_json(seen: dict, report: dict, drafts_linted: int) -> None:
+def check_page_against_json(seen: dict, report: dict, drafts_linted: int, opened: str = "") -> None:
     # Nothing went wrong, nothing was fetched.
     assert seen["pageErrors"] == []
     assert [m for m in seen["console"] if m["type"] in ("error", "warning")] == []
@@ -252,11 +253,15 @@ def check_page_against_json(seen: dict, report: dict, drafts_linted: int) -> Non
     assert f"Showing {len(with_rule):,} of" in seen["filterStatus"]
     assert f"{sum(with_rule.values()):,} finding" in seen["filterStatus"]
 
-    # The draft with the most findings, opened from the overview: its text, every finding marked in place.
+    # The draft opened (by name, or the one with the most findings from the overview):
+    # its text, every finding marked in place.
     draft = seen["draft"]
     path = draft["heading"]
     mine = [f for f in findings if f["path"] == path]
-    assert len(mine) == max(sum(c.values()) for c in per_file.values())
+    if opened:
+        assert opened in path
+    else:
+        assert len(mine) == max(sum(c.values()) for c in per_file.values())
     assert seen["draft"]["focusedHeading"] == "draft-heading"
     assert draft["refs"] == len(mine) and draft["marks"] >= 1
     for n, f in enumerate(mine, 1):  # each finding's marks cover exactly its text
@@ -290,21 +295,41 @@ def test_example_report_in_a_browser(example_report, tmp_path):
     assert any("figure-mismatch" in f["rule"] for f in seen["draft"]["findings"])
 
 
+# Markup in a draft is text: nothing in it may run, load or close the page's elements. The
+# emoji and non-Latin letters put UTF-16 and code-point columns apart on the marked lines.
+HOSTILE = """\
+---
+title: "<script>console.error('title ran')</script> Ḥalab 🔥"
+date: 2024-11-30
+---
+# Aleppo 🔥 — </script><script>console.error("heading ran")</script>
+
+Ḥalab 🔥🇸🇾 — the regime’s forces left, and the jihadists’ flag went up. <img src="https://example.com/p.png" onerror="console.error('img ran')">
+
+<!-- </script><script>console.error("comment ran")</script> -->
+Дмитрий Песков said Moscow was “concerned” about the regime, “a terrorist” </style> {{DATA}} army.
+"""
+
+
 def test_bench_drafts_report_in_a_browser(tmp_path):
     drafts = tmp_path / "drafts"
     gen = subprocess.run([sys.executable, str(ROOT / "bench" / "gen_drafts.py"), str(drafts), "--count", "120",
                           "--dated"], capture_output=True, text=True)
     assert gen.returncode == 0, gen.stderr
+    (drafts / "hostile ḥalab.md").write_text(HOSTILE, encoding="utf-8")
     out = tmp_path / "bench.html"
     proc = write_report("drafts", "-o", str(out), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr_text
-    seen = open_in_browser(out, tmp_path, "bench")
+    seen = open_in_browser(out, tmp_path, "bench", open_draft="hostile")
     _code, report = run_json("drafts", cwd=tmp_path)
-    check_page_against_json(seen, report, drafts_linted=120)
-    assert seen["pages"] == "paged" and len(seen["tableRows"]) == 120  # 50 rows a page, all reached
+    check_page_against_json(seen, report, drafts_linted=121, opened="hostile")
+    assert seen["draft"]["text"] == HOSTILE  # shown as text, every byte
+    assert {f["rule_id"] for f in report["findings"] if "hostile" in f["path"]} >= {"loaded-term/regime",
+                                                                                    "loaded-term/jihadist"}
+    assert seen["pages"] == "paged" and len(seen["tableRows"]) == 121  # 50 rows a page, all reached
     # The timeline: one bar per day of the drafts' front-matter dates (two weeks).
     timeline = seen["charts"]["timeline"]
-    assert seen["charts"]["timelineShown"] and timeline["bars"] == 14
+    assert seen["charts"]["timelineShown"] and timeline["bars"] == 14  # the hostile draft's day is one of them
     assert "25 Nov" in timeline["axisLabels"]
     # A small DOM: the drafts are rendered one at a time, the table a page at a time.
     assert seen["domNodes"] < 3000 and seen["domNodesWithDraft"] < 5000

@@ -7,6 +7,7 @@
 //   PLAYWRIGHT_CORE  path of the playwright-core package
 //   CHROMIUM         browser executable
 //   AXE_CORE         path of the axe-core package (accessibility audit), optional
+//   REPORT_OPEN      part of the name of the draft to open (else the one with the most findings)
 //   REPORT_LOAD_ONLY set: only time loading, opening a draft, paging and filtering (for the bench)
 const { chromium } = require(process.env.PLAYWRIGHT_CORE);
 const path = require("path");
@@ -140,8 +141,15 @@ const shot = async (page, what, opts) => {
     await shot(page, "filtered");
     await page.click("#clear-filters");
 
-    // Open the draft with the most findings (first of the overview's list), by keyboard.
-    await page.focus("#top-drafts button");
+    // Open a draft by keyboard: the one named by REPORT_OPEN (typed into the name filter), else
+    // the one with the most findings (first of the overview's list).
+    if (process.env.REPORT_OPEN) {
+      await page.focus("#draft-search");
+      await page.keyboard.type(process.env.REPORT_OPEN);
+      await page.focus("#drafts-body button[data-draft]");
+    } else {
+      await page.focus("#top-drafts button");
+    }
     await page.keyboard.press("Enter");
     await page.waitForSelector("#draft-view:not([hidden]) pre.draft-text");
     result.draft = await page.evaluate(() => ({
@@ -175,6 +183,8 @@ const shot = async (page, what, opts) => {
     result.afterRef = await page.evaluate(() => location.hash);
     await shot(page, "draft-finding");
     result.domNodesWithDraft = await page.evaluate(() => document.getElementsByTagName("*").length);
+    await page.fill("#draft-search", "");
+    await page.dispatchEvent("#draft-search", "input");
 
     // Accessibility audit (axe-core, WCAG 2 A/AA rules) of the page with a draft open.
     if (process.env.AXE_CORE) {
