@@ -87,8 +87,8 @@ def report(paths, output, title, min_severity, max_file_size, config_path, extra
             render(result, out, texts=texts, title=title)
     except OSError as e:
         _fail(f"{output}: cannot write the report: {e.strerror or e}")
-    n = sum(len(fr.findings) for fr in result.files)
-    click.echo(f"copydesk: wrote {output} ({len(result.files)} drafts, {n} findings)", err=True)
+    n, d = sum(len(fr.findings) for fr in result.files), len(result.files)
+    click.echo(f"copydesk: wrote {output} ({d} draft{'s' * (d != 1)}, {n} finding{'s' * (n != 1)})", err=True)
     if result.errors or result.input_errors or any(fr.failures for fr in result.files):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_OK)

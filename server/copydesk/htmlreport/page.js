@@ -210,6 +210,11 @@
         return { date: d.date, drafts: d.drafts, findings: d.error + d.warning + d.info + d.hint,
                  error: d.error, warning: d.warning, info: d.info, hint: d.hint };
       });
+      var undated = drafts.filter(function (d) { return !d.error && !(d.meta && d.meta.date); }).length;
+      if (undated) {
+        $("timeline-chart-caption").appendChild(document.createTextNode(
+          "; " + fmt(undated) + " draft" + (undated === 1 ? "" : "s") + " without a date not shown"));
+      }
       var tb = $("timeline-table");
       days.forEach(function (d) {
         tb.appendChild(el("tr", null, el("td", { text: d.date }), el("td", { class: "num", text: fmt(d.drafts) }),
