@@ -106,6 +106,7 @@ def test_page_is_self_contained_and_holds_the_json_reports_findings(example_repo
     (draft,) = data["drafts"]
     assert draft["text"] == (EXAMPLES / "aleppo-draft.md").read_text(encoding="utf-8")
     assert draft["meta"] == {"title": "Rebels take Aleppo"}  # from its front matter
+    assert data["timeline"] == [] and data["undated"] == 1  # no date: no timeline
     assert data["figures"]["counts"]["contradicting"] == sum(
         1 for f in report["findings"] if f["rule_id"] == "figures/figure-mismatch")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
 from collections import Counter
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -27,6 +28,7 @@ from ..report import Report
 from ..rules.model import SEVERITIES
 
 HERE = Path(__file__).resolve().parent
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 VENDOR = HERE / "vendor"
 
 # Rule namespaces of the figures check, counted in the overview.
@@ -107,9 +109,12 @@ def page_data(report: Report, texts: dict[str, str | None], *, title: str,
     figures_enabled = {verdict: rule_id in report.rules and report.rules[rule_id].enabled
                        for rule_id, verdict in FIGURE_VERDICTS.items()}
     timeline: dict[str, dict] = {}
+    undated = 0
     for d in drafts:
         date = (d["meta"].get("date") or "")[:10]
-        if len(date) == 10 and date[4] == "-" and date[7] == "-":
+        if d["error"] is None and not _ISO_DAY.match(date):
+            undated += 1
+        if _ISO_DAY.match(date):
             day = timeline.setdefault(date, {"date": date, "drafts": 0, **{s: 0 for s in SEVERITIES}})
             day["drafts"] += 1
             for s in SEVERITIES:
@@ -126,6 +131,7 @@ def page_data(report: Report, texts: dict[str, str | None], *, title: str,
         "rules": rules,
         "figures": {"counts": figures, "enabled": figures_enabled},
         "timeline": sorted(timeline.values(), key=lambda d: d["date"]),
+        "undated": undated,  # readable drafts without a YYYY-MM-DD front-matter date
         "drafts": drafts,
     }
 

@@ -210,7 +210,7 @@
         return { date: d.date, drafts: d.drafts, findings: d.error + d.warning + d.info + d.hint,
                  error: d.error, warning: d.warning, info: d.info, hint: d.hint };
       });
-      var undated = drafts.filter(function (d) { return !d.error && !(d.meta && d.meta.date); }).length;
+      var undated = DATA.undated;
       if (undated) {
         $("timeline-chart-caption").appendChild(document.createTextNode(
           "; " + fmt(undated) + " draft" + (undated === 1 ? "" : "s") + " without a date not shown"));
@@ -448,7 +448,7 @@
   function start(data) {
     DATA = data;
     drafts = DATA.drafts;
-    hasDates = drafts.some(function (d) { return d.meta && d.meta.date; });
+    hasDates = DATA.timeline.length > 0;
     buildOverview();
     buildFilters();
     buildHead();
