@@ -251,6 +251,8 @@ def check_page_against_json(seen: dict, report: dict, drafts_linted: int, opened
     with_rule = Counter(f["path"] for f in findings if f["rule_id"] == rule)
     # (still sorted by path: only drafts with that rule, counting only its findings)
     assert [(r["path"], r["total"]) for r in seen["filteredRows"]] == sorted(with_rule.items())[:50]
+    # the longest bar (the rule with the most findings) clicked: the rule filter is set to it
+    assert seen["barClickFilter"] == max(sorted(by_rule), key=lambda r: by_rule[r])
     assert f"Showing {len(with_rule):,} of" in seen["filterStatus"]
     assert f"{sum(with_rule.values()):,} finding" in seen["filterStatus"]
 

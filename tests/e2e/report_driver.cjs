@@ -140,6 +140,10 @@ const shot = async (page, what, opts) => {
     result.filterStatus = await page.textContent("#filter-status");
     await shot(page, "filtered");
     await page.click("#clear-filters");
+    // A click on a bar of the rules chart filters by that rule.
+    await page.locator("#rules-chart .mark-rect path").first().click();
+    result.barClickFilter = await page.$eval("#rule-filter", (s) => s.value);
+    await page.click("#clear-filters");
 
     // Open a draft by keyboard: the one named by REPORT_OPEN (typed into the name filter), else
     // the one with the most findings (first of the overview's list).
