@@ -22,10 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
-from ..corpus.sources import front_matter
 from ..formats.json import finding_dict
 from ..report import Report
 from ..rules.model import SEVERITIES
+from ..text.frontmatter import front_matter
 
 HERE = Path(__file__).resolve().parent
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -65,10 +65,10 @@ def unpack(packed: str):
 
 
 def _meta(text: str | None) -> dict:
-    if not text:
-        return {}
-    meta, _ = front_matter(text)
-    return {k: meta[k] for k in ("title", "date", "outlet", "author") if k in meta}
+    """A draft's title, date, outlet and author from its front matter."""
+    fm = front_matter(text) if text else None
+    data = fm.data() if fm else {}
+    return {k: str(data[k]) for k in ("title", "date", "outlet", "author") if data.get(k) is not None}
 
 
 def page_data(report: Report, texts: dict[str, str | None], *, title: str,
@@ -95,7 +95,7 @@ def page_data(report: Report, texts: dict[str, str | None], *, title: str,
         })
     rules = {}
     for rule_id, n in by_rule.items():
-        rule = report.rule_for(rule_id)
+        rule = report.rules.get(rule_id)
         # A --severity override may split a rule; the page shows its usual one.
         severity = max(SEVERITIES, key=lambda s: rule_severity.get((rule_id, s), 0))
         rules[rule_id] = {
