@@ -318,7 +318,7 @@
   function offset(starts, pos) { return (starts[pos.line] || 0) + pos.character; }
 
   function highlighted(text, items) {
-    var pre = el("pre", { class: "draft-text", tabindex: "0", "aria-label": "Draft text with findings marked" });
+    var pre = el("pre", { class: "draft-text", tabindex: "0", role: "region", "aria-label": "Draft text with findings marked" });
     var starts = lineStarts(text);
     var spans = items.map(function (it) {
       return { n: it.n, f: it.f, s: offset(starts, it.f.range.start), e: offset(starts, it.f.range.end) };
