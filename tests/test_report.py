@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -185,7 +186,7 @@ def open_in_browser(report: Path, tmp_path: Path, name: str, open_draft: str = "
     tools = _browser()
     shots = tmp_path / "shots"
     shots.mkdir(exist_ok=True)
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "REPORT_FILE": str(report), "REPORT_SHOTS": str(shots),
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "REPORT_FILE": str(report), "REPORT_SHOTS": str(shots),
            "REPORT_NAME": name, "REPORT_PROFILE": str(tmp_path / f"profile-{name}"),
            "PLAYWRIGHT_CORE": str(PLAYWRIGHT), "AXE_CORE": str(AXE), "CHROMIUM": tools["chromium"],
            "REPORT_OPEN": open_draft}
