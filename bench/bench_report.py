@@ -33,9 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-from copydesk.htmlreport import page_data, render  # noqa: E402
-from copydesk.report import Report  # noqa: E402
-from copydesk.runner import ConfigCache, discover, lint_target  # noqa: E402
+from copydesk.htmlreport import page_data, render
+from copydesk.report import Report
+from copydesk.runner import ConfigCache, discover, lint_target
 
 PREFIX = Path(os.environ.get("COPYDESK_CI_PREFIX", "/opt/copydesk-ci"))
 PLAYWRIGHT = PREFIX / "playwright" / "node_modules" / "playwright-core"
@@ -47,7 +47,7 @@ def cli(args: list[str], cwd: Path) -> tuple[float, float]:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "server"))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "copydesk", *args], cwd=cwd, env=env, capture_output=True)
+    proc = subprocess.run([sys.executable, "-m", "copydesk", *args], cwd=cwd, env=env, capture_output=True, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):
@@ -124,7 +124,7 @@ def main(argv=None) -> int:
             env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp), "REPORT_FILE": str(page),
                    "REPORT_SHOTS": str(tmp), "REPORT_PROFILE": str(tmp / f"profile-{n}"), "REPORT_LOAD_ONLY": "1",
                    "PLAYWRIGHT_CORE": str(PLAYWRIGHT), "CHROMIUM": chromium}
-            proc = subprocess.run(["node", str(DRIVER)], env=env, capture_output=True, text=True, timeout=300)
+            proc = subprocess.run(["node", str(DRIVER)], env=env, capture_output=True, text=True, timeout=300, check=False)
             seen = json.loads(proc.stdout.strip().splitlines()[-1])
             if not seen.get("ok"):
                 print(seen.get("error"), file=sys.stderr)
