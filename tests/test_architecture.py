@@ -120,6 +120,8 @@ ALLOWED = {
     ("cli/rules.py", "id"): "JSON keys of `rules list --json`",
     ("formats/json.py", "path"): "JSON output fields",
     ("formats/sarif.py", "id"): "SARIF fields",
+    ("htmlreport/__init__.py", "path"): "report page data fields (JSON keys its script reads)",
+    ("htmlreport/__init__.py", "title"): "report page data fields (JSON keys its script reads)",
     ("lsp/settings.py", "defaultRules"): "client setting names",
     ("rules/loader.py", "object"): "JSON Schema type names",
     ("corpus/index.py", "index"): "corpus stats keys",
