@@ -2,13 +2,16 @@
 """Generate benchmark drafts: deterministic, ~600 words each, built from
 sentences of the seed articles with altered numbers and inserted loaded terms.
 
-    python bench/gen_drafts.py OUT_DIR [--count 1000] [--words 600] [--seed 7]
+    python bench/gen_drafts.py OUT_DIR [--count 1000] [--words 600] [--seed 7] [--dated]
 
-The same arguments always give byte-identical files.
+The same arguments always give byte-identical files. --dated adds YAML front
+matter (title, and a date: one draft a day over two weeks from 2024-11-25)
+for `copydesk report`'s timeline; without it the drafts are as they always were.
 """
 from __future__ import annotations
 
 import argparse
+import datetime
 import random
 import re
 import sys
@@ -67,7 +70,7 @@ def alter(sentence: str, rng: random.Random) -> str:
     return sentence
 
 
-def draft(rng: random.Random, sentences: list[str], words: int, n: int) -> str:
+def draft(rng: random.Random, sentences: list[str], words: int, n: int, dated: bool = False) -> str:
     title = rng.choice(sentences).split(",")[0].rstrip(".")
     parts = [f"# {title}\n"]
     count = 0
@@ -78,7 +81,12 @@ def draft(rng: random.Random, sentences: list[str], words: int, n: int) -> str:
             par.append(s)
             count += len(s.split())
         parts.append(" ".join(par) + "\n")
-    return f"<!-- bench draft {n} -->\n" + "\n".join(parts)
+    body = f"<!-- bench draft {n} -->\n" + "\n".join(parts)
+    if dated:
+        day = datetime.date(2024, 11, 25) + datetime.timedelta(days=n % 14)
+        title = title.replace('"', "'")
+        return f'---\ntitle: "{title}"\ndate: {day.isoformat()}\n---\n' + body
+    return body
 
 
 def main(argv=None) -> int:
@@ -87,13 +95,14 @@ def main(argv=None) -> int:
     ap.add_argument("--count", type=int, default=1000)
     ap.add_argument("--words", type=int, default=600)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--dated", action="store_true", help="add front matter with a title and a date")
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
     sentences = seed_sentences()
     args.out.mkdir(parents=True, exist_ok=True)
     total = 0
     for n in range(args.count):
-        text = draft(rng, sentences, args.words, n)
+        text = draft(rng, sentences, args.words, n, args.dated)
         total += len(text.split())
         (args.out / f"draft-{n:04}.md").write_text(text, encoding="utf-8", newline="\n")
     print(f"{args.count} drafts, {total:,} words, in {args.out}")

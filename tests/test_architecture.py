@@ -122,6 +122,8 @@ ALLOWED = {
     ("formats/json.py", "path"): "JSON output fields",
     ("ledger.py", "cue"): "JSON fields of `copydesk sources`",
     ("formats/sarif.py", "id"): "SARIF fields",
+    ("htmlreport/__init__.py", "path"): "report page data fields (JSON keys its script reads)",
+    ("htmlreport/__init__.py", "title"): "report page data fields (JSON keys its script reads)",
     ("lsp/settings.py", "defaultRules"): "client setting names",
     ("rules/loader.py", "object"): "JSON Schema type names",
     ("corpus/index.py", "index"): "corpus stats keys",

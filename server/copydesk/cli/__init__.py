@@ -24,6 +24,7 @@ class LazyGroup(click.Group):
         # name: "module:attribute" (relative to this package)
         "check": ".check:check",
         "corpus": ".corpus:corpus",
+        "report": ".report:report",
         "rules": ".rules:rules",
         "serve": ".serve:serve",
         "sources": ".sources:sources",
