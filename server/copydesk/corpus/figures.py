@@ -15,40 +15,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 8
+EXTRACTOR_VERSION = 9
 
-UNITS_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}
-TENS_WORDS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}
-SCALES = {"dozen": 12, "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-          "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "mn": 1_000_000}
-# Words that may follow "a"/"an" to make a number ("a hundred", "a decade").
-A_COUNTABLE = {"hundred", "thousand", "million", "billion", "decade"}
-TIME_WORDS = {"a.m", "p.m", "am", "pm", "gmt", "utc", "bst", "cet", "hrs", "o'clock", "o’clock"}
+# Structural constants of the tokeniser and tagger (not words of a language:
+# those come from the figure-* lexicons of rules/figures.yml).
 ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
 # After a counted noun, these end the noun phrase.
 PHRASE_TAGS = {"JJ", "JJR", "JJS", "VBN", "NN", "NNS", "NNP", "NNPS"}
 NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
-# "the death toll … has risen to 412": verbs that tie a count to a subject
-# further back, how far back to look, and what ends the search.
-TOLL_VERBS = {"rose", "risen", "rises", "reached", "reaches", "climbed", "climbs", "stood", "stands", "jumped",
-              "increased", "grew", "soared", "passed", "topped", "exceeded"}
-SUBJECT_REACH = 12
 CLAUSE_ENDS = {";", ":", ".", "!", "?", "(", ")", "—", "–"}
-# How far from a generic count ("500 people") its event word may be:
-# "killed more than 500 people", "500 people are believed to have died".
-EVENT_BEFORE = 4
-EVENT_AFTER = 7
-# Between a preceding count word and the number: "killing at least 12",
-# "death toll rose to 412".
-LOOKBACK_GLUE = {"to", "of", "at", "rose", "risen", "reached", "climbed", "stood", "stands", "hit", "is",
-                 "was", "has", "had", "now", "been", "some", "least"}
+# Punctuation that ends a figure's clause (its own place, actor, anchors).
+CLAUSE_MARKS = {",", ";", ":", "(", ")", "—", "–", "\"", "“", "”"}
 
 _TOKEN = re.compile(
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,000 / 12,500.5
@@ -90,7 +67,8 @@ _LOWER_WORDS = re.compile(r"[a-z]+")
 def _trigger_words(lang: "FigureLanguage") -> frozenset:
     """Words without which a text holds no figure (most corpus sentences
     have none and are skipped without tokenising)."""
-    words = set(UNITS_WORDS) | set(TENS_WORDS) | set(SCALES) | set(A_COUNTABLE)
+    words = set(lang.units_words) | set(lang.tens_words) | set(lang.scales) | set(lang.a_countable) \
+        | set(lang.fractions)
     for phrase in lang.vague:
         words.update(w for w in phrase.split() if w not in ("a", "an", "of"))
     return frozenset(words)
@@ -137,15 +115,13 @@ def consistent(a: Figure, b: Figure, **margins) -> bool:
     return alo <= bhi + eps and blo <= ahi + eps
 
 
-def singular(word: str) -> str:
+def singular(word: str, irregular: dict[str, str] | None = None) -> str:
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
     elif w.endswith("'"):
         w = w[:-1]
-    irregular = {"people": "people", "children": "child", "men": "man", "women": "woman", "lives": "life",
-                 "casualties": "casualty", "militias": "militia", "news": "news", "series": "series"}
-    if w in irregular:
+    if irregular and w in irregular:
         return irregular[w]
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
@@ -212,6 +188,29 @@ class FigureLanguage:
         self.stopwords: set[str] = set()
         self.event_groups: set[str] = set()  # what happened to those counted: deaths, displaced …
         self.generic_groups: set[str] = set()  # counts that say only "people"
+        self.units_words: dict[str, float] = {}  # one = 1 … nineteen = 19
+        self.tens_words: dict[str, float] = {}  # twenty = 20 …
+        self.scales: dict[str, float] = {}  # hundred, thousand, million, bn …
+        self.scale_suffixes: dict[str, float] = {}  # "1.2m", "3bn": attached to digits
+        self.a_countable: set[str] = set()  # "a hundred", "a decade"
+        self.fractions: dict[str, float] = {}  # "half a million"
+        self.time_words: set[str] = set()  # "5 p.m", "0830 GMT": clock times
+        self.toll_verbs: set[str] = set()  # "the toll … rose to 412"
+        self.lookback_glue: set[str] = set()  # words between a count word and its number
+        self.subject_reach = 12
+        self.event_before = 4
+        self.event_after = 7
+        self.reporting: set[str] = set()  # said, told, according …: names near them are sources
+        self.place_preps: set[str] = set()  # in, at, across …: the name after is a place
+        self.clause_openers: set[str] = set()  # while, but, whereas: a new clause with its own place
+        self.part_before: list[tuple[str, ...]] = []  # including, among them …: a part of a total
+        self.part_after: list[tuple[str, ...]] = []  # "of them", "of whom"
+        self.increment_before: list[tuple[str, ...]] = []  # another, a further …
+        self.increment_after: set[str] = set()  # "five more bodies"
+        self.past_anchors: list[tuple[str, ...]] = []  # last month, a decade ago …
+        self.irregular: dict[str, str] = {}
+        self.month_numbers: dict[str, int] = {}
+        self.toll_nouns: set[str] = set()  # toll, death toll: an event's running total
         priority = {"below": 0, "lower": 1, "upper": 2, "approx": 3}
         for name in sorted(lexicons):
             words = lexicons[name] or []
@@ -251,13 +250,62 @@ class FigureLanguage:
                 self.event_groups |= {w.lower() for w in words}
             elif name == "figure-generic-groups":
                 self.generic_groups |= {w.lower() for w in words}
+            elif name in ("figure-number-words", "figure-tens-words", "figure-scales", "figure-scale-suffixes",
+                          "figure-fractions"):
+                table = {"figure-number-words": self.units_words, "figure-tens-words": self.tens_words,
+                         "figure-scales": self.scales, "figure-scale-suffixes": self.scale_suffixes,
+                         "figure-fractions": self.fractions}[name]
+                for entry in words:
+                    word, value = _parse_entry(entry)
+                    table[word] = float(value)
+            elif name == "figure-a-countable":
+                self.a_countable |= {w.lower() for w in words}
+            elif name == "figure-time-words":
+                self.time_words |= {w.lower() for w in words}
+            elif name == "figure-toll-verbs":
+                self.toll_verbs |= {w.lower() for w in words}
+            elif name == "figure-lookback-glue":
+                self.lookback_glue |= {w.lower() for w in words}
+            elif name == "figure-reach":
+                for entry in words:
+                    key, value = _parse_entry(entry)
+                    if key in ("subject", "event before", "event after"):
+                        setattr(self, {"subject": "subject_reach", "event before": "event_before",
+                                       "event after": "event_after"}[key], int(float(value)))
+            elif name == "figure-reporting-words":
+                self.reporting |= {w.lower() for w in words}
+            elif name == "figure-place-prepositions":
+                self.place_preps |= {w.lower() for w in words}
+            elif name == "figure-clause-openers":
+                self.clause_openers |= {w.lower() for w in words}
+            elif name == "figure-part-before":
+                self.part_before += [tuple(w.lower().split()) for w in words]
+            elif name == "figure-part-after":
+                self.part_after += [tuple(w.lower().split()) for w in words]
+            elif name == "figure-increment-before":
+                self.increment_before += [tuple(w.lower().split()) for w in words]
+            elif name == "figure-increment-after":
+                self.increment_after |= {w.lower() for w in words}
+            elif name == "figure-past-anchors":
+                self.past_anchors += [tuple(w.lower().split()) for w in words]
+            elif name == "figure-toll-nouns":
+                self.toll_nouns |= {w.lower() for w in words}
+            elif name == "figure-months":
+                for entry in words:
+                    word, value = _parse_entry(entry)
+                    self.month_numbers[word] = int(float(value))
+            elif name == "figure-irregular-plurals":
+                for entry in words:
+                    plural, single = _parse_entry(entry)
+                    self.irregular[plural] = single
         self.max_qualifier = max((len(q.split()) for q in self.qualifiers), default=1)
         self.max_vague = max((len(q.split()) for q in self.vague), default=1)
         self.max_unit = max((len(q.split()) for q in self.units), default=1)
         self.max_group = max((len(q.split()) for q in self.groups), default=1)
         self.vague_first = frozenset(p.split()[0] for p in self.vague)
         self.triggers = _trigger_words(self)
-        self.number_like = set(UNITS_WORDS) | set(TENS_WORDS) | set(SCALES) | {"dozen", "dozens"}
+        self.number_like = set(self.units_words) | set(self.tens_words) | set(self.scales) | {
+            w for p in self.vague for w in p.split() if w not in self.stopwords}
         data = {k: v for k, v in sorted(lexicons.items()) if k.startswith("figure")}
         self.fingerprint = hashlib.sha1(
             json.dumps([EXTRACTOR_VERSION, data], sort_keys=True).encode()
@@ -269,12 +317,23 @@ class FigureLanguage:
             return self.groups[low]
         if low in self.units:
             return self.units[low][0]
-        s = singular(low)
+        s = singular(low, self.irregular)
         return self.groups.get(s) or (self.units[s][0] if s in self.units else s)
 
     def in_group(self, word: str) -> bool:
         low = word.lower()
-        return low in self.groups or singular(low) in self.groups
+        return low in self.groups or singular(low, self.irregular) in self.groups
+
+    def word_number(self, low: str) -> float | None:
+        if low in self.units_words:
+            return self.units_words[low]
+        if low in self.tens_words:
+            return self.tens_words[low]
+        if "-" in low:
+            a, _, b = low.partition("-")
+            if a in self.tens_words and b in self.units_words and 0 < self.units_words[b] < 10:
+                return self.tens_words[a] + self.units_words[b]
+        return None
 
 
 # ------------------------------------------------------------------ extraction
@@ -301,28 +360,18 @@ def _match_phrase(tokens: list[Token], i: int, table, max_len: int, text: str, *
     return None, 0
 
 
-def _word_number(low: str) -> float | None:
-    if low in UNITS_WORDS:
-        return UNITS_WORDS[low]
-    if low in TENS_WORDS:
-        return TENS_WORDS[low]
-    if "-" in low:
-        a, _, b = low.partition("-")
-        if a in TENS_WORDS and b in UNITS_WORDS and 0 < UNITS_WORDS[b] < 10:
-            return TENS_WORDS[a] + UNITS_WORDS[b]
-    return None
-
-
-def _parse_words(tokens: list[Token], i: int) -> tuple[float, int] | None:
+def _parse_words(tokens: list[Token], i: int, lang: "FigureLanguage") -> tuple[float, int] | None:
     """'two hundred and fifty thousand' -> (250000, tokens used)."""
     total, current, j = 0.0, 0.0, i
     last, prev_v = None, 0.0
+    tens = set(lang.tens_words.values())
+    hundred = lang.scales.get("hundred")
     while j < len(tokens):
         low = tokens[j].low
-        v = _word_number(low)
+        v = lang.word_number(low)
         if v is not None:
             if last == "num":
-                if prev_v in TENS_WORDS.values() and 0 < v < 10:
+                if prev_v in tens and 0 < v < 10:
                     current += v
                     prev_v = v
                     j += 1
@@ -330,15 +379,16 @@ def _parse_words(tokens: list[Token], i: int) -> tuple[float, int] | None:
                 break
             current += v
             last, prev_v = "num", v
-        elif low == "hundred" and last == "num":
-            current *= 100
+        elif hundred and lang.scales.get(low) == hundred and last == "num":
+            current *= hundred
             last = "hundred"
-        elif low in SCALES and low not in ("hundred", "bn", "mn") and last in ("num", "hundred"):
-            total += current * SCALES[low]
+        elif low in lang.scales and lang.scales[low] > (hundred or 0) and last in ("num", "hundred") \
+                and low not in lang.scale_suffixes:
+            total += current * lang.scales[low]
             current = 0.0
             last = "scale"
         elif low == "and" and last in ("hundred", "scale") and j + 1 < len(tokens) \
-                and _word_number(tokens[j + 1].low) is not None:
+                and lang.word_number(tokens[j + 1].low) is not None:
             last = "and"
         else:
             break
@@ -371,19 +421,31 @@ class Extractor:
             used = 1
             if i + 1 < len(tokens):
                 nxt = tokens[i + 1]
-                if nxt.low in SCALES:
-                    value *= SCALES[nxt.low]
+                if nxt.low in lang.scales and nxt.low not in lang.scale_suffixes:
+                    value *= lang.scales[nxt.low]  # "1.5 million"
                     used = 2
+                elif nxt.low in lang.scale_suffixes and nxt.start == tok.end:
+                    # "1.2m people", "3bn": a scale written onto the number;
+                    # "100m" stays metres unless a counted noun follows.
+                    after = tokens[i + 2] if i + 2 < len(tokens) else None
+                    if nxt.low not in lang.units or (after is not None and after.is_word and (
+                            lang.in_group(after.low) or pos(after) in ("NNS", "NNPS"))):
+                        value *= lang.scale_suffixes[nxt.low]
+                        used = 2
             return value, value, value, None, used
         low = tok.low
-        if low in ("a", "an") and i + 1 < len(tokens) and tokens[i + 1].low in A_COUNTABLE:
-            if tokens[i + 1].low in SCALES:
-                parsed = _parse_words([Token("one", 0, 0)] + tokens[i + 1:i + 6], 0)
+        if low in lang.fractions and i + 2 < len(tokens) and tokens[i + 1].low in ("a", "an") \
+                and tokens[i + 2].low in lang.scales:
+            value = lang.fractions[low] * lang.scales[tokens[i + 2].low]  # "half a million"
+            return value, value, value, None, 3
+        if low in ("a", "an") and i + 1 < len(tokens) and tokens[i + 1].low in lang.a_countable:
+            if tokens[i + 1].low in lang.scales:
+                parsed = _parse_words([Token("one", 0, 0)] + tokens[i + 1:i + 6], 0, lang)
                 if parsed:
                     return parsed[0], parsed[0], parsed[0], None, parsed[1]
             return 1.0, 1.0, 1.0, None, 1
-        if _word_number(low) is not None:
-            parsed = _parse_words(tokens, i)
+        if lang.word_number(low) is not None:
+            parsed = _parse_words(tokens, i, lang)
             if parsed:
                 return parsed[0], parsed[0], parsed[0], None, parsed[1]
         return None
@@ -402,7 +464,7 @@ class Extractor:
         while i < n_tok:
             tok = tokens[i]
             low = tok.low
-            if not (tok.is_digit or low in lang.number_like or low in ("a", "an")
+            if not (tok.is_digit or low in lang.number_like or low in ("a", "an") or low in lang.fractions
                     or (tok.is_word and "-" in low) or low in lang.vague_first):
                 i += 1
                 continue
@@ -434,9 +496,9 @@ class Extractor:
         if first.is_digit and vague_kind is None:
             # Ordinals, times, fractions, identifiers, dates: not counts.
             if nxt is not None and nxt.start == num_tok.end and (
-                nxt.low in ORDINAL_SUFFIXES or nxt.text in (":", "/") or nxt.low in TIME_WORDS):
+                nxt.low in ORDINAL_SUFFIXES or nxt.text in (":", "/") or nxt.low in lang.time_words):
                 return None
-            if nxt is not None and nxt.low in TIME_WORDS:
+            if nxt is not None and nxt.low in lang.time_words:
                 return None
             if prev is not None and prev.end == first.start and prev.text in ("-", "/", "#", "$", "£", "€"):
                 return None
@@ -454,9 +516,9 @@ class Extractor:
                 return None  # "UNSCR 2254", "No 10"
         # Ranges: "between 200 and 300 fighters", "200 to 300 fighters".
         if not qual and vague_kind is None and i >= 2 and tokens[i - 1].low in ("and", "to", "-", "–") \
-                and (tokens[i - 2].is_digit or _word_number(tokens[i - 2].low) is not None):
+                and (tokens[i - 2].is_digit or lang.word_number(tokens[i - 2].low) is not None):
             k0 = i - 2
-            first_low = _digit_value(tokens[k0].text) if tokens[k0].is_digit else _word_number(tokens[k0].low)
+            first_low = _digit_value(tokens[k0].text) if tokens[k0].is_digit else lang.word_number(tokens[k0].low)
             if first_low is not None and first_low < value:
                 opener = tokens[k0 - 1].low if k0 >= 1 else ""
                 # "from 300 to 412" is a change: the figure is the new count.
@@ -482,20 +544,38 @@ class Extractor:
                 k = j + un
         if group is None:
             # Partitive "of" after vague words and bare scales ("dozens of soldiers").
-            if nxt is not None and nxt.low == "of" and (vague_kind or tokens[j - 1].low in SCALES):
+            if nxt is not None and nxt.low == "of" and (vague_kind or tokens[j - 1].low in lang.scales):
                 k = j + 1
                 while k < len(tokens) and tokens[k].low in ("the", "their", "its", "his", "her", "them"):
                     k += 1
                 if k < len(tokens) and tokens[k - 1].low == "them":
                     return None
             elif nxt is not None and nxt.low == "of":
-                return None  # "two of the soldiers": a part, not a count
+                # "two of the soldiers", "three of them": a part of a count
+                # (the figure's scope marks it so); its group is the noun
+                # after "of", or what "them" stands for.
+                k = j + 1
+                while k < len(tokens) and tokens[k].low in ("the", "their", "its", "these", "those"):
+                    k += 1
+                if k < len(tokens) and tokens[k].low in ("them", "whom", "those") or tokens[k - 1].low == "those":
+                    k = k + 1 if k < len(tokens) and tokens[k].low in ("them", "whom", "those") else k
+                    ante = self._antecedent(tokens, i - qn)
+                    if ante is None:
+                        return None
+                    noun_text = ante.text
+                    group = lang.group_of(ante.text)
+                    if group in lang.generic_groups:
+                        group = self._event_near(tokens, i - qn, k) or group
+                    end = tokens[k - 1].end
+                    return Figure(start=q_start, phrase_end=tokens[j - 1].end, end=end,
+                                  phrase=text[q_start:tokens[j - 1].end], text=text[q_start:end],
+                                  value=value, low=lo, high=hi, kind=kind, noun=noun_text, group=group)
             head = self._noun_after(tokens, k, text)
             if head is not None:
                 noun_tok, k = head
                 noun_text = noun_tok.text
                 group = lang.group_of(noun_text)
-                unit = lang.units.get(noun_tok.low) or lang.units.get(singular(noun_tok.low))
+                unit = lang.units.get(noun_tok.low) or lang.units.get(singular(noun_tok.low, lang.irregular))
                 if unit:
                     group, factor = unit
         if group is not None and noun_tok is not None:
@@ -537,12 +617,26 @@ class Extractor:
         lang = self.lang
         if group in lang.event_groups:
             for tok in tokens[j:k - 1]:
-                g = lang.groups.get(tok.low) or lang.groups.get(singular(tok.low))
+                g = lang.groups.get(tok.low) or lang.groups.get(singular(tok.low, lang.irregular))
                 if g and g not in lang.event_groups and g not in lang.generic_groups:
                     return g
             return group
         if group in lang.generic_groups:
-            return self._event_near(tokens, left, k) or group
+            # "40 injured people": a modifier says what befell them.
+            for tok in tokens[j:k - 1]:
+                g = lang.groups.get(tok.low) or lang.groups.get(singular(tok.low, lang.irregular))
+                if g in lang.event_groups:
+                    return g
+            event = self._event_near(tokens, left, k)
+            if event:
+                return event
+            # "the death toll … had risen to 381 people", "the remains of 30 people"
+            before = self._count_word_before(tokens, left)
+            if before is not None:
+                g = lang.group_of(before.text)
+                if g in lang.event_groups:
+                    return g
+            return group
         return group
 
     def _noun_after(self, tokens: list[Token], k: int, text: str):
@@ -599,9 +693,9 @@ class Extractor:
                 return None
             if self.lang.in_group(tok.low):
                 return tok
-            if tok.low in TOLL_VERBS:
+            if tok.low in self.lang.toll_verbs:
                 return self._subject_before(tokens, j)
-            if tok.low not in LOOKBACK_GLUE:
+            if tok.low not in self.lang.lookback_glue:
                 return None
             j -= 1
             steps += 1
@@ -615,7 +709,7 @@ class Extractor:
         otherwise the subject's head ("the number of soldiers in the city")."""
         lang = self.lang
         fallback = None
-        for tok in reversed(tokens[max(0, j - SUBJECT_REACH):j]):
+        for tok in reversed(tokens[max(0, j - lang.subject_reach):j]):
             if not tok.is_word:
                 if tok.text in CLAUSE_ENDS:
                     break
@@ -626,6 +720,14 @@ class Extractor:
                 fallback = tok  # the earliest: the subject's head comes before its modifiers
         return fallback
 
+    def _antecedent(self, tokens: list[Token], i: int) -> Token | None:
+        """What "them" in "three of them" stands for: the nearest group word
+        before the number in the sentence."""
+        for tok in reversed(tokens[max(0, i - self.lang.subject_reach):i]):
+            if tok.is_word and self.lang.in_group(tok.low):
+                return tok
+        return None
+
     def _event_near(self, tokens: list[Token], left: int, right: int) -> str | None:
         """What happened to the people counted by tokens[left:right]: the
         nearest event word ("killed", "dead", "fled", "deaths of") in the
@@ -633,13 +735,13 @@ class Extractor:
         48,000 people")."""
         lang = self.lang
         best: tuple[int, str] | None = None
-        for rng in (range(right, min(len(tokens), right + EVENT_AFTER)),
-                    range(left - 1, max(-1, left - 1 - EVENT_BEFORE), -1)):
+        for rng in (range(right, min(len(tokens), right + lang.event_after)),
+                    range(left - 1, max(-1, left - 1 - lang.event_before), -1)):
             for dist, idx in enumerate(rng, 1):
                 tok = tokens[idx]
                 if not tok.is_word or tok.is_digit or tok.low in lang.number_like:
                     break
-                group = lang.groups.get(tok.low) or lang.groups.get(singular(tok.low))
+                group = lang.groups.get(tok.low) or lang.groups.get(singular(tok.low, lang.irregular))
                 if group in lang.event_groups:
                     if best is None or dist < best[0]:
                         best = (dist, group)
@@ -674,7 +776,7 @@ def context_terms(text: str, lang: FigureLanguage, start: int = 0, end: int | No
             continue
         if low in lang.qualifiers or low in lang.vague:
             continue
-        term = singular(low)
+        term = singular(low, lang.irregular)
         if term in lang.stopwords:
             continue
         # Words of a noun group stand for the group: "killed" in the draft
@@ -709,14 +811,284 @@ def default_language() -> FigureLanguage:
 
 
 def figure_context(fig: Figure, sentence_figures: list[Figure], terms: dict[str, bool],
-                   lang: FigureLanguage) -> dict[str, bool]:
+                   lang: FigureLanguage, lead: frozenset = frozenset()) -> dict[str, bool]:
     """The context a figure is matched on: the sentence's content words
     without the figure's own noun group, plus the other figures of the
     sentence ("civilians=61"), which tie two reports of one event together
     strongly (they count as names)."""
     own = lang.group_words.get(fig.group, set())
-    out = {t: name for t, name in terms.items() if t not in own and t != fig.group}
+    # The counted noun itself ("people" in "500 people killed") says nothing
+    # about which event it is.
+    noun_group = lang.group_of(fig.noun)
+    out = {t: name for t, name in terms.items()
+           if t not in own and t != fig.group and t != noun_group and lang.groups.get(t) != noun_group}
     for other in sentence_figures:
         if other is not fig and other.group != fig.group:
             out[f"{other.group}={other.value:g}"] = True
+    # The names of the article's title and lead: two reports of one event
+    # share them even when their sentences share no word.
+    for name in lead:
+        out[name] = True
     return out
+
+
+# ------------------------------------------------------------------ scope
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a figure counts beyond its noun, from its own clause: the names
+    (places, actors, events) it is tied to, which of them are places, years
+    and past anchors ("in 2012", "last month"), and whether it is a part of
+    a total ("including 61 civilians", "three of them") or an increment ("a
+    further 40 bodies").  Names of sources ("the Observatory said") are left
+    out: a shared source is not a shared event."""
+
+    names: frozenset = frozenset()
+    places: frozenset = frozenset()
+    years: frozenset = frozenset()
+    past: bool = False
+    part: bool = False
+    increment: bool = False
+    toll: bool = False  # "the death toll rose to 94": the event's running total
+
+    def encode(self) -> str:
+        """One line for the corpus index."""
+        out = [f"n:{n}" for n in sorted(self.names)] + [f"p:{p}" for p in sorted(self.places)]
+        out += [f"y:{y}" for y in sorted(self.years)]
+        out += [flag for flag, on in (("past", self.past), ("part", self.part), ("inc", self.increment),
+                                      ("toll", self.toll)) if on]
+        return " ".join(out)
+
+    @classmethod
+    def decode(cls, line: str) -> "Scope":
+        names, places, years = set(), set(), set()
+        flags = set()
+        for item in (line or "").split():
+            kind, _, value = item.partition(":")
+            if kind == "n":
+                names.add(value)
+            elif kind == "p":
+                places.add(value)
+            elif kind == "y":
+                years.add(int(value))
+            else:
+                flags.add(item)
+        return cls(frozenset(names), frozenset(places), frozenset(years), "past" in flags, "part" in flags,
+                   "inc" in flags, "toll" in flags)
+
+
+def _name_term(tok: Token, lang: FigureLanguage, first: bool) -> str | None:
+    """A capitalised word as a name term ("Aleppo", "Pakistan"), or None."""
+    if not tok.is_word or not tok.text[:1].isupper():
+        return None
+    low = tok.low[:-2] if tok.low.endswith("'s") else tok.low
+    if len(low) < 2 or low in lang.stopwords or low in lang.months or low in lang.number_like \
+            or low in lang.qualifiers or low in lang.reporting or lang.in_group(low):
+        return None
+    if lang.word_number(low) is not None:
+        return None
+    if first:
+        # A capitalised word opening a sentence, or any word of a title:
+        # a name only if the lexicon does not know it as a common word.
+        known = _pos_lexicon().get(low)
+        if (known and known not in ("NNP", "NNPS")) or pos(tok, first=True) not in ("NNP", "NNPS"):
+            return None
+    return low[:1].upper() + low[1:]
+
+
+def _phrase_at(tokens: list[Token], i: int, phrases: list[tuple[str, ...]], ending: bool) -> bool:
+    for p in phrases:
+        n = len(p)
+        a, b = (i - n, i) if ending else (i, i + n)
+        if a >= 0 and b <= len(tokens) and tuple(t.low for t in tokens[a:b]) == p:
+            return True
+    return False
+
+
+def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: FigureLanguage,
+                  doc_names: frozenset = frozenset()) -> list[Scope]:
+    """The scope of each figure of one sentence (same order)."""
+    if not figures:
+        return []
+    tokens = tokenize(text, start, end)
+    # Clauses: split at punctuation and before a clause opener ("while").
+    clause_of: list[int] = []
+    opens: list[bool] = [False]
+    c = 0
+    for k, tok in enumerate(tokens):
+        if tok.text in CLAUSE_MARKS:
+            c += 1
+            opens.append(False)
+            clause_of.append(-1)
+            continue
+        if tok.low in lang.clause_openers and k > 0:
+            c += 1
+            opens.append(True)
+        clause_of.append(c)
+    n_clauses = c + 1
+    # "across Nepal, India, Pakistan and Bangladesh": a clause of names only
+    # continues the list of the clause before.
+    members: dict[int, list[int]] = {}
+    for k, cl in enumerate(clause_of):
+        if cl >= 0:
+            members.setdefault(cl, []).append(k)
+    for cl in range(1, n_clauses):
+        ks = members.get(cl)
+        if ks and not opens[cl] and all(tokens[k].text[:1].isupper() or tokens[k].low in ("and", "or", "the")
+                                        for k in ks):
+            prev = cl - 1
+            while prev > 0 and prev not in members:
+                prev -= 1
+            for k in ks:
+                clause_of[k] = prev
+            members.setdefault(prev, []).extend(ks)
+            members[cl] = []
+    names: list[set] = [set() for _ in range(n_clauses)]
+    places: list[set] = [set() for _ in range(n_clauses)]
+    years: list[set] = [set() for _ in range(n_clauses)]
+    past = [False] * n_clauses
+    source_idx: set[int] = set()
+    for k, tok in enumerate(tokens):
+        if tok.low not in lang.reporting:
+            continue
+        # "the Observatory said", "Xinhua reported": the name run just before;
+        # "said Abdul Razaq Zinda", "according to the Ministry of …": after.
+        j = k - 1
+        if j >= 0 and tokens[j].low in ("has", "have", "had", "was", "were"):
+            j -= 1
+        while j >= 0 and (tokens[j].text[:1].isupper() or tokens[j].low in ("of", "for", "the", "and", "de")):
+            if tokens[j].text[:1].isupper():
+                source_idx.add(j)
+            j -= 1
+        j = k + 1
+        while j < len(tokens) and clause_of[j] == clause_of[k] and (
+                tokens[j].text[:1].isupper() or tokens[j].low in ("to", "of", "for", "the", "and", "by", "a", "an")):
+            if tokens[j].text[:1].isupper():
+                source_idx.add(j)
+            j += 1
+    first_word = next((k for k, t in enumerate(tokens) if t.is_word), -1)
+    place_at: set[int] = set()
+    for k, tok in enumerate(tokens):
+        cl = clause_of[k]
+        if cl < 0:
+            continue
+        if tok.text.isdigit() and len(tok.text) == 4 and 1800 <= int(tok.text) <= 2100:
+            years[cl].add(int(tok.text))
+            continue
+        if _phrase_at(tokens, k, lang.past_anchors, ending=False):
+            past[cl] = True
+        if k in source_idx:
+            continue
+        term = _name_term(tok, lang, k == first_word)
+        if term is None:
+            continue
+        names[cl].add(term)
+        # A place: after "in", "at", "across" … (adjectives, "the" and other
+        # names may stand between: "in the Indian-controlled Kashmir region").
+        for back in range(k - 1, max(-1, k - 4), -1):
+            low = tokens[back].low
+            if low in lang.place_preps:
+                places[cl].add(term)
+                break
+            if tokens[back].text == "," or low in ("and", "or"):
+                continue  # "across Nepal, India and Bangladesh"
+            if tokens[back].is_word and back in place_at:
+                places[cl].add(term)
+                break
+            if not tokens[back].is_word or tokens[back].low in lang.reporting:
+                break
+        if term in places[cl]:
+            place_at.add(k)
+    out = []
+    for f in figures:
+        ti = next((k for k, t in enumerate(tokens) if t.start >= f.start), None)
+        if ti is None:
+            out.append(Scope())
+            continue
+        cl = clause_of[ti] if clause_of[ti] >= 0 else 0
+        n, p, y, pa = set(names[cl]), set(places[cl]), set(years[cl]), past[cl]
+        # A clause without names of its own takes those of the clauses
+        # before it ("…in Pakistan, with more than 1,000 injured"), unless
+        # it opens a contrast ("while Afghan officials reported 33 dead").
+        back = cl
+        while not n and back > 0 and not opens[back]:
+            back -= 1
+            n, p = set(names[back]), set(places[back])
+        back = cl
+        while not y and back > 0 and not opens[back]:
+            back -= 1
+            y = set(years[back])
+            pa = pa or past[back]
+        # Part and increment markers next to the figure.
+        k0 = ti
+        part = _phrase_at(tokens, k0, lang.part_before, ending=True)
+        inc = _phrase_at(tokens, k0, lang.increment_before, ending=True)
+        te = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].end <= f.phrase_end), ti)
+        part = part or _phrase_at(tokens, te + 1, lang.part_after, ending=False)
+        inc = inc or (te + 1 < len(tokens) and tokens[te + 1].low in lang.increment_after)
+        toll = lang.groups.get(f.noun.lower()) in lang.event_groups and f.noun.lower() in lang.toll_nouns
+        out.append(Scope(frozenset(n), frozenset(p), frozenset(y), pa, part, inc, toll))
+    return out
+
+
+def lead_names(text: str, lang: FigureLanguage, start: int = 0, end: int | None = None,
+               title: bool = False) -> frozenset:
+    """The names of an article's title or lead: the event's own scope.  In
+    a title (Title Case) only words the tagger knows as proper nouns count."""
+    out = set()
+    first = True
+    for tok in tokenize(text, start, end):
+        term = _name_term(tok, lang, first or title) if tok.is_word else None
+        if tok.is_word:
+            first = False
+        if term:
+            out.add(term)
+    return frozenset(out)
+
+
+# ------------------------------------------------------------------ dates
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})")
+_WORD_DATE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"  # July 22, 2013
+                        r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")  # 22 July 2013
+
+
+def parse_date(value: str, lang: FigureLanguage):
+    """A calendar date from "2013-07-22", "2013-07-22T18:00:00+08:00",
+    "July 22, 2013", "22 Jul. 2013", "OCTOBER 26, 2015"; None otherwise."""
+    import datetime as _dt
+
+    if not value:
+        return None
+    m = _ISO_DATE.search(value)
+    try:
+        if m:
+            return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        for m in _WORD_DATE.finditer(value):
+            if m.group(1):
+                month, day, year = m.group(1), m.group(2), m.group(3)
+            else:
+                day, month, year = m.group(4), m.group(5), m.group(6)
+            number = lang.month_numbers.get(month.lower())
+            if number:
+                return _dt.date(int(year), number, int(day))
+    except ValueError:
+        return None
+    return None
+
+
+# How much of an article's opening a wire date line may take.
+DATELINE_CHARS = 300
+
+
+def article_date(meta: dict, text: str, lang: FigureLanguage, start: int = 0):
+    """An article's date: its front matter or HTML <meta> date, else a date
+    line at the start of its text ("PESHAWAR, PAKISTAN (OCTOBER 26, 2015)");
+    None when it has none."""
+    found = parse_date(str(meta.get("date", "")), lang) if meta else None
+    if found:
+        return found
+    head = text[start:start + DATELINE_CHARS]
+    # Only the opening line: a date later in the story is about something else.
+    return parse_date(head.lstrip().split("\n", 1)[0], lang)
