@@ -75,6 +75,10 @@ DEFAULTS = {"groups": ["*"], "tolerance": 0.0, "open_margin": 0.1, "approx_margi
             "grows": ["deaths", "injured", "displaced", "detained", "affected"], "changes": ["missing"]}
 
 
+# An article this long has a lead whose places are the whole story's.
+LEAD_MIN_SENTENCES = 3
+
+
 @dataclass
 class Candidate:
     figure: object  # CorpusFigure
@@ -105,6 +109,7 @@ class Draft:
 
     date: datetime.date | None
     lead: frozenset
+    first: int = -1  # offset of the lead sentence
 
 
 def _days(a: str | None, b: datetime.date | None) -> int | None:
@@ -186,21 +191,25 @@ class Figures(Check):
         if fig.group in set(self._opt(rule, "changes")):
             window = 0.0  # the missing are found: only the same day's counts compare
         same = []
+        anchor_score: dict[int, float] = {}
         for cf in self.corpus.figures([fid for _, fid in scored[: limit * 4]]):
             if not self._same_event(scope, draft, cf, window, bool(self._opt(rule, "require_shared_name"))):
                 continue
             # Beyond the names of the two articles' leads, the sentences
             # must share an anchor (a word, a place, an actor), unless both
             # figures are the event's running toll.
-            beyond = (cf.terms & keys) - draft.lead - cf.doc_names
-            if not beyond and not (scope.toll and cf.scope.toll):
+            beyond = {t for t in (cf.terms & keys) - draft.lead - cf.doc_names if t not in self.lang.group_words}
+            beyond |= scope.names & cf.scope.names
+            both_tolls = scope.toll and cf.scope.toll
+            if not beyond and not both_tolls:
                 continue
             same.append(cf)
+            anchor_score[cf.id] = len(beyond) + (weight - 1) * len(beyond & names) + (2 if both_tolls else 0)
         if not same:
             return Assessment(fig, [])
-        best = max(score_of[cf.id] for cf in same)
+        best = max(anchor_score.values())
         cutoff = best * float(self._opt(rule, "relative_context"))
-        same = [cf for cf in same if score_of[cf.id] >= cutoff][:limit]
+        same = [cf for cf in same if anchor_score[cf.id] >= cutoff][:limit]
         margins = {k: float(self._opt(rule, k)) for k in ("tolerance", "open_margin", "approx_margin")}
         out = [Candidate(cf, score_of[cf.id], tuple(sorted(cf.terms & keys)),
                          consistent(fig, _as_figure(cf), **margins)) for cf in same]
@@ -259,14 +268,14 @@ class Figures(Check):
             return False  # "killed in Pakistan" is not the whole region's toll
         if other.places and not (other.places & ours):
             return False
+        if bool(scope.places) != bool(other.places):
+            return False  # a count for one place is a part of the whole event's
         if scope.places and other.places and (
                 not (scope.places <= other.places or other.places <= scope.places)
                 or len(scope.places ^ other.places) >= 2):
             return False  # Nepal, India and Bangladesh together are not India
         if scope.names and other.names and not (scope.names & other.names):
             return False  # Homs is not Hama, whoever counted both
-        if need_name and ours and theirs and not (ours & theirs):
-            return False
         return True
 
     def _events(self, group: str, terms, event_groups: set[str]) -> set[str]:
@@ -282,24 +291,26 @@ class Figures(Check):
         """The draft's date (front matter, date line; else today) and the
         names of its title and lead."""
         meta, _ = front_matter(model.doc.text[:20000])
-        first = next((s for par in model.paragraphs for s in par.sentences if model.mask[s.start:s.end].strip()),
-                     None)
+        sentences = [s for par in model.paragraphs for s in par.sentences if model.mask[s.start:s.end].strip()]
+        first = sentences[0] if sentences else None
         start = first.start if first is not None else 0
         day = article_date(meta, model.mask, self.lang, start) or datetime.datetime.now(datetime.timezone.utc).date()
         lead = lead_names(meta.get("title", ""), self.lang, title=True)
         if first is not None:
             lead |= lead_names(model.mask, self.lang, first.start, first.end)
-        return Draft(day, lead)
+        # The lead's places are the whole story's, not a part of it; in a
+        # draft of a sentence or two they are the figure's own.
+        return Draft(day, lead, start if first is not None and len(sentences) >= LEAD_MIN_SENTENCES else -1)
 
-    def _figures(self, model_mask: str, start: int, end: int, sentences,
-                 lead: frozenset = frozenset()) -> Iterable[tuple[Figure, dict, Scope]]:
+    def _figures(self, model_mask: str, start: int, end: int, sentences, lead: frozenset = frozenset(),
+                 first: int = -1) -> Iterable[tuple[Figure, dict, Scope]]:
         for s in sentences:
             if s.end <= start or s.start >= end:
                 continue
             figs = self.extractor.extract(model_mask, s.start, s.end)
             if figs:
                 terms = context_terms(model_mask, self.lang, s.start, s.end)
-                scopes = figure_scopes(model_mask, s.start, s.end, figs, self.lang)
+                scopes = figure_scopes(model_mask, s.start, s.end, figs, self.lang, lead=s.start == first)
                 for f, scope in zip(figs, scopes):
                     yield f, figure_context(f, figs, terms, self.lang, lead), scope
 
@@ -320,7 +331,7 @@ class Figures(Check):
         mismatch = self.by_report.get("mismatch")
         newer = self.by_report.get("newer")
         unverified = self.by_report.get("unverified")
-        for fig, terms, scope in self._figures(mask, par.start, par.end, par.sentences, draft.lead):
+        for fig, terms, scope in self._figures(mask, par.start, par.end, par.sentences, draft.lead, draft.first):
             rule = mismatch or newer
             if rule is not None and self._checks_group(rule, fig.group):
                 a = self.assess(fig, terms, rule, scope, draft)
@@ -418,7 +429,7 @@ class Figures(Check):
         if rule is None:
             return None
         draft = self.draft_context(model)
-        for fig, terms, scope in self._figures(model.mask, offset, offset + 1, par.sentences, draft.lead):
+        for fig, terms, scope in self._figures(model.mask, offset, offset + 1, par.sentences, draft.lead, draft.first):
             if not (fig.start <= offset <= fig.end):
                 continue
             a = self.assess(fig, terms, rule, scope, draft)

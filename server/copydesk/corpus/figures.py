@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 9
+EXTRACTOR_VERSION = 10
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -203,6 +203,8 @@ class FigureLanguage:
         self.reporting: set[str] = set()  # said, told, according …: names near them are sources
         self.place_preps: set[str] = set()  # in, at, across …: the name after is a place
         self.clause_openers: set[str] = set()  # while, but, whereas: a new clause with its own place
+        self.clause_splitters: set[str] = set()  # with, as: a new clause that may share the place before
+        self.verb_glue: set[str] = set()  # "15 had been reported killed"
         self.part_before: list[tuple[str, ...]] = []  # including, among them …: a part of a total
         self.part_after: list[tuple[str, ...]] = []  # "of them", "of whom"
         self.increment_before: list[tuple[str, ...]] = []  # another, a further …
@@ -211,6 +213,7 @@ class FigureLanguage:
         self.irregular: dict[str, str] = {}
         self.month_numbers: dict[str, int] = {}
         self.toll_nouns: set[str] = set()  # toll, death toll: an event's running total
+        self.demonyms: dict[str, str] = {}  # afghan -> Afghanistan: one name for a place
         priority = {"below": 0, "lower": 1, "upper": 2, "approx": 3}
         for name in sorted(lexicons):
             words = lexicons[name] or []
@@ -278,6 +281,10 @@ class FigureLanguage:
                 self.place_preps |= {w.lower() for w in words}
             elif name == "figure-clause-openers":
                 self.clause_openers |= {w.lower() for w in words}
+            elif name == "figure-clause-splitters":
+                self.clause_splitters |= {w.lower() for w in words}
+            elif name == "figure-verb-glue":
+                self.verb_glue |= {w.lower() for w in words}
             elif name == "figure-part-before":
                 self.part_before += [tuple(w.lower().split()) for w in words]
             elif name == "figure-part-after":
@@ -288,6 +295,10 @@ class FigureLanguage:
                 self.increment_after |= {w.lower() for w in words}
             elif name == "figure-past-anchors":
                 self.past_anchors += [tuple(w.lower().split()) for w in words]
+            elif name == "figure-demonyms":
+                for entry in words:
+                    word, place = _parse_entry(entry)
+                    self.demonyms[word] = place
             elif name == "figure-toll-nouns":
                 self.toll_nouns |= {w.lower() for w in words}
             elif name == "figure-months":
@@ -382,7 +393,7 @@ def _parse_words(tokens: list[Token], i: int, lang: "FigureLanguage") -> tuple[f
         elif hundred and lang.scales.get(low) == hundred and last == "num":
             current *= hundred
             last = "hundred"
-        elif low in lang.scales and lang.scales[low] > (hundred or 0) and last in ("num", "hundred") \
+        elif low in lang.scales and lang.scales[low] != hundred and last in ("num", "hundred") \
                 and low not in lang.scale_suffixes:
             total += current * lang.scales[low]
             current = 0.0
@@ -676,10 +687,15 @@ class Extractor:
             tok = run[pos_in_run][0]
             if self.lang.in_group(tok.low):
                 return tok, k + pos_in_run + 1
-        # "500 died": a verb of the group right after the number.
-        if not run and k < len(tokens) and tokens[k].is_word and self.lang.in_group(tokens[k].low) \
-                and self.lang.group_of(tokens[k].text) in self.lang.event_groups:
-            return tokens[k], k + 1
+        # "500 died", "15 had been reported killed": a verb of the group
+        # right after the number, or after auxiliaries.
+        if not run:
+            m = k
+            while m < len(tokens) and m < k + 4 and tokens[m].low in self.lang.verb_glue:
+                m += 1
+            if m < len(tokens) and tokens[m].is_word and self.lang.in_group(tokens[m].low) \
+                    and self.lang.group_of(tokens[m].text) in self.lang.event_groups:
+                return tokens[m], m + 1
         return None
 
     def _count_word_before(self, tokens: list[Token], i: int) -> Token | None:
@@ -888,6 +904,8 @@ def _name_term(tok: Token, lang: FigureLanguage, first: bool) -> str | None:
         return None
     if lang.word_number(low) is not None:
         return None
+    if low in lang.demonyms:
+        return lang.demonyms[low]  # "Afghan officials" name Afghanistan
     if first:
         # A capitalised word opening a sentence, or any word of a title:
         # a name only if the lexicon does not know it as a common word.
@@ -906,9 +924,44 @@ def _phrase_at(tokens: list[Token], i: int, phrases: list[tuple[str, ...]], endi
     return False
 
 
+def _source_indices(tokens: list[Token], lang: FigureLanguage, clause_of: list[int] | None = None) -> set[int]:
+    """Tokens that name a source: "the Observatory said", "Xinhua
+    reported", "said Abdul Razaq Zinda", "according to the Ministry of …"."""
+    if clause_of is None:
+        clause_of, c = [], 0
+        for tok in tokens:
+            if tok.text in CLAUSE_MARKS:
+                c += 1
+            clause_of.append(c)
+    source_idx: set[int] = set()
+    for k, tok in enumerate(tokens):
+        if tok.low not in lang.reporting:
+            continue
+        # "the Observatory said", "Xinhua reported": the name run just before;
+        # "said Abdul Razaq Zinda", "according to the Ministry of …": after.
+        j = k - 1
+        if j >= 0 and tokens[j].low in ("has", "have", "had", "was", "were"):
+            j -= 1
+        while j >= 0 and (tokens[j].text[:1].isupper() or tokens[j].low in ("of", "for", "the", "and", "de")):
+            if j > 0 and tokens[j - 1].low in lang.place_preps:
+                break  # "officials in Nepal said": Nepal is a place, not a source
+            if tokens[j].text[:1].isupper():
+                source_idx.add(j)
+            j -= 1
+        j = k + 1
+        while j < len(tokens) and clause_of[j] == clause_of[k] and (
+                tokens[j].text[:1].isupper() or tokens[j].low in ("to", "of", "for", "the", "and", "by", "a", "an")):
+            if tokens[j].text[:1].isupper():
+                source_idx.add(j)
+            j += 1
+    return source_idx
+
+
 def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: FigureLanguage,
-                  doc_names: frozenset = frozenset()) -> list[Scope]:
-    """The scope of each figure of one sentence (same order)."""
+                  lead: bool = False) -> list[Scope]:
+    """The scope of each figure of one sentence (same order).  In an
+    article's lead sentence the places are the whole event's, not a part
+    of it: ``lead`` leaves them out."""
     if not figures:
         return []
     tokens = tokenize(text, start, end)
@@ -922,9 +975,12 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
             opens.append(False)
             clause_of.append(-1)
             continue
-        if tok.low in lang.clause_openers and k > 0:
+        if (tok.low in lang.clause_openers or tok.low in lang.clause_splitters) and k > 0 \
+                and tokens[k - 1].text not in CLAUSE_MARKS:
             c += 1
-            opens.append(True)
+            opens.append(tok.low in lang.clause_openers)
+        elif tok.low in lang.clause_openers and k > 0:
+            opens[c] = True
         clause_of.append(c)
     n_clauses = c + 1
     # "across Nepal, India, Pakistan and Bangladesh": a clause of names only
@@ -948,25 +1004,7 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
     places: list[set] = [set() for _ in range(n_clauses)]
     years: list[set] = [set() for _ in range(n_clauses)]
     past = [False] * n_clauses
-    source_idx: set[int] = set()
-    for k, tok in enumerate(tokens):
-        if tok.low not in lang.reporting:
-            continue
-        # "the Observatory said", "Xinhua reported": the name run just before;
-        # "said Abdul Razaq Zinda", "according to the Ministry of …": after.
-        j = k - 1
-        if j >= 0 and tokens[j].low in ("has", "have", "had", "was", "were"):
-            j -= 1
-        while j >= 0 and (tokens[j].text[:1].isupper() or tokens[j].low in ("of", "for", "the", "and", "de")):
-            if tokens[j].text[:1].isupper():
-                source_idx.add(j)
-            j -= 1
-        j = k + 1
-        while j < len(tokens) and clause_of[j] == clause_of[k] and (
-                tokens[j].text[:1].isupper() or tokens[j].low in ("to", "of", "for", "the", "and", "by", "a", "an")):
-            if tokens[j].text[:1].isupper():
-                source_idx.add(j)
-            j += 1
+    source_idx = _source_indices(tokens, lang, clause_of)
     first_word = next((k for k, t in enumerate(tokens) if t.is_word), -1)
     place_at: set[int] = set()
     for k, tok in enumerate(tokens):
@@ -986,14 +1024,16 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
         names[cl].add(term)
         # A place: after "in", "at", "across" … (adjectives, "the" and other
         # names may stand between: "in the Indian-controlled Kashmir region").
-        for back in range(k - 1, max(-1, k - 4), -1):
+        for back in range(k - 1, max(-1, k - 6), -1):
             low = tokens[back].low
+            if clause_of[back] not in (-1, cl):
+                break  # another clause: "around Hama, Syria's fourth-largest city"
             if low in lang.place_preps:
                 places[cl].add(term)
                 break
             if tokens[back].text == "," or low in ("and", "or"):
                 continue  # "across Nepal, India and Bangladesh"
-            if tokens[back].is_word and back in place_at:
+            if tokens[back].is_word and back in place_at and clause_of[back] == cl:
                 places[cl].add(term)
                 break
             if not tokens[back].is_word or tokens[back].low in lang.reporting:
@@ -1001,13 +1041,25 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
         if term in places[cl]:
             place_at.add(k)
     out = []
-    for f in figures:
-        ti = next((k for k, t in enumerate(tokens) if t.start >= f.start), None)
+    fig_at = [next((k for k, t in enumerate(tokens) if t.start >= f.start), None) for f in figures]
+    place_terms = {k: _name_term(tokens[k], lang, k == first_word) for k in place_at}
+    for f, ti in zip(figures, fig_at):
         if ti is None:
             out.append(Scope())
             continue
         cl = clause_of[ti] if clause_of[ti] >= 0 else 0
         n, p, y, pa = set(names[cl]), set(places[cl]), set(years[cl]), past[cl]
+        # Several figures in one clause: each takes the places between it
+        # and the next figure ("12 in Aleppo and nine in Idlib"), else those
+        # before it.
+        others = [k for k in fig_at if k is not None and k != ti and clause_of[k] == clause_of[ti]]
+        if others and p:
+            nxt = min([k for k in others if k > ti], default=len(tokens))
+            prv = max([k for k in others if k < ti], default=-1)
+            mine = [k for k in place_at if clause_of[k] == clause_of[ti]]
+            after = {place_terms[k] for k in mine if ti < k < nxt}
+            before = {place_terms[k] for k in mine if prv < k < ti}
+            p = after or before or p
         # A clause without names of its own takes those of the clauses
         # before it ("…in Pakistan, with more than 1,000 injured"), unless
         # it opens a contrast ("while Afghan officials reported 33 dead").
@@ -1028,7 +1080,7 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
         part = part or _phrase_at(tokens, te + 1, lang.part_after, ending=False)
         inc = inc or (te + 1 < len(tokens) and tokens[te + 1].low in lang.increment_after)
         toll = lang.groups.get(f.noun.lower()) in lang.event_groups and f.noun.lower() in lang.toll_nouns
-        out.append(Scope(frozenset(n), frozenset(p), frozenset(y), pa, part, inc, toll))
+        out.append(Scope(frozenset(n), frozenset() if lead else frozenset(p), frozenset(y), pa, part, inc, toll))
     return out
 
 
@@ -1038,8 +1090,10 @@ def lead_names(text: str, lang: FigureLanguage, start: int = 0, end: int | None 
     a title (Title Case) only words the tagger knows as proper nouns count."""
     out = set()
     first = True
-    for tok in tokenize(text, start, end):
-        term = _name_term(tok, lang, first or title) if tok.is_word else None
+    tokens = tokenize(text, start, end)
+    sources = _source_indices(tokens, lang)
+    for k, tok in enumerate(tokens):
+        term = _name_term(tok, lang, first or title) if tok.is_word and k not in sources else None
         if tok.is_word:
             first = False
         if term:

@@ -131,7 +131,7 @@ def parse_document(path: str, data: bytes, sha: str, size: int, mtime_ns: int,
         if not found:
             continue
         terms = context_terms(mask, lang, a, b)
-        scopes = figure_scopes(mask, a, b, found, lang)
+        scopes = figure_scopes(mask, a, b, found, lang, lead=(a, b) == spans[0] and len(spans) >= 3)
         for f, scope in zip(found, scopes):
             fterms = sorted(figure_context(f, found, terms, lang, lead))
             fl, fc = article.line_col(f.start)
