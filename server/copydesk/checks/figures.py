@@ -192,24 +192,26 @@ class Figures(Check):
             window = 0.0  # the missing are found: only the same day's counts compare
         same = []
         anchor_score: dict[int, float] = {}
-        for cf in self.corpus.figures([fid for _, fid in scored[: limit * 4]]):
-            if not self._same_event(scope, draft, cf, window, bool(self._opt(rule, "require_shared_name"))):
+        terms_of = dict(found)
+        for ev in self.corpus.figure_events([fid for _, fid in scored[: limit * 4]]):
+            if not self._same_event(scope, draft, ev, window, bool(self._opt(rule, "require_shared_name"))):
                 continue
             # Beyond the names of the two articles' leads, the sentences
             # must share an anchor (a word, a place, an actor), unless both
             # figures are the event's running toll.
-            beyond = {t for t in (cf.terms & keys) - draft.lead - cf.doc_names if t not in self.lang.group_words}
-            beyond |= scope.names & cf.scope.names
-            both_tolls = scope.toll and cf.scope.toll
+            beyond = {t for t in (terms_of[ev.id] & keys) - draft.lead - ev.doc_names
+                      if t not in self.lang.group_words}
+            beyond |= scope.names & ev.scope.names
+            both_tolls = scope.toll and ev.scope.toll
             if not beyond and not both_tolls:
                 continue
-            same.append(cf)
-            anchor_score[cf.id] = len(beyond) + (weight - 1) * len(beyond & names) + (2 if both_tolls else 0)
+            same.append(ev.id)
+            anchor_score[ev.id] = len(beyond) + (weight - 1) * len(beyond & names) + (2 if both_tolls else 0)
         if not same:
             return Assessment(fig, [])
         best = max(anchor_score.values())
         cutoff = best * float(self._opt(rule, "relative_context"))
-        same = [cf for cf in same if anchor_score[cf.id] >= cutoff][:limit]
+        same = self.corpus.figures([fid for fid in same if anchor_score[fid] >= cutoff][:limit])
         margins = {k: float(self._opt(rule, k)) for k in ("tolerance", "open_margin", "approx_margin")}
         out = [Candidate(cf, score_of[cf.id], tuple(sorted(cf.terms & keys)),
                          consistent(fig, _as_figure(cf), **margins)) for cf in same]

@@ -88,6 +88,17 @@ class CorpusFigure:
 
 
 @dataclass
+class FigureEvent:
+    """What tells a corpus figure's event apart, without its text: read for
+    every candidate, before the full records of the few that remain."""
+
+    id: int
+    scope: Scope
+    date: str
+    doc_names: frozenset
+
+
+@dataclass
 class SearchHit:
     path: str
     line: int
@@ -434,7 +445,7 @@ class CorpusIndex:
     # ------------------------------------------------------------- queries
 
     def figures_in_context(self, group: str, terms: Iterable[str], min_shared: int = 2,
-                           fetch: int = 100, probes: int = 8) -> list[tuple[int, frozenset]]:
+                           fetch: int = 100, probes: int = 5) -> list[tuple[int, frozenset]]:
         """(figure id, context terms) of corpus figures of a noun group that
         may share at least min_shared of the terms.  Reads the postings of
         the rarest terms only (a figure sharing min_shared of k terms holds
@@ -459,6 +470,19 @@ class CorpusIndex:
                 return []
             rows = self.con.execute(f"SELECT id, terms FROM figures WHERE id IN ({','.join(map(str, ids))})")
             return [(fid, frozenset(ts.split())) for fid, ts in rows]
+
+    def figure_events(self, ids: list[int]) -> list[FigureEvent]:
+        """Scope, article date and lead names of some figures, in the order
+        given."""
+        if not ids:
+            return []
+        with self._lock:
+            rows = self.con.execute(
+                f"SELECT f.id, f.scope, d.date, d.names FROM figures f JOIN docs d ON d.id = f.doc "
+                f"WHERE f.id IN ({','.join(map(str, ids))})").fetchall()
+        by_id = {r[0]: FigureEvent(r[0], Scope.decode(r[1]), r[2] or "", frozenset((r[3] or "").split()))
+                 for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
 
     def figures(self, ids: list[int]) -> list[CorpusFigure]:
         """Full records (with sentence and front matter) of some figures, in
