@@ -270,8 +270,14 @@ class Figures(Check):
             return False  # "killed in Pakistan" is not the whole region's toll
         if other.places and not (other.places & ours):
             return False
-        if bool(scope.places) != bool(other.places):
-            return False  # a count for one place is a part of the whole event's
+        # A count for one place is a part of the whole event's, unless the
+        # other names that place and no other ("Afghan officials reported").
+        if scope.places and not other.places and not (
+                scope.places & other.names and other.names <= scope.names):
+            return False
+        if other.places and not scope.places and not (
+                other.places & scope.names and scope.names <= other.names):
+            return False
         if scope.places and other.places and (
                 not (scope.places <= other.places or other.places <= scope.places)
                 or len(scope.places ^ other.places) >= 2):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 10
+EXTRACTOR_VERSION = 11
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -213,6 +213,7 @@ class FigureLanguage:
         self.irregular: dict[str, str] = {}
         self.month_numbers: dict[str, int] = {}
         self.toll_nouns: set[str] = set()  # toll, death toll: an event's running total
+        self.total_markers: list[tuple[str, ...]] = []  # across the region, in total, nationwide
         self.demonyms: dict[str, str] = {}  # afghan -> Afghanistan: one name for a place
         priority = {"below": 0, "lower": 1, "upper": 2, "approx": 3}
         for name in sorted(lexicons):
@@ -299,6 +300,8 @@ class FigureLanguage:
                 for entry in words:
                     word, place = _parse_entry(entry)
                     self.demonyms[word] = place
+            elif name == "figure-total-markers":
+                self.total_markers += [tuple(w.lower().split()) for w in words]
             elif name == "figure-toll-nouns":
                 self.toll_nouns |= {w.lower() for w in words}
             elif name == "figure-months":
@@ -1079,7 +1082,11 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
         te = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].end <= f.phrase_end), ti)
         part = part or _phrase_at(tokens, te + 1, lang.part_after, ending=False)
         inc = inc or (te + 1 < len(tokens) and tokens[te + 1].low in lang.increment_after)
-        toll = lang.groups.get(f.noun.lower()) in lang.event_groups and f.noun.lower() in lang.toll_nouns
+        # The event's running total: "the death toll rose to 94", "more than
+        # 260 people are confirmed dead across the region".
+        toll = (lang.groups.get(f.noun.lower()) in lang.event_groups and f.noun.lower() in lang.toll_nouns) or (
+            not part and not inc and any(_phrase_at(tokens, k, lang.total_markers, ending=False)
+                                         for k in range(ti, len(tokens)) if clause_of[k] == clause_of[ti]))
         out.append(Scope(frozenset(n), frozenset() if lead else frozenset(p), frozenset(y), pa, part, inc, toll))
     return out
 
