@@ -20,7 +20,7 @@ labels.yaml:
     justified: [figure, ...]     # draft figures a same-count, same-event corpus
                                  # figure really contradicts: any figure finding is right
     newer: [figure, ...]         # draft figures larger than an older corpus toll:
-                                 # a figures/figure-newer finding is right
+                                 # a "newer than the corpus" finding is right
     changes:
       - sentence: text that finds the sentence in the draft
         old: "killing six people"
@@ -34,7 +34,7 @@ Scores, per split:
   other sentences is counted as "wrong sentence", not caught);
 - precision: right findings / all figures/* findings on the drafts and changed
   drafts (right = a caught change, or a finding on a figure labelled justified,
-  or a figures/figure-newer finding on a figure labelled newer);
+  or a "newer than the corpus" finding on a figure labelled newer);
 - unrelated: figures/* findings on the unrelated drafts (target 0).
 
 Every corpus is indexed in a temporary cache folder.
@@ -119,7 +119,7 @@ def run_event(folder: Path, cache: str, verbose: bool) -> dict:
     newer = [str(x) for x in labels.get("newer") or []]
 
     def right_on_unchanged(text, f):
-        if f.rule_id == "figures/figure-newer":
+        if (f.data or {}).get("newer"):
             return labelled(text, f, newer) or labelled(text, f, justified)
         return labelled(text, f, justified)
 

@@ -92,7 +92,7 @@ def test_a_larger_toll_than_older_reports_is_newer_not_a_contradiction(engine):
     # Two days after the wire (40) and the evening paper (55): the toll rose.
     text, [f] = figures(engine, "The death toll from the floods in Varna province has risen to 70, the "
                                 "interior ministry said.", date="2031-03-14")
-    assert f.rule_id == "figures/figure-newer" and f.severity == "info"
+    assert f.rule_id == "figures/figure-mismatch" and f.severity == "info" and f.data["newer"]
     assert text[f.start:f.end] == "70"
     assert "newer than the corpus" in f.message and "2 days earlier" in f.message and "“55”" in f.message
     # A lower toll than an older report is a contradiction: tolls do not fall.
@@ -101,16 +101,19 @@ def test_a_larger_toll_than_older_reports_is_newer_not_a_contradiction(engine):
     assert f.rule_id == "figures/figure-mismatch" and "“55”" in f.message
 
 
-def test_the_newer_rule_has_its_own_severity(engine, tmp_path):
+def test_newer_findings_have_their_own_severity(engine, tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "floods.md").write_text(WIRE, encoding="utf-8")
-    strict = Engine(Config(corpus=(str(corpus),), cache=str(tmp_path / "cache"),
-                           severity=(("figures/figure-newer", "warning"),)))
+    pack = tmp_path / "house.yml"
     text = ("---\ndate: 2031-03-12\n---\n\nFloods swept through Varna province on Monday, killing at least 60 "
             "people, the interior ministry said.\n")
-    [f] = [f for f in strict.lint(Document(text, path="d.md")).findings if f.rule_id.startswith("figures/")]
-    assert f.rule_id == "figures/figure-newer" and f.severity == "warning"
+    for severity, expected in (("warning", ["warning"]), ('"off"', [])):
+        bundled = (Path(__file__).resolve().parents[1] / "rules" / "figures.yml").read_text(encoding="utf-8")
+        pack.write_text(bundled.replace("newer_severity: info", f"newer_severity: {severity}"), encoding="utf-8")
+        strict = Engine(Config(corpus=(str(corpus),), cache=str(tmp_path / "cache"), rules=(str(pack),)))
+        found = [f for f in strict.lint(Document(text, path="d.md")).findings if f.rule_id.startswith("figures/")]
+        assert [f.severity for f in found] == expected
 
 
 def test_outside_the_date_window_nothing_is_compared(engine):
@@ -191,5 +194,6 @@ def test_the_cli_reports_newer_findings_as_info(tmp_path):
                      "least 60 people, the interior ministry said.\n", encoding="utf-8")
     code, report = run_json(str(draft), cwd=tmp_path)
     found = [f for f in report["findings"] if f["rule_id"].startswith("figures/")]
-    assert [f["rule_id"] for f in found] == ["figures/figure-newer"]
-    assert found[0]["severity"] == "info" and "2 days earlier" in found[0]["message"]
+    assert [f["rule_id"] for f in found] == ["figures/figure-mismatch"]
+    assert found[0]["severity"] == "info" and "newer than the corpus" in found[0]["message"]
+    assert "2 days earlier" in found[0]["message"]

@@ -1,7 +1,7 @@
 """Figure extraction: what number, how sure, counting what."""
 import pytest
 
-from copydesk.corpus.figures import Extractor, consistent, default_language
+from copydesk.lang.figures import Extractor, consistent, default_language
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +181,7 @@ def test_a_part_of_a_count_is_read_with_its_group(ex):
 
 
 def test_each_figure_takes_its_own_clause_scope(ex):
-    from copydesk.corpus.figures import figure_scopes
+    from copydesk.lang.figures import figure_scopes
 
     lang = ex.lang
     text = ("At least 228 people were killed in Pakistan, with more than 1,000 injured, while Afghan officials "
@@ -207,7 +207,7 @@ def test_each_figure_takes_its_own_clause_scope(ex):
 def test_article_dates_from_front_matter_meta_and_wire_date_lines(ex):
     import datetime
 
-    from copydesk.corpus.figures import article_date
+    from copydesk.lang.figures import article_date
 
     lang = ex.lang
     assert article_date({"date": "2013-07-22T18:00:00+08:00"}, "", lang) == datetime.date(2013, 7, 22)

@@ -2,9 +2,8 @@
 on real text with curly quotes."""
 from __future__ import annotations
 
-from dataclasses import replace
 
-from copydesk.findings import Finding
+from copydesk.findings import Applicability, Finding
 from copydesk.lsp import actions
 from copydesk.text.document import Document
 
@@ -13,12 +12,15 @@ from lsp_helpers import apply_edits
 
 
 def _placeholder(text: str, needle: str) -> str:
+    """The attribution check's placeholder fix for the finding at ``needle``,
+    offered as a quick fix and applied as the editor would."""
     result = lint(text)
     start = text.index(needle)
-    finding = Finding("attribution/unattributed-claim", "warning", "no source", start, start + len(needle))
-    result = replace(result, findings=[finding])
+    (finding,) = [f for f in result.findings if f.rule_id.startswith("attribution/") and f.start <= start < f.end]
+    (fix,) = [x for x in finding.fixes if x.applicability is Applicability.DISPLAY_ONLY]
     acts = actions.code_actions("file:///d.md", 1, result.document, result, start, start, lambda f: [], "utf-16")
-    (act,) = [a for a in acts if a.title.startswith("Insert an attribution placeholder")]
+    (act,) = [a for a in acts if a.title == fix.title]
+    assert act.title.startswith("Insert an attribution placeholder")
     return apply_edits(text, act.edit.document_changes[0].edits)
 
 
@@ -32,8 +34,16 @@ def test_placeholder_after_a_quote_names_a_speaker():
     text = "Rebels advanced.\n\n“We will not retreat from Ḥalab.”\n"
     assert _placeholder(text, "We will not") == (
         "Rebels advanced.\n\n“We will not retreat from Ḥalab,” [SOURCE] said.\n")
-    text = "“Will they hold the city?” 🙂\n"
+    text = "Rebels advanced 🙂.\n\n“Will they hold the city?”\n"
     assert "“Will they hold the city?” [SOURCE] said." in _placeholder(text, "Will they")
+
+
+def test_the_placeholder_is_a_fix_of_the_check_so_every_format_carries_it():
+    text = "The fighting has left over 500 deaths.\n"
+    (finding,) = [f for f in lint(text).findings if f.rule_id == "attribution/unattributed-claim"]
+    (fix,) = finding.fixes
+    assert fix.applicability is Applicability.DISPLAY_ONLY and not fix.safe
+    assert fix.edits[0].new_text == ", according to [SOURCE]"
 
 
 def test_disable_line_keeps_indentation_and_crlf():

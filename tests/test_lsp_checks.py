@@ -59,7 +59,7 @@ async def test_fix_all_loaded_terms_source_action(client: LanguageClient, tmp_pa
     rules = tmp_path / "single.yml"
     rules.write_text(
         "rules:\n"
-        "  - id: loaded-term/onslaught\n    check: loaded-term\n    terms: [onslaught]\n"
+        "  - id: house-style/onslaught\n    check: loaded-term\n    terms: [onslaught]\n"
         "    suggestions: [offensive]\n    message: \"“{match}”: use {suggestions}.\"\n")
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={
         "debounce": 0, "rules": [str(PLUGINS / "probe.yml"), str(rules)]}))
@@ -67,7 +67,7 @@ async def test_fix_all_loaded_terms_source_action(client: LanguageClient, tmp_pa
     text = "The onslaught 🙂 began; the regime’s onslaught — “Onslaught” — went on.\n"
     open_doc(client, uri, text)
     diags = await wait_diagnostics(client, uri)
-    assert [d.code for d in diags].count("loaded-term/onslaught") == 3
+    assert [d.code for d in diags].count("house-style/onslaught") == 3
     actions = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=uri),
         range=types.Range(types.Position(0, 0), types.Position(0, 0)),
@@ -78,4 +78,4 @@ async def test_fix_all_loaded_terms_source_action(client: LanguageClient, tmp_pa
     # regime has several suggestions: left for the writer to choose
     assert fixed == "The offensive 🙂 began; the regime’s offensive — “Offensive” — went on.\n"
     change_doc(client, uri, 2, None, fixed)
-    assert "loaded-term/onslaught" not in {d.code for d in await wait_diagnostics(client, uri)}
+    assert "house-style/onslaught" not in {d.code for d in await wait_diagnostics(client, uri)}

@@ -1,5 +1,6 @@
 """Text model: positions, prose extraction, sentences, quotations."""
-from copydesk.text.cues import AttributionCues
+from copydesk.lang import Language, default_language
+from copydesk.lang.cues import AttributionCues
 from copydesk.text.document import Document
 from copydesk.text.sentences import split
 from copydesk.engine import Engine
@@ -108,8 +109,9 @@ def test_quote_attributed_by_following_sentence_counts_as_nearby():
     assert not q.attributed and q.attributed_nearby
 
 
-def test_attribution_cues_from_lexicons():
-    cues = AttributionCues.from_lexicons({"reporting_verbs": ["said"], "attribution_phrases": ["according to"]})
+def test_attribution_cues_from_the_language():
+    lexicons = {**default_language().lexicons, "reporting_verbs": ["said"], "attribution_phrases": ["according to"]}
+    cues = AttributionCues.for_language(Language("en", lexicons))
     assert cues.present("the ministry said")
     assert cues.present("According  to the Observatory")
     assert not cues.present("the fighting continued")

@@ -8,6 +8,7 @@
     include = ["**/*.md", "**/*.txt"]
     exclude = ["archive/**"]
     corpus = ["seeds/"]
+    language = "en"                    # language pack: a bundled code or a path to a .yml
     cache = ".copydesk-cache"          # corpus index folder (default: $COPYDESK_CACHE_DIR,
                                        # $XDG_CACHE_HOME/copydesk, ~/.cache/copydesk)
     checks = ["loaded-term", "attribution"]   # id prefixes to run (default all)
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .rules.model import SEVERITIES, RuleError
+from .text.encoding import DecodeError, decode_utf8
 
 CONFIG_NAMES = ("copydesk.toml", ".copydesk.toml", "pyproject.toml")
 DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt")
@@ -50,10 +52,7 @@ class Config:
     checks: tuple[str, ...] | None = None  # None: every check
     settings: tuple[tuple[str, Any], ...] = ()  # front-end settings (debounce …)
     cache: str | None = None  # corpus index folder; None: env / XDG default
-
-    @property
-    def severity_overrides(self) -> dict[str, str]:
-        return dict(self.severity)
+    language: str = "en"  # language pack: a bundled code (rules/language/<code>.yml) or a path
 
     def is_enabled(self, rule_id: str, default: bool) -> bool:
         """Explicit enable/disable beats the rule's own default; the most
@@ -89,6 +88,13 @@ class Config:
     @property
     def rule_paths(self) -> list[str]:
         return [self.resolve(p) for p in self.rules]
+
+    @property
+    def language_pack(self) -> str:
+        """The language setting, a path resolved against the config root."""
+        if self.language.endswith((".yml", ".yaml")) or "/" in self.language:
+            return self.resolve(self.language)
+        return self.language
 
     @property
     def cache_path(self) -> str | None:
@@ -148,7 +154,9 @@ def _rule_matches(pattern: str, rule_id: str) -> bool:
 
 @lru_cache(maxsize=256)
 def _matchers(exclude: tuple[str, ...], include: tuple[str, ...]):
-    """One compiled test per glob list, equivalent to any(_glob(rel, g))."""
+    """One compiled test per glob list: a glob matches the whole relative
+    path; one without "/" ("*.md") also the file name at any depth, like
+    .gitignore; "**/" may match nothing."""
     return _compile_globs(exclude), _compile_globs(include)
 
 
@@ -169,17 +177,6 @@ def _compile_globs(patterns: tuple[str, ...]):
         return last_rx is not None and last_rx.match(rel.rsplit("/", 1)[-1]) is not None
 
     return test
-
-
-def _glob(rel: str, pattern: str) -> bool:
-    if fnmatch.fnmatchcase(rel, pattern):
-        return True
-    # "*.md" matches at any depth, like .gitignore; "**/" may match nothing.
-    if "/" not in pattern and fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern):
-        return True
-    if pattern.startswith("**/") and fnmatch.fnmatchcase(rel, pattern[3:]):
-        return True
-    return False
 
 
 class ConfigError(Exception):
@@ -210,7 +207,7 @@ def _has_tool_section(path: Path) -> bool:
 
 
 _LIST_KEYS = ("rules", "disable", "enable", "include", "exclude", "corpus", "checks")
-_KNOWN = set(_LIST_KEYS) | {"default_rules", "severity", "settings", "cache"}
+_KNOWN = set(_LIST_KEYS) | {"default_rules", "severity", "settings", "cache", "language"}
 
 
 def load_config(path: Path) -> Config:
@@ -222,12 +219,10 @@ def load_config(path: Path) -> Config:
     except OSError as e:
         raise ConfigError([RuleError(str(path), 1, 1, f"cannot read config file: {e.strerror or e}")]) from None
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        raise ConfigError([RuleError(str(path), line, col,
-                                     f"invalid UTF-8 at byte offset {e.start}; config files must be UTF-8")]) from None
+        text = decode_utf8(raw)
+    except DecodeError as e:
+        raise ConfigError([RuleError(str(path), e.line, e.column,
+                                     f"invalid UTF-8 at byte offset {e.offset}; config files must be UTF-8")]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -256,6 +251,11 @@ def load_config(path: Path) -> Config:
         elif key == "cache":
             if not isinstance(value, str) or not value:
                 err(key, "'cache' must be a folder path (a string)")
+            else:
+                values[key] = value
+        elif key == "language":
+            if not isinstance(value, str) or not value:
+                err(key, "'language' must be a language code (\"en\") or the path of a language pack")
             else:
                 values[key] = value
         elif key == "default_rules":

@@ -16,9 +16,6 @@ from .config import _rule_matches
 from .text.document import Document
 from .text.prose import Directive
 
-KNOWN = {"copydesk-disable", "copydesk-enable", "copydesk-disable-next-line", "copydesk-disable-line"}
-
-
 @dataclass
 class _Range:
     rules: tuple[str, ...]  # empty: all rules

@@ -13,22 +13,15 @@ from pathlib import Path
 from .checks import CheckContext, registry
 from .config import Config
 from .directives import Suppressions
-from .findings import Finding
+from .findings import CheckFailure, Finding
 from .resources import default_rules_dir
 from .rules import RuleError, RuleSet, load_rules
-from .text.cues import AttributionCues
+from .lang import default_language
 from .text.document import Document
 from .text.model import TextModel
 
 
 _CACHE_MAX_CHARS = 20_000
-
-
-@dataclass
-class CheckFailure:
-    check: str
-    error: str
-    traceback: str
 
 
 @dataclass
@@ -63,7 +56,7 @@ class Engine:
                 continue
             active.append(replace(rule, severity=cfg.severity_for(rule.id, rule.severity)))
         self.active_rules = {r.id: r for r in active}
-        self.cues = AttributionCues.from_lexicons(self.ruleset.lexicons)
+        self.language = self.ruleset.language or default_language()
         by_class: dict[type, list] = {}
         for rule in active:
             cls = registry()[rule.check]
@@ -76,12 +69,10 @@ class Engine:
             try:
                 from .corpus import open_corpus
 
-                self.corpus = open_corpus(cfg, self.ruleset.lexicons)
+                self.corpus = open_corpus(cfg, self.language.lexicons)
             except Exception as e:
                 self.setup_failures.append(CheckFailure("corpus", str(e), traceback.format_exc()))
-        context = CheckContext(
-            lexicons=self.ruleset.lexicons, corpus=self.corpus, settings=dict(cfg.settings)
-        )
+        context = CheckContext(language=self.language, corpus=self.corpus, settings=dict(cfg.settings))
         for cls, rules in sorted(by_class.items(), key=lambda kv: kv[0].__name__):
             try:
                 self.checks.append(cls(rules, context))
@@ -89,7 +80,7 @@ class Engine:
                 self.setup_failures.append(CheckFailure(cls.__name__, str(e), traceback.format_exc()))
 
     def model(self, doc: Document) -> TextModel:
-        return TextModel(doc, self.cues)
+        return TextModel(doc, self.language)
 
     def lint(self, doc: Document) -> LintResult:
         model = self.model(doc)
@@ -159,4 +150,4 @@ def load_ruleset(config: Config) -> RuleSet:
     if config.default_rules:
         paths.append(default_rules_dir())
     paths.extend(config.rule_paths)
-    return load_rules(paths)
+    return load_rules(paths, config.language_pack)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from typing import Any
 
 
@@ -12,11 +13,28 @@ class Edit:
     new_text: str
 
 
+class Applicability(str, Enum):
+    """How far a fix can be trusted (as ruff's ``Applicability``).  Front-ends
+    decide what to apply by this, never by rule id."""
+
+    SAFE = "safe"  # keeps the meaning: `check --fix` and the editor's "fix all" apply it
+    NEEDS_REVIEW = "needs-review"  # a person must choose or confirm it: offered one at a time
+    DISPLAY_ONLY = "display-only"  # shows what to do (a placeholder to fill in); never applied in bulk
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass(frozen=True)
 class Fix:
     title: str
     edits: tuple[Edit, ...]
     preferred: bool = False
+    applicability: Applicability = Applicability.NEEDS_REVIEW
+
+    @property
+    def safe(self) -> bool:
+        return self.applicability is Applicability.SAFE
 
 
 @dataclass(frozen=True)
@@ -52,7 +70,7 @@ class Finding:
             start=self.start + delta,
             end=self.end + delta,
             fixes=tuple(
-                Fix(f.title, tuple(Edit(e.start + delta, e.end + delta, e.new_text) for e in f.edits), f.preferred)
+                replace(f, edits=tuple(Edit(e.start + delta, e.end + delta, e.new_text) for e in f.edits))
                 for f in self.fixes
             ),
         )
@@ -60,3 +78,32 @@ class Finding:
     @property
     def sort_key(self) -> tuple:
         return (self.start, self.end, self.rule_id)
+
+
+@dataclass
+class CheckFailure:
+    """A check (or the corpus) that crashed: the run reports it and goes on."""
+
+    check: str
+    error: str
+    traceback: str
+
+
+def apply_fixes(text: str, findings, wanted=(Applicability.SAFE,)) -> tuple[str, int]:
+    """The text with the first fix of the given applicability of every
+    finding applied (overlapping edits: the first wins), and how many fixes
+    were applied."""
+    edits: list[Edit] = []
+    taken: list[tuple[int, int]] = []
+    applied = 0
+    for f in findings:
+        fix = next((x for x in f.fixes if x.applicability in wanted and x.edits), None)
+        if fix is None or any(e.start < b and a < e.end or (e.start == e.end == a) for e in fix.edits
+                              for a, b in taken):
+            continue
+        edits.extend(fix.edits)
+        taken.extend((e.start, e.end) for e in fix.edits)
+        applied += 1
+    for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        text = text[:e.start] + e.new_text + text[e.end:]
+    return text, applied

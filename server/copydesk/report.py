@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .engine import CheckFailure
-from .findings import Finding
+from .findings import CheckFailure, Finding
 from .rules.model import SEVERITY_RANK, Rule
 from .text.document import Document
 
@@ -104,6 +103,3 @@ class Report:
     @property
     def input_errors(self) -> list[FileReport]:
         return [fr for fr in self.files if fr.error]
-
-    def rule_for(self, rule_id: str) -> Rule | None:
-        return self.rules.get(rule_id)

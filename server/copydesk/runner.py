@@ -14,6 +14,8 @@ from typing import Callable, Iterable, Iterator
 
 from .config import Config, ConfigError, find_config_file, load_config
 from .engine import Engine
+from .findings import apply_fixes
+from .text.encoding import DecodeError, decode_utf8
 from .report import FileReport
 from .text.document import Document, language_for_path
 
@@ -76,13 +78,9 @@ def decode_draft(data: bytes) -> str:
     if b"\x00" in data[:8192]:
         raise InputError("binary file (contains NUL bytes), not a text draft")
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise InputError(
-            f"invalid UTF-8 at byte offset {e.start} (line {line}): {data[e.start:e.start + 1]!r}"
-        ) from None
-    return text[1:] if text.startswith("\ufeff") else text  # BOM
+        return decode_utf8(data)  # a byte-order mark is dropped
+    except DecodeError as e:
+        raise InputError(str(e)) from None
 
 
 @dataclass
@@ -244,3 +242,53 @@ def lint_target(target: Target, configs: ConfigCache, max_bytes: int = DEFAULT_M
     except InputError as e:
         return FileReport(target.display, None, error=str(e))
     return lint_text(configs.engine(cfg), text, target.display)
+
+
+MAX_FIX_ROUNDS = 10
+
+
+def fix_target(target: Target, configs: ConfigCache, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[FileReport, int]:
+    """Apply every safe fix to a draft, write it back, and report the
+    findings that are left (with how many fixes were applied).  Fixes are
+    applied in rounds until none is left: a fix may reveal another."""
+    try:
+        cfg = configs.for_path(target.path)
+    except ConfigError as e:
+        return FileReport(target.display, None, error=f"configuration error: {e}"), 0
+    try:
+        original = read_draft(target.path, max_bytes)
+    except InputError as e:
+        return FileReport(target.display, None, error=str(e)), 0
+    engine = configs.engine(cfg)
+    text, applied = original, 0
+    report = lint_text(engine, text, target.display)
+    for _ in range(MAX_FIX_ROUNDS):
+        if report.failures:
+            break  # a crashed check: do not rewrite on partial results
+        fixed, n = apply_fixes(text, report.findings)
+        if not n or fixed == text:
+            break
+        text, applied = fixed, applied + n
+        report = lint_text(engine, text, target.display)
+    if text != original:
+        try:
+            _write_back(target.path, text)
+        except OSError as e:
+            return FileReport(target.display, None, error=f"cannot write the fixed draft: {e.strerror or e}"), 0
+    return report, applied
+
+
+def _write_back(path: Path, text: str) -> None:
+    """Replace a draft's text atomically, keeping its byte-order mark and mode."""
+    with open(path, "rb") as fh:
+        bom = fh.read(3) == b"\xef\xbb\xbf"
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    tmp = path.with_name(f".{path.name}.copydesk-fix")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    try:
+        os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise

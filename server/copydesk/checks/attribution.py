@@ -10,7 +10,7 @@ Four rule kinds share one reading of each paragraph:
 * ``vague-attribution``   "experts say", "it is believed", "reportedly" …;
 * ``loaded-attribution-verb``  "claimed", "admitted" … used as reporting verbs.
 
-The grammar of attribution (see ``rules/attribution.yml`` ``lexicons:``): a
+The grammar of attribution (the language's lexicons, ``rules/language/en.yml``): a
 reporting verb or phrase counts when it is used as one (not a noun, "the
 report"; not an infinitive, "declined to comment"; not an agentless passive,
 "it was reported") and has a source: the word before it (a name, title,
@@ -36,9 +36,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from ..findings import Edit, Finding, Fix
+from ..findings import Applicability, Edit, Finding, Fix
+from ..lang import Language
+from ..lang.phrases import WORD_RE, PhraseIndex, PhraseMatcher
+from ..lang.phrases import tokens as _tokens
 from ..rules.model import Rule
-from ..text.cues import WORD_RE, phrase_regex
 from ..text.model import Paragraph
 from ..userregex import PatternError, compile_user_regex
 from .base import Check, CheckContext
@@ -75,8 +77,20 @@ CLAIM_SCHEMA = {
     "required": ["triggers"],
 }
 
+# The placeholder fix: a sentence names no source, so offer the words that
+# would name one, with a slot for the writer to fill.  Display-only: it
+# leaves the text unfinished, so it is never applied in bulk.
+PLACEHOLDER_FIELDS = {
+    "source_placeholder": {"type": "string", "minLength": 1,
+                           "description": "Inserted before a sentence's final stop: 'according to [SOURCE]'"},
+    "speaker_placeholder": {"type": "string", "minLength": 1,
+                            "description": "Inserted after a quotation that ends a sentence: '[SOURCE] said'"},
+}
+CLAIM_SCHEMA["properties"].update(PLACEHOLDER_FIELDS)
+
 QUOTE_SCHEMA = {
     "properties": {
+        **PLACEHOLDER_FIELDS,
         "min_words": {"type": "integer", "minimum": 1, "default": 4,
                       "description": "Shorter quotations are scare quotes or terms, not statements"},
     },
@@ -84,6 +98,7 @@ QUOTE_SCHEMA = {
 
 VAGUE_SCHEMA = {
     "properties": {
+        **PLACEHOLDER_FIELDS,
         "sources": {**_STRINGS, "description": "Nouns that name no one when they are the source (experts, critics)"},
         "phrases": {**_STRINGS, "description": "Phrases that attribute to no one (it is believed, reportedly)"},
         "patterns": {**_STRINGS, "description": "RE2 regular expressions for more such phrases"},
@@ -113,15 +128,8 @@ VERB_SCHEMA = {
     "required": ["verbs"],
 }
 
-_MONTHS = {
-    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
-    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
-    "november", "dec", "december",
-}
 _NUMBER_RE = re.compile(r"\d[\d,.]*")
-_SUBJECT_OPENERS = {"the", "a", "an", "his", "her", "its", "their", "one", "another", "this"}
 EVIDENCE_REACH = 7  # words between a record and its verb ("figures from the health ministry show")
-_IRREGULAR_PAST = {"said", "told", "wrote", "thought", "felt", "knew", "saw", "spoke", "swore", "gave"}
 
 
 def _lower_set(items) -> frozenset[str]:
@@ -138,67 +146,6 @@ def _spans(regex, text: str) -> list[tuple[int, int]]:
     if isinstance(regex, PhraseMatcher):
         return regex.spans(text)
     return [(m.start(), m.end()) for m in regex.finditer(text) if m.end() > m.start()]
-
-
-def _tokens(text: str) -> tuple[list[tuple[int, int]], list[str]]:
-    """Word offsets of a text and the words, lower-cased."""
-    offs, low = [], []
-    for m in WORD_RE.finditer(text):
-        offs.append((m.start(), m.end()))
-        low.append(m.group(0).lower())
-    return offs, low
-
-
-class PhraseIndex:
-    """Every phrase list of a check in one table keyed by first word, so one
-    pass over a paragraph's words finds the matches of all lists at once (a
-    dictionary lookup per word instead of a regex alternation of hundreds of
-    phrases per list).  Matching is whole-word and case-insensitive."""
-
-    def __init__(self):
-        self.first: dict[str, list[tuple[list[str], int]]] = {}
-        self.count = 0
-
-    def matcher(self, phrases) -> "PhraseMatcher | None":
-        ident = self.count
-        added = False
-        for p in phrases or ():
-            words = [w.lower() for w in WORD_RE.findall(str(p))]
-            if words:
-                self.first.setdefault(words[0], []).append((words, ident))
-                added = True
-        if not added:
-            return None
-        self.count += 1
-        for alts in self.first.values():
-            alts.sort(key=lambda a: len(a[0]), reverse=True)  # longest match first
-        return PhraseMatcher(self, ident)
-
-    def run(self, offs: list[tuple[int, int]], low: list[str]) -> dict[int, list[tuple[int, int]]]:
-        out: dict[int, list[tuple[int, int]]] = {}
-        first = self.first
-        for i, w in enumerate(low):
-            alts = first.get(w)
-            if not alts:
-                continue
-            done = set()
-            for words, ident in alts:
-                if ident in done:
-                    continue
-                k = len(words)
-                if k == 1 or low[i:i + k] == words:
-                    out.setdefault(ident, []).append((offs[i][0], offs[i + k - 1][1]))
-                    done.add(ident)
-        return out
-
-
-class PhraseMatcher:
-    def __init__(self, index: PhraseIndex, ident: int):
-        self.index = index
-        self.ident = ident
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        return self.index.run(*_tokens(text)).get(self.ident, [])
 
 
 def _inside(spans, a: int, b: int) -> bool:
@@ -289,23 +236,25 @@ class Reading:
 class Grammar:
     """The attribution grammar, from the lexicons and the vague-attribution rules."""
 
-    def __init__(self, lexicons: dict, vague_sources, vague_phrases, vague_patterns,
+    def __init__(self, language: Language, vague_sources, vague_phrases, vague_patterns,
                  index: PhraseIndex | None = None):
         index = index or PhraseIndex()
-        lx = {k: v for k, v in (lexicons or {}).items()}
-        self.verbs = _lower_set(lx.get("reporting_verbs"))
-        self.phrases = index.matcher(lx.get("attribution_phrases", []))
-        self.pronouns = _lower_set(lx.get("source_pronouns", ["he", "she", "they", "we", "i", "it"]))
-        self.noun_markers = _lower_set(lx.get("noun_markers"))
-        self.noun_modifiers = _lower_set(lx.get("noun_modifiers"))
-        self.passive = _lower_set(lx.get("passive_markers", ["is", "are", "was", "were", "be", "been", "being"]))
-        self.adverbs = _lower_set(lx.get("verb_adverbs"))
-        self.relative = _lower_set(lx.get("relative_pronouns", ["who", "which"]))
-        self.evidence_nouns = _lower_set(lx.get("evidence_nouns"))
-        self.evidence_verbs = _lower_set(lx.get("evidence_verbs"))
-        self.breakers = phrase_regex(lx.get("carry_over_breakers", []))
+        lang = language
+        self.verbs = lang.words("reporting_verbs")
+        self.phrases = index.matcher(lang.list("attribution_phrases"))
+        self.pronouns = lang.words("source_pronouns")
+        self.noun_markers = lang.words("noun_markers")
+        self.noun_modifiers = lang.words("noun_modifiers")
+        self.passive = lang.words("passive_markers")
+        self.adverbs = lang.words("verb_adverbs")
+        self.relative = lang.words("relative_pronouns")
+        self.evidence_nouns = lang.words("evidence_nouns")
+        self.evidence_verbs = lang.words("evidence_verbs")
+        self.subject_openers = lang.words("subject_openers")
+        self.irregular_past = lang.words("irregular_past")
+        self.breakers = lang.phrases("carry_over_breakers")
         good = []
-        for p in lx.get("non_attribution_patterns", []):
+        for p in lang.list("non_attribution_patterns"):
             try:
                 compile_user_regex(p)
                 good.append(p)
@@ -319,7 +268,7 @@ class Grammar:
 
     # -- helpers -------------------------------------------------------
     def _is_base_or_s(self, w: str) -> bool:
-        if w.endswith("ed") or w.endswith("ing") or w in _IRREGULAR_PAST:
+        if w.endswith("ed") or w.endswith("ing") or w in self.irregular_past:
             return False
         return True
 
@@ -387,7 +336,7 @@ class Grammar:
                 # Inverted "…,” says the general": the next word must open a
                 # subject ("claims and counterclaims" is a noun).
                 if self._is_base_or_s(w) and not (
-                    nxt in _SUBJECT_OPENERS or nxt in self.pronouns or words[i + 1][2][:1].isupper()
+                    nxt in self.subject_openers or nxt in self.pronouns or words[i + 1][2][:1].isupper()
                 ):
                     continue
                 if nxt in self.vague_sources:
@@ -430,10 +379,10 @@ class Grammar:
         return False
 
     def breaks(self, text: str) -> bool:
+        """Whether a sentence opens with a turn ("However", "But" …)."""
         if self.breakers is None:
             return False
-        m = self.breakers.match(text.lstrip(" “\"‘'(«"))
-        return m is not None
+        return self.breakers.starts(text.lstrip(" “\"‘'(«"))
 
 
 @lru_cache(maxsize=20000)
@@ -463,6 +412,12 @@ class _Trigger:
 
 class Attribution(Check):
     kinds = ("unattributed-claim", "unattributed-quote", "vague-attribution", "loaded-attribution-verb")
+    lexicons = (
+        "reporting_verbs", "attribution_phrases", "source_pronouns", "noun_markers", "noun_modifiers",
+        "passive_markers", "verb_adverbs", "relative_pronouns", "evidence_nouns", "evidence_verbs",
+        "subject_openers", "irregular_past", "carry_over_breakers", "non_attribution_patterns",
+        "months", "number_qualifiers", "duration_units", "clock_words",
+    )
     schemas = {
         "unattributed-claim": CLAIM_SCHEMA,
         "unattributed-quote": QUOTE_SCHEMA,
@@ -508,7 +463,8 @@ class Attribution(Check):
             sources |= srcs
             phrases.extend(r.option("phrases", []))
             patterns.extend(pats)
-        self.grammar = Grammar(context.lexicons, sources, phrases, patterns, self.phrase_index)
+        self.grammar = Grammar(context.language, sources, phrases, patterns, self.phrase_index)
+        self.numbers = _NumberWords(context.language)
         # A loaded verb a newsroom lists ("slammed") reports, whatever the lexicon says.
         self.grammar.verbs = self.grammar.verbs | {w for _, table, _ in self.verb_rules for w in table}
 
@@ -545,7 +501,7 @@ class Attribution(Check):
         for rule in self.quote_rules:
             yield from self._quotes(par, rule)
         for rule, phrases, pats, srcs in self.vague_rules:
-            yield from self._vague(rule, phrases, pats, srcs, sents, views, readings)
+            yield from self._vague(par, rule, phrases, pats, srcs, sents, views, readings)
         for rule, table, excepts in self.verb_rules:
             yield from self._verbs(rule, table, excepts, sents, views, readings)
 
@@ -625,11 +581,11 @@ class Attribution(Check):
             yield Finding(
                 rule.id, rule.severity,
                 rule.render(reason=reason, trigger=trigger, reasons=reasons, categories=[f[0] for f in found]),
-                s.start, s.end, data={"triggers": [f[0] for f in found], "trigger": trigger},
+                s.start, s.end, fixes=_placeholder(par, s, rule),
+                data={"triggers": [f[0] for f in found], "trigger": trigger},
             )
 
-    @staticmethod
-    def _triggers(view: _View, triggers, ignore_years: bool) -> list[tuple[str, str, str]]:
+    def _triggers(self, view: _View, triggers, ignore_years: bool) -> list[tuple[str, str, str]]:
         text = view.text
         found = []
         for t in triggers:
@@ -639,7 +595,7 @@ class Attribution(Check):
                 if _inside(excepts, a, b) or any(x < b and a < y for x, y in excepts):
                     continue
                 piece = text[a:b].strip(" ,.;:()[]")
-                if ignore_years and t.patterns and _NUMBER_RE.search(piece) and _not_a_figure(text, a, b):
+                if ignore_years and t.patterns and _NUMBER_RE.search(piece) and self.numbers.not_a_figure(text, a, b):
                     continue
                 hit = piece
                 break
@@ -661,11 +617,12 @@ class Attribution(Check):
                 continue
             words = body.split()
             shown = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+            sentence = par.sentences[par.sentence_index(q.start)] if par.sentences else None
             yield Finding(rule.id, rule.severity, rule.render(quote=shown.strip(" ,.")), q.start, q.end,
-                          data={"quote": body})
+                          fixes=_placeholder(par, sentence, rule), data={"quote": body})
 
     # -- vague-attribution -----------------------------------------------
-    def _vague(self, rule, phrases, pats, srcs, sents, views, readings):
+    def _vague(self, par, rule, phrases, pats, srcs, sents, views, readings):
         for s, view, reading in zip(sents, views, readings):
             text = view.text
             spans = []
@@ -682,7 +639,7 @@ class Attribution(Check):
                 seen.append((a, b))
                 match = text[a:b]
                 yield Finding(rule.id, rule.severity, rule.render(match=match), s.start + a, s.start + b,
-                              data={"match": match})
+                              fixes=_placeholder(par, s, rule), data={"match": match})
 
     # -- loaded-attribution-verb -------------------------------------------
     def _verbs(self, rule, table, excepts, sents, views, readings):
@@ -706,6 +663,42 @@ class Attribution(Check):
                 )
 
 
+_CLOSE_QUOTES = "”’\"'»"
+_TERMINAL = ".!?…"
+
+
+def _placeholder(par: Paragraph, sentence, rule: Rule) -> tuple[Fix, ...]:
+    """Where and what to insert so a sentence names its source:
+    “We will not retreat.” -> “We will not retreat,” [SOURCE] said.
+    The fighting has left 500 dead. -> …dead, according to [SOURCE]."""
+    source = rule.option("source_placeholder")
+    speaker = rule.option("speaker_placeholder")
+    if sentence is None or not (source or speaker):
+        return ()
+    text = par.model.text
+    end = sentence.end
+    while end > sentence.start and text[end - 1].isspace():
+        end -= 1
+    if end <= sentence.start:
+        return ()
+    last = text[end - 1]
+    if last in _CLOSE_QUOTES and end - 2 >= sentence.start and text[end - 2] in _TERMINAL:
+        if not speaker:
+            return ()
+        if text[end - 2] == ".":
+            a, b, new = end - 2, end, f",{last} {speaker}."
+        else:
+            a, b, new = end, end, f" {speaker}."
+    elif not source:
+        return ()
+    elif last in _TERMINAL:
+        a, b, new = end - 1, end - 1, f", {source}"
+    else:
+        a, b, new = end, end, f", {source}"
+    return (Fix(f"Insert an attribution placeholder ({new.strip(' ,.')})", (Edit(a, b, new),),
+                applicability=Applicability.DISPLAY_ONLY),)
+
+
 def _title_like(text: str) -> bool:
     """A one-line block with no sentence-final punctuation is a headline, a
     subhead or a truncated teaser ("… due to…"), not a sentence of the story."""
@@ -713,41 +706,46 @@ def _title_like(text: str) -> bool:
     return bool(t) and "\n" not in t and not t.endswith((".", "!", "?", "”", "\"", "’", "'", ")", ":"))
 
 
-def _not_a_figure(text: str, a: int, b: int) -> bool:
-    """Years ("in 2016"), days of the month ("Nov 29"), and numbers that are
-    part of a name ("UNSCR 2254", "G7") are not figures a source must back."""
-    m = _NUMBER_RE.search(text, a, b)
-    if not m:
-        return True
-    num = m.group(0).rstrip(".,")
-    after = text[m.start() + len(num):m.start() + len(num) + 4].lstrip()
-    if after.startswith(("%", "per")):
-        return False
-    if num.isdigit() and len(num) == 4 and 1800 <= int(num) <= 2099:
-        return True
-    # Durations, ages and clock times ("a 14-hour debate", "a 34-year-old",
-    # "at 10:30", "9 a.m.") measure the story's own record, not a count.
-    if _DURATION_OR_TIME.match(text, m.start() + len(num)):
-        return True
-    before = text[:m.start()]
-    # "Hassan Ali, 34, fled": an age set off by commas after a name.
-    if num.isdigit() and int(num) <= 120 and before.rstrip().endswith(",") and after.startswith(","):
-        return True
-    prev = WORD_RE.findall(before[-16:])
-    prev = prev[-1] if prev else ""
-    if prev.lower().rstrip(".") in _MONTHS and num.isdigit() and int(num) <= 31:
-        return True
-    # "UNSCR 2254", "Resolution 1701", "G7": a capitalised word (not the
-    # first of the sentence) glued to the number names something.
-    if prev and before.endswith((" " + prev + " ", prev)) and before.strip() != prev:
-        if prev.isupper() or (prev.istitle() and prev.lower() not in _COUNT_WORDS):
+class _NumberWords:
+    """The language's words around a number: months ("Nov 29"), durations
+    and clock times ("a 14-hour debate", "9 a.m."), qualifiers ("about 40")."""
+
+    def __init__(self, language: Language):
+        self.months = language.words("months")
+        self.count_words = language.words("number_qualifiers")
+        self.duration_or_time = re.compile(
+            r"(?:[\s-]*(?:" + language.alternation("duration_units") + r")\b"
+            r"|:\d\d|\s*(?:(?:" + language.alternation("clock_words") + r")\b))", re.I)
+
+    def not_a_figure(self, text: str, a: int, b: int) -> bool:
+        """Years ("in 2016"), days of the month ("Nov 29"), and numbers that are
+        part of a name ("UNSCR 2254", "G7") are not figures a source must back."""
+        m = _NUMBER_RE.search(text, a, b)
+        if not m:
             return True
-    return False
-
-
-_DURATION_OR_TIME = re.compile(
-    r"(?:[\s-]*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?)\b"
-    r"|:\d\d|\s*(?:(?:a\.m|p\.m|am|pm|gmt|bst|utc|cet|est|et)\b|local time))", re.I)
-_COUNT_WORDS = {"about", "over", "nearly", "almost", "some", "around", "more", "at", "least", "than", "another", "only", "just", "up", "to"}
+        num = m.group(0).rstrip(".,")
+        after = text[m.start() + len(num):m.start() + len(num) + 4].lstrip()
+        if after.startswith(("%", "per")):
+            return False
+        if num.isdigit() and len(num) == 4 and 1800 <= int(num) <= 2099:
+            return True
+        # Durations, ages and clock times ("a 14-hour debate", "a 34-year-old",
+        # "at 10:30", "9 a.m.") measure the story's own record, not a count.
+        if self.duration_or_time.match(text, m.start() + len(num)):
+            return True
+        before = text[:m.start()]
+        # "Hassan Ali, 34, fled": an age set off by commas after a name.
+        if num.isdigit() and int(num) <= 120 and before.rstrip().endswith(",") and after.startswith(","):
+            return True
+        prev = WORD_RE.findall(before[-16:])
+        prev = prev[-1] if prev else ""
+        if prev.lower().rstrip(".") in self.months and num.isdigit() and int(num) <= 31:
+            return True
+        # "UNSCR 2254", "Resolution 1701", "G7": a capitalised word (not the
+        # first of the sentence) glued to the number names something.
+        if prev and before.endswith((" " + prev + " ", prev)) and before.strip() != prev:
+            if prev.isupper() or (prev.istitle() and prev.lower() not in self.count_words):
+                return True
+        return False
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable
 
 from ..findings import Finding
+from ..lang import Language, default_language
 from ..rules.model import Rule
 from ..text.model import Paragraph, TextModel
 
@@ -20,13 +21,23 @@ from ..text.model import Paragraph, TextModel
 class CheckContext:
     """What a check may need beyond its rules."""
 
-    lexicons: dict[str, list[str]] = field(default_factory=dict)
+    # The run's language: every word list, by name (``language.words("months")``),
+    # the tokenizer, phrase matcher and inflector.  See copydesk.lang.
+    language: Language = field(default_factory=default_language)
     corpus: Any = None  # a corpus index, when one is configured
     settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def lexicons(self) -> dict[str, list[str]]:
+        """Every lexicon as written (the language's, with the packs' edits)."""
+        return self.language.lexicons
 
 
 class Check:
     kinds: ClassVar[tuple[str, ...]] = ()
+    # Lexicons of the language this check reads: loading a rule of its kinds
+    # without them is a located error (rules/loader.py), never an empty list.
+    lexicons: ClassVar[tuple[str, ...]] = ()
     # kind -> {"properties": {...}, "required": [...]} for the kind's own fields
     schemas: ClassVar[dict[str, dict]] = {}
     # False for checks that need the whole document at once.

@@ -15,7 +15,8 @@ that count the same thing of the same event, or with none:
 Qualifiers make intervals ("over 412" is 412 up to a margin more; "dozens"
 is 24..99); a draft figure that overlaps at least one candidate's interval
 agrees with the corpus.  A draft toll larger than every (older) corpus count
-is ``figures/figure-newer`` (tolls rise); otherwise it is a
+is reported as newer than the corpus, at the rule's ``newer_severity``
+(tolls rise); otherwise it is a
 ``figures/figure-mismatch`` that lists every candidate with its date, with a
 quick fix per distinct corpus figure.
 """
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..corpus.figures import (Extractor, Figure, Scope, article_date, consistent, context_terms, figure_context,
+from ..lang.figures import (Extractor, Figure, Scope, article_date, consistent, context_terms, figure_context,
                               figure_scopes, language_for, lead_names)
 from ..corpus.sources import front_matter
 from ..findings import Edit, Evidence, Finding, Fix
@@ -37,15 +38,19 @@ from .base import Check, CheckContext
 _NUM = {"type": "number", "minimum": 0}
 SCHEMA = {
     "properties": {
-        "report": {"enum": ["mismatch", "unverified", "newer"],
-                   "description": "mismatch: a figure the corpus contradicts; unverified: one it does not mention; "
-                                  "newer: a toll larger than every older corpus count"},
+        "report": {"enum": ["mismatch", "unverified"],
+                   "description": "mismatch: a figure the corpus contradicts; unverified: one it does not mention"},
+        "newer_severity": {"enum": ["error", "warning", "info", "hint", "off"],
+                           "description": "Severity of a toll larger than every older corpus count (newer, not "
+                                          "wrong); off drops it"},
+        "newer_message": {"type": "string", "minLength": 1,
+                          "description": "Message of such a finding ({figure}, {corpus})"},
         "window_days": {**_NUM, "description": "Compare only with corpus articles dated this many days around "
                                                "the draft's date (undated articles always)"},
-        "changes": {"type": "array", "items": {"type": "string", "minLength": 1},
+        "moving_groups": {"type": "array", "items": {"type": "string", "minLength": 1},
                     "description": "Groups whose counts move either way (the missing): only counts of the same "
                                    "day (or undated) are compared"},
-        "grows": {"type": "array", "items": {"type": "string", "minLength": 1},
+        "rising_groups": {"type": "array", "items": {"type": "string", "minLength": 1},
                   "description": "Groups whose counts only rise (tolls): a draft count above every older corpus "
                                  "count is newer, not a contradiction"},
         "groups": {"type": "array", "items": {"type": "string", "minLength": 1},
@@ -72,7 +77,9 @@ SCHEMA = {
 DEFAULTS = {"groups": ["*"], "tolerance": 0.0, "open_margin": 0.1, "approx_margin": 0.1, "min_context": 3,
             "min_shared": 2, "name_weight": 2, "relative_context": 0.5, "max_candidates": 8, "fetch": 50,
             "events": [], "require_shared_name": True, "window_days": 3,
-            "grows": ["deaths", "injured", "displaced", "detained", "affected"], "changes": ["missing"]}
+            "rising_groups": ["deaths", "injured", "displaced", "detained", "affected"], "moving_groups": ["missing"],
+            "newer_severity": "info",
+            "newer_message": "{figure} is newer than the corpus: it is larger than every older count ({corpus})."}
 
 
 # An article this long has a lead whose places are the whole story's.
@@ -188,7 +195,7 @@ class Figures(Check):
         limit = int(self._opt(rule, "max_candidates"))
         score_of = dict((fid, sc) for sc, fid in scored[: limit * 4])
         window = float(self._opt(rule, "window_days"))
-        if fig.group in set(self._opt(rule, "changes")):
+        if fig.group in set(self._opt(rule, "moving_groups")):
             window = 0.0  # the missing are found: only the same day's counts compare
         same = []
         anchor_score: dict[int, float] = {}
@@ -216,7 +223,7 @@ class Figures(Check):
         out = [Candidate(cf, score_of[cf.id], tuple(sorted(cf.terms & keys)),
                          consistent(fig, _as_figure(cf), **margins)) for cf in same]
         newer = False
-        if fig.group in set(self._opt(rule, "grows")) and draft.date is not None:
+        if fig.group in set(self._opt(rule, "rising_groups")) and draft.date is not None:
             # Tolls only rise.  Agreeing with an older count does not excuse
             # differing from a count of the same day, nor does a count below
             # an older one agree with anything; a count above every older one
@@ -337,18 +344,16 @@ class Figures(Check):
     def _check_paragraph(self, par: Paragraph, draft: Draft) -> Iterable[Finding]:
         mask = par.model.mask
         mismatch = self.by_report.get("mismatch")
-        newer = self.by_report.get("newer")
         unverified = self.by_report.get("unverified")
         for fig, terms, scope in self._figures(mask, par.start, par.end, par.sentences, draft.lead, draft.first):
-            rule = mismatch or newer
-            if rule is not None and self._checks_group(rule, fig.group):
-                a = self.assess(fig, terms, rule, scope, draft)
-                if a.verdict == "mismatch" and mismatch is not None:
+            if mismatch is not None and self._checks_group(mismatch, fig.group):
+                a = self.assess(fig, terms, mismatch, scope, draft)
+                if a.verdict == "mismatch":
                     yield self._mismatch(mismatch, a, mask, draft)
                     continue
                 if a.verdict == "newer":
-                    if newer is not None and self._checks_group(newer, fig.group):
-                        yield self._newer(newer, a, draft)
+                    if self._opt(mismatch, "newer_severity") != "off":
+                        yield self._newer(mismatch, a, draft)
                     continue
                 if a.verdict in ("consistent", "mismatch"):
                     continue
@@ -387,12 +392,14 @@ class Figures(Check):
     def _newer(self, rule: Rule, a: Assessment, draft: Draft) -> Finding:
         fig = a.figure
         related = tuple(self._evidence(c, "older than") for c in a.candidates)
-        message = rule.render(figure=f"“{_clean(fig.text)}”", corpus=", ".join(self._listed(a, draft)))
+        template = str(self._opt(rule, "newer_message"))
+        message = template.replace("{figure}", f"“{_clean(fig.text)}”").replace(
+            "{corpus}", ", ".join(self._listed(a, draft)))
         return Finding(
-            rule.id, rule.severity, message, fig.start, fig.end, related=related,
-            data={"figure": _clean(fig.text), "group": fig.group, "value": fig.value,
+            rule.id, str(self._opt(rule, "newer_severity")), message, fig.start, fig.end, related=related,
+            data={"figure": _clean(fig.text), "group": fig.group, "value": fig.value, "newer": True,
                   "corpus": [{"text": c.figure.text, "phrase": c.figure.phrase, "path": c.figure.path,
-                              "line": c.figure.line, "date": c.figure.date} for c in a.candidates]},
+                              "line": c.figure.line, "article_date": c.figure.date} for c in a.candidates]},
         )
 
     def _mismatch(self, rule: Rule, a: Assessment, mask: str, draft: Draft | None = None) -> Finding:
@@ -416,7 +423,7 @@ class Figures(Check):
             rule.id, rule.severity, message, fig.start, fig.end, fixes=tuple(fixes), related=related,
             data={"figure": _clean(fig.text), "group": fig.group, "value": fig.value,
                   "corpus": [{"text": c.figure.text, "phrase": c.figure.phrase, "path": c.figure.path,
-                              "line": c.figure.line, "score": c.score, "date": c.figure.date}
+                              "line": c.figure.line, "score": c.score, "article_date": c.figure.date}
                              for c in a.candidates]},
         )
 
@@ -433,7 +440,7 @@ class Figures(Check):
         par = model.paragraph_at(offset)
         if par is None or self.corpus is None:
             return None
-        rule = self.by_report.get("mismatch") or self.by_report.get("newer") or self.by_report.get("unverified")
+        rule = self.by_report.get("mismatch") or self.by_report.get("unverified")
         if rule is None:
             return None
         draft = self.draft_context(model)

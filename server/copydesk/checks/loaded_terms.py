@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from textblob.en import lexicon
-from textblob.en.inflect import pluralize, singularize
-
-from ..findings import Edit, Finding, Fix
+from ..findings import Applicability, Edit, Finding, Fix
+from ..lang.phrases import phrase_matcher
 from ..rules.model import Rule
 from ..text.model import Paragraph
 from ..userregex import PatternError, compile_user_regex
@@ -77,61 +75,19 @@ def _expand(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 # Labelling ("the US designates X a terrorist group"): how far back the verb
-# may stand, and what ends the search.
+# may stand, and what ends the search.  The words are the language's
+# labelling_* lexicons.
 _LABEL_REACH = 80
 _LABEL_WORDS = 5
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]“”\"—–]")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?[^\W\d_]", re.I)
-# Before these a labelling verb has no subject of its own ("a designated
-# terrorist group", "was branded"): only a "by" agent names who labels.
-_NO_SUBJECT = frozenset({"a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "as", "so",
-                         "and", "or", "but"})
-_VERB_ADVERBS = frozenset({"has", "have", "had", "also", "long", "now", "once", "still", "already",
-                           "repeatedly", "officially", "formally", "widely"})
-
-
-def _is_plural(word: str) -> bool:
-    """"men", "authorities", "attackers" are plural already: pluralising
-    them again would give "mens"."""
-    if word.endswith(("ss", "us", "is")):
-        return False
-    single = singularize(word)
-    return single != word and pluralize(single) == word
-
-
-def _is_noun(word: str) -> bool:
-    """Only nouns take a plural: "armed", "dead", "advancing" stay.  The
-    tagger's lexicon gives one tag per word, so words that are adjectives
-    and nouns alike ("militant", "offensive", "radical") count as nouns."""
-    low = word.lower()
-    if low.endswith(("ed", "ing")):
-        return False
-    tag = lexicon.get(word) or lexicon.get(low)
-    return not (tag and tag.startswith("JJ") and not low.endswith(("ant", "ist", "ive", "al")))
-
-
-def _inflect(suggestion: str, matched: str) -> str:
-    """Carry plural and capitalisation of the matched word to a suggestion."""
-    out = suggestion
-    last_matched = matched.lower().rstrip("'’").rsplit(" ", 1)[-1].rsplit("-", 1)[-1]
-    if _is_plural(last_matched):
-        head, _, last = out.rpartition(" ")
-        if _is_noun(last) and not _is_plural(last):
-            out = (head + " " if head else "") + pluralize(last)
-    if matched[:1].isupper() and out[:1].islower():
-        out = out[0].upper() + out[1:]
-    return out
-
-
-def _phrase_regex(phrases: list[str]) -> re.Pattern | None:
-    if not phrases:
-        return None
-    return re.compile("|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases), re.I)
 
 
 class LoadedTerms(Check):
     kinds = ("loaded-term",)
+    lexicons = ("labelling_verbs", "labelling_blockers", "vague_labellers", "verb_adverbs",
+                "labelling_no_subject", "labelling_determiners")
     schemas = {"loaded-term": SCHEMA}
 
     @classmethod
@@ -169,11 +125,15 @@ class LoadedTerms(Check):
             (rule, [compile_user_regex(p) for p in rule.option("patterns", [])])
             for rule in rules if rule.option("patterns")
         ]
-        self._excepts = {rule.id: _phrase_regex(rule.option("except", [])) for rule in rules}
-        lex = context.lexicons or {}
-        self._labelling = frozenset(w.lower() for w in lex.get("labelling_verbs", []))
-        self._label_blockers = frozenset(w.lower() for w in lex.get("labelling_blockers", []))
-        self._vague_labellers = frozenset(w.lower() for w in lex.get("vague_labellers", []))
+        self._excepts = {rule.id: phrase_matcher(rule.option("except", [])) for rule in rules}
+        lang = context.language
+        self._labelling = lang.words("labelling_verbs")
+        self._label_blockers = lang.words("labelling_blockers")
+        self._vague_labellers = lang.words("vague_labellers")
+        self._label_adverbs = lang.words("verb_adverbs")
+        self._no_subject = lang.words("labelling_no_subject")
+        self._determiners = lang.words("labelling_determiners")
+        self._agree = lang.inflector.agree
 
     def _labelled(self, text: str, start: int, end: int) -> bool:
         """Whether the term is a label someone named puts on something:
@@ -187,7 +147,7 @@ class LoadedTerms(Check):
             return False
         left = _CLAUSE_END.split(text[max(0, start - _LABEL_REACH):start])[-1]
         words = _WORD.findall(left)
-        if not words or words[-1].lower() in ("the", "this", "that", "its", "their", "his", "her", "our"):
+        if not words or words[-1].lower() in self._determiners:
             return False
         for back in range(1, min(len(words), _LABEL_WORDS + 1) + 1):
             w = words[-back].lower()
@@ -197,12 +157,12 @@ class LoadedTerms(Check):
             if w not in self._labelling:
                 continue
             k = back + 1
-            while k <= len(words) and (words[-k].lower() in _VERB_ADVERBS or words[-k].lower().endswith("ly")):
+            while k <= len(words) and (words[-k].lower() in self._label_adverbs or words[-k].lower().endswith("ly")):
                 k += 1  # "the US has long designated", "was officially branded"
             before = words[-k].lower() if k <= len(words) else None
             if before in self._vague_labellers:
                 return False  # "Critics called it a blitzkrieg": a label no one owns
-            if before is not None and before not in _NO_SUBJECT:
+            if before is not None and before not in self._no_subject:
                 return True  # an active subject: "the US designate", "He called it"
             right = _CLAUSE_END.split(text[end:end + _LABEL_REACH])[0]
             return bool(_BY_AGENT.search(right))  # passive: "designated … by the EU"
@@ -237,7 +197,7 @@ class LoadedTerms(Check):
             if excepts:
                 spans = except_spans.get(rule.id)
                 if spans is None:
-                    spans = except_spans[rule.id] = [m.span() for m in excepts.finditer(text)]
+                    spans = except_spans[rule.id] = excepts.spans(text)
                 if any(x <= start and end <= y for x, y in spans):
                     continue
             a, b = base + start, base + end
@@ -251,8 +211,8 @@ class LoadedTerms(Check):
             core = text[cstart:cend]
             # Fixes keep the matched word's plural and capital; the message
             # lists the words as they would stand mid-sentence.
-            suggestions = [_inflect(s, core) for s in rule.option("suggestions", [])]
-            listed = [_inflect(s, core.lower()) for s in rule.option("suggestions", [])]
+            suggestions = [self._agree(s, core) for s in rule.option("suggestions", [])]
+            listed = [self._agree(s, core.lower()) for s in rule.option("suggestions", [])]
             values = {"match": matched, "term": term, "suggestions": listed}
             if attributed:  # allow_in_attributed_quotes: false
                 message = rule.render(**values)
@@ -263,8 +223,11 @@ class LoadedTerms(Check):
             else:
                 message = rule.render(**values)
                 context = "own-voice"
+            # One neutral word is a safe swap ("fix all", `check --fix`); a
+            # choice between several is the writer's to make.
+            how = Applicability.SAFE if len(suggestions) == 1 else Applicability.NEEDS_REVIEW
             fixes = tuple(
-                Fix(f"Replace “{core}” with “{s}”", (Edit(base + cstart, base + cend, s),), i == 0)
+                Fix(f"Replace “{core}” with “{s}”", (Edit(base + cstart, base + cend, s),), i == 0, how)
                 for i, s in enumerate(suggestions)
             )
             yield Finding(

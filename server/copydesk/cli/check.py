@@ -11,7 +11,8 @@ from ..config import ConfigError
 from ..formats import formats
 from ..report import FileReport, Report
 from ..rules.model import SEVERITIES, SEVERITY_RANK
-from ..runner import DEFAULT_MAX_BYTES, ConfigCache, InputError, decode_draft, discover, lint_target, lint_text
+from ..runner import (DEFAULT_MAX_BYTES, ConfigCache, InputError, decode_draft, discover, fix_target, lint_target,
+                      lint_text)
 from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _explicit_config, _fail, _overrides,
                      _size, _stderr_console)
 
@@ -31,8 +32,9 @@ from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _expli
 @click.option("--max-file-size", default=str(DEFAULT_MAX_BYTES // 1048576) + "M", show_default=True,
               help="Skip drafts larger than this, with a message.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when interactive).")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what is left.")
 @_config_options
-def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_file_size, progress,
+def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_file_size, progress, fix,
           config_path, extra_rules, no_default_rules, disable, enable, severity):
     """Lint drafts: files, folders, globs, or - for stdin.
 
@@ -41,11 +43,17 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
 
     Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage,
     configuration or rule-file errors, or a draft that could not be read.
+
+    --fix rewrites the files with every safe fix (a loaded term with one
+    neutral replacement …); fixes that need review or only show what to do
+    are left, and the findings that remain are reported as usual.
     """
     if not paths:
         _fail("no paths given (try: copydesk check drafts/ or copydesk check - < draft.md)")
     if paths.count("-") > 1:
         _fail("'-' (stdin) given more than once")
+    if fix and "-" in paths:
+        _fail("--fix rewrites files; it cannot fix stdin ('-')")
     if stdin_filename and "-" not in paths:
         click.echo("copydesk: --stdin-filename is used only with '-' (stdin) among the paths", err=True)
     max_bytes = _size(max_file_size)
@@ -91,6 +99,17 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
         except InputError as e:
             keep(FileReport(stdin_name, None, error=str(e)))
 
+    fixed = {"fixes": 0, "files": 0}
+
+    def lint_one(t):
+        if not fix:
+            return lint_target(t, configs, max_bytes)
+        fr, n = fix_target(t, configs, max_bytes)
+        if n:
+            fixed["fixes"] += n
+            fixed["files"] += 1
+        return fr
+
     interactive = sys.stderr.isatty() and not os.environ.get("CI")
     show_progress = progress if progress is not None else (interactive and len(targets) > 20)
     if show_progress:
@@ -100,11 +119,11 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
                       transient=True, console=_stderr_console()) as bar:
             task = bar.add_task("Linting", total=len(targets))
             for t in targets:
-                keep(lint_target(t, configs, max_bytes))
+                keep(lint_one(t))
                 bar.advance(task)
     else:
         for t in targets:
-            keep(lint_target(t, configs, max_bytes))
+            keep(lint_one(t))
     del targets, found
 
     for engine in configs.engines:
@@ -116,6 +135,9 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
             click.echo(f"copydesk: {fr.path}: check {failure.check} failed: {failure.error}", err=True)
     for line in report.errors:
         click.echo(f"copydesk: {line}", err=True)
+    if fix:
+        click.echo(f"copydesk: applied {fixed['fixes']} safe fix(es) in {fixed['files']} file(s); "
+                   f"{report.count(min_severity)} finding(s) remain", err=True)
 
     renderer = formats()[fmt]
     if output:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .figures import Extractor, FigureLanguage, Scope, article_date, context_terms, figure_context, figure_scopes, \
+from ..lang.figures import Extractor, FigureLanguage, Scope, article_date, context_terms, figure_context, figure_scopes, \
     lead_names
 from .sources import BLOCK_BREAK, PAD, discover, read_article, sentences
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-import yaml
+from ..text.encoding import decode_utf8
+from ..text.frontmatter import front_matter as read_front_matter
 
 BLOCK_BREAK = "\x1e"
 # An entity ("&ldquo;") is longer than its character: the rest of its span
@@ -22,7 +23,6 @@ BLOCK_BREAK = "\x1e"
 PAD = "\u200b"
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 META_KEYS = ("title", "outlet", "date", "url", "author")
-_FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
 def discover(specs: list[str]) -> list[str]:
@@ -54,15 +54,12 @@ def _blank(text: str) -> str:
 
 def front_matter(text: str) -> tuple[dict, str]:
     """(metadata, text with the front matter blanked)."""
-    m = _FRONT.match(text)
-    if not m:
+    fm = read_front_matter(text)
+    if fm is None:
         return {}, text
-    try:
-        data = yaml.safe_load(m.group(1) or "") or {}
-    except yaml.YAMLError:
-        data = {}
-    meta = {k: str(data[k]) for k in META_KEYS if isinstance(data, dict) and data.get(k) is not None}
-    return meta, _blank(text[:m.end()]) + text[m.end():]
+    data = fm.data()
+    meta = {k: str(data[k]) for k in META_KEYS if data.get(k) is not None}
+    return meta, _blank(text[:fm.end]) + text[fm.end:]
 
 
 class _HTMLMask(HTMLParser):
@@ -178,9 +175,7 @@ class Article:
 
 
 def read_article(path: str, data: bytes) -> Article:
-    text = data.decode("utf-8", errors="replace")
-    if text.startswith("\ufeff"):
-        text = " " + text[1:]
+    text = decode_utf8(data, lenient=True)
     lower = path.lower()
     if lower.endswith((".html", ".htm")):
         meta, mask = html_mask(text)

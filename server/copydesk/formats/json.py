@@ -21,6 +21,7 @@ def finding_dict(fr, f) -> dict:
         "fixes": [
             {
                 "title": fix.title,
+                "applicability": str(fix.applicability),
                 "edits": [
                     {
                         "start": _pos(fr, e.start, e.end, "line", "column"),

@@ -105,6 +105,7 @@ def _result(fr: FileReport, f, rule_index: dict[str, int]) -> dict:
         result["fixes"] = [
             {
                 "description": {"text": fix.title},
+                "properties": {"applicability": str(fix.applicability)},
                 "artifactChanges": [
                     {
                         "artifactLocation": _artifact(fr.path),

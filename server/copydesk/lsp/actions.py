@@ -1,9 +1,10 @@
-"""Code actions: edits computed from findings (no analysis here).
+"""Code actions: edits computed from findings (no analysis, no English here).
 
-- one quick fix per ``Finding.fix`` (loaded-term suggestions, corpus figures…)
-- "insert an attribution placeholder" for attribution findings
+- one quick fix per ``Finding.fixes`` (loaded-term suggestions, corpus
+  figures, the attribution check's placeholder …), whatever the check
 - disable the rule for this line / for the file (directive comments)
-- source action: fix every loaded term that has exactly one suggestion
+- source action "fix all": the first safe fix (``Applicability.SAFE``) of
+  every finding, whatever its rule
 """
 from __future__ import annotations
 
@@ -14,13 +15,10 @@ from lsprotocol import types
 from ..engine import LintResult
 from ..findings import Finding
 from ..text.document import Document
+from ..text.frontmatter import front_matter
 from .convert import lsp_range
 
 FIX_ALL_KIND = "source.fixAll.copydesk"
-PLACEHOLDER = "[SOURCE]"
-
-_CLOSE_QUOTES = "”’\"'»"
-_TERMINAL = ".!?…"
 
 
 def _edit(doc: Document, start: int, end: int, text: str, encoding: str) -> types.TextEdit:
@@ -44,39 +42,6 @@ def overlaps(f: Finding, start: int, end: int) -> bool:
     return f.start < end and start < f.end
 
 
-def attribution_placeholder(doc: Document, result: LintResult, f: Finding) -> tuple[int, int, str] | None:
-    """Where and what to insert so the finding's sentence names a source."""
-    model = result.model
-    if model is None:
-        return None
-    par = model.paragraph_at(f.start)
-    if par is None:
-        return None
-    sentence = None
-    for s in par.sentences:
-        if s.start <= f.start < max(s.end, s.start + 1):
-            sentence = s
-            break
-    if sentence is None:
-        return None
-    text = doc.text
-    end = sentence.end
-    while end > sentence.start and text[end - 1].isspace():
-        end -= 1
-    if end <= sentence.start:
-        return None
-    last = text[end - 1]
-    if last in _CLOSE_QUOTES and end - 2 >= sentence.start and text[end - 2] in _TERMINAL:
-        # “We will not retreat.” -> “We will not retreat,” [SOURCE] said.
-        if text[end - 2] == ".":
-            return end - 2, end, f",{last} {PLACEHOLDER} said."
-        return end, end, f" {PLACEHOLDER} said."
-    if last in _TERMINAL:
-        # The fighting has left over 500 dead. -> …dead, according to [SOURCE].
-        return end - 1, end - 1, f", according to {PLACEHOLDER}"
-    return end, end, f", according to {PLACEHOLDER}"
-
-
 _QUOTE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*")
 
 
@@ -97,13 +62,8 @@ def front_matter_end(doc: Document) -> int:
     """Offset just after YAML/TOML front matter (0 when there is none)."""
     if doc.language != "markdown":
         return 0
-    m = re.match(r"(---|\+\+\+)[ \t]*\r?\n", doc.text)
-    if not m:
-        return 0
-    fence = m.group(1)
-    closing = re.compile(rf"^(?:{re.escape(fence)}|\.\.\.)[ \t]*(?:\r?\n|$)", re.M)
-    c = closing.search(doc.text, m.end())
-    return c.end() if c else 0
+    fm = front_matter(doc.text)
+    return fm.end if fm else 0
 
 
 def disable_line_edit(doc: Document, f: Finding) -> tuple[int, str]:
@@ -137,15 +97,6 @@ def code_actions(uri: str, version: int | None, doc: Document, result: LintResul
                     is_preferred=fix.preferred or None,
                     edit=_workspace_edit(uri, version, [_edit(doc, e.start, e.end, e.new_text, encoding) for e in fix.edits]),
                 ))
-            if f.rule_id.startswith("attribution/"):
-                spot = attribution_placeholder(doc, result, f)
-                if spot:
-                    a, b, text = spot
-                    actions.append(types.CodeAction(
-                        title=f"Insert an attribution placeholder ({text.strip(' ,.')})",
-                        kind=types.CodeActionKind.QuickFix, diagnostics=diags,
-                        edit=_workspace_edit(uri, version, [_edit(doc, a, b, text, encoding)]),
-                    ))
         for f in here:
             diags = diagnostics_for(f)
             at, text = disable_line_edit(doc, f)
@@ -164,18 +115,18 @@ def code_actions(uri: str, version: int | None, doc: Document, result: LintResul
                 diagnostics=diagnostics_for(f), edit=_workspace_edit(uri, version, [_edit(doc, at, at, text, encoding)]),
             ))
     if wanted(FIX_ALL_KIND):
-        fixable = [f for f in result.findings
-                   if f.rule_id.startswith("loaded-term/") and len(f.fixes) == 1]
+        safe = [(f, next(x for x in f.fixes if x.safe)) for f in result.findings if any(x.safe for x in f.fixes)]
+        fixable = [f for f, _ in safe]
         if fixable:
             edits, taken = [], []
-            for f in fixable:
-                for e in f.fixes[0].edits:
+            for f, fix in safe:
+                for e in fix.edits:
                     if any(e.start < b and a < e.end for a, b in taken):
                         continue  # overlapping edits are invalid in one WorkspaceEdit
                     taken.append((e.start, e.end))
                     edits.append(_edit(doc, e.start, e.end, e.new_text, encoding))
             actions.append(types.CodeAction(
-                title=f"Fix all loaded terms in file ({len(edits)})", kind=FIX_ALL_KIND,
+                title=f"Fix all safe fixes in file ({len(edits)})", kind=FIX_ALL_KIND,
                 diagnostics=[d for f in fixable for d in diagnostics_for(f)],
                 edit=_workspace_edit(uri, version, edits),
             ))

@@ -19,13 +19,13 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from ..config import CONFIG_NAMES, Config, ConfigError, find_config_file, load_config
+from ..config import CONFIG_NAMES, Config
 from ..engine import Engine, LintResult
 from ..resources import default_corpus_dir, default_rules_dir
-from ..rules.model import RuleError
 from ..text.document import Document
 from . import actions, workspace_lint
 from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
+from .pools import EnginePool
 from .settings import ClientSettings
 from .protocol import CopydeskProtocol
 from .textsync import is_open, use_lsp_positions
@@ -56,12 +56,7 @@ class CopydeskServer(LanguageServer):
         self.init_settings = ClientSettings()
         self.global_settings = ClientSettings()
         self.folder_settings: dict[str, ClientSettings] = {}
-        self._base_configs: dict[str, Config] = {}  # folder -> config found upward (copydesk.toml)
-        self._good_base: dict[str, Config] = {}  # config file -> last config that parsed
-        self._configs: dict[str, Config] = {}  # folder -> effective config (client settings merged)
-        self._engines: dict[str, Engine] = {}  # repr(config) -> engine
-        self._rule_errors: dict[str, list[RuleError]] = {}  # repr(config) -> errors of its last build
-        self._config_errors: dict[str, list[RuleError]] = {}  # config file -> errors
+        self.pool = EnginePool(self)  # configs per folder, engines per config
         self._error_uris: set[str] = set()  # rule/config files we published errors on
         self.linted: dict[str, Linted] = {}
         self._pending: dict[str, asyncio.TimerHandle] = {}
@@ -102,53 +97,23 @@ class CopydeskServer(LanguageServer):
             s = self.folder_settings[folder].over(s)
         return s
 
-    def _base_config(self, folder: str) -> Config:
-        if folder in self._base_configs:
-            return self._base_configs[folder]
-        found = find_config_file(Path(folder))
-        cfg = Config()
-        if found is not None:
-            key = str(found)
-            try:
-                cfg = load_config(found)
-                self._good_base[key] = cfg
-                self._config_errors.pop(key, None)
-            except ConfigError as e:
-                self._config_errors[key] = e.errors
-                cfg = self._good_base.get(key, Config())
-                self.show(f"copydesk: {found.name} has {len(e.errors)} problem(s): {e.errors[0].message}"
-                          + ("; keeping the last good settings" if key in self._good_base else ""),
-                          types.MessageType.Error)
-                self.publish_file_errors()
-            except OSError as e:
-                self.log(f"cannot read {found}: {e}", types.MessageType.Warning)
-        self._base_configs[folder] = cfg
-        return cfg
+    def default_folder(self) -> str:
+        return (self.workspace.root_path if self.protocol._workspace else None) or os.getcwd()
 
     def config_for_path(self, path: str | None) -> Config:
-        folder = str(Path(path).parent) if path else (self.workspace.root_path if self.protocol._workspace else None) or os.getcwd()
-        if folder in self._configs:
-            return self._configs[folder]
-        base = self._base_config(folder)
-        settings = self.settings_for(path)
-        anchor = self.folder_of(path) or base.root or folder
-        cfg = base.merged(**settings.overrides(anchor))
-        self._configs[folder] = cfg
-        return cfg
+        return self.pool.config_for_path(path)
 
     def engine_for(self, cfg: Config) -> Engine:
-        key = repr(cfg)
-        engine = self._engines.get(key)
-        if engine is None:
-            engine = self._build_engine(cfg, previous=None)
-            self._engines[key] = engine
-            if self._watch_key is not None and self._watch_key != self._watched_folders():
-                asyncio.ensure_future(self.register_watchers())  # new rule/corpus folders to watch
-        return engine
+        return self.pool.engine_for(cfg)
+
+    def engines_changed(self) -> None:
+        """A new engine: its rule and corpus folders may need watching."""
+        if self._watch_key is not None and self._watch_key != self._watched_folders():
+            asyncio.ensure_future(self.register_watchers())
 
     def _watched_folders(self) -> tuple[str, ...]:
         folders = {str(default_rules_dir())}
-        for engine in self._engines.values():
+        for engine in self.pool.engines.values():
             if engine.config.corpus is None:
                 folders.add(str(default_corpus_dir()))
             for p in engine.config.rule_paths + (engine.config.corpus_paths or []):
@@ -177,31 +142,6 @@ class CopydeskServer(LanguageServer):
         except Exception as e:
             self.log(f"copydesk: could not register file watchers: {e}", types.MessageType.Warning)
 
-    def _build_engine(self, cfg: Config, previous: Engine | None) -> Engine:
-        key = repr(cfg)
-        try:
-            engine = Engine(cfg)
-        except Exception as e:  # a broken corpus/config must not kill the server
-            log.exception("building the engine failed")
-            self.log(f"copydesk: could not load rules: {e}", types.MessageType.Error)
-            if previous is not None:
-                return previous
-            engine = Engine(Config())  # the bundled rules, so drafts still get checked
-        self._rule_errors[key] = list(engine.errors)
-        if engine.errors:
-            keep = previous is not None and not previous.errors
-            first = engine.errors[0]
-            self.show(
-                f"copydesk: {len(engine.errors)} problem(s) in rule files, first {Path(first.path).name}:"
-                f"{first.line}: {first.message}" + ("; keeping the last good rules" if keep else ""),
-                types.MessageType.Error,
-            )
-            if keep:
-                self.publish_file_errors()
-                return previous
-        self.publish_file_errors()
-        return engine
-
     # ----------------------------------------------------------- messages
 
     def report_server_error(self, error: Exception, source) -> None:
@@ -226,8 +166,7 @@ class CopydeskServer(LanguageServer):
     def publish_file_errors(self) -> None:
         """Diagnostics on rule files and config files with problems."""
         by_uri: dict[str, list[types.Diagnostic]] = {}
-        errors = [e for errs in self._rule_errors.values() for e in errs]
-        errors += [e for errs in self._config_errors.values() for e in errs]
+        errors = self.pool.errors()
         seen = set()
         for err in errors:
             if str(err) in seen:
@@ -348,39 +287,13 @@ class CopydeskServer(LanguageServer):
     def reset_settings(self) -> None:
         """Client settings changed: recompute configs; re-lint when they differ.
         Engines of configs no open document uses any more are dropped."""
-        before = dict(self._configs)
-        self._configs.clear()
-        after = {folder: self.config_for_path(os.path.join(folder, "_")) for folder in before}
-        live = {repr(cfg) for cfg in after.values()}
-        self._engines = {k: e for k, e in self._engines.items() if k in live}
-        stale = [k for k in self._rule_errors if k not in live]
-        for k in stale:
-            del self._rule_errors[k]
-        if stale:
-            self.publish_file_errors()  # errors of rules no longer in use
-        if any(repr(before[f]) != repr(after[f]) for f in before) or not before:
+        if self.pool.reset_settings():
             self.relint_all()
 
     def reload(self, config_changed: bool = True) -> None:
         """Rule, corpus or config files changed: rebuild engines, keep the
         last good one when the new rules have errors, re-publish."""
-        if config_changed:
-            self._base_configs.clear()
-        self._configs.clear()
-        old = self._engines
-        self._engines = {}
-        live: dict[str, Config] = {}
-        for uri in self.workspace.text_documents:
-            cfg = self.config_for_path(_path(uri))
-            live[repr(cfg)] = cfg
-        for key, cfg in live.items():
-            # Configs whose engine existed are rebuilt now (keeping the old
-            # one if the new rules are broken); new ones are built on use.
-            if key in old:
-                self._engines[key] = self._build_engine(cfg, previous=old[key])
-        for key in list(self._rule_errors):
-            if key not in self._engines and key not in live:
-                del self._rule_errors[key]
+        self.pool.reload([_path(uri) for uri in self.workspace.text_documents], config_changed)
         self.publish_file_errors()
         self.relint_all()
 
@@ -392,7 +305,7 @@ class CopydeskServer(LanguageServer):
         # Rule files, rule folders and corpus folders in use (any YAML file
         # elsewhere, e.g. a CI workflow, is not ours).
         roots = list(self._watched_folders())
-        for engine in self._engines.values():
+        for engine in self.pool.engines.values():
             roots.extend(engine.config.rule_paths)
             roots.extend(engine.config.corpus_paths or [])
             roots.extend(getattr(engine.ruleset, "sources", []))
@@ -444,7 +357,7 @@ def create_server() -> CopydeskServer:
                 await _pull_configuration(ls)
             finally:
                 ls.settings_ready = True
-                ls._configs.clear()
+                ls.pool.configs.clear()
                 deferred, ls._deferred = ls._deferred, []
                 for uri in deferred:
                     if uri in ls.workspace.text_documents:
@@ -563,7 +476,7 @@ def create_server() -> CopydeskServer:
 
     @server.command(workspace_lint.LINT_WORKSPACE)
     def lint_workspace(ls: CopydeskServer, *args: Any) -> dict:
-        return workspace_lint.lint_workspace(ls, args[0] if args else {})
+        return workspace_lint.lint_workspace(ls.pool, ls.encoding, args[0] if args else {})
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: CopydeskServer, params: types.HoverParams):
@@ -603,9 +516,9 @@ def _hover_block(f, rule) -> str:
         lines += ["", rule.rationale.strip()]
     if rule is not None and rule.link:
         lines += ["", f"[More: {rule.link}]({rule.link})"]
-    suggestions = (f.data or {}).get("suggestions")
-    if suggestions:
-        lines += ["", "Suggestions: " + ", ".join(f"“{s}”" for s in suggestions)]
+    offered = [fix.title for fix in f.fixes]
+    if offered:
+        lines += ["", "Fixes: " + "; ".join(offered)]
     return "\n".join(lines)
 
 

@@ -20,7 +20,7 @@ from ..text.document import Document, language_for_path
 from .convert import diagnostic, path_uri
 
 if TYPE_CHECKING:
-    from .server import CopydeskServer
+    from .pools import EnginePool
 
 LINT_WORKSPACE = "copydesk.server.lintWorkspace"
 
@@ -28,21 +28,21 @@ LINT_WORKSPACE = "copydesk.server.lintWorkspace"
 class _ServerConfigs(ConfigCache):
     """Discovery with the server's per-folder configs (client settings merged)."""
 
-    def __init__(self, ls: "CopydeskServer") -> None:
+    def __init__(self, pool: "EnginePool") -> None:
         super().__init__()
-        self.ls = ls
+        self.pool = pool
 
     def for_path(self, path: Path):
-        return self.ls.config_for_path(str(Path(path).resolve()))
+        return self.pool.config_for_path(str(Path(path).resolve()))
 
     def engine(self, cfg):
-        return self.ls.engine_for(cfg)
+        return self.pool.engine_for(cfg)
 
 
-def lint_workspace(ls: "CopydeskServer", options: Any) -> dict:
+def lint_workspace(pool: "EnginePool", encoding: str, options: Any) -> dict:
     folders = options.get("folders", []) if isinstance(options, dict) else []
     folders = [str(f) for f in folders if isinstance(f, str)]
-    configs = _ServerConfigs(ls)
+    configs = _ServerConfigs(pool)
     found = discover(folders, configs)
     errors = list(found.errors)
     converter = get_converter()
@@ -57,7 +57,7 @@ def lint_workspace(ls: "CopydeskServer", options: Any) -> dict:
         engine = configs.engine(configs.for_path(target.path))
         doc = Document(text, path=path, language=language_for_path(path))
         result = engine.lint(doc)
-        diags = [diagnostic(doc, f, engine.active_rules.get(f.rule_id) or engine.ruleset.get(f.rule_id), ls.encoding)
+        diags = [diagnostic(doc, f, engine.active_rules.get(f.rule_id) or engine.ruleset.get(f.rule_id), encoding)
                  for f in result.findings]
         files.append({"uri": path_uri(path), "diagnostics": [converter.unstructure(d) for d in diags]})
     return {"files": files, "errors": errors}

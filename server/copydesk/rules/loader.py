@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -15,9 +16,11 @@ from typing import Any, Iterable
 import jsonschema
 import yaml
 
+from ..text.encoding import DecodeError, decode_utf8
 from .model import COMMON_FIELDS, Rule, RuleError, RuleSet
 
 SCHEMA_PATH = Path(__file__).with_name("pack.schema.json")
+DEFAULT_LANGUAGE = "en"
 
 
 @lru_cache(maxsize=1)
@@ -280,29 +283,45 @@ def read_rule_file(path: str) -> tuple[str | None, RuleError | None]:
     except OSError as e:
         return None, RuleError(path, 1, 1, f"cannot read rule file: {e.strerror or e}")
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        return None, RuleError(path, line, col, f"invalid UTF-8 at byte offset {e.start} "
-                                                f"({data[e.start:e.start + 1]!r}); rule files must be UTF-8")
-    return (text[1:] if text.startswith("\ufeff") else text), None
+        return decode_utf8(data), None  # a byte-order mark is dropped
+    except DecodeError as e:
+        return None, RuleError(path, e.line, e.column, f"invalid UTF-8 at byte offset {e.offset} "
+                                                       f"({e.byte!r}); rule files must be UTF-8")
+
+
+@dataclass
+class Pack:
+    """One rule pack as loaded: its rules, its lexicon edits, what it requires
+    of the run's language (with where it says so), and its problems."""
+
+    path: str
+    rules: list[Rule] = field(default_factory=list)
+    lexicons: dict = field(default_factory=dict)
+    errors: list[RuleError] = field(default_factory=list)
+    requires_language: tuple[str, int, int] | None = None  # (code, line, column)
+    requires_lexicons: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], dict, list[RuleError]]:
     """Rules, lexicons and errors of one pack file (errors never raise)."""
+    pack = read_pack(path, text)
+    return pack.rules, pack.lexicons, pack.errors
+
+
+def read_pack(path: str | Path, text: str | None = None) -> Pack:
+    """One pack file, loaded and validated (errors never raise)."""
     from ..checks import registry
 
     path = str(path)
     if text is None:
         text, problem = read_rule_file(path)
         if problem is not None:
-            return [], {}, [problem]
+            return Pack(path, errors=[problem])
     data, loc, errors = parse_pack(text, path)
     if errors and data is None:
-        return [], {}, errors
+        return Pack(path, errors=errors)
     if data is None:
-        return [], {}, [RuleError(path, 1, 1, "empty rule file: expected a mapping with 'rules'")]
+        return Pack(path, errors=[RuleError(path, 1, 1, "empty rule file: expected a mapping with 'rules'")])
     validator = jsonschema.Draft202012Validator(pack_schema())
     pack_errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     bad_rules: set[int] = set()
@@ -316,7 +335,7 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
         line, col = loc.mark(p)
         errors.append(RuleError(path, line, col, _schema_message(err)))
     if not isinstance(data, dict):
-        return [], {}, errors
+        return Pack(path, errors=errors)
 
     checks = registry()
     rules: list[Rule] = []
@@ -372,6 +391,7 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
             title=raw.get("title"),
             enabled=raw.get("enabled", True),
             options={k: v for k, v in raw.items() if k not in COMMON_FIELDS},
+            examples=raw.get("examples", {}),
             source=path,
             line=loc.mark(base)[0],
             column=loc.mark(base)[1],
@@ -387,7 +407,17 @@ def load_pack(path: str | Path, text: str | None = None) -> tuple[list[Rule], di
     lexicons = data.get("lexicons")
     if not isinstance(lexicons, dict):
         lexicons = {}
-    return rules, {k: v for k, v in lexicons.items() if k not in bad_lexicons}, errors
+    pack = Pack(path, rules, {k: v for k, v in lexicons.items() if k not in bad_lexicons}, errors)
+    requires = data.get("requires")
+    if isinstance(requires, dict):
+        code = requires.get("language")
+        if isinstance(code, str):
+            pack.requires_language = (code, *loc.mark(["requires", "language"]))
+        names = requires.get("lexicons")
+        if isinstance(names, list):
+            pack.requires_lexicons = [(n, *loc.mark(["requires", "lexicons", i]))
+                                      for i, n in enumerate(names) if isinstance(n, str)]
+    return pack
 
 
 def merge_lexicons(into: dict[str, list[str]], extra: dict) -> None:
@@ -403,28 +433,75 @@ def merge_lexicons(into: dict[str, list[str]], extra: dict) -> None:
 
 
 def rule_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand folders to the YAML files in them (sorted: load order is stable)."""
+    """Expand folders to the YAML files in them (sorted: load order is
+    stable).  A folder's ``language/`` subfolder holds language packs, not
+    rule packs."""
     out: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.suffix in (".yml", ".yaml") and q.is_file()))
+            out.extend(sorted(q for q in p.rglob("*") if q.suffix in (".yml", ".yaml") and q.is_file()
+                              and "language" not in q.relative_to(p).parts[:-1]))
         else:
             out.append(p)
     return out
 
 
-def load_rules(paths: Iterable[str | Path]) -> RuleSet:
+def load_rules(paths: Iterable[str | Path], language: str = DEFAULT_LANGUAGE) -> RuleSet:
+    """The rule packs of ``paths`` over the language pack ``language`` (a
+    bundled code or a path): the language is always loaded, whatever packs
+    are, so a pack never depends on another pack for its words."""
+    from ..lang import Language, language_path, load_language_pack
+
     ruleset = RuleSet()
-    origin: dict[str, Rule] = {}
+    code, name, base, lang_errors = load_language_pack(language)
+    ruleset.errors.extend(lang_errors)
+    merge_lexicons(ruleset.lexicons, copy.deepcopy(base))
+    packs: list[Pack] = []
     for file in rule_files(paths):
-        rules, lexicons, errors = load_pack(file)
+        pack = read_pack(file)
+        packs.append(pack)
         ruleset.sources.append(str(file))
-        ruleset.errors.extend(errors)
-        merge_lexicons(ruleset.lexicons, lexicons)
-        for rule in rules:
-            # (Duplicates within one file are reported by load_pack.) A later pack may override a rule of an earlier one by id: that
-            # is how users customise the defaults.
-            origin[rule.id] = rule
+        ruleset.errors.extend(pack.errors)
+        merge_lexicons(ruleset.lexicons, pack.lexicons)
+        for rule in pack.rules:
+            # (Duplicates within one file are reported by read_pack.) A later
+            # pack may override a rule of an earlier one by id: that is how
+            # users customise the defaults.
             ruleset.rules[rule.id] = rule
+    ruleset.language = Language(code or language, ruleset.lexicons, name, str(language_path(language)))
+    if code is not None:
+        ruleset.errors.extend(_requirements(packs, ruleset))
     return ruleset
+
+
+def _requirements(packs: list["Pack"], ruleset: RuleSet) -> list[RuleError]:
+    """A pack written for another language, or a rule whose check (or pack)
+    reads a lexicon the language does not have, is an error: the rule would
+    otherwise run with an empty list and silently change its findings."""
+    from ..checks import registry
+
+    language = ruleset.language
+    where = f"'{language.code}' ({language.source})"
+    errors: list[RuleError] = []
+    checks = registry()
+    for pack in packs:
+        if pack.requires_language and pack.requires_language[0] != language.code:
+            code, line, col = pack.requires_language
+            errors.append(RuleError(pack.path, line, col,
+                                    f"this pack is written for language '{code}', but the run's language is "
+                                    f"{where}; set language = \"{code}\" in the config, or use packs for "
+                                    f"'{language.code}'"))
+        for lex, line, col in pack.requires_lexicons:
+            if not language.has(lex):
+                errors.append(RuleError(pack.path, line, col, f"this pack needs lexicon '{lex}', which language {where} "
+                                                              "does not have; add it in a language or rule pack"))
+        for rule in pack.rules:
+            if ruleset.rules.get(rule.id) is not rule:
+                continue
+            missing = [lex for lex in getattr(checks.get(rule.check), "lexicons", ()) if not language.has(lex)]
+            if missing:
+                errors.append(RuleError(pack.path, rule.line or 1, rule.column or 1,
+                                        f"{rule.id}: check '{rule.check}' reads lexicon(s) "
+                                        f"{', '.join(repr(m) for m in missing)}, which language {where} does not have"))
+    return errors

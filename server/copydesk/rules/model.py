@@ -8,7 +8,7 @@ from typing import Any
 SEVERITIES = ("error", "warning", "info", "hint")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}  # hint=0 … error=3
 
-COMMON_FIELDS = ("id", "check", "severity", "message", "rationale", "link", "enabled", "title")
+COMMON_FIELDS = ("id", "check", "severity", "message", "rationale", "link", "enabled", "title", "examples")
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Rule:
     title: str | None = None
     enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict)  # check-specific data
+    examples: dict[str, list[str]] = field(default_factory=dict)  # {"flag": [...], "pass": [...]}
     source: str | None = None  # the file it came from
     line: int | None = None  # 1-based line of the rule in that file
     column: int | None = None  # 1-based column of the rule's first field
@@ -69,12 +70,10 @@ class RuleError:
 @dataclass
 class RuleSet:
     rules: dict[str, Rule] = field(default_factory=dict)
-    lexicons: dict[str, list[str]] = field(default_factory=dict)
+    lexicons: dict[str, list[str]] = field(default_factory=dict)  # the language's, with the packs' edits
     errors: list[RuleError] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
-
-    def by_check(self, check: str) -> list[Rule]:
-        return [r for r in self.rules.values() if r.check == check]
+    language: Any = None  # copydesk.lang.Language, built by load_rules
 
     def get(self, rule_id: str) -> Rule | None:
         return self.rules.get(rule_id)

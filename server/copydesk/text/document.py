@@ -33,11 +33,6 @@ class Position:
     character: int  # 0-based, code points
     utf16: int  # 0-based, UTF-16 code units
 
-    @property
-    def human(self) -> tuple[int, int]:
-        """1-based (line, column) counted in characters."""
-        return self.line + 1, self.character + 1
-
 
 def utf16_len(s: str) -> int:
     # Characters outside the BMP take two UTF-16 code units.  Encoding is

@@ -9,7 +9,7 @@ import bisect
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .cues import AttributionCues
+from ..lang import Language, default_language
 from .document import Document
 from .prose import Directive, extract
 from .quotes import Quote, find_quotes
@@ -30,7 +30,7 @@ class Paragraph:
 
     @cached_property
     def sentences(self) -> list[Sentence]:
-        return split(self.model.mask, self.start, self.end)
+        return split(self.model.mask, self.start, self.end, self.model.language.sentences)
 
     @cached_property
     def quotes(self) -> list[Quote]:
@@ -78,9 +78,10 @@ class Paragraph:
 
 
 class TextModel:
-    def __init__(self, doc: Document, cues: AttributionCues | None = None):
+    def __init__(self, doc: Document, language: Language | None = None):
         self.doc = doc
-        self.cues = cues or AttributionCues()
+        self.language = language or default_language()
+        self.cues = self.language.cues
         prose = extract(doc)
         self.mask: str = prose.mask
         self.directives: list[Directive] = prose.directives
@@ -149,13 +150,3 @@ class TextModel:
                         q.attributed = q.attributed_nearby = True
                         break
 
-
-def _strip_quotes(text: str, offset: int, quotes: list[Quote]) -> str:
-    chars = list(text)
-    for q in quotes:
-        if q.depth:
-            continue
-        a, b = max(q.start - offset, 0), min(q.end - offset, len(chars))
-        for i in range(a, b):
-            chars[i] = " "
-    return "".join(chars)

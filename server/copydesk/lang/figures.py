@@ -1,4 +1,5 @@
-"""Figures in running text: how many, how sure, counting what.
+"""Figures in running text: how many, how sure, counting what, of which
+event (the language layer's one figure reader).
 
 Shared by the corpus index and the figures check so both read numbers the
 same way.  "resulted in over 412 deaths" -> Figure(phrase "over 412",
@@ -824,7 +825,7 @@ def language_for(lexicons: dict[str, list[str]]) -> FigureLanguage:
 
 def default_language() -> FigureLanguage:
     from ..resources import default_rules_dir
-    from ..rules import load_rules
+    from ..rules.loader import load_rules
 
     return language_for(load_rules([default_rules_dir() / "figures.yml"]).lexicons)
 
