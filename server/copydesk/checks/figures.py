@@ -193,14 +193,14 @@ class Figures(Check):
         # tests need the full records of a bounded number of them.
         scored.sort(key=lambda x: (-x[0], -x[1]))
         limit = int(self._opt(rule, "max_candidates"))
-        score_of = dict((fid, sc) for sc, fid in scored[: limit * 4])
+        score_of = dict((fid, sc) for sc, fid in scored[: limit * 3])
         window = float(self._opt(rule, "window_days"))
         if fig.group in set(self._opt(rule, "moving_groups")):
             window = 0.0  # the missing are found: only the same day's counts compare
         same = []
         anchor_score: dict[int, float] = {}
         terms_of = dict(found)
-        for ev in self.corpus.figure_events([fid for _, fid in scored[: limit * 4]]):
+        for ev in self.corpus.figure_events([fid for _, fid in scored[: limit * 3]]):
             if not self._same_event(scope, draft, ev, window, bool(self._opt(rule, "require_shared_name"))):
                 continue
             # Beyond the names of the two articles' leads, the sentences

@@ -882,6 +882,10 @@ class Scope:
 
     @classmethod
     def decode(cls, line: str) -> "Scope":
+        return _decode_scope(line or "")
+
+    @classmethod
+    def _decode(cls, line: str) -> "Scope":
         names, places, years = set(), set(), set()
         flags = set()
         for item in (line or "").split():
@@ -896,6 +900,12 @@ class Scope:
                 flags.add(item)
         return cls(frozenset(names), frozenset(places), frozenset(years), "past" in flags, "part" in flags,
                    "inc" in flags, "toll" in flags)
+
+
+@lru_cache(maxsize=65536)
+def _decode_scope(line: str) -> Scope:
+    """Scopes repeat (most are empty or a flag): decode each line once."""
+    return Scope._decode(line)
 
 
 def _name_term(tok: Token, lang: FigureLanguage, first: bool) -> str | None:
