@@ -16,6 +16,7 @@ Everything is written under a temporary folder (or --dir), never to $HOME.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import random
@@ -31,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
+from copydesk.checks.figures import Draft  # noqa: E402
 from copydesk.config import Config  # noqa: E402
 from copydesk.corpus.sources import read_article, sentences  # noqa: E402
 from copydesk.engine import Engine  # noqa: E402
@@ -173,14 +175,18 @@ def main(argv=None) -> dict:
         while len(drafts) < args.lookups:
             text = vary(rng.choice(pool), rng)
             model = engine.model(Document(text, path="draft.txt"))
+            # Dated like the corpus's articles, so the date window applies.
+            draft = check.draft_context(model)
+            draft = Draft(datetime.date(2024, rng.randint(1, 12), rng.randint(1, 28)), draft.lead, draft.first)
             for par in model.paragraphs:
-                drafts.extend((f, t) for f, t in check._figures(model.mask, par.start, par.end, par.sentences)
-                              if check._checks_group(rule, f.group))
+                drafts.extend((f, t, sc, draft) for f, t, sc in check._figures(
+                    model.mask, par.start, par.end, par.sentences, draft.lead, draft.first)
+                    if check._checks_group(rule, f.group))
         drafts = drafts[:args.lookups]
         times, verdicts = [], {}
-        for fig, terms in drafts:
+        for fig, terms, scope, draft in drafts:
             t = time.perf_counter()
-            a = check.assess(fig, terms, rule)
+            a = check.assess(fig, terms, rule, scope, draft)
             times.append(time.perf_counter() - t)
             verdicts[a.verdict] = verdicts.get(a.verdict, 0) + 1
         times.sort()

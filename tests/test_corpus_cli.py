@@ -53,8 +53,9 @@ def test_corpus_commands_follow_the_config_and_write_only_to_the_cache(tmp_path)
     assert hit["line"] == 7 and hit["meta"]["outlet"] == "Wire Desk"
 
     draft = proj / "draft.md"
-    draft.write_text("Strikes on Idlib have killed at least 150 civilians since Wednesday, "
-                     "the Observatory said.\n", encoding="utf-8")
+    # Dated like the archive's article (an undated draft is today: outside the comparison window).
+    draft.write_text("---\ndate: 2024-12-02\n---\n\nStrikes on Idlib have killed at least 150 civilians since "
+                     "Wednesday, the Observatory said.\n", encoding="utf-8")
     code, out = run_json(str(draft), cwd=proj)
     assert code == 1
     [f] = [f for f in out["findings"] if f["rule_id"] == "figures/figure-mismatch"]

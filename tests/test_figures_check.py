@@ -175,9 +175,12 @@ def test_front_matter_is_carried_into_evidence(tmp_path):
         "# Toll rises\n\nThe Observatory said the offensive on Aleppo has killed at least 450 people.\n",
         encoding="utf-8")
     engine = Engine(Config(corpus=(str(corpus),)))
-    result = engine.lint(Document("The offensive on Aleppo has killed at least 900 people, the Observatory "
-                                  "said.\n", path="d.md"))
+    # The draft is dated a day after the corpus article (a draft without a
+    # date is today, far outside the comparison window).
+    result = engine.lint(Document("---\ndate: 2024-12-02\n---\n\nThe offensive on Aleppo has killed at least "
+                                  "100 people, the Observatory said.\n", path="d.md"))
     [f] = mismatches(result)
     [ev] = f.related
+    assert "1 day earlier" in f.message and "2024-12-01" in ev.message
     assert ev.line == 10 and dict(ev.meta) == {"title": "Toll rises in Aleppo", "outlet": "Wire Desk",
                                               "date": "2024-12-01", "url": "https://example.org/t"}

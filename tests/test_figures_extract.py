@@ -1,7 +1,7 @@
 """Figure extraction: what number, how sure, counting what."""
 import pytest
 
-from copydesk.corpus.figures import Extractor, consistent, default_language
+from copydesk.lang.figures import Extractor, consistent, default_language
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +145,74 @@ def test_extraction_never_crashes_and_offsets_match_the_text(pieces, sep):
         assert text[f.start:f.end] == f.text and text[f.start:f.phrase_end] == f.phrase
         lo, hi = f.interval()
         assert lo <= hi
+
+
+@pytest.mark.parametrize("text, value, group, phrase", [
+    # Number forms: unhyphenated compounds, fractions of scales, scales written onto digits.
+    ("Sixty two people were killed in the blast.", 62, "deaths", "Sixty two"),
+    ("Half a million people fled the city.", 500_000, "displaced", "Half a million"),
+    ("The floods displaced 1.2m people.", 1_200_000, "displaced", "1.2m"),
+    ("Some 2,000 people were killed.", 2_000, "deaths", "Some 2,000"),
+    ("A dozen soldiers were wounded.", 12, "soldiers", "A dozen"),
+    # Groups: the missing, bodies and remains with the dead, the injured.
+    ("Twelve people are still unaccounted for.", 12, "missing", "Twelve"),
+    ("The remains of 30 people were found in the rubble.", 30, "deaths", "30"),
+    ("Rescuers recovered 40 bodies from the river.", 40, "deaths", "40"),
+    ("She helped pull 40 injured people from the rubble.", 40, "injured", "40"),
+    ("Police arrested 15 people after the protest.", 15, "detained", "15"),
+    ("The toll was raised to 94 on Tuesday.", 94, "deaths", "94"),
+    ("At least 15 had been reported killed in the province.", 15, "deaths", "At least 15"),
+])
+def test_number_forms_and_groups(ex, text, value, group, phrase):
+    fig = next(f for f in ex.extract(text) if f.phrase == phrase)
+    assert fig.low <= value <= fig.high and fig.group == group
+
+
+def test_metres_stay_metres_without_a_counted_noun(ex):
+    fig = one(ex, "The wave reached 100m inland.")
+    assert fig.group == "km" and fig.value == pytest.approx(0.1)
+
+
+def test_a_part_of_a_count_is_read_with_its_group(ex):
+    figs = ex.extract("Ten people were killed, three of them children.")
+    assert [(f.phrase, f.group) for f in figs] == [("Ten", "deaths"), ("three", "deaths")]
+    [fig] = ex.extract("Four of the soldiers died.")
+    assert fig.group == "soldiers" and fig.value == 4
+
+
+def test_each_figure_takes_its_own_clause_scope(ex):
+    from copydesk.lang.figures import figure_scopes
+
+    lang = ex.lang
+    text = ("At least 228 people were killed in Pakistan, with more than 1,000 injured, while Afghan officials "
+            "reported 33 dead, the Observatory said.")
+    figs = ex.extract(text)
+    scopes = figure_scopes(text, 0, len(text), figs, lang)
+    by = {f.phrase: s for f, s in zip(figs, scopes)}
+    assert by["At least 228"].places == {"Pakistan"}
+    assert by["more than 1,000"].names == {"Pakistan"}  # a clause without names takes those before it
+    assert by["33"].names == {"Afghanistan"} and not by["33"].places  # "while" opens its own clause
+    assert all("Observatory" not in s.names for s in scopes)  # a source is not an event
+    text = "Strikes killed 12 people in Aleppo and nine civilians in Idlib, including 3 children."
+    figs = ex.extract(text)
+    scopes = figure_scopes(text, 0, len(text), figs, lang)
+    assert [(f.phrase, sorted(s.places), s.part) for f, s in zip(figs, scopes)] == [
+        ("12", ["Aleppo"], False), ("nine", ["Idlib"], False), ("3", ["Aleppo", "Idlib"], True)]
+    text = "Rescuers recovered a further 40 bodies last month; in 2019 floods killed 112 people."
+    figs = ex.extract(text)
+    a, b = figure_scopes(text, 0, len(text), figs, lang)
+    assert a.increment and a.past and b.years == {2019}
+
+
+def test_article_dates_from_front_matter_meta_and_wire_date_lines(ex):
+    import datetime
+
+    from copydesk.lang.figures import article_date
+
+    lang = ex.lang
+    assert article_date({"date": "2013-07-22T18:00:00+08:00"}, "", lang) == datetime.date(2013, 7, 22)
+    assert article_date({}, "PESHAWAR, PAKISTAN (OCTOBER 26, 2015) (REUTERS) – At least 12 people", lang) \
+        == datetime.date(2015, 10, 26)
+    assert article_date({}, "BAGHDAD, Sept. 7, 2008 -- A bomb", lang) == datetime.date(2008, 9, 7)
+    # A date later in the story is about something else; a date line without a year is no date.
+    assert article_date({}, "KUNMING, Aug. 3 (Xinhua) -- A quake.\nIn 1970, on 5 January 1970, a quake…", lang) is None

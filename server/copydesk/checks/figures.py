@@ -1,21 +1,35 @@
 """Figures that differ from the reference corpus.
 
 Every count in the draft ("over 500 deaths") is compared with corpus figures
-that count the same thing (same noun group: deaths / dead / killed …) in the
-same context (the sentences share places, actors and other content words).
+that count the same thing of the same event, or with none:
+
+- the same noun group (deaths / dead / killed …) in the same context (the
+  sentences share content words);
+- dates: the corpus article's date within a window around the draft's
+  (front matter, HTML <meta>, a wire date line; a draft without one is now);
+- the figure's own scope (its clause): the same places and actors when both
+  name them (a source such as "the Observatory said" is not an event), the
+  same year or past anchor ("in 2012", "last month"), part with part
+  ("including 61 civilians") and never an increment ("a further 40").
+
 Qualifiers make intervals ("over 412" is 412 up to a margin more; "dozens"
 is 24..99); a draft figure that overlaps at least one candidate's interval
-agrees with the corpus.  Otherwise it is a ``figures/figure-mismatch`` that
-lists every candidate (reports at different times disagree: show them all),
-with a quick fix per distinct corpus figure.
+agrees with the corpus.  A draft toll larger than every (older) corpus count
+is reported as newer than the corpus, at the rule's ``newer_severity``
+(tolls rise); otherwise it is a
+``figures/figure-mismatch`` that lists every candidate with its date, with a
+quick fix per distinct corpus figure.
 """
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..corpus.figures import Extractor, Figure, consistent, context_terms, figure_context, language_for
+from ..lang.figures import (Extractor, Figure, Scope, article_date, consistent, context_terms, figure_context,
+                              figure_scopes, language_for, lead_names)
+from ..corpus.sources import front_matter
 from ..findings import Edit, Evidence, Finding, Fix
 from ..rules.model import Rule
 from ..text.model import Paragraph, TextModel
@@ -26,6 +40,19 @@ SCHEMA = {
     "properties": {
         "report": {"enum": ["mismatch", "unverified"],
                    "description": "mismatch: a figure the corpus contradicts; unverified: one it does not mention"},
+        "newer_severity": {"enum": ["error", "warning", "info", "hint", "off"],
+                           "description": "Severity of a toll larger than every older corpus count (newer, not "
+                                          "wrong); off drops it"},
+        "newer_message": {"type": "string", "minLength": 1,
+                          "description": "Message of such a finding ({figure}, {corpus})"},
+        "window_days": {**_NUM, "description": "Compare only with corpus articles dated this many days around "
+                                               "the draft's date (undated articles always)"},
+        "moving_groups": {"type": "array", "items": {"type": "string", "minLength": 1},
+                    "description": "Groups whose counts move either way (the missing): only counts of the same "
+                                   "day (or undated) are compared"},
+        "rising_groups": {"type": "array", "items": {"type": "string", "minLength": 1},
+                  "description": "Groups whose counts only rise (tolls): a draft count above every older corpus "
+                                 "count is newer, not a contradiction"},
         "groups": {"type": "array", "items": {"type": "string", "minLength": 1},
                    "description": "Noun groups (figure-group/* lexicons, units) to check; '*' for every counted noun"},
         "tolerance": {**_NUM, "description": "Relative slack around an exact figure (0.05 = ±5%)"},
@@ -49,7 +76,14 @@ SCHEMA = {
 
 DEFAULTS = {"groups": ["*"], "tolerance": 0.0, "open_margin": 0.1, "approx_margin": 0.1, "min_context": 3,
             "min_shared": 2, "name_weight": 2, "relative_context": 0.5, "max_candidates": 8, "fetch": 50,
-            "events": [], "require_shared_name": True}
+            "events": [], "require_shared_name": True, "window_days": 3,
+            "rising_groups": ["deaths", "injured", "displaced", "detained", "affected"], "moving_groups": ["missing"],
+            "newer_severity": "info",
+            "newer_message": "{figure} is newer than the corpus: it is larger than every older count ({corpus})."}
+
+
+# An article this long has a lead whose places are the whole story's.
+LEAD_MIN_SENTENCES = 3
 
 
 @dataclass
@@ -64,18 +98,43 @@ class Candidate:
 class Assessment:
     figure: Figure
     candidates: list[Candidate]
+    newer: bool = False  # larger than every candidate, all of them older
 
     @property
     def verdict(self) -> str:
         if not self.candidates:
             return "unverified"
-        return "consistent" if any(c.consistent for c in self.candidates) else "mismatch"
+        if any(c.consistent for c in self.candidates):
+            return "consistent"
+        return "newer" if self.newer else "mismatch"
+
+
+@dataclass
+class Draft:
+    """What the whole draft says about its figures' event: its date and the
+    names of its title and lead."""
+
+    date: datetime.date | None
+    lead: frozenset
+    first: int = -1  # offset of the lead sentence
+
+
+def _days(a: str | None, b: datetime.date | None) -> int | None:
+    if not a or b is None:
+        return None
+    try:
+        return (datetime.date.fromisoformat(a) - b).days
+    except ValueError:
+        return None
 
 
 class Figures(Check):
     kinds = ("figures",)
     schemas = {"figures": SCHEMA}
     needs_corpus = True  # the engine opens the corpus only for checks that say so
+    # The draft's date and lead (front matter, first sentence) bear on every
+    # paragraph's figures: the check runs on the whole document.
+    paragraph_local = False
 
     def __init__(self, rules: list[Rule], context: CheckContext):
         super().__init__(rules, context)
@@ -102,17 +161,18 @@ class Figures(Check):
 
     # ----------------------------------------------------------- analysis
 
-    def assess(self, fig: Figure, terms: dict[str, bool], rule: Rule) -> Assessment:
+    def assess(self, fig: Figure, terms: dict[str, bool], rule: Rule, scope: Scope | None = None,
+               draft: Draft | None = None) -> Assessment:
         if self.corpus is None:
             return Assessment(fig, [])
+        scope = scope or Scope()
+        draft = draft or Draft(None, frozenset())
         min_shared = int(self._opt(rule, "min_shared"))
         min_context = float(self._opt(rule, "min_context"))
         weight = float(self._opt(rule, "name_weight"))
         found = self.corpus.figures_in_context(fig.group, terms.keys(), min_shared, int(self._opt(rule, "fetch")))
         keys = terms.keys()
         names = {t for t, name in terms.items() if name}  # weighty: names and co-reported figures
-        real_names = {t for t in names if t[:1].isupper()}
-        need_name = bool(self._opt(rule, "require_shared_name")) and bool(real_names)
         event_groups = set(self._opt(rule, "events"))
         events = self._events(fig.group, keys, event_groups)
         scored = []
@@ -124,25 +184,114 @@ class Figures(Check):
                 theirs = self._events(fig.group, fterms, event_groups)
                 if theirs and not (theirs & events):
                     continue  # 48,000 people displaced vs 12 people killed
-            if need_name and not (shared & real_names) and any(t[:1].isupper() for t in fterms):
-                continue  # Kharkiv is not Idlib
             score = len(shared) + (weight - 1) * len(shared & names)
             if score >= min_context:
                 scored.append((score, fid))
         if not scored:
             return Assessment(fig, [])
-        best = max(s for s, _ in scored)
+        # Best context first, newest first among equals; the scope and date
+        # tests need the full records of a bounded number of them.
+        scored.sort(key=lambda x: (-x[0], -x[1]))
+        limit = int(self._opt(rule, "max_candidates"))
+        score_of = dict((fid, sc) for sc, fid in scored[: limit * 3])
+        window = float(self._opt(rule, "window_days"))
+        if fig.group in set(self._opt(rule, "moving_groups")):
+            window = 0.0  # the missing are found: only the same day's counts compare
+        same = []
+        anchor_score: dict[int, float] = {}
+        terms_of = dict(found)
+        for ev in self.corpus.figure_events([fid for _, fid in scored[: limit * 3]]):
+            if not self._same_event(scope, draft, ev, window, bool(self._opt(rule, "require_shared_name"))):
+                continue
+            # Beyond the names of the two articles' leads, the sentences
+            # must share an anchor (a word, a place, an actor), unless both
+            # figures are the event's running toll.
+            beyond = {t for t in (terms_of[ev.id] & keys) - draft.lead - ev.doc_names
+                      if t not in self.lang.group_words}
+            beyond |= scope.names & ev.scope.names
+            both_tolls = scope.toll and ev.scope.toll
+            if not beyond and not both_tolls:
+                continue
+            same.append(ev.id)
+            anchor_score[ev.id] = len(beyond) + (weight - 1) * len(beyond & names) + (2 if both_tolls else 0)
+        if not same:
+            return Assessment(fig, [])
+        best = max(anchor_score.values())
         cutoff = best * float(self._opt(rule, "relative_context"))
-        # Best context first, newest first among equals.
-        keep = sorted(((s, fid) for s, fid in scored if s >= cutoff), key=lambda x: (-x[0], -x[1]))
-        keep = keep[: int(self._opt(rule, "max_candidates"))]
-        score_of = dict((fid, s) for s, fid in keep)
+        same = self.corpus.figures([fid for fid in same if anchor_score[fid] >= cutoff][:limit])
         margins = {k: float(self._opt(rule, k)) for k in ("tolerance", "open_margin", "approx_margin")}
-        out = []
-        for cf in self.corpus.figures([fid for _, fid in keep]):
-            out.append(Candidate(cf, score_of[cf.id], tuple(sorted(cf.terms & keys)),
-                                 consistent(fig, _as_figure(cf), **margins)))
-        return Assessment(fig, out)
+        out = [Candidate(cf, score_of[cf.id], tuple(sorted(cf.terms & keys)),
+                         consistent(fig, _as_figure(cf), **margins)) for cf in same]
+        newer = False
+        if fig.group in set(self._opt(rule, "rising_groups")) and draft.date is not None:
+            # Tolls only rise.  Agreeing with an older count does not excuse
+            # differing from a count of the same day, nor does a count below
+            # an older one agree with anything; a count above every older one
+            # is newer, not wrong.
+            lo, hi = fig.interval(**margins)
+            same_day, against = [], []
+            for c in out:
+                days = _days(c.figure.date, draft.date)
+                clo, chi = _as_figure(c.figure).interval(**margins)
+                if days is None or days == 0:
+                    same_day.append(c)
+                    if not c.consistent:
+                        against.append(c)
+                elif days < 0 and hi < clo:
+                    against.append(c)  # fewer than an older count
+                elif days > 0 and lo > chi:
+                    against.append(c)  # more than a later count
+            if not any(c.consistent for c in same_day) and against:
+                for c in out:
+                    c.consistent = False
+                return Assessment(fig, against, False)
+            if not any(c.consistent for c in out):
+                older = [c for c in out if (_days(c.figure.date, draft.date) or 0) < 0]
+                newer = bool(older) and len(older) == len(out) and all(
+                    lo > _as_figure(c.figure).interval(**margins)[1] for c in older)
+                if not newer and not against:
+                    # Only later, larger counts: the draft is older, not wrong.
+                    return Assessment(fig, [c for c in out if c.consistent] or [], False)
+        return Assessment(fig, out, newer)
+
+    @staticmethod
+    def _same_event(scope: Scope, draft: Draft, cf, window: float, need_name: bool) -> bool:
+        """Whether a corpus figure may count what the draft figure counts: a
+        date in the window, the same part / increment / past status, the
+        same year when either names one, and the same places and actors."""
+        days = _days(cf.date, draft.date)
+        if days is not None and abs(days) > window:
+            return False
+        other: Scope = cf.scope
+        if scope.increment or other.increment or scope.part != other.part or scope.past != other.past:
+            return False
+        their_year = {int(cf.date[:4])} if cf.date[:4].isdigit() else set()
+        our_year = {draft.date.year} if draft.date else set()
+        if scope.years and not (scope.years & (other.years | their_year)):
+            return False
+        if other.years and not (other.years & (scope.years | our_year)):
+            return False
+        ours = scope.names or draft.lead
+        theirs = other.names or cf.doc_names
+        if scope.places and not (scope.places & theirs):
+            return False  # "killed in Pakistan" is not the whole region's toll
+        if other.places and not (other.places & ours):
+            return False
+        # A count for one place is a part of the whole event's, unless the
+        # other names that place and no other ("Afghan officials reported").
+        if scope.places and not other.places and not (
+                scope.places & other.names and other.names <= scope.names):
+            return False
+        if other.places and not scope.places and not (
+                other.places & scope.names and scope.names <= other.names):
+            return False
+        if scope.places and other.places and (
+                not (scope.places <= other.places or other.places <= scope.places)
+                or len(scope.places ^ other.places) >= 2):
+            return False  # Nepal, India and Bangladesh together are not India
+        if scope.names and other.names and not (scope.names & other.names):
+            return False  # Homs is not Hama, whoever counted both
+        return True
 
     def _events(self, group: str, terms, event_groups: set[str]) -> set[str]:
         """What happened to the people counted, from the sentence's words."""
@@ -153,32 +302,63 @@ class Figures(Check):
                 found.add(g)
         return found
 
-    def _figures(self, model_mask: str, start: int, end: int, sentences) -> Iterable[tuple[Figure, dict]]:
+    def draft_context(self, model: TextModel) -> Draft:
+        """The draft's date (front matter, date line; else today) and the
+        names of its title and lead."""
+        meta, _ = front_matter(model.doc.text[:20000])
+        sentences = [s for par in model.paragraphs for s in par.sentences if model.mask[s.start:s.end].strip()]
+        first = sentences[0] if sentences else None
+        start = first.start if first is not None else 0
+        day = article_date(meta, model.mask, self.lang, start) or datetime.datetime.now(datetime.timezone.utc).date()
+        lead = lead_names(meta.get("title", ""), self.lang, title=True)
+        if first is not None:
+            lead |= lead_names(model.mask, self.lang, first.start, first.end)
+        # The lead's places are the whole story's, not a part of it; in a
+        # draft of a sentence or two they are the figure's own.
+        return Draft(day, lead, start if first is not None and len(sentences) >= LEAD_MIN_SENTENCES else -1)
+
+    def _figures(self, model_mask: str, start: int, end: int, sentences, lead: frozenset = frozenset(),
+                 first: int = -1) -> Iterable[tuple[Figure, dict, Scope]]:
         for s in sentences:
             if s.end <= start or s.start >= end:
                 continue
             figs = self.extractor.extract(model_mask, s.start, s.end)
             if figs:
                 terms = context_terms(model_mask, self.lang, s.start, s.end)
-                for f in figs:
-                    yield f, figure_context(f, figs, terms, self.lang)
+                scopes = figure_scopes(model_mask, s.start, s.end, figs, self.lang, lead=s.start == first)
+                for f, scope in zip(figs, scopes):
+                    yield f, figure_context(f, figs, terms, self.lang, lead), scope
+
+    def check_document(self, model: TextModel) -> Iterable[Finding]:
+        if self.corpus is None:
+            return
+        draft = self.draft_context(model)
+        for par in model.paragraphs:
+            yield from self._check_paragraph(par, draft)
 
     def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
         if self.corpus is None:
             return
+        yield from self._check_paragraph(par, self.draft_context(par.model))
+
+    def _check_paragraph(self, par: Paragraph, draft: Draft) -> Iterable[Finding]:
         mask = par.model.mask
         mismatch = self.by_report.get("mismatch")
         unverified = self.by_report.get("unverified")
-        for fig, terms in self._figures(mask, par.start, par.end, par.sentences):
+        for fig, terms, scope in self._figures(mask, par.start, par.end, par.sentences, draft.lead, draft.first):
             if mismatch is not None and self._checks_group(mismatch, fig.group):
-                a = self.assess(fig, terms, mismatch)
+                a = self.assess(fig, terms, mismatch, scope, draft)
                 if a.verdict == "mismatch":
-                    yield self._mismatch(mismatch, a, mask)
+                    yield self._mismatch(mismatch, a, mask, draft)
                     continue
-                if a.verdict == "consistent":
+                if a.verdict == "newer":
+                    if self._opt(mismatch, "newer_severity") != "off":
+                        yield self._newer(mismatch, a, draft)
+                    continue
+                if a.verdict in ("consistent", "mismatch"):
                     continue
             if unverified is not None and self._checks_group(unverified, fig.group):
-                a = self.assess(fig, terms, unverified)
+                a = self.assess(fig, terms, unverified, scope, draft)
                 if a.verdict == "unverified":
                     yield Finding(unverified.id, unverified.severity,
                                   unverified.render(figure=f"“{_clean(fig.text)}”"), fig.start, fig.end,
@@ -198,15 +378,35 @@ class Figures(Check):
             return f"{src.name}/{rel.as_posix()}" if src.is_dir() else p.name
         return p.name
 
-    def _mismatch(self, rule: Rule, a: Assessment, mask: str) -> Finding:
-        fig = a.figure
+    def _listed(self, a: Assessment, draft: Draft | None) -> list[str]:
+        """“over 412 deaths” (seeds/004.txt:51, 2 days earlier) per distinct
+        corpus figure; the date only when both sides have one."""
         by_value: dict[str, list[Candidate]] = {}
         for c in a.candidates:
             by_value.setdefault(_clean(c.figure.text).lower(), []).append(c)
         listed = []
         for cands in by_value.values():
-            where = "; ".join(f"{self.display_path(c.figure.path)}:{c.figure.line}" for c in cands)
+            where = "; ".join(f"{self.display_path(c.figure.path)}:{c.figure.line}"
+                              + _when(c.figure.date, draft) for c in cands)
             listed.append(f"“{_clean(cands[0].figure.text)}” ({where})")
+        return listed
+
+    def _newer(self, rule: Rule, a: Assessment, draft: Draft) -> Finding:
+        fig = a.figure
+        related = tuple(self._evidence(c, "older than") for c in a.candidates)
+        template = str(self._opt(rule, "newer_message"))
+        message = template.replace("{figure}", f"“{_clean(fig.text)}”").replace(
+            "{corpus}", ", ".join(self._listed(a, draft)))
+        return Finding(
+            rule.id, str(self._opt(rule, "newer_severity")), message, fig.start, fig.end, related=related,
+            data={"figure": _clean(fig.text), "group": fig.group, "value": fig.value, "newer": True,
+                  "corpus": [{"text": c.figure.text, "phrase": c.figure.phrase, "path": c.figure.path,
+                              "line": c.figure.line, "article_date": c.figure.date} for c in a.candidates]},
+        )
+
+    def _mismatch(self, rule: Rule, a: Assessment, mask: str, draft: Draft | None = None) -> Finding:
+        fig = a.figure
+        listed = self._listed(a, draft)
         fixes = []
         seen_phrases = set()
         for c in a.candidates:
@@ -225,14 +425,16 @@ class Figures(Check):
             rule.id, rule.severity, message, fig.start, fig.end, fixes=tuple(fixes), related=related,
             data={"figure": _clean(fig.text), "group": fig.group, "value": fig.value,
                   "corpus": [{"text": c.figure.text, "phrase": c.figure.phrase, "path": c.figure.path,
-                              "line": c.figure.line, "score": c.score} for c in a.candidates]},
+                              "line": c.figure.line, "score": c.score, "article_date": c.figure.date}
+                             for c in a.candidates]},
         )
 
     def _evidence(self, c: Candidate, how: str) -> Evidence:
         f = c.figure
         return Evidence(
             path=f.path, line=f.line, column=f.column, text=f.sentence,
-            message=f"corpus: “{_clean(f.text)}” ({how} the draft)", end_column=f.end_column,
+            message=f"corpus: “{_clean(f.text)}” ({how} the draft{', ' + f.date if f.date else ''})",
+            end_column=f.end_column,
             meta=tuple((k, str(v)) for k, v in (f.meta or {}).items()),
         )
 
@@ -243,25 +445,37 @@ class Figures(Check):
         rule = self.by_report.get("mismatch") or self.by_report.get("unverified")
         if rule is None:
             return None
-        for fig, terms in self._figures(model.mask, offset, offset + 1, par.sentences):
+        draft = self.draft_context(model)
+        for fig, terms, scope in self._figures(model.mask, offset, offset + 1, par.sentences, draft.lead, draft.first):
             if not (fig.start <= offset <= fig.end):
                 continue
-            a = self.assess(fig, terms, rule)
+            a = self.assess(fig, terms, rule, scope, draft)
             head = f"**Figure “{_clean(fig.text)}”** ({fig.group}, {_describe(fig)})"
             if not a.candidates:
                 return head + "\n\nThe reference corpus has no figure for this in a matching context."
             verdict = {"consistent": "agrees with the reference corpus",
-                       "mismatch": "differs from the reference corpus"}[a.verdict]
+                       "mismatch": "differs from the reference corpus",
+                       "newer": "is larger than every older count in the reference corpus"}[a.verdict]
             lines = [f"{head} {verdict}:", ""]
             for c in a.candidates:
                 f = c.figure
-                mark = "supports" if c.consistent else "contradicts"
+                mark = "supports" if c.consistent else ("is older than" if a.verdict == "newer" else "contradicts")
                 meta = ", ".join(str(v) for k, v in (f.meta or {}).items() if k in ("outlet", "date", "title"))
                 lines.append(f"- {mark}: “{_clean(f.text)}” — `{self.display_path(f.path)}:{f.line}`"
                              + (f" ({meta})" if meta else ""))
                 lines.append(f"  > {f.sentence}")
             return "\n".join(lines)
         return None
+
+
+def _when(date: str, draft: Draft | None) -> str:
+    days = _days(date, draft.date if draft else None)
+    if days is None:
+        return ""
+    if days == 0:
+        return ", same day"
+    unit = "day" if abs(days) == 1 else "days"
+    return f", {-days} {unit} earlier" if days < 0 else f", {days} {unit} later"
 
 
 def _clean(s: str) -> str:

@@ -6,9 +6,11 @@ those whose size or mtime changed, and re-reads only those whose hash
 changed; deleted files are dropped.  Tables:
 
 - ``files``: path -> size, mtime, sha1, doc id
-- ``docs``: an article: path, front matter, its ranges of sentence and figure ids
+- ``docs``: an article: path, front matter, its ranges of sentence and figure ids, its date
+  (ISO day, or empty) and the names of its title and lead (the event's own scope)
 - ``sents``: every sentence (FTS5 full-text table when this SQLite has it)
-- ``figures``: every figure with its noun group, value range and context terms
+- ``figures``: every figure with its noun group, value range, context terms and scope (its
+  clause's names and places, years, part / increment / past flags: ``Scope.encode``)
 - ``fig_terms``: (group, term) -> figure postings, to find figures in context
 - ``term_stats``: postings length per (group, term), to probe the rarest first
 """
@@ -30,13 +32,14 @@ from typing import Iterable, Iterator
 
 from .backend import CorpusBackend
 from ..cachedir import cache_dir  # noqa: F401  (re-exported: corpus.cache_dir)
-from .figures import Extractor, FigureLanguage, context_terms, figure_context
 from ..files import read_regular
+from ..lang.figures import Extractor, FigureLanguage, Scope, article_date, context_terms, figure_context, figure_scopes, \
+    lead_names
 from .sources import BLOCK_BREAK, PAD, discover, read_article, sentences
 
 log = logging.getLogger("copydesk.corpus")
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BATCH_FILES = 400
 # The full-text tokenizer: the PostgreSQL backend tokenizes with this same
 # FTS5 tokenizer so its search matches and ranks exactly like this one.
@@ -73,6 +76,20 @@ class CorpusFigure:
     terms: frozenset
     sentence: str = ""
     meta: dict = field(default_factory=dict)
+    scope: Scope = field(default_factory=Scope)
+    date: str = ""  # the article's date, ISO day, or ""
+    doc_names: frozenset = frozenset()  # names of the article's title and lead
+
+
+@dataclass
+class FigureEvent:
+    """What tells a corpus figure's event apart, without its text: read for
+    every candidate, before the full records of the few that remain."""
+
+    id: int
+    scope: Scope
+    date: str
+    doc_names: frozenset
 
 
 @dataclass
@@ -93,7 +110,10 @@ class ParsedDoc:
     mtime_ns: int
     meta: dict
     sentences: list  # (line, col, text)
-    figures: list  # (sentence index, line, col, end_col, group, noun, phrase, text, kind, value, low, high, factor, terms)
+    figures: list  # (sentence index, line, col, end_col, group, noun, phrase, text, kind, value, low, high, factor, terms,
+    #                 scope)
+    date: str = ""
+    names: str = ""
 
 
 def parse_document(path: str, data: bytes, sha: str, size: int, mtime_ns: int,
@@ -103,6 +123,11 @@ def parse_document(path: str, data: bytes, sha: str, size: int, mtime_ns: int,
     mask = article.mask
     lang = extractor.lang
     sents, figs = [], []
+    first = next((a for a, b in spans if mask[a:b].strip()), 0)
+    day = article_date(article.meta, mask, lang, first)
+    lead = lead_names(article.meta.get("title", ""), lang, title=True)
+    if spans:
+        lead |= lead_names(mask, lang, spans[0][0], spans[0][1])
     for si, (a, b) in enumerate(spans):
         line, col = article.line_col(a)
         text = " ".join(mask[a:b].replace(BLOCK_BREAK, " ").replace(PAD, "").split())
@@ -111,13 +136,15 @@ def parse_document(path: str, data: bytes, sha: str, size: int, mtime_ns: int,
         if not found:
             continue
         terms = context_terms(mask, lang, a, b)
-        for f in found:
-            fterms = sorted(figure_context(f, found, terms, lang))
+        scopes = figure_scopes(mask, a, b, found, lang, lead=(a, b) == spans[0] and len(spans) >= 3)
+        for f, scope in zip(found, scopes):
+            fterms = sorted(figure_context(f, found, terms, lang, lead))
             fl, fc = article.line_col(f.start)
             _, ec = article.line_col(f.end)
             figs.append((si, fl, fc, ec, f.group, f.noun, " ".join(f.phrase.split()), " ".join(f.text.split()),
-                         f.kind, f.value, f.low, f.high, f.unit_factor, " ".join(fterms)))
-    return ParsedDoc(path, sha, size, mtime_ns, article.meta, sents, figs)
+                         f.kind, f.value, f.low, f.high, f.unit_factor, " ".join(fterms), scope.encode()))
+    return ParsedDoc(path, sha, size, mtime_ns, article.meta, sents, figs, day.isoformat() if day else "",
+                     " ".join(sorted(lead)))
 
 
 # An article is a few kilobytes; a bigger file is not an article (a log, a
@@ -290,11 +317,11 @@ class CorpusIndex(CorpusBackend):
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INT, mtime_ns INT, sha TEXT, doc INT);
             CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, path TEXT, sha TEXT, meta TEXT,
-                sent_lo INT, sent_hi INT, fig_lo INT, fig_hi INT);
+                sent_lo INT, sent_hi INT, fig_lo INT, fig_hi INT, date TEXT, names TEXT);
             {sents};
             CREATE TABLE IF NOT EXISTS figures(id INTEGER PRIMARY KEY, doc INT, sent INT, line INT, col INT,
                 end_col INT, grp TEXT, noun TEXT, phrase TEXT, text TEXT, kind TEXT, value REAL, low REAL,
-                high REAL, factor REAL, terms TEXT);
+                high REAL, factor REAL, terms TEXT, scope TEXT);
             CREATE TABLE IF NOT EXISTS fig_terms(grp TEXT, term TEXT, fig INT, PRIMARY KEY(grp, term, fig))
                 WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS term_stats(grp TEXT, term TEXT, n INT, PRIMARY KEY(grp, term))
@@ -467,20 +494,20 @@ class CorpusIndex(CorpusBackend):
                     sents.append((next_sent, text, doc, line, col))
                     next_sent += 1
                 for (si, line, col, ecol, grp, noun, phrase, text, kind, value, low, high, factor,
-                     terms) in d.figures:
+                     terms, scope) in d.figures:
                     figs.append((next_fig, doc, slo + si, line, col, ecol, grp, noun, phrase, text, kind, value,
-                                 low, high, factor, terms))
+                                 low, high, factor, terms, scope))
                     for t in terms.split():
                         posts.append((grp, t, next_fig))
                         stats[(grp, t)] = stats.get((grp, t), 0) + 1
                     next_fig += 1
                 docs.append((doc, d.path, d.sha, json.dumps(d.meta, ensure_ascii=False) if d.meta else "",
-                             slo, next_sent - 1, flo, next_fig - 1))
+                             slo, next_sent - 1, flo, next_fig - 1, d.date, d.names))
                 files.append((d.path, d.size, d.mtime_ns, d.sha, doc))
             with con:
-                con.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?)", docs)
+                con.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", docs)
                 con.executemany("INSERT INTO sents(rowid, text, doc, line, col) VALUES (?,?,?,?,?)", sents)
-                con.executemany("INSERT INTO figures VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", figs)
+                con.executemany("INSERT INTO figures VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", figs)
                 con.executemany("INSERT OR IGNORE INTO fig_terms VALUES (?,?,?)", posts)
                 con.executemany(
                     "INSERT INTO term_stats VALUES (?,?,?) ON CONFLICT(grp, term) DO UPDATE SET n=n+excluded.n",
@@ -506,11 +533,11 @@ class CorpusIndex(CorpusBackend):
     # ------------------------------------------------------------- queries
 
     def figures_in_context(self, group: str, terms: Iterable[str], min_shared: int = 2,
-                           fetch: int = 100, probes: int = 3) -> list[tuple[int, frozenset]]:
+                           fetch: int = 100, probes: int = 5) -> list[tuple[int, frozenset]]:
         return self._recovering(lambda: self._figures_in_context(group, terms, min_shared, fetch, probes))
 
     def _figures_in_context(self, group: str, terms: Iterable[str], min_shared: int = 2,
-                           fetch: int = 100, probes: int = 3) -> list[tuple[int, frozenset]]:
+                           fetch: int = 100, probes: int = 5) -> list[tuple[int, frozenset]]:
         """(figure id, context terms) of corpus figures of a noun group that
         may share at least min_shared of the terms.  Reads the postings of
         the rarest terms only (a figure sharing min_shared of k terms holds
@@ -536,6 +563,22 @@ class CorpusIndex(CorpusBackend):
             rows = self.con.execute(f"SELECT id, terms FROM figures WHERE id IN ({','.join(map(str, ids))})")
             return [(fid, frozenset(ts.split())) for fid, ts in rows]
 
+    def figure_events(self, ids: list[int]) -> list[FigureEvent]:
+        return self._recovering(lambda: self._figure_events(ids))
+
+    def _figure_events(self, ids: list[int]) -> list[FigureEvent]:
+        """Scope, article date and lead names of some figures, in the order
+        given."""
+        if not ids:
+            return []
+        with self._lock:
+            rows = self.con.execute(
+                f"SELECT f.id, f.scope, d.date, d.names FROM figures f JOIN docs d ON d.id = f.doc "
+                f"WHERE f.id IN ({','.join(map(str, ids))})").fetchall()
+        by_id = {r[0]: FigureEvent(r[0], Scope.decode(r[1]), r[2] or "", frozenset((r[3] or "").split()))
+                 for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
     def figures(self, ids: list[int]) -> list[CorpusFigure]:
         return self._recovering(lambda: self._figures(ids=ids))
 
@@ -547,9 +590,11 @@ class CorpusIndex(CorpusBackend):
         with self._lock:
             rows = self.con.execute(
                 f"SELECT f.id, d.path, f.line, f.col, f.end_col, f.grp, f.noun, f.phrase, f.text, f.kind, f.value, "
-                f"f.low, f.high, f.factor, f.terms, s.text, d.meta FROM figures f JOIN docs d ON d.id = f.doc "
-                f"JOIN sents s ON s.rowid = f.sent WHERE f.id IN ({','.join(map(str, ids))})").fetchall()
-        by_id = {r[0]: CorpusFigure(*r[:14], frozenset(r[14].split()), r[15], json.loads(r[16]) if r[16] else {})
+                f"f.low, f.high, f.factor, f.terms, s.text, d.meta, f.scope, d.date, d.names FROM figures f "
+                f"JOIN docs d ON d.id = f.doc JOIN sents s ON s.rowid = f.sent "
+                f"WHERE f.id IN ({','.join(map(str, ids))})").fetchall()
+        by_id = {r[0]: CorpusFigure(*r[:14], frozenset(r[14].split()), r[15], json.loads(r[16]) if r[16] else {},
+                                    Scope.decode(r[17]), r[18] or "", frozenset((r[19] or "").split()))
                  for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 

@@ -40,15 +40,15 @@ from typing import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 from .backend import CorpusBackend, CorpusUnavailable
-from .figures import Extractor, FigureLanguage
-from .index import (BATCH_FILES, FTS_TOKENIZE, PARALLEL_MIN_FILES, CorpusFigure, ParsedDoc, SearchHit,
+from ..lang.figures import Extractor, FigureLanguage, Scope
+from .index import (BATCH_FILES, FTS_TOKENIZE, PARALLEL_MIN_FILES, CorpusFigure, FigureEvent, ParsedDoc, SearchHit,
                     _query_words, _worker_init, _worker_parse, parse_document)
 from .sources import discover
 
 log = logging.getLogger("copydesk.corpus")
 
 SCHEMA = "copydesk"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Advisory lock key: one indexer per database ("copydesk" in ASCII).
 LOCK_KEY = 0x636F70796465736B
 DEFAULT_TIMEOUT = 5.0
@@ -74,6 +74,15 @@ MIGRATIONS: dict[int, list[str]] = {
         # Totals bm25 needs (rows, tokens), kept by the indexer in the same
         # transactions as the rows.
         f"INSERT INTO {SCHEMA}.meta VALUES ('sentences', '0'), ('tokens', '0'), ('version', '0')",
+    ],
+    # The figures check compares only the same event: each article's date and
+    # lead names, each figure's scope (places, actors, anchors, part/increment).
+    # Rows indexed before carry no date or scope.
+    2: [
+        f"ALTER TABLE {SCHEMA}.docs ADD COLUMN date text NOT NULL DEFAULT '', ADD COLUMN names text NOT NULL DEFAULT ''",
+        f"ALTER TABLE {SCHEMA}.figures ADD COLUMN scope text NOT NULL DEFAULT ''",
+        # Every article is re-read by the next index (see _refresh).
+        f"DELETE FROM {SCHEMA}.meta WHERE key = 'language'",
     ],
 }
 
@@ -305,7 +314,7 @@ class PostgresCorpusIndex(CorpusBackend):
         return out
 
     def figures_in_context(self, group: str, terms: Iterable[str], min_shared: int = 2,
-                           fetch: int = 100, probes: int = 3) -> list[tuple[int, frozenset]]:
+                           fetch: int = 100, probes: int = 5) -> list[tuple[int, frozenset]]:
         self.ensure()
         terms = list(dict.fromkeys(terms))
         if len(terms) < min_shared:
@@ -332,13 +341,27 @@ class PostgresCorpusIndex(CorpusBackend):
         with self._reader() as con:
             rows = con.execute(
                 f"SELECT f.id, d.path, f.line, f.col, f.end_col, f.grp, f.noun, f.phrase, f.text, f.kind, "
-                f"f.value, f.low, f.high, f.factor, f.terms, s.text, d.meta FROM {SCHEMA}.figures f "
+                f"f.value, f.low, f.high, f.factor, f.terms, s.text, d.meta, f.scope, d.date, d.names "
+                f"FROM {SCHEMA}.figures f "
                 f"JOIN {SCHEMA}.docs d ON d.id = f.doc JOIN {SCHEMA}.sents s ON s.id = f.sent "
                 f"WHERE f.id = ANY(%s)", (list(ids),)).fetchall()
         by_id = {}
         for r in rows:
             by_id[r[0]] = CorpusFigure(r[0], self._local_path(r[1]), *r[2:14], frozenset(r[14].split()), r[15],
-                                       json.loads(r[16]) if r[16] else {})
+                                       json.loads(r[16]) if r[16] else {}, Scope.decode(r[17]), r[18] or "",
+                                       frozenset((r[19] or "").split()))
+        return [by_id[i] for i in ids if i in by_id]
+
+    def figure_events(self, ids: list[int]) -> list[FigureEvent]:
+        """Scope, article date and lead names of some figures, in the order given."""
+        if not ids:
+            return []
+        with self._reader() as con:
+            rows = con.execute(
+                f"SELECT f.id, f.scope, d.date, d.names FROM {SCHEMA}.figures f JOIN {SCHEMA}.docs d "
+                f"ON d.id = f.doc WHERE f.id = ANY(%s)", (list(ids),)).fetchall()
+        by_id = {r[0]: FigureEvent(r[0], Scope.decode(r[1]), r[2] or "", frozenset((r[3] or "").split()))
+                 for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
@@ -622,19 +645,19 @@ class PostgresCorpusIndex(CorpusBackend):
                         k += 1
                         next_sent += 1
                     for (si, line, col, ecol, grp, noun, phrase, text, kind, value, low, high, factor,
-                         terms) in d.figures:
+                         terms, scope) in d.figures:
                         figs.append((next_fig, doc, slo + si, line, col, ecol, grp, noun, phrase, text, kind,
-                                     value, low, high, factor, terms))
+                                     value, low, high, factor, terms, scope))
                         for t in terms.split():
                             posts.append((grp, t, next_fig))
                             stats[(grp, t)] = stats.get((grp, t), 0) + 1
                         next_fig += 1
                     docs.append((doc, article_id(rel), rel, d.sha,
                                  json.dumps(d.meta, ensure_ascii=False) if d.meta else "",
-                                 slo, next_sent - 1, flo, next_fig - 1))
+                                 slo, next_sent - 1, flo, next_fig - 1, d.date, d.names))
                     files.append((rel, d.size, d.mtime_ns, d.sha, doc))
                 posts = list(dict.fromkeys(posts))
-                cur.executemany(f"INSERT INTO {SCHEMA}.docs VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)", docs)
+                cur.executemany(f"INSERT INTO {SCHEMA}.docs VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)", docs)
                 _copy(cur, f"{SCHEMA}.sents (id, doc, line, col, text, toks)", sents)
                 _copy(cur, f"{SCHEMA}.figures", figs)
                 _copy(cur, f"{SCHEMA}.fig_terms", posts)
