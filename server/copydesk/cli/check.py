@@ -14,7 +14,7 @@ from ..rules.model import SEVERITIES, SEVERITY_RANK
 from ..runner import (DEFAULT_MAX_BYTES, ConfigCache, InputError, decode_draft, discover, fix_target, lint_target,
                       lint_text)
 from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _explicit_config, _fail, _overrides,
-                     _size, _stderr_console)
+                     _setting_problems, _size, _stderr_console)
 
 
 @click.command()
@@ -79,10 +79,15 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
         for err in configs.engine(cfg).errors:
             if str(err) not in rule_errors:
                 rule_errors.append(str(err))
-    if rule_errors:
+    flag_errors = _setting_problems(configs.engine(cfg) for cfg in cfgs)
+    if rule_errors or flag_errors:
         for line in rule_errors:
             click.echo(line, err=True)
-        click.echo(f"copydesk: {len(rule_errors)} problem(s) in rule files; nothing was linted", err=True)
+        for line in flag_errors:
+            click.echo(f"copydesk: {line}", err=True)
+        n = len(rule_errors) + len(flag_errors)
+        where = "rule or config files" if not flag_errors else "files and options" if rule_errors else "options"
+        click.echo(f"copydesk: {n} problem(s) in {where}; nothing was linted", err=True)
         sys.exit(EXIT_ERROR)
 
     floor = SEVERITY_RANK[min_severity]
