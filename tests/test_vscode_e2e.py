@@ -22,6 +22,9 @@ from pathlib import Path
 import pytest
 
 from conftest import run_json
+
+# Starts a real editor, browser or packager: slow; `pytest -m "not e2e"` skips it.
+pytestmark = pytest.mark.e2e
 from vscode_build import ARTIFACTS, PREFIX, missing, start_group, stop_group, vsix_path
 
 CODE_SERVER = PREFIX / "bin" / "code-server"
