@@ -11,6 +11,7 @@ from ..config import ConfigError
 from ..formats import formats
 from ..report import FileReport, Report
 from ..rules.model import SEVERITIES, SEVERITY_RANK
+from .outputs import write_option, write_reports
 from ..runner import (DEFAULT_MAX_BYTES, ConfigCache, InputError, decode_draft, discover, fix_target, lint_target,
                       lint_text)
 from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _explicit_config, _fail, _overrides,
@@ -33,9 +34,10 @@ from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _expli
               help="Skip drafts larger than this, with a message.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when interactive).")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what is left.")
+@write_option
 @_config_options
 def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_file_size, progress, fix,
-          config_path, extra_rules, no_default_rules, disable, enable, severity):
+          writes, config_path, extra_rules, no_default_rules, disable, enable, severity):
     """Lint drafts: files, folders, globs, or - for stdin.
 
     Folders are searched for drafts (*.md, *.markdown, *.txt, or the include
@@ -47,6 +49,9 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
     --fix rewrites the files with every safe fix (a loaded term with one
     neutral replacement …); fixes that need review or only show what to do
     are left, and the findings that remain are reported as usual.
+
+    --write FORMAT=FILE writes more reports from the same run (the GitHub
+    Action: annotations on stdout, SARIF, JUnit and a Markdown summary).
     """
     if not paths:
         _fail("no paths given (try: copydesk check drafts/ or copydesk check - < draft.md)")
@@ -144,6 +149,8 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
         click.echo(f"copydesk: applied {fixed['fixes']} safe fix(es) in {fixed['files']} file(s); "
                    f"{report.count(min_severity)} finding(s) remain", err=True)
 
+    for line in write_reports(report, writes):
+        _fail(line)
     renderer = formats()[fmt]
     if output:
         try:
