@@ -33,7 +33,7 @@ from .rules.model import SEVERITIES, RuleError
 from .text.encoding import DecodeError, decode_utf8
 
 CONFIG_NAMES = ("copydesk.toml", ".copydesk.toml", "pyproject.toml")
-DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt")
+DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt", "*.html", "*.htm")
 DEFAULT_EXCLUDE = (".git/**", "node_modules/**", ".venv/**", "venv/**", "**/.git/**", "**/node_modules/**")
 
 

@@ -40,7 +40,7 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
           writes, config_path, extra_rules, no_default_rules, disable, enable, severity):
     """Lint drafts: files, folders, globs, or - for stdin.
 
-    Folders are searched for drafts (*.md, *.markdown, *.txt, or the include
+    Folders are searched for drafts (*.md, *.markdown, *.txt, *.html, *.htm, or the include
     and exclude globs of copydesk.toml); files named here are always linted.
 
     Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage,

@@ -207,7 +207,7 @@ class CopydeskServer(LanguageServer):
                 and cached.generation == self.generation and cached.document.text == tdoc.source:
             return cached
         path = to_fs_path(uri) if uri.startswith("file:") else None
-        language = "markdown" if tdoc.language_id == "markdown" else "plaintext"
+        language = tdoc.language_id if tdoc.language_id in ("markdown", "html") else "plaintext"
         doc = Document(tdoc.source, path=path, language=language)
         cfg = self.config_for_path(path)
         engine = self.engine_for(cfg)

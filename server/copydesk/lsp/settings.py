@@ -12,7 +12,7 @@ accepted too:
     corpus           ["seeds/"]            reference corpus folders
     checks           ["loaded-term"]       check namespaces to run (default all)
     debounce         300                   ms after a change before linting (0: at once)
-    languages        ["markdown", "plaintext"]   languageIds the server lints
+    languages        ["markdown", "plaintext", "html"]   languageIds the server lints
     diagnosticMode   "auto"                "push" forces publishDiagnostics even for clients
                                            that can pull (initializationOptions only)
 
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DEBOUNCE_MS = 300
-DEFAULT_LANGUAGES = ("markdown", "plaintext")
+DEFAULT_LANGUAGES = ("markdown", "plaintext", "html")
 
 _ALIASES = {
     "defaultRules": "default_rules",

@@ -96,6 +96,10 @@ _URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"“”]+[^\s<>\"“”.,;:!?
 def extract(doc: Document) -> Prose:
     if doc.language == "markdown":
         return _extract_markdown(doc)
+    if doc.language == "html":
+        from .html import extract_html
+
+        return extract_html(doc)
     return _extract_plain(doc)
 
 
