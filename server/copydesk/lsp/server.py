@@ -26,6 +26,7 @@ from ..text.document import Document
 from . import actions, workspace_lint
 from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
 from .pools import EnginePool
+from .filepoll import start_polling
 from .settings import ClientSettings
 from .protocol import CopydeskProtocol
 from .textsync import is_open, use_lsp_positions
@@ -68,6 +69,7 @@ class CopydeskServer(LanguageServer):
         self.settings_ready = True
         self._deferred: list[str] = []
         self._watch_key: tuple[str, ...] | None = None
+        self.poller = None  # lsp/filepoll.py, for clients that cannot watch files
 
     # ------------------------------------------------------------ settings
 
@@ -108,6 +110,8 @@ class CopydeskServer(LanguageServer):
 
     def engines_changed(self) -> None:
         """A new engine: its rule and corpus folders may need watching."""
+        if self.poller is not None:
+            self.poller.refresh()
         if self._watch_key is not None and self._watch_key != self._watched_folders():
             asyncio.ensure_future(self.register_watchers())
 
@@ -363,6 +367,7 @@ def create_server() -> CopydeskServer:
                     if uri in ls.workspace.text_documents:
                         ls.lint_and_publish(uri)
         await ls.register_watchers()
+        ls.poller = start_polling(ls)
         if _cap(caps, "workspace", "did_change_configuration", "dynamic_registration"):
             try:
                 await ls.client_register_capability_async(types.RegistrationParams(registrations=[

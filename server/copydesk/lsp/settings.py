@@ -15,6 +15,9 @@ accepted too:
     languages        ["markdown", "plaintext", "html"]   languageIds the server lints
     diagnosticMode   "auto"                "push" forces publishDiagnostics even for clients
                                            that can pull (initializationOptions only)
+    pollInterval     2000                  ms between checks of the rule, config and corpus
+                                           files when the client cannot watch files (Neovim
+                                           0.7); 0: never (initializationOptions only)
 
 Diagnostics are pulled (textDocument/diagnostic) when the client announces
 support, and then not also pushed; otherwise they are published.
