@@ -142,10 +142,21 @@ def code_server(tmp_path):
 
 
 def _findings(report: dict) -> list[dict]:
-    """The CLI's findings, placed as VS Code shows them (1-based line, UTF-16 column)."""
-    return [{"rule_id": f["rule_id"], "message": f["message"], "line": f["range"]["start"]["line"] + 1,
-             "column": f["range"]["start"]["character"] + 1, "fixes": [x["title"] for x in f["fixes"]]}
-            for f in report["findings"]]
+    """The CLI's findings, placed as VS Code shows them (1-based line, UTF-16 column).
+    A sentence-wide finding with a trigger word is underlined on that word."""
+    out = []
+    for f in report["findings"]:
+        line, col = f["range"]["start"]["line"], f["range"]["start"]["character"]
+        trigger = (f.get("data") or {}).get("trigger")
+        if isinstance(trigger, str) and trigger.strip() and trigger in f["text"] and len(f["text"]) > len(trigger):
+            before = f["text"][: f["text"].index(trigger)]
+            if "\n" in before:
+                line, col = line + before.count("\n"), 0
+                before = before.rsplit("\n", 1)[1]
+            col += len(before.encode("utf-16-le")) // 2
+        out.append({"rule_id": f["rule_id"], "message": f["message"], "line": line + 1, "column": col + 1,
+                    "fixes": [x["title"] for x in f["fixes"]]})
+    return out
 
 
 def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):

@@ -27,6 +27,7 @@ from . import actions, workspace_lint
 from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
 from .pools import EnginePool
 from .filepoll import start_polling
+from .hover import finding_hover
 from .settings import ClientSettings
 from .protocol import CopydeskProtocol
 from .textsync import is_open, use_lsp_positions
@@ -495,11 +496,11 @@ def create_server() -> CopydeskServer:
         offset = doc.offset_at(params.position.line, params.position.character, enc)
         blocks: list[str] = []
         span = None
-        for f in linted.result.findings:
-            if f.start <= offset < max(f.end, f.start + 1):
-                span = (f.start, f.end) if span is None else (min(span[0], f.start), max(span[1], f.end))
-                rule = linted.engine.active_rules.get(f.rule_id) or linted.engine.ruleset.get(f.rule_id)
-                blocks.append(_hover_block(f, rule))
+        here = [f for f in linted.result.findings if f.start <= offset < max(f.end, f.start + 1)]
+        for f in sorted(here, key=lambda f: f.end - f.start):  # a term before the sentence around it
+            span = (f.start, f.end) if span is None else (min(span[0], f.start), max(span[1], f.end))
+            rule = linted.engine.active_rules.get(f.rule_id) or linted.engine.ruleset.get(f.rule_id)
+            blocks.append(finding_hover(f, rule))
         try:
             blocks.extend(linted.engine.hover(doc, offset))
         except Exception as e:
@@ -512,19 +513,6 @@ def create_server() -> CopydeskServer:
         )
 
     return server
-
-
-def _hover_block(f, rule) -> str:
-    title = (rule.title if rule is not None and rule.title else f.rule_id)
-    lines = [f"**{title}** (`{f.rule_id}`, {f.severity})", "", f.message]
-    if rule is not None and rule.rationale:
-        lines += ["", rule.rationale.strip()]
-    if rule is not None and rule.link:
-        lines += ["", f"[More: {rule.link}]({rule.link})"]
-    offered = [fix.title for fix in f.fixes]
-    if offered:
-        lines += ["", "Fixes: " + "; ".join(offered)]
-    return "\n".join(lines)
 
 
 async def _pull_configuration(ls: CopydeskServer, folders_only: bool = False) -> None:
