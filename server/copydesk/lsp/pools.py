@@ -96,7 +96,8 @@ class EnginePool:
     def build_engine(self, cfg: Config, previous: Engine | None) -> Engine:
         key = repr(cfg)
         try:
-            engine = Engine(cfg)
+            starting = getattr(self.host, "startup", None)
+            engine = starting.first_engine(lambda: Engine(cfg)) if starting is not None else Engine(cfg)
         except Exception as e:  # a broken corpus/config must not kill the server
             log.exception("building the engine failed")
             self.host.log(f"copydesk: could not load rules: {e}", types.MessageType.Error)

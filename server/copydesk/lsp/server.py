@@ -28,6 +28,7 @@ from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnos
 from .pools import EnginePool
 from .filepoll import start_polling
 from .hover import finding_hover
+from .progress import StartupProgress
 from .settings import ClientSettings
 from .protocol import CopydeskProtocol
 from .textsync import is_open, use_lsp_positions
@@ -71,6 +72,7 @@ class CopydeskServer(LanguageServer):
         self._deferred: list[str] = []
         self._watch_key: tuple[str, ...] | None = None
         self.poller = None  # lsp/filepoll.py, for clients that cannot watch files
+        self.startup = StartupProgress(self)  # "starting…" until the first engine and corpus are ready
 
     # ------------------------------------------------------------ settings
 
@@ -357,6 +359,7 @@ def create_server() -> CopydeskServer:
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CopydeskServer, params: types.InitializedParams) -> None:
         caps = ls.client_capabilities
+        await ls.startup.begin()
         if _cap(caps, "workspace", "configuration"):
             try:
                 await _pull_configuration(ls)
