@@ -130,3 +130,16 @@ async def test_unknown_ids_in_editor_settings_one_message(client: LanguageClient
     open_doc(client, other, "The thugs left.\n")
     await wait_diagnostics(client, other)
     assert len([m for m in client.messages if "unknown" in m.message]) == 1
+
+
+async def test_unknown_id_in_copydesk_toml_is_a_located_diagnostic(client: LanguageClient):
+    cfg = client.tmp_path / "copydesk.toml"
+    cfg.write_text('# house settings\ndisable = ["loaded-term/thugg"]\n', encoding="utf-8")
+    uri = file_uri(client.tmp_path / "story.md")
+    open_doc(client, uri, DRAFT)
+    await wait_diagnostics(client, uri)
+    (diag,) = await wait_diagnostics(client, file_uri(cfg))
+    assert diag.message == "unknown rule id 'loaded-term/thugg'; did you mean loaded-term/thug?"
+    assert diag.severity == types.DiagnosticSeverity.Error
+    assert (diag.range.start.line, diag.range.start.character) == (1, 11)
+    assert diag.range.end.character == 11 + len('"loaded-term/thugg"')
