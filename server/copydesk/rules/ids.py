@@ -42,14 +42,12 @@ def unknown_message(pattern: str, ruleset: RuleSet, key: str = "disable") -> str
     ids = ruleset.rules
     spaces = namespaces(ruleset)
     bare = pattern.rstrip("*").rstrip("/") if pattern.endswith(("/*", "/")) else pattern
+    if pattern in ids:
+        return None
     if key == "checks" or "/" not in bare:
         if bare in spaces or any(r.startswith(bare + "/") for r in ids):
             return None
-        if key != "checks" and pattern in ids:
-            return None
         return f"unknown check '{pattern}'" + _suggest(bare, sorted(spaces))
-    if pattern in ids:
-        return None
     if any(c in pattern for c in "*?["):
         if any(fnmatch.fnmatchcase(r, pattern) for r in ids):
             return None
