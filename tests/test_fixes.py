@@ -50,6 +50,15 @@ def test_check_fix_exits_zero_once_everything_is_fixed(tmp_path):
     assert draft.read_text(encoding="utf-8") == "Self-styled moderate groups joined the talks.\n"
 
 
+def test_check_fix_through_a_symlink_rewrites_the_target(tmp_path):
+    (tmp_path / "real.md").write_text("So-called rebels held the town.\n", encoding="utf-8")
+    (tmp_path / "link.md").symlink_to("real.md")
+    proc = run_cli("check", "--fix", str(tmp_path / "link.md"))
+    assert proc.returncode == 0, proc.stderr_text
+    assert (tmp_path / "link.md").is_symlink()
+    assert (tmp_path / "real.md").read_text(encoding="utf-8") == "Self-styled rebels held the town.\n"
+
+
 def test_check_fix_refuses_stdin():
     proc = run_cli("check", "--fix", "-", input="So-called moderates.\n")
     assert proc.returncode == 2 and "cannot fix stdin" in proc.stderr_text

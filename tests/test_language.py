@@ -116,3 +116,22 @@ def test_the_wheel_ships_the_language_pack():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"rules" = "copydesk/_data/rules"' in text  # rules/language/ is inside it
     assert (RULES / "language" / "en.yml").is_file()
+
+
+def test_a_second_language_runs_its_own_packs_not_the_english_ones(tmp_path):
+    french = _language_pack(tmp_path, rename_code="fr")
+    pack = tmp_path / "regles.yml"
+    pack.write_text("pack: regles\nrequires:\n  language: fr\nrules:\n"
+                    "  - id: terme/regime\n    check: loaded-term\n    message: « {match} » prend parti.\n"
+                    "    terms: [régime]\n", encoding="utf-8")
+    (tmp_path / "copydesk.toml").write_text(f'language = "{french}"\n', encoding="utf-8")
+    proc, _ = _check(draft="Le régime est tombé.\n", cwd=tmp_path)
+    assert proc.returncode == 2  # the bundled packs are English
+    for pack_name in ("attribution.yml", "figures.yml", "loaded-terms.yml"):
+        assert any(line.startswith(str(RULES / pack_name)) and "this pack is written for language 'en', but the "
+                   "run's language is 'fr'" in line for line in proc.stderr_text.splitlines()), proc.stderr_text
+    (tmp_path / "copydesk.toml").write_text(f'language = "{french}"\ndefault_rules = false\nrules = ["regles.yml"]\n',
+                                            encoding="utf-8")
+    proc, data = _check(draft="Le régime est tombé.\n", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr_text
+    assert _ids(data) == ["terme/regime"]

@@ -265,3 +265,23 @@ async def test_attribution_placeholder_action_resolves_the_finding(client: Langu
         version += 1
         change_doc(client, uri, version, None, text)
         assert code not in by_code(await wait_diagnostics(client, uri))
+
+
+async def test_a_language_pack_named_in_the_config_reloads_when_edited(client: LanguageClient):
+    import yaml
+
+    from conftest import RULES
+
+    data = yaml.safe_load((RULES / "language" / "en.yml").read_text(encoding="utf-8"))
+    pack = client.tmp_path / "house-english.yml"
+    pack.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (client.tmp_path / "copydesk.toml").write_text('language = "house-english.yml"\n')
+    uri = file_uri(client.tmp_path / "draft.md")
+    open_doc(client, uri, "“The regime will fall soon enough,” the crowd chanted 🙂.\n")
+    assert "loaded-term/regime" in by_code(await wait_diagnostics(client, uri))  # no speaker: the writer's word
+    data["lexicons"]["reporting_verbs"].append("chanted")
+    pack.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    client.diagnostics.pop(uri, None)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=file_uri(pack), type=types.FileChangeType.Changed)]))
+    assert "loaded-term/regime" not in by_code(await wait_diagnostics(client, uri))  # the crowd's word now

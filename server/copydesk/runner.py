@@ -280,7 +280,9 @@ def fix_target(target: Target, configs: ConfigCache, max_bytes: int = DEFAULT_MA
 
 
 def _write_back(path: Path, text: str) -> None:
-    """Replace a draft's text atomically, keeping its byte-order mark and mode."""
+    """Replace a draft's text atomically, keeping its byte-order mark and mode
+    (through a symbolic link: the link stays, its target is rewritten)."""
+    path = Path(os.path.realpath(path))
     with open(path, "rb") as fh:
         bom = fh.read(3) == b"\xef\xbb\xbf"
     data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")

@@ -316,6 +316,8 @@ class CopydeskServer(LanguageServer):
             roots.extend(engine.config.rule_paths)
             roots.extend(engine.config.corpus_paths or [])
             roots.extend(getattr(engine.ruleset, "sources", []))
+            if engine.language.source:  # a language pack named by path in the config
+                roots.append(engine.language.source)
         real = os.path.realpath(path)
         for r in roots:
             r = os.path.realpath(r)

@@ -469,9 +469,12 @@ def load_rules(paths: Iterable[str | Path], language: str = DEFAULT_LANGUAGE) ->
             # pack may override a rule of an earlier one by id: that is how
             # users customise the defaults.
             ruleset.rules[rule.id] = rule
-    ruleset.language = Language(code or language, ruleset.lexicons, name, str(language_path(language)))
-    if code is not None:
-        ruleset.errors.extend(_requirements(packs, ruleset))
+    if code is None:
+        # A broken language pack is reported (the CLI lints nothing); the
+        # engine falls back to the bundled language so an editor still checks.
+        return ruleset
+    ruleset.language = Language(code, ruleset.lexicons, name, str(language_path(language)))
+    ruleset.errors.extend(_requirements(packs, ruleset))
     return ruleset
 
 
