@@ -42,6 +42,7 @@ class Config:
     root: str | None = None  # folder of the config file (paths are relative to it)
     path: str | None = None  # the config file itself
     rules: tuple[str, ...] = ()
+    packs: tuple[str, ...] = ()  # optional bundled packs by name (rules/packs/NAME.yml)
     default_rules: bool = True
     disable: tuple[str, ...] = ()
     enable: tuple[str, ...] = ()
@@ -128,14 +129,14 @@ class Config:
     def merged(self, **overrides: Any) -> "Config":
         """A copy with front-end settings (LSP, CLI flags) laid over it."""
         clean = {k: v for k, v in overrides.items() if v is not None}
-        for key in ("rules", "disable", "enable", "include", "exclude", "corpus", "checks"):
+        for key in ("rules", "packs", "disable", "enable", "include", "exclude", "corpus", "checks"):
             if key in clean:
                 clean[key] = tuple(clean[key])
         if "severity" in clean and isinstance(clean["severity"], dict):
             merged = dict(self.severity)
             merged.update(clean["severity"])
             clean["severity"] = tuple(merged.items())
-        for key in ("disable", "enable", "rules"):
+        for key in ("disable", "enable", "rules", "packs"):
             if key in clean:
                 clean[key] = tuple(getattr(self, key)) + tuple(x for x in clean[key] if x not in getattr(self, key))
         if "settings" in clean and isinstance(clean["settings"], dict):
@@ -209,7 +210,7 @@ def _has_tool_section(path: Path) -> bool:
     return "copydesk" in data.get("tool", {})
 
 
-_LIST_KEYS = ("rules", "disable", "enable", "include", "exclude", "corpus", "checks")
+_LIST_KEYS = ("rules", "packs", "disable", "enable", "include", "exclude", "corpus", "checks")
 _KNOWN = set(_LIST_KEYS) | {"default_rules", "severity", "settings", "cache", "language"}
 
 
@@ -251,6 +252,14 @@ def load_config(path: Path) -> Config:
                 err(key, f"'{key}' must be a list of strings")
             else:
                 values[key] = tuple(value)
+                if key == "packs":
+                    from .resources import available_packs
+
+                    known = available_packs()
+                    for name in value:
+                        if name not in known:
+                            err(key, f"unknown pack '{name}' (available: {', '.join(known) or 'none'}; "
+                                     "see copydesk rules packs)")
         elif key == "cache":
             if not isinstance(value, str) or not value:
                 err(key, "'cache' must be a folder path (a string)")

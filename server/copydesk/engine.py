@@ -14,7 +14,7 @@ from .checks import CheckContext, registry
 from .config import Config
 from .directives import Suppressions
 from .findings import CheckFailure, Finding
-from .resources import default_rules_dir
+from .resources import available_packs, default_rule_files
 from .rules import RuleError, RuleSet, load_rules
 from .rules.ids import config_problems
 from .lang import default_language
@@ -158,6 +158,8 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 def load_ruleset(config: Config) -> RuleSet:
     paths: list[str | Path] = []
     if config.default_rules:
-        paths.append(default_rules_dir())
+        paths.extend(default_rule_files())
+    packs = available_packs()
+    paths.extend(packs[name] for name in config.packs if name in packs)  # names checked with the config
     paths.extend(config.rule_paths)
     return load_rules(paths, config.language_pack)

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from functools import lru_cache
+
 from ..findings import Applicability, Edit, Finding, Fix
-from ..lang.phrases import phrase_matcher
+from ..lang import inflect
 from ..rules.model import Rule
 from ..text.model import Paragraph
 from ..userregex import PatternError, compile_user_regex
+from ._termindex import MAX_TERMS, Normalised, PhraseIndex, TermIndex, term_problem
 from .base import Check, CheckContext
 
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
@@ -22,8 +25,13 @@ _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 SCHEMA = {
     "properties": {
         "terms": {**_STRINGS, "description": "Words or phrases; plurals, possessives and hyphenated compounds match too"},
-        "patterns": {**_STRINGS, "description": "Extra RE2 regular expressions (case-insensitive)"},
+        "patterns": {**_STRINGS, "description": "Extra RE2 regular expressions (case-insensitive); a group named "
+                                                "'term' is the finding, the rest context"},
         "suggestions": {**_STRINGS, "description": "Neutral replacements, offered as quick fixes"},
+        "term_suggestions": {
+            "type": "object", "additionalProperties": _STRINGS,
+            "description": "Suggestions for one term, where the rule's do not fit its sense or part of speech "
+                           "(terrorism: [violence], not a person-word)"},
         "except": {**_STRINGS, "description": "Phrases in which a match is not a finding ('sanctions regime')"},
         "allow_in_attributed_quotes": {"type": "boolean", "default": True},
         "allow_when_labelled": {"type": "boolean", "default": True,
@@ -35,12 +43,6 @@ SCHEMA = {
 }
 
 _APOS = "'’"
-
-
-def _core_regex(term: str) -> str:
-    """A term's words, hyphens optional or spaced, with a plural ending."""
-    words = [re.escape(w).replace(r"\-", r"[-\s]?") for w in term.strip().split()]
-    return r"\s+".join(words) + r"(?:e?s)?"
 
 
 def _is_letter(ch: str) -> bool:
@@ -84,6 +86,26 @@ _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?[^\W\d_]", re.I)
 
 
+@lru_cache(maxsize=8192)
+def _inflect(suggestion: str, matched: str, agree: bool = True) -> str:
+    """Carry number and capitalisation of the matched word to a suggestion:
+    "terrorists" -> "militants", "a terrorist" -> "a militant".  With
+    ``agree`` false (a term's own suggestions, written for its sense) a
+    plural suggestion is kept: "collateral damage" -> "civilian deaths".
+    The words come from the language layer's memoised inflector."""
+    out = suggestion
+    last_matched = matched.lower().rstrip("'’").rsplit(" ", 1)[-1].rsplit("-", 1)[-1]
+    head, _, last = out.rpartition(" ")
+    if inflect.is_plural(last_matched):
+        if inflect.is_noun(last) and not inflect.is_plural(last):
+            out = (head + " " if head else "") + inflect.plural(last)
+    elif agree and inflect.is_plural(last) and inflect.is_noun(last):
+        out = (head + " " if head else "") + inflect.singular(last)
+    if matched[:1].isupper() and out[:1].islower():
+        out = out[0].upper() + out[1:]
+    return out
+
+
 class LoadedTerms(Check):
     kinds = ("loaded-term",)
     lexicons = ("labelling_verbs", "labelling_blockers", "vague_labellers", "verb_adverbs",
@@ -92,10 +114,21 @@ class LoadedTerms(Check):
 
     @classmethod
     def validate_rule(cls, rule: Rule):
+        terms = set(rule.option("terms", []))
+        for term in rule.option("term_suggestions", {}) or {}:
+            if term not in terms:
+                yield ("term_suggestions", term), f"term_suggestions: '{term}' is not one of the rule's terms"
         for key in ("terms", "suggestions", "except"):
-            for i, value in enumerate(rule.option(key, [])):
+            values = rule.option(key, [])
+            if key != "suggestions" and len(values) > MAX_TERMS:
+                yield (key,), (f"{key} has {len(values):,} entries; a rule holds at most {MAX_TERMS:,} "
+                               "(split the list over several rules)")
+                continue
+            for i, value in enumerate(values):
                 if not value.strip():  # a blank term would match everywhere
                     yield (key, i), f"{key}[{i}] is blank"
+                elif key != "suggestions" and (problem := term_problem(value)):
+                    yield (key, i), f"{key}[{i}] {problem}"
         for i, p in enumerate(rule.option("patterns", [])):
             try:
                 compile_user_regex(p)
@@ -104,28 +137,20 @@ class LoadedTerms(Check):
 
     def __init__(self, rules: list[Rule], context: CheckContext):
         super().__init__(rules, context)
-        # One pass finds every term of every rule; a named group per term
-        # tells which rule it belongs to.
-        groups: list[str] = []
-        self._owners: dict[str, tuple[Rule, str]] = {}
+        # One pass finds every term of every rule: an Aho–Corasick automaton,
+        # linear in the text whatever the number of terms.  Longer terms win
+        # at the same position, as in the alternation this replaced.
         pairs = [(rule, term) for rule in rules for term in rule.option("terms", [])]
-        for rule, term in sorted(pairs, key=lambda p: len(p[1]), reverse=True):
-            name = f"t{len(groups)}"
-            self._owners[name] = (rule, term)
-            groups.append(f"(?P<{name}>{_core_regex(term)})")
-        # Speed: a match must start a word (not after a letter or digit, the
-        # same test _expand makes) with one of the terms' first letters, so
-        # the regex engine rejects almost every position in one step instead
-        # of trying every alternative there.
-        firsts = "".join(sorted({re.escape(t.strip()[:1].lower()) for _, t in pairs if t.strip()}))
-        self._terms = (
-            re.compile(rf"(?<![^\W_])(?=[{firsts}])(?:" + "|".join(groups) + ")", re.I) if groups else None
-        )
+        pairs.sort(key=lambda p: len(p[1]), reverse=True)
+        self._owners = pairs
+        self._terms = TermIndex([t for _, t in pairs]) if pairs else None
         self._patterns = [
             (rule, [compile_user_regex(p) for p in rule.option("patterns", [])])
             for rule in rules if rule.option("patterns")
         ]
-        self._excepts = {rule.id: phrase_matcher(rule.option("except", [])) for rule in rules}
+        # Except phrases go in an automaton too: a rule may carry as many as
+        # terms, and the look-up must stay linear in the text.
+        self._excepts = {rule.id: PhraseIndex(rule.option("except")) for rule in rules if rule.option("except")}
         lang = context.language
         self._labelling = lang.words("labelling_verbs")
         self._label_blockers = lang.words("labelling_blockers")
@@ -133,7 +158,6 @@ class LoadedTerms(Check):
         self._label_adverbs = lang.words("verb_adverbs")
         self._no_subject = lang.words("labelling_no_subject")
         self._determiners = lang.words("labelling_determiners")
-        self._agree = lang.inflector.agree
 
     def _labelled(self, text: str, start: int, end: int) -> bool:
         """Whether the term is a label someone named puts on something:
@@ -149,6 +173,8 @@ class LoadedTerms(Check):
         words = _WORD.findall(left)
         if not words or words[-1].lower() in self._determiners:
             return False
+        if self._labelled_as(words):
+            return True
         for back in range(1, min(len(words), _LABEL_WORDS + 1) + 1):
             w = words[-back].lower()
             between = [x.lower() for x in words[len(words) - back + 1:]]
@@ -168,36 +194,63 @@ class LoadedTerms(Check):
             return bool(_BY_AGENT.search(right))  # passive: "designated … by the EU"
         return False
 
-    def _matches(self, text: str) -> Iterable[tuple[Rule, int, int, int, int, str]]:
+    def _labelled_as(self, words: list[str]) -> bool:
+        """"designate the Iran-backed group in Lebanon as a terrorist
+        organisation", "label them as terrorists": the term follows "as"
+        (at most two words between) and a labelling verb with a subject
+        stands earlier in the same clause, however far."""
+        low = [w.lower() for w in words]
+        tail = low[-3:]
+        if "as" not in tail:
+            return False
+        cut = len(low) - len(tail) + tail.index("as")
+        if cut and low[cut - 1] in ("well", "such", "so", "just"):
+            return False  # "as well as", "such as": not a predicate
+        for i in range(cut - 1, -1, -1):
+            if low[i] not in self._labelling:
+                continue
+            k = i - 1
+            while k >= 0 and (low[k] in self._label_adverbs or low[k].endswith("ly")):
+                k -= 1
+            before = low[k] if k >= 0 else None
+            return before is not None and before not in self._vague_labellers and before not in self._no_subject
+        return False
+
+    def _matches(self, text: str, norm: Normalised) -> Iterable[tuple[Rule, int, int, int, int, str]]:
         """(rule, start, end, core_start, core_end, term) per occurrence."""
         taken: list[tuple[int, int]] = []
         if self._terms is not None:
-            for m in self._terms.finditer(text):
-                span = _expand(text, m.start(), m.end())
+            for rank, cstart, cend in self._terms.finditer(text, norm):
+                span = _expand(text, cstart, cend)
                 if span is None:
                     continue
-                rule, term = self._owners[m.lastgroup]
+                rule, term = self._owners[rank]
                 taken.append(span)
-                yield rule, span[0], span[1], m.start(), m.end(), term
+                yield rule, span[0], span[1], cstart, cend, term
         for rule, regexes in self._patterns:
             for rx in regexes:
+                group = (getattr(rx, "groupindex", None) or {}).get("term", 0)
                 for m in rx.finditer(text):
-                    a, b = m.start(), m.end()
+                    # A group named "term" is the finding; the rest is context.
+                    a, b = m.span(group)
+                    if a < 0:
+                        continue
                     if a == b or any(x < b and a < y for x, y in taken):
                         continue
                     taken.append((a, b))
-                    yield rule, a, b, a, b, m.group(0)
+                    yield rule, a, b, a, b, text[a:b]
 
     def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
         text = par.text
         base = par.start
         except_spans: dict[str, list[tuple[int, int]]] = {}  # per rule, found once per paragraph
-        for rule, start, end, cstart, cend, term in self._matches(text):
+        norm = Normalised(text)
+        for rule, start, end, cstart, cend, term in self._matches(text, norm):
             excepts = self._excepts.get(rule.id)
             if excepts:
                 spans = except_spans.get(rule.id)
                 if spans is None:
-                    spans = except_spans[rule.id] = excepts.spans(text)
+                    spans = except_spans[rule.id] = excepts.spans(text, norm)
                 if any(x <= start and end <= y for x, y in spans):
                     continue
             a, b = base + start, base + end
@@ -211,8 +264,11 @@ class LoadedTerms(Check):
             core = text[cstart:cend]
             # Fixes keep the matched word's plural and capital; the message
             # lists the words as they would stand mid-sentence.
-            suggestions = [self._agree(s, core) for s in rule.option("suggestions", [])]
-            listed = [self._agree(s, core.lower()) for s in rule.option("suggestions", [])]
+            own = rule.option("term_suggestions")
+            agree = not (own and term in own)
+            raw = own[term] if not agree else rule.option("suggestions", [])
+            suggestions = [_inflect(s, core, agree) for s in raw]
+            listed = [_inflect(s, core.lower(), agree) for s in raw]
             values = {"match": matched, "term": term, "suggestions": listed}
             if attributed:  # allow_in_attributed_quotes: false
                 message = rule.render(**values)

@@ -181,3 +181,10 @@ def rules_schema(language):
     from ..rules import full_schema
 
     click.echo(json.dumps(full_schema(), indent=2))
+
+
+# Packs and trying a pack on past copy live in their own module.
+from .rules_test import rules_packs, rules_test  # noqa: E402
+
+rules.add_command(rules_packs)
+rules.add_command(rules_test)
