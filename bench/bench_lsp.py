@@ -9,8 +9,10 @@ debounce 0.  Measures
   cache does not help)
 - edit:  a one-character didChange (incremental) -> the next
   publishDiagnostics for that version, over 100 edits at random places
+- hover: a hover request at a random place in the prose of the edited draft
+  (after its diagnostics arrived) -> the response, 100 hovers
 
-    python bench/bench_lsp.py [--words 5000] [--edits 100] [--opens 10]
+    python bench/bench_lsp.py [--words 5000] [--edits 100] [--opens 10] [--hovers 100]
 """
 from __future__ import annotations
 
@@ -118,6 +120,12 @@ class Bench:
             content_changes=[types.TextDocumentContentChangePartial(range=types.Range(pos, pos), text=ch)]))
         return (await asyncio.wait_for(fut, 30)) - t0
 
+    async def hover(self, uri: str, line: int, col: int) -> float:
+        t0 = time.perf_counter()
+        await asyncio.wait_for(self.client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line, col))), 30)
+        return time.perf_counter() - t0
+
     async def stop(self) -> None:
         await self.client.shutdown_async(None)
         self.client.exit(None)
@@ -134,6 +142,7 @@ async def main() -> None:
     ap.add_argument("--words", type=int, default=5000)
     ap.add_argument("--edits", type=int, default=100)
     ap.add_argument("--opens", type=int, default=10)
+    ap.add_argument("--hovers", type=int, default=100)
     args = ap.parse_args()
 
     bench = Bench()
@@ -161,6 +170,10 @@ async def main() -> None:
         lines[n] = lines[n][:col] + ch + lines[n][col:]
         # the draft has no astral characters on prose lines: columns are UTF-16
         edits.append(await bench.edit(uri, version, n, col, ch))
+    hovers = []
+    for _ in range(args.hovers):
+        n = rng.choice(prose)
+        hovers.append(await bench.hover(uri, n, rng.randrange(len(lines[n]))))
     await bench.stop()
 
     ms = lambda s: f"{s * 1000:.1f} ms"  # noqa: E731
@@ -170,6 +183,10 @@ async def main() -> None:
           f"{args.opens} distinct drafts median {ms(statistics.median(opens))}, p95 {ms(p95(opens))}")
     print(f"one-character edit -> publishDiagnostics over {args.edits} edits: "
           f"median {ms(statistics.median(edits))}, p95 {ms(p95(edits))}, max {ms(max(edits))}")
+    if hovers:
+        print(f"hover at a random place over {args.hovers} hovers: median {ms(statistics.median(hovers))}, "
+              f"p95 {ms(p95(hovers))}, max {ms(max(hovers))}")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

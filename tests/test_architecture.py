@@ -18,7 +18,8 @@ ABOVE = ("engine", "runner", "report") + FRONT_ENDS
 # What the language layer may import besides itself: the bundled-data
 # locator, and the bounded YAML reader of the rule loader (lazily, to read
 # language packs the way rule packs are read).
-LANG_MAY_IMPORT = ("lang", "resources", "rules.loader", "rules.model")
+# rules.packcache: the validated-pack cache (plain data in the cache folder) that rules.loader uses too.
+LANG_MAY_IMPORT = ("lang", "resources", "rules.loader", "rules.model", "rules.packcache")
 
 
 def _module(path: Path) -> str:

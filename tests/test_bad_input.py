@@ -192,9 +192,10 @@ def test_file_vanishing_mid_run(tmp_path, monkeypatch):
             (tmp_path / "b.md").unlink()  # b vanishes while a is being linted
         return real_lint_target(target, *args, **kw)
 
-    monkeypatch.setattr("copydesk.cli.check.lint_target", lint_then_delete)
+    # (In this process: the patch must see every draft, so no worker processes.)
+    monkeypatch.setattr("copydesk.runner.lint_target", lint_then_delete)
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["check", "."])
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "."])
     assert calls == ["a.md", "b.md", "c.md"]
     assert result.exit_code == 2, result.output
     assert "copydesk: b.md: no such file (it may have been removed while linting)" in result.stderr

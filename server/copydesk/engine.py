@@ -89,6 +89,22 @@ class Engine:
             except Exception as e:  # a broken check must not take the others down
                 self.setup_failures.append(CheckFailure(cls.__name__, str(e), traceback.format_exc()))
 
+    def prepare(self) -> None:
+        """Do once, before forking workers, the set-up each lint would do on
+        first use (the corpus index is brought up to date here)."""
+        for check in self.checks:
+            try:
+                check.cache_key()
+            except Exception:
+                pass  # the lint itself reports the failure
+
+    def after_fork(self) -> None:
+        """In a forked worker: resources that must not cross a fork (the
+        corpus's database connection) are opened again."""
+        hook = getattr(self.corpus, "after_fork", None)
+        if hook is not None:
+            hook()
+
     def model(self, doc: Document) -> TextModel:
         return TextModel(doc, self.language)
 
@@ -110,9 +126,12 @@ class Engine:
         kept.sort(key=lambda f: f.sort_key)
         return LintResult(doc, _dedupe(kept), failures, model)
 
-    def hover(self, doc: Document, offset: int) -> list[str]:
-        """What the checks have to say about a position (Markdown blocks)."""
-        model = self.model(doc)
+    def hover(self, doc: Document, offset: int, model: TextModel | None = None) -> list[str]:
+        """What the checks have to say about a position (Markdown blocks).
+        ``model``: the text model of the last lint of ``doc`` (the server
+        keeps it), so a hover does not build it again."""
+        if model is None or model.doc is not doc:
+            model = self.model(doc)
         out = []
         for check in self.checks:
             try:
@@ -162,4 +181,7 @@ def load_ruleset(config: Config) -> RuleSet:
     packs = available_packs()
     paths.extend(packs[name] for name in config.packs if name in packs)  # names checked with the config
     paths.extend(config.rule_paths)
-    return load_rules(paths, config.language_pack)
+    from .cachedir import cache_dir
+
+    # Packs validated by an earlier run come from the pack cache in the cache folder.
+    return load_rules(paths, config.language_pack, cache=cache_dir(getattr(config, "cache_path", None)))

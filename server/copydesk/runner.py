@@ -295,3 +295,129 @@ def _write_back(path: Path, text: str) -> None:
     except OSError:
         tmp.unlink(missing_ok=True)
         raise
+
+
+# ------------------------------------------------------------ many drafts
+
+
+def default_jobs() -> int:
+    """Every core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+# A forked worker finds its state here (inherited from the parent, never
+# pickled): the targets, the configs with their engines, what to do with a
+# report before it is sent back.
+_POOL_STATE: tuple | None = None
+# Fewer drafts than this are linted in the parent: forking costs more.
+PARALLEL_MIN_TARGETS = 4
+
+
+def lint_targets(targets: list[Target], configs: ConfigCache, max_bytes: int = DEFAULT_MAX_BYTES,
+                 jobs: int = 1, finish: Callable[[FileReport], FileReport] | None = None) -> Iterator[FileReport]:
+    """The report of every target, in the order of ``targets``, each passed
+    through ``finish`` (which should drop what the formats do not need:
+    with ``jobs`` > 1 reports come back from worker processes).
+
+    ``jobs`` > 1 lints in that many forked worker processes (one engine each,
+    inherited from the parent, so rule errors were already reported once);
+    the output is the same as with ``jobs=1``, in the same order.  Workers
+    die with the parent.  If a worker dies, the drafts it had not returned
+    are linted again in the parent.
+    """
+    finish = finish or (lambda fr: fr)
+    if jobs <= 1 or len(targets) < PARALLEL_MIN_TARGETS or not _can_fork():
+        for t in targets:
+            yield finish(lint_target(t, configs, max_bytes))
+        return
+    yield from _lint_parallel(targets, configs, max_bytes, min(jobs, len(targets)), finish)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _lint_parallel(targets, configs, max_bytes, jobs, finish) -> Iterator[FileReport]:
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    global _POOL_STATE
+    for engine in configs.engines:
+        engine.prepare()  # e.g. bring the corpus index up to date once, here, not in every worker
+    _POOL_STATE = (targets, configs, max_bytes, finish)
+    # Objects alive now are shared with the workers copy-on-write; frozen,
+    # the collector never touches (so never copies) their pages.
+    gc.collect()
+    gc.freeze()
+    done = 0
+    chunk = max(1, min(16, len(targets) // (jobs * 8)))
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+            try:
+                for fr in pool.map(_worker_lint, range(len(targets)), chunksize=chunk):
+                    done += 1
+                    yield fr
+            except BrokenProcessPool:
+                pass  # a worker died (killed, out of memory): the parent finishes the job
+            except BaseException:
+                # Interrupted, or the consumer stopped early: do not wait for the queue to drain.
+                pool.shutdown(wait=False, cancel_futures=True)
+                _kill_workers(pool)
+                raise
+    finally:
+        _POOL_STATE = None
+        gc.unfreeze()
+    for t in targets[done:]:
+        yield finish(lint_target(t, configs, max_bytes))
+
+
+def _kill_workers(pool) -> None:
+    for p in list(getattr(pool, "_processes", {}).values()):
+        try:
+            p.kill()
+        except Exception:
+            pass
+
+
+def _worker_start(parent: int) -> None:
+    import signal
+
+    # Ctrl-C is the parent's to handle; the parent ends the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+    _targets, configs, _max, _finish = _POOL_STATE
+    for engine in configs.engines:
+        engine.after_fork()
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel sends SIGKILL to this worker when its parent dies
+    (even by SIGKILL), so no worker outlives an interrupted run."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _worker_lint(i: int) -> FileReport:
+    targets, configs, max_bytes, finish = _POOL_STATE
+    return finish(lint_target(targets[i], configs, max_bytes))

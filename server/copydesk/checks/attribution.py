@@ -389,9 +389,9 @@ class Grammar:
 def subjectivity(text: str) -> tuple[float, int, str]:
     """(Pattern subjectivity, number of subjective words, the most subjective
     word) of a sentence; cached: the same sentence is often linted again."""
-    from textblob.en import sentiment  # Pattern lexicon; works offline
+    from ..lang.pattern_en import pattern_en  # Pattern lexicon; works offline, no NLTK
 
-    score = sentiment(text)
+    score = pattern_en().sentiment(text)
     best, top, count = "", -1.0, 0
     for words, _polarity, subj, _ in score.assessments:
         if subj > 0:

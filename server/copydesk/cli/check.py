@@ -12,7 +12,8 @@ from ..formats import formats
 from ..report import FileReport, Report
 from ..rules.model import SEVERITIES, SEVERITY_RANK
 from .outputs import write_option, write_reports
-from ..runner import (DEFAULT_MAX_BYTES, ConfigCache, InputError, decode_draft, discover, fix_target, lint_target,
+from ..runner import (DEFAULT_MAX_BYTES, ConfigCache, InputError, decode_draft, default_jobs, discover, fix_target,
+                      lint_target, lint_targets,
                       lint_text)
 from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _explicit_config, _fail, _overrides,
                      _setting_problems, _size, _stderr_console)
@@ -34,9 +35,11 @@ from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _expli
               help="Skip drafts larger than this, with a message.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when interactive).")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what is left.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Lint drafts in this many processes (default: one per core; 1: in this process only).")
 @write_option
 @_config_options
-def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_file_size, progress, fix,
+def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_file_size, progress, fix, jobs,
           writes, config_path, extra_rules, no_default_rules, disable, enable, severity):
     """Lint drafts: files, folders, globs, or - for stdin.
 
@@ -97,10 +100,14 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
 
     floor = SEVERITY_RANK[min_severity]
 
-    def keep(fr):
+    def finish(fr):
         # Only what the formats need stays in memory: no documents, no models.
+        # (With --jobs this runs in the worker, so only this crosses processes.)
         fr.findings = [f for f in fr.findings if SEVERITY_RANK[f.severity] >= floor]
-        report.files.append(fr.compact())
+        return fr.compact()
+
+    def keep(fr):
+        report.files.append(finish(fr))
 
     if "-" in paths:
         try:
@@ -122,19 +129,23 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
 
     interactive = sys.stderr.isatty() and not os.environ.get("CI")
     show_progress = progress if progress is not None else (interactive and len(targets) > 20)
+    if fix:
+        # Fixes rewrite drafts and count what they applied: one process.
+        reports = (finish(lint_one(t)) for t in targets)
+    else:
+        reports = lint_targets(targets, configs, max_bytes, jobs=jobs or default_jobs(), finish=finish)
     if show_progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         with Progress(TextColumn("Linting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       transient=True, console=_stderr_console()) as bar:
             task = bar.add_task("Linting", total=len(targets))
-            for t in targets:
-                keep(lint_one(t))
+            for fr in reports:
+                report.files.append(fr)
                 bar.advance(task)
     else:
-        for t in targets:
-            keep(lint_one(t))
-    del targets, found
+        report.files.extend(reports)
+    del targets, found, reports
 
     for engine in configs.engines:
         report.rules.update(engine.active_rules)

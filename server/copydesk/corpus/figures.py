@@ -160,8 +160,9 @@ def singular(word: str) -> str:
 def _pos_lexicon():
     """The Pattern tagger's word -> tag lexicon shipped with textblob (offline)."""
     try:
-        from textblob.en import lexicon
+        from ..lang.pattern_en import pattern_en  # no NLTK
 
+        lexicon = pattern_en().lexicon
         lexicon.get("the")  # loads it
         return lexicon
     except Exception:  # pragma: no cover - textblob is a dependency

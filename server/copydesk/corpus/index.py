@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..cachedir import cache_dir  # noqa: F401  (re-exported: corpus.cache_dir)
 from .figures import Extractor, FigureLanguage, context_terms, figure_context
 from .sources import BLOCK_BREAK, PAD, discover, read_article, sentences
 
@@ -34,20 +35,6 @@ log = logging.getLogger("copydesk.corpus")
 SCHEMA_VERSION = 3
 BATCH_FILES = 400
 PARALLEL_MIN_FILES = 300
-
-
-def cache_dir(configured: str | None = None) -> Path:
-    """Where indexes live: config ``cache``, $COPYDESK_CACHE_DIR,
-    $XDG_CACHE_HOME/copydesk, ~/.cache/copydesk."""
-    if configured:
-        return Path(configured).expanduser()
-    env = os.environ.get("COPYDESK_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg).expanduser() / "copydesk"
-    return Path.home() / ".cache" / "copydesk"
 
 
 def has_fts5() -> bool:
@@ -174,6 +161,25 @@ class CorpusIndex:
         self.con = self._connect()
         self._version = self._meta("version", "0")
         self._refreshed = False
+
+    def after_fork(self) -> None:
+        """In a forked process (``copydesk check --jobs``): a read-only
+        connection of its own.  SQLite connections must not be used across a
+        fork; the inherited one is kept (never used, never closed here, so
+        nothing of the parent's is touched)."""
+        self._lock = threading.RLock()
+        if self.path == ":memory:":
+            return  # a private copy of the parent's memory: nothing shared
+        self._inherited = [*getattr(self, "_inherited", []), self.con]
+        try:
+            con = sqlite3.connect(Path(self.path).as_uri() + "?mode=ro", uri=True, check_same_thread=False,
+                                  timeout=30)
+            con.execute("PRAGMA temp_store=MEMORY")
+            con.execute("PRAGMA cache_size=-65536")
+            self.con = con
+        except sqlite3.Error:
+            self.con = self._connect()
+        self._refreshed = True  # the parent brought it up to date before forking
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

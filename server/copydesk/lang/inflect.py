@@ -13,17 +13,17 @@ from functools import lru_cache
 
 @lru_cache(maxsize=None)
 def _inflect_module():
-    from textblob.en import inflect
+    from .pattern_en import pattern_en  # textblob.en without NLTK
 
-    return inflect
+    return pattern_en().inflect
 
 
 @lru_cache(maxsize=None)
 def _pos_lexicon():
     """The Pattern tagger's word -> tag lexicon shipped with TextBlob (offline)."""
-    from textblob.en import lexicon
+    from .pattern_en import pattern_en  # textblob.en without NLTK
 
-    return lexicon
+    return pattern_en().lexicon
 
 
 @lru_cache(maxsize=8192)

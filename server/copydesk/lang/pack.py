@@ -40,22 +40,21 @@ def language_path(spec: str) -> Path:
     return languages_dir() / f"{spec}.yml"
 
 
-def load_language_pack(spec: str = DEFAULT):
-    """(code, name, lexicons, errors) of a language pack; errors never raise."""
+def load_language_pack(spec: str = DEFAULT, cache=None):
+    """(code, name, lexicons, errors) of a language pack; errors never raise.
+    ``cache``: the cache folder, where a validated pack is kept (packcache)."""
     path = language_path(spec)
     try:
         st = path.stat()
         stamp = (st.st_mtime_ns, st.st_size)
     except OSError:
         stamp = None
-    return _load(str(path), stamp, spec)
+    return _load(str(path), stamp, spec, str(cache) if cache else None)
 
 
 @lru_cache(maxsize=8)
-def _load(path: str, stamp, spec: str):
-    import jsonschema
-
-    from ..rules.loader import _schema_message, parse_pack, read_rule_file
+def _load(path: str, stamp, spec: str, cache: str | None = None):
+    from ..rules.loader import read_rule_file
     from ..rules.model import RuleError
 
     if stamp is None:
@@ -65,6 +64,29 @@ def _load(path: str, stamp, spec: str):
     text, problem = read_rule_file(path)
     if problem is not None:
         return None, "", {}, [problem]
+    if cache:
+        import hashlib
+        from pathlib import Path
+
+        from ..rules import packcache
+
+        sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        hit = packcache.get_language(Path(cache), path, sha)
+        if hit is not None:
+            return (*hit, [])
+        result = _validate(path, text)
+        if not result[3]:
+            packcache.put_language(Path(cache), path, sha, *result[:3])
+        return result
+    return _validate(path, text)
+
+
+def _validate(path: str, text: str):
+    import jsonschema
+
+    from ..rules.loader import _schema_message, parse_pack
+    from ..rules.model import RuleError
+
     data, loc, errors = parse_pack(text, path)
     if data is None:
         return None, "", {}, errors or [RuleError(path, 1, 1, "empty language pack")]

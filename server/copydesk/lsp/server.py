@@ -23,6 +23,7 @@ from ..config import CONFIG_NAMES, Config
 from ..engine import Engine, LintResult
 from ..resources import default_corpus_dir, default_rules_dir
 from ..text.document import Document
+from ..text.prose import keep_incremental_state
 from . import actions, workspace_lint
 from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
 from .pools import EnginePool
@@ -51,6 +52,8 @@ class Linted:
 # a log file) would hold the single-threaded server for seconds on every
 # change and starve the other documents, so it is not checked.
 MAX_DOCUMENT_CHARS = 1_000_000
+# Documents whose Markdown structure is kept for incremental re-parsing.
+INCREMENTAL_DOCUMENTS = 64
 
 
 class CopydeskServer(LanguageServer):
@@ -349,6 +352,8 @@ def _cap(obj: Any, *names: str) -> Any:
 
 def create_server() -> CopydeskServer:
     server = CopydeskServer()
+    # A keystroke re-parses only the Markdown blocks around the edit.
+    keep_incremental_state(INCREMENTAL_DOCUMENTS)
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: CopydeskServer, params: types.InitializeParams) -> None:
@@ -507,7 +512,8 @@ def create_server() -> CopydeskServer:
             rule = linted.engine.active_rules.get(f.rule_id) or linted.engine.ruleset.get(f.rule_id)
             blocks.append(finding_hover(f, rule))
         try:
-            blocks.extend(linted.engine.hover(doc, offset))
+            # The model of the last lint (same document version): no re-parse per hover.
+            blocks.extend(linted.engine.hover(doc, offset, model=linted.result.model))
         except Exception as e:
             ls.log(f"copydesk: hover failed: {e}", types.MessageType.Error)
         if not blocks:

@@ -9,6 +9,7 @@ into blocks by blank lines and line shape.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -95,12 +96,23 @@ _URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"“”]+[^\s<>\"“”.,;:!?
 
 def extract(doc: Document) -> Prose:
     if doc.language == "markdown":
+        if _INCREMENTAL.capacity and doc.path is not None:
+            return _INCREMENTAL.extract(doc)
         return _extract_markdown(doc)
     if doc.language == "html":
         from .html import extract_html
 
         return extract_html(doc)
     return _extract_plain(doc)
+
+
+def keep_incremental_state(documents: int) -> None:
+    """Remember the Markdown structure of the last ``documents`` documents
+    (by path), so that re-extracting an edited one re-parses only the
+    top-level blocks around the edit.  The language server turns this on;
+    a CLI run, where every document is new, does not."""
+    _INCREMENTAL.capacity = max(0, documents)
+    _INCREMENTAL.states.clear()
 
 
 # ---------------------------------------------------------------- plain text
@@ -186,6 +198,13 @@ _PROSE_BLOCKS = {
 
 
 def _extract_markdown(doc: Document) -> Prose:
+    return _extract_markdown_state(doc)[0]
+
+
+def _extract_markdown_state(doc: Document) -> tuple[Prose, list[int], bool, int | None]:
+    """The prose, the lines where top-level blocks start, whether the
+    document defines link references (which reach across blocks), and the
+    line after its front matter (None: it has none)."""
     text = doc.text
     line_starts = doc.line_starts
     n_lines = len(line_starts)
@@ -197,7 +216,9 @@ def _extract_markdown(doc: Document) -> Prose:
     out = [c if c in "\r\n" else " " for c in text]
     blocks: list[Block] = []
     directives: list[Directive] = []
-    tokens = _markdown().parse(text)
+    env: dict = {}
+    tokens = _markdown().parse(text, env)
+    tops = [tok.map[0] for tok in tokens if tok.level == 0 and tok.nesting >= 0 and tok.map]
     context: list[str] = []
     cursors: dict[tuple[int, int], int] = {}
     pending_kind = "paragraph"
@@ -273,7 +294,166 @@ def _extract_markdown(doc: Document) -> Prose:
         if (d.start, d.end) not in seen and _inside_html(tokens, doc, d):
             directives.append(d)
     directives.sort(key=lambda d: d.start)
-    return Prose(mask, blocks, directives)
+    fm_end = next((tok.map[1] for tok in tokens[:1] if tok.type == "front_matter" and tok.map), None)
+    return Prose(mask, blocks, directives), sorted(set(tops)), bool(env.get("references")), fm_end
+
+
+class _IncrementalMarkdown:
+    """Re-extract an edited Markdown document by re-parsing only the
+    top-level blocks the edit touched.
+
+    CommonMark's block structure is not local in general (a fence or an HTML
+    block opened in one place swallows what follows; a list continues across
+    blank lines; a link reference definition serves links anywhere), so the
+    result is only used when it provably equals a full parse:
+
+    - the window re-parsed starts one whole unchanged top-level block before
+      the edit (the parser is in the same state there as in a full parse:
+      the text before it is unchanged and a top-level block started there),
+    - it ends one whole unchanged block after the edit, and that last block
+      must come out of the window's parse exactly as it did in the full
+      parse (same top-level starts, same prose mask, blocks, directives):
+      the parser is back in step, and everything after it is unchanged text
+      parsed from the same state;
+    - neither version of the document defines link references, no HTML
+      comment (directive) is in the window, and none crosses its edges;
+    - a document that opens with ``---`` (front matter, whose closing line
+      the parser looks for arbitrarily far ahead) had its front matter closed
+      before the edit.
+
+    Otherwise it falls back to a full parse.  ``tests/test_lsp_fuzz.py``
+    compares the server's findings after random edits with a full lint.
+    """
+
+    def __init__(self) -> None:
+        from collections import OrderedDict
+
+        self.capacity = 0
+        self.states: OrderedDict = OrderedDict()  # path -> (doc, prose, top-level starts, has refs, fm end)
+
+    def extract(self, doc: Document) -> Prose:
+        old = self.states.pop(doc.path, None)
+        result = None
+        if old is not None:
+            if old[0].text == doc.text:
+                result = old[1:]
+            elif not old[3]:
+                result = _splice(old, doc)
+        if result is None:
+            result = _extract_markdown_state(doc)
+        self.states[doc.path] = (doc, *result)
+        while len(self.states) > self.capacity:
+            self.states.popitem(last=False)
+        return result[0]
+
+
+_INCREMENTAL = _IncrementalMarkdown()
+
+
+def _common_prefix(a: str, b: str) -> int:
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:  # longest equal prefix by halving (slice compares run at C speed)
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    lo, hi = 0, limit
+    la, lb = len(a), len(b)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[la - mid:la - lo] == b[lb - mid:lb - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _splice(old, doc: Document):
+    old_doc, old_prose, old_tops, _refs, fm_end = old
+    a_text, b_text = old_doc.text, doc.text
+    p = _common_prefix(a_text, b_text)
+    s = _common_suffix(a_text, b_text, min(len(a_text), len(b_text)) - p)
+    delta = len(b_text) - len(a_text)
+    old_starts = old_doc.line_starts
+    n_old = len(old_starts)
+    first = old_doc.line_of(p)
+    last = old_doc.line_of(max(p, len(a_text) - s))
+    if (a_text.startswith("---") or b_text.startswith("---")) and (fm_end is None or first < fm_end + 1):
+        return None  # front matter: its end is found by looking ahead, not block by block
+    bounds = [t for t in old_tops if 0 < t < n_old]
+    # Window start: the top-level block before the one holding the edit.
+    i = bisect.bisect_right(bounds, first) - 1  # the block holding the edit
+    a_line = bounds[i - 1] if i >= 1 else 0
+    # Window end: the block after the edit, plus one more to check convergence.
+    j = bisect.bisect_right(bounds, last)
+    b_line = bounds[j] if j < len(bounds) else None
+    c_line = bounds[j + 1] if j + 1 < len(bounds) else None
+    a = old_starts[a_line]
+    if b_line is None:
+        b_old = c_old = len(a_text)
+    else:
+        b_old = old_starts[b_line]
+        c_old = old_starts[c_line] if c_line is not None else len(a_text)
+    if b_old < len(a_text) - s:
+        return None  # (cannot happen: the edit is before b) stay safe
+    b_new, c_new = b_old + delta, c_old + delta
+    # A directive comment may run over several blocks: none may cross the window's edges.
+    # (A match holds no ">", so one that crosses ``a`` starts after the last ">" before it.)
+    for m in DIRECTIVE_RE.finditer(b_text, b_text.rfind(">", 0, a) + 1):
+        if m.start() >= c_new:
+            break
+        if m.start() < a < m.end() or m.start() < b_new < m.end():
+            return None
+    if "<!--" in b_text[a:c_new] or "<!--" in a_text[a:c_old]:
+        return None  # HTML comments (directives) near the edit: rare, and their scan is not block-local
+    if a > 0 and b_text.startswith("---", a):
+        return None  # the window's parse would read a thematic break there as front matter
+    window = Document(b_text[a:c_new], path=doc.path, language="markdown")
+    w_prose, w_tops, w_refs, _fm = _extract_markdown_state(window)
+    if w_refs:
+        return None
+    b_rel = b_new - a
+    w_starts = window.line_starts
+    b_rel_line = window.line_of(b_rel) if b_line is not None else None
+    if b_line is not None:
+        if w_starts[b_rel_line] != b_rel or b_rel_line not in w_tops:
+            return None  # the edit changed where the block after it starts
+        # The check block parses exactly as before.
+        if w_prose.mask[b_rel:] != old_prose.mask[b_old:c_old]:
+            return None
+        tail_blocks = [(x.start - b_rel, x.end - b_rel, x.kind) for x in w_prose.blocks if x.start >= b_rel]
+        old_tail = [(x.start - b_old, x.end - b_old, x.kind) for x in old_prose.blocks if b_old <= x.start < c_old]
+        if tail_blocks != old_tail:
+            return None
+        tail_dirs = [(d.name, d.rules, d.start - b_rel, d.end - b_rel) for d in w_prose.directives if d.start >= b_rel]
+        old_dirs = [(d.name, d.rules, d.start - b_old, d.end - b_old) for d in old_prose.directives
+                    if b_old <= d.start < c_old]
+        if tail_dirs != old_dirs:
+            return None
+        tail_tops = [t - b_rel_line for t in w_tops if t >= b_rel_line]
+        old_tail_tops = [t - b_line for t in old_tops if b_line <= t < (c_line if c_line is not None else n_old)]
+        if tail_tops != old_tail_tops:
+            return None
+    end_rel = b_rel if b_line is not None else len(window.text)
+    mask = old_prose.mask[:a] + w_prose.mask[:end_rel] + (old_prose.mask[b_old:] if b_line is not None else "")
+    blocks = ([x for x in old_prose.blocks if x.start < a]
+              + [Block(x.start + a, x.end + a, x.kind) for x in w_prose.blocks if x.start < end_rel]
+              + ([Block(x.start + delta, x.end + delta, x.kind) for x in old_prose.blocks if x.start >= b_old]
+                 if b_line is not None else []))
+    directives = ([d for d in old_prose.directives if d.start < a]
+                  + [Directive(d.name, d.rules, d.start + a, d.end + a) for d in w_prose.directives if d.start < end_rel]
+                  + ([Directive(d.name, d.rules, d.start + delta, d.end + delta) for d in old_prose.directives
+                      if d.start >= b_old] if b_line is not None else []))
+    line_delta = len(doc.line_starts) - n_old
+    tops = ([t for t in old_tops if t < a_line]
+            + [t + a_line for t in w_tops if b_rel_line is None or t < b_rel_line]
+            + ([t + line_delta for t in old_tops if t >= b_line] if b_line is not None else []))
+    return Prose(mask, blocks, directives), tops, False, fm_end
 
 
 def _inside_html(tokens, doc: Document, d: Directive) -> bool:
