@@ -127,8 +127,8 @@ ALLOWED = {
     ("lsp/settings.py", "defaultRules"): "client setting names",
     ("rules/loader.py", "object"): "JSON Schema type names",
     ("corpus/index.py", "index"): "corpus stats keys",
-    ("corpus/sources.py", "script"): "HTML elements whose text is not prose",
-    ("corpus/sources.py", "p"): "HTML block elements",
+    ("text/html.py", "script"): "HTML elements whose text is not prose",
+    ("text/html.py", "p"): "HTML block elements",
     ("lang/figures.py", "JJ"): "Penn part-of-speech tags",
     # English that stays until the figures helper moves figure reading into
     # the language layer (issue 14): number words, toll verbs, glue words.

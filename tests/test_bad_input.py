@@ -49,7 +49,7 @@ def test_directory_of_binaries(tmp_path):
     (only_images / "a.png").write_bytes(os.urandom(100))
     proc = run_cli("check", "images", "good.md", cwd=tmp_path)
     assert proc.returncode == 2
-    assert "copydesk: images: no drafts found in this folder (looked for *.md, *.markdown, *.txt)" in proc.stderr_text
+    assert "copydesk: images: no drafts found in this folder (looked for *.md, *.markdown, *.txt, *.html, *.htm)" in proc.stderr_text
     assert "good.md:1:5: warning [loaded-term/regime]" in proc.stdout_text
     assert_no_traceback(proc)
 

@@ -12,8 +12,13 @@ import sys
 from pathlib import Path
 
 
+import pytest
+
 from conftest import ROOT, run_json
 from vscode_build import missing, start_group, stop_group
+
+# Starts a real editor, browser or packager: slow; `pytest -m "not e2e"` skips it.
+pytestmark = pytest.mark.e2e
 
 CONFIG = ROOT / "editors" / "emacs" / "copydesk-eglot.el"
 DRIVER = Path(__file__).parent / "e2e" / "emacs_driver.el"

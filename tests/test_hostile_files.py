@@ -11,8 +11,6 @@ import sys
 
 import pytest
 
-from conftest import ROOT
-
 DRAFT = "The regime fell on Friday.\n"
 MEMORY_CAP = 3 * 1024**3  # the /dev/zero bug read 3.75 GB in 15 s
 

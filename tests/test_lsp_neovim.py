@@ -18,6 +18,9 @@ import pytest
 
 from conftest import ROOT, SERVER, run_json
 
+# Starts a real editor, browser or packager: slow; `pytest -m "not e2e"` skips it.
+pytestmark = pytest.mark.e2e
+
 NVIM = shutil.which("nvim")
 SHIPPED = ROOT / "editors" / "neovim" / "copydesk.lua"
 HARNESS = Path(__file__).parent / "nvim" / "init.lua"

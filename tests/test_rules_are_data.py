@@ -185,7 +185,6 @@ def test_config_fields_are_data(tmp_path):
 
     # Syntactically valid: every string ends up compared, globbed or looked up.
     config.write_text(
-        f"disable = [{lists}]\nenable = [{lists}]\nchecks = [{lists}, \"loaded-term\"]\n"
         f"include = [{lists}, \"*.md\"]\nexclude = [{lists}]\n"
         f"[settings]\n" + "".join(f"s{i} = {json.dumps(x)}\n" for i, x in enumerate(p)),
         encoding="utf-8",
@@ -193,6 +192,15 @@ def test_config_fields_are_data(tmp_path):
     proc = run_cli("check", "--format", "json", "draft.md", cwd=project)
     assert proc.returncode == 1, proc.stderr_text
     assert [f["rule_id"] for f in json.loads(proc.stdout_text)["findings"]] == ["loaded-term/regime"]
+    # Rule ids and check names are looked up in the loaded packs: none of
+    # these names one, so each is a located error (exit 2), never run.
+    config.write_text(f"disable = [{lists}]\nenable = [{lists}]\nchecks = [{lists}, \"loaded-term\"]\n",
+                      encoding="utf-8")
+    proc = run_cli("check", "--format", "json", "draft.md", cwd=project)
+    assert proc.returncode == 2 and proc.stdout_text == ""
+    located = [line for line in proc.stderr_text.splitlines() if line.startswith(f"{config}:")]
+    assert len(located) == 3 * len(p), proc.stderr_text
+    assert {line.split(":")[1] for line in located} == {"1", "2", "3"}
 
     # Rule paths and severities: located errors, exit 2.
     config.write_text(

@@ -23,6 +23,9 @@ from pathlib import Path
 import pytest
 
 from conftest import run_json
+
+# Starts a real editor, browser or packager: slow; `pytest -m "not e2e"` skips it.
+pytestmark = pytest.mark.e2e
 from vscode_build import ARTIFACTS, PREFIX, missing, start_group, stop_group, vsix_path
 
 CODE_SERVER = PREFIX / "bin" / "code-server"
@@ -162,10 +165,21 @@ def _drive(code_server: dict, env: dict) -> tuple[dict, bytes]:
 
 
 def _findings(report: dict) -> list[dict]:
-    """The CLI's findings, placed as VS Code shows them (1-based line, UTF-16 column)."""
-    return [{"rule_id": f["rule_id"], "message": f["message"], "line": f["range"]["start"]["line"] + 1,
-             "column": f["range"]["start"]["character"] + 1, "fixes": [x["title"] for x in f["fixes"]]}
-            for f in report["findings"]]
+    """The CLI's findings, placed as VS Code shows them (1-based line, UTF-16 column).
+    A sentence-wide finding with a trigger word is underlined on that word."""
+    out = []
+    for f in report["findings"]:
+        line, col = f["range"]["start"]["line"], f["range"]["start"]["character"]
+        trigger = (f.get("data") or {}).get("trigger")
+        if isinstance(trigger, str) and trigger.strip() and trigger in f["text"] and len(f["text"]) > len(trigger):
+            before = f["text"][: f["text"].index(trigger)]
+            if "\n" in before:
+                line, col = line + before.count("\n"), 0
+                before = before.rsplit("\n", 1)[1]
+            col += len(before.encode("utf-16-le")) // 2
+        out.append({"rule_id": f["rule_id"], "message": f["message"], "line": line + 1, "column": col + 1,
+                    "fixes": [x["title"] for x in f["fixes"]]})
+    return out
 
 
 @pytest.fixture(autouse=True)

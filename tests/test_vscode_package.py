@@ -15,6 +15,9 @@ import pytest
 from conftest import ROOT, run_json
 from vscode_build import vsix_path
 
+# Starts a real editor, browser or packager: slow; `pytest -m "not e2e"` skips it.
+pytestmark = pytest.mark.e2e
+
 MAX_VSIX_BYTES = 40 * 1024 * 1024
 
 

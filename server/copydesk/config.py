@@ -37,7 +37,7 @@ from .rules.model import SEVERITIES, RuleError
 from .text.encoding import DecodeError, decode_utf8
 
 CONFIG_NAMES = ("copydesk.toml", ".copydesk.toml", "pyproject.toml")
-DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt")
+DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt", "*.html", "*.htm")
 DEFAULT_EXCLUDE = (".git/**", "node_modules/**", ".venv/**", "venv/**", "**/.git/**", "**/node_modules/**")
 
 
@@ -61,6 +61,9 @@ class Config:
     corpus_db_password_env: str | None = None  # environment variable holding its password
     corpus_db_timeout: float | None = None  # seconds: connect and statement timeout
     language: str = "en"  # language pack: a bundled code (rules/language/<code>.yml) or a path
+    # Where the file names each rule id/check: (key, pattern, line, column),
+    # so an unknown one is reported at its place (rules/ids.py).
+    locations: tuple[tuple[str, str, int, int], ...] = ()
 
     @property
     def severity_overrides(self) -> dict[str, str]:
@@ -341,7 +344,37 @@ def load_config(path: Path) -> Config:
                 values[key] = tuple(value.items())
     if errors:
         raise ConfigError(errors)
+    values["locations"] = _id_locations(text, values)
     return Config(root=str(path.parent.resolve()), path=str(path), **values)
+
+
+def _id_locations(text: str, values: dict[str, Any]) -> tuple[tuple[str, str, int, int], ...]:
+    """(key, pattern, line, column) of each rule id/check name the file
+    names: the first quoted (or bare, for a table key) occurrence after the
+    line that sets the key; the key's line when not found."""
+    lines = text.splitlines()
+    out = []
+    for key in ("disable", "enable", "severity", "checks"):
+        if key not in values:
+            continue
+        patterns = [p for p, _ in values[key]] if key == "severity" else list(values[key])
+        forms = (key, f'"{key}"', f"'{key}'", f"[{key}]", f"[tool.copydesk.{key}]")
+        start = next((i for i, l in enumerate(lines) if l.strip().startswith(forms)), 0)
+        for pattern in patterns:
+            found = None
+            for i in range(start, len(lines)):
+                for needle in (f'"{pattern}"', f"'{pattern}'"):
+                    col = lines[i].find(needle)
+                    if col >= 0:
+                        found = (i + 1, col + 1)
+                        break
+                if found is None and key == "severity" and lines[i].lstrip().startswith(pattern):
+                    found = (i + 1, len(lines[i]) - len(lines[i].lstrip()) + 1)
+                if found:
+                    break
+            line, col = found or (start + 1, 1)
+            out.append((key, pattern, line, col))
+    return tuple(out)
 
 
 def _toml_position(message: str) -> tuple[int, int]:

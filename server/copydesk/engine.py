@@ -16,6 +16,7 @@ from .directives import Suppressions
 from .findings import CheckFailure, Finding
 from .resources import available_packs, default_rule_files
 from .rules import RuleError, RuleSet, load_rules
+from .rules.ids import config_problems
 from .lang import default_language
 from .text.document import Document
 from .text.model import TextModel
@@ -46,10 +47,19 @@ class Engine:
 
     @property
     def errors(self) -> list[RuleError]:
-        return self.ruleset.errors
+        """Rule-file errors, and unknown rule ids/checks in the config file."""
+        return self.ruleset.errors + [p.error() for p in self.id_problems if p.location is not None]
+
+    @property
+    def setting_problems(self) -> list:
+        """Unknown rule ids/checks that came from a front-end (command-line
+        flags, editor settings), not a file: ``IdProblem``s the front-end
+        reports under its own names."""
+        return [p for p in self.id_problems if p.location is None]
 
     def _build(self) -> None:
         cfg = self.config
+        self.id_problems = config_problems(cfg, self.ruleset)
         active = []
         for rule in self.ruleset.rules.values():
             if not cfg.is_enabled(rule.id, rule.enabled):

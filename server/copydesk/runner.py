@@ -195,8 +195,9 @@ class ConfigCache:
 
     def __init__(self, explicit: Config | None = None, overrides: dict | None = None,
                  engine_factory: Callable[[Config], Engine] | None = None):
-        self.explicit = explicit
         self.overrides = overrides or {}
+        # --config FILE and flags together: the flags still apply.
+        self.explicit = explicit.merged(**self.overrides) if explicit is not None and self.overrides else explicit
         self._by_dir: dict[str, Config] = {}
         self._engines: dict[Config, Engine] = {}
         # A CLI run rarely sees a paragraph twice: a small paragraph cache

@@ -181,7 +181,8 @@ function updateStatus(): void {
   status.backgroundColor = undefined;
   switch (serverState) {
     case "starting":
-      status.text = "$(sync~spin) copydesk";
+      // The server's own progress (rules, first corpus index) shows beside it.
+      status.text = "$(sync~spin) copydesk: starting…";
       status.tooltip = "copydesk: starting the server…";
       break;
     case "running": {

@@ -11,11 +11,12 @@ from ..config import ConfigError
 from ..formats import formats
 from ..report import FileReport, Report
 from ..rules.model import SEVERITIES, SEVERITY_RANK
+from .outputs import write_option, write_reports
 from ..runner import (DEFAULT_MAX_BYTES, ConfigCache, InputError, decode_draft, default_jobs, discover, fix_target,
                       lint_target, lint_targets,
                       lint_text)
 from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _explicit_config, _fail, _overrides,
-                     _size, _stderr_console)
+                     _setting_problems, _size, _stderr_console)
 
 
 @click.command()
@@ -36,12 +37,13 @@ from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _expli
 @click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what is left.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Lint drafts in this many processes (default: one per core; 1: in this process only).")
+@write_option
 @_config_options
 def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_file_size, progress, fix, jobs,
-          config_path, extra_rules, no_default_rules, disable, enable, severity):
+          writes, config_path, extra_rules, no_default_rules, disable, enable, severity):
     """Lint drafts: files, folders, globs, or - for stdin.
 
-    Folders are searched for drafts (*.md, *.markdown, *.txt, or the include
+    Folders are searched for drafts (*.md, *.markdown, *.txt, *.html, *.htm, or the include
     and exclude globs of copydesk.toml); files named here are always linted.
 
     Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage,
@@ -50,6 +52,9 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
     --fix rewrites the files with every safe fix (a loaded term with one
     neutral replacement …); fixes that need review or only show what to do
     are left, and the findings that remain are reported as usual.
+
+    --write FORMAT=FILE writes more reports from the same run (the GitHub
+    Action: annotations on stdout, SARIF, JUnit and a Markdown summary).
     """
     if not paths:
         _fail("no paths given (try: copydesk check drafts/ or copydesk check - < draft.md)")
@@ -82,10 +87,15 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
         for err in configs.engine(cfg).errors:
             if str(err) not in rule_errors:
                 rule_errors.append(str(err))
-    if rule_errors:
+    flag_errors = _setting_problems(configs.engine(cfg) for cfg in cfgs)
+    if rule_errors or flag_errors:
         for line in rule_errors:
             click.echo(line, err=True)
-        click.echo(f"copydesk: {len(rule_errors)} problem(s) in rule files; nothing was linted", err=True)
+        for line in flag_errors:
+            click.echo(f"copydesk: {line}", err=True)
+        n = len(rule_errors) + len(flag_errors)
+        where = "rule or config files" if not flag_errors else "files and options" if rule_errors else "options"
+        click.echo(f"copydesk: {n} problem(s) in {where}; nothing was linted", err=True)
         sys.exit(EXIT_ERROR)
 
     floor = SEVERITY_RANK[min_severity]
@@ -156,6 +166,8 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
         click.echo(f"copydesk: applied {fixed['fixes']} safe fix(es) in {fixed['files']} file(s); "
                    f"{report.count(min_severity)} finding(s) remain", err=True)
 
+    for line in write_reports(report, writes):
+        _fail(line)
     renderer = formats()[fmt]
     if output:
         try:

@@ -69,6 +69,38 @@ def _overrides(extra_rules, no_default_rules, disable, enable, severity=None) ->
     return out
 
 
+_FLAGS = {"disable": "--disable", "enable": "--enable", "severity": "--severity", "checks": "checks"}
+
+
+def _setting_problems(engines) -> list[str]:
+    """Unknown rule ids/checks given on the command line, one line each
+    ("--disable: unknown rule id 'x'; did you mean y?")."""
+    out: list[str] = []
+    for engine in engines:
+        for p in engine.setting_problems:
+            line = f"{_FLAGS.get(p.key, p.key)}: {p.message}"
+            if line not in out:
+                out.append(line)
+    return out
+
+
+def _fail_on_engine_errors(engines) -> None:
+    """Rule-file and config errors, and unknown rule ids in flags: report
+    them all and exit 2."""
+    errors: list[str] = []
+    for engine in engines:
+        for err in engine.errors:
+            if str(err) not in errors:
+                errors.append(str(err))
+    flags = _setting_problems(engines)
+    for line in errors:
+        click.echo(line, err=True)
+    for line in flags:
+        click.echo(f"copydesk: {line}", err=True)
+    if errors or flags:
+        sys.exit(EXIT_ERROR)
+
+
 def _explicit_config(config_path: str | None) -> Config | None:
     if not config_path:
         return None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_ERROR, EXIT_OK, _config_here, _config_options, _fail, _overrides
+from .common import EXIT_ERROR, EXIT_OK, _config_here, _config_options, _fail, _fail_on_engine_errors, _overrides
 
 
 @click.group()
@@ -27,8 +27,7 @@ def _engine_for_rules(config_path, extra_rules, no_default_rules, disable, enabl
 def rules_list(as_json, config_path, extra_rules, no_default_rules, disable, enable, severity):
     """Every rule with its severity and whether it is enabled."""
     engine = _engine_for_rules(config_path, extra_rules, no_default_rules, disable, enable, severity)
-    for err in engine.errors:
-        click.echo(str(err), err=True)
+    _fail_on_engine_errors([engine])
     rows = []
     for rule in sorted(engine.ruleset.rules.values(), key=lambda r: r.id):
         active = engine.active_rules.get(rule.id)
@@ -46,7 +45,7 @@ def rules_list(as_json, config_path, extra_rules, no_default_rules, disable, ena
         for r in rows:
             state = "" if r["enabled"] else "  (off)"
             click.echo(f"{r['id']:<{width}}  {r['severity']:<7}  {r['title']}{state}")
-    sys.exit(EXIT_ERROR if engine.errors else EXIT_OK)
+    sys.exit(EXIT_OK)
 
 
 @rules.command("explain")
@@ -55,6 +54,8 @@ def rules_list(as_json, config_path, extra_rules, no_default_rules, disable, ena
 def rules_explain(rule_id, config_path, extra_rules, no_default_rules, disable, enable, severity):
     """What a rule looks for, why, and what to write instead."""
     engine = _engine_for_rules(config_path, extra_rules, no_default_rules, disable, enable, severity)
+    # A broken house pack would otherwise be explained as the bundled rule.
+    _fail_on_engine_errors([engine])
     rule = engine.ruleset.get(rule_id)
     if rule is None:
         import difflib
@@ -97,10 +98,7 @@ def rules_docs(output, config_path, extra_rules, no_default_rules, disable, enab
     from ..rules.describe import fields, is_table, text
 
     engine = _engine_for_rules(config_path, extra_rules, no_default_rules, disable, enable, severity)
-    for err in engine.errors:
-        click.echo(str(err), err=True)
-    if engine.errors:
-        sys.exit(EXIT_ERROR)
+    _fail_on_engine_errors([engine])
     by_pack: dict[str, list] = {}
     for rule in engine.ruleset.rules.values():
         by_pack.setdefault(rule.source or "", []).append(rule)

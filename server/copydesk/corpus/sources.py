@@ -11,16 +11,12 @@ import glob
 import os
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 from ..text.encoding import decode_utf8
+from ..text.html import BLOCK_BREAK, PAD, html_mask  # noqa: F401  (BLOCK_BREAK, PAD: the index reads them here)
 from ..text.frontmatter import front_matter as read_front_matter
 
-BLOCK_BREAK = "\x1e"
-# An entity ("&ldquo;") is longer than its character: the rest of its span
-# is filled with this, dropped from sentence text.
-PAD = "\u200b"
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 META_KEYS = ("title", "outlet", "date", "url", "author")
 
@@ -62,102 +58,6 @@ def front_matter(text: str) -> tuple[dict, str]:
     data = fm.data()
     meta = {k: str(data[k]) for k in META_KEYS if data.get(k) is not None}
     return meta, _blank(text[:fm.end]) + text[fm.end:]
-
-
-class _HTMLMask(HTMLParser):
-    """Keep text content at its own offsets; blank tags, scripts, styles."""
-
-    SKIP = {"script", "style", "noscript", "template", "head", "svg"}
-    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "section",
-             "article", "blockquote", "header", "footer", "ul", "ol", "table", "title", "figcaption"}
-
-    def __init__(self, text: str):
-        super().__init__(convert_charrefs=False)
-        self.text = text
-        self.chars = list(_blank(text))
-        self.starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
-        self.skip = 0
-        self.meta: dict[str, str] = {}
-        self._in_title = False
-        self._title: list[str] = []
-
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self.starts[line - 1] + col
-
-    def _put(self, s: str, at: int, width: int | None = None) -> None:
-        if width is not None and width > len(s):
-            s = s + PAD * (width - len(s))
-        for k, ch in enumerate(s):
-            if at + k < len(self.chars) and self.chars[at + k] not in "\r\n":
-                self.chars[at + k] = ch
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self.skip += 1
-        if tag == "title":
-            self._in_title = True
-        if tag in self.BLOCK:
-            self._break()
-        a = dict(attrs)
-        if tag == "meta":
-            name = (a.get("name") or a.get("property") or "").lower()
-            content = a.get("content")
-            key = {"og:site_name": "outlet", "author": "author", "date": "date",
-                   "article:published_time": "date", "og:url": "url", "og:title": "title"}.get(name)
-            if key and content and key not in self.meta:
-                self.meta[key] = content
-        if tag == "link" and (a.get("rel") or "").lower() == "canonical" and a.get("href"):
-            self.meta.setdefault("url", a["href"])
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP and self.skip:
-            self.skip -= 1
-        if tag == "title":
-            self._in_title = False
-        if tag in self.BLOCK:
-            self._break()
-
-    def _break(self) -> None:
-        # A block boundary inside one line ("<h1>..</h1><p>.."): a record
-        # separator on the blanked tag keeps the blocks apart without
-        # changing line numbers.
-        at = self._offset()
-        if 0 <= at < len(self.chars) and self.chars[at] == " ":
-            self.chars[at] = BLOCK_BREAK
-
-    def handle_data(self, data):
-        if self._in_title:
-            self._title.append(data)
-        if self.skip:
-            return
-        self._put(data, self._offset())
-
-    def handle_entityref(self, name):
-        from html.entities import name2codepoint
-
-        if not self.skip and name in name2codepoint:
-            self._put(chr(name2codepoint[name]), self._offset(), len(name) + 2)
-
-    def handle_charref(self, name):
-        if self.skip:
-            return
-        try:
-            ch = chr(int(name[1:], 16) if name[:1] in "xX" else int(name))
-        except (ValueError, OverflowError):
-            return
-        self._put(ch, self._offset(), len(name) + 3)
-
-
-def html_mask(text: str) -> tuple[dict, str]:
-    parser = _HTMLMask(text)
-    parser.feed(text)
-    parser.close()
-    meta = dict(parser.meta)
-    title = " ".join("".join(parser._title).split())
-    if title:
-        meta.setdefault("title", title)
-    return meta, "".join(parser.chars)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """JUnit XML for CI dashboards: a test suite per file, a failing test case
 per finding, one passing case for a clean file, an error case for a file that
-could not be read."""
+could not be read, and one for each path that matched nothing ("copydesk
+inputs")."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -52,6 +53,19 @@ def build(report: Report) -> ET.Element:
             ET.SubElement(suite, "testcase", classname=_clean(fr.path), name="no findings")
             counts["tests"] += 1
         for k, v in counts.items():
+            suite.set(k, str(v))
+            totals[k] += v
+    if report.errors:
+        # Paths that matched nothing, folders that could not be read: errors
+        # of the run, not of a draft, in a suite of their own.
+        suite = ET.SubElement(root, "testsuite", name="copydesk inputs")
+        for e in report.errors:
+            path, sep, _ = e.partition(": ")
+            case = ET.SubElement(suite, "testcase", classname="copydesk inputs", name=_clean(path if sep else e))
+            err = ET.SubElement(case, "error", message=_clean(e), type="input-error")
+            err.text = _clean(e)
+        n = len(report.errors)
+        for k, v in {"tests": n, "failures": 0, "errors": n, "skipped": 0}.items():
             suite.set(k, str(v))
             totals[k] += v
     for k, v in totals.items():

@@ -88,8 +88,12 @@ def diagnostic(doc: Document, f: Finding, rule: Rule | None, encoding: str) -> t
     extra = {k: v for k, v in (f.data or {}).items() if _jsonable(v)}
     if extra:
         data["finding"] = extra
+    start, end = squiggle(doc, f)
+    if (start, end) != (f.start, f.end):
+        # The whole sentence the finding is about (hover, Explain, fixes use it).
+        data["span"] = lsp_range(doc, f.start, f.end, encoding)
     return types.Diagnostic(
-        range=lsp_range(doc, f.start, f.end, encoding),
+        range=lsp_range(doc, start, end, encoding),
         message=f.message,
         severity=SEVERITY.get(f.severity, types.DiagnosticSeverity.Warning),
         code=f.rule_id,
@@ -98,6 +102,22 @@ def diagnostic(doc: Document, f: Finding, rule: Rule | None, encoding: str) -> t
         related_information=[related_information(ev, encoding) for ev in f.related] or None,
         data=data,
     )
+
+
+def squiggle(doc: Document, f: Finding) -> tuple[int, int]:
+    """Where the editor underlines a finding.  A sentence-wide finding (an
+    unattributed claim) is underlined on the word that makes it one, its
+    trigger ("withdrew", "500"), not across the whole sentence, where its
+    squiggle would hide the narrower findings inside it (a loaded term); the
+    message names that word, hovering anywhere in the sentence still shows it.
+    Findings without a trigger keep their own range."""
+    trigger = (f.data or {}).get("trigger")
+    if not isinstance(trigger, str) or not trigger.strip() or f.end - f.start <= len(trigger):
+        return f.start, f.end
+    at = doc.text.find(trigger, f.start, f.end)
+    if at < 0:
+        return f.start, f.end
+    return at, at + len(trigger)
 
 
 def rule_error_diagnostic(err: RuleError, encoding: str) -> types.Diagnostic:

@@ -43,6 +43,7 @@ class EnginePool:
         self.engines: dict[str, Engine] = {}  # repr(config) -> engine
         self.rule_errors: dict[str, list[RuleError]] = {}  # repr(config) -> errors of its last build
         self.config_errors: dict[str, list[RuleError]] = {}  # config file -> errors
+        self.shown_setting_messages: set[str] = set()  # unknown ids in client settings, already shown
 
     def errors(self) -> list[RuleError]:
         """Every rule-file and config-file problem of the configs in use."""
@@ -95,7 +96,8 @@ class EnginePool:
     def build_engine(self, cfg: Config, previous: Engine | None) -> Engine:
         key = repr(cfg)
         try:
-            engine = Engine(cfg)
+            starting = getattr(self.host, "startup", None)
+            engine = starting.first_engine(lambda: Engine(cfg)) if starting is not None else Engine(cfg)
         except Exception as e:  # a broken corpus/config must not kill the server
             log.exception("building the engine failed")
             self.host.log(f"copydesk: could not load rules: {e}", types.MessageType.Error)
@@ -103,6 +105,7 @@ class EnginePool:
                 return previous
             engine = Engine(Config())  # the bundled rules, so drafts still get checked
         self.rule_errors[key] = list(engine.errors)
+        self.report_setting_problems(engine)
         if engine.errors:
             keep = previous is not None and not previous.errors
             first = engine.errors[0]
@@ -116,6 +119,17 @@ class EnginePool:
                 return previous
         self.host.publish_file_errors()
         return engine
+
+    def report_setting_problems(self, engine: Engine) -> None:
+        """Unknown rule ids/checks in the client's settings: one message
+        naming them all, not repeated while the settings stay the same."""
+        problems = engine.setting_problems
+        message = None
+        if problems:
+            message = "copydesk settings: " + "; ".join(f"{p.key}: {p.message}" for p in problems)
+        if message is not None and message not in self.shown_setting_messages:
+            self.host.show(message, types.MessageType.Error)
+        self.shown_setting_messages = {message} if message else set()
 
     def reset_settings(self) -> bool:
         """Client settings changed: recompute the configs of the folders in

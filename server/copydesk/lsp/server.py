@@ -32,6 +32,9 @@ from . import ledger as lsp_ledger
 from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
 from .memory import give_back
 from .pools import EnginePool
+from .filepoll import start_polling
+from .hover import finding_hover
+from .progress import StartupProgress
 from .settings import ClientSettings
 from .protocol import CopydeskProtocol
 from .textsync import is_open, use_lsp_positions
@@ -79,6 +82,8 @@ class CopydeskServer(LanguageServer):
         self.settings_ready = True
         self._deferred: list[str] = []
         self._watch_key: tuple[str, ...] | None = None
+        self.poller = None  # lsp/filepoll.py, for clients that cannot watch files
+        self.startup = StartupProgress(self)  # "starting…" until the first engine and corpus are ready
 
     # ------------------------------------------------------------ settings
 
@@ -119,6 +124,8 @@ class CopydeskServer(LanguageServer):
 
     def engines_changed(self) -> None:
         """A new engine: its rule and corpus folders may need watching."""
+        if self.poller is not None:
+            self.poller.refresh()
         if self._watch_key is not None and self._watch_key != self._watched_folders():
             asyncio.ensure_future(self.register_watchers())
 
@@ -218,7 +225,7 @@ class CopydeskServer(LanguageServer):
                 and cached.generation == self.generation and cached.document.text == tdoc.source:
             return cached
         path = to_fs_path(uri) if uri.startswith("file:") else None
-        language = "markdown" if tdoc.language_id == "markdown" else "plaintext"
+        language = tdoc.language_id if tdoc.language_id in ("markdown", "html") else "plaintext"
         doc = Document(tdoc.source, path=path, language=language)
         cfg = self.config_for_path(path)
         engine = self.engine_for(cfg)
@@ -408,6 +415,7 @@ def create_server() -> CopydeskServer:
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CopydeskServer, params: types.InitializedParams) -> None:
         caps = ls.client_capabilities
+        await ls.startup.begin()
         if _cap(caps, "workspace", "configuration"):
             try:
                 await _pull_configuration(ls)
@@ -420,6 +428,7 @@ def create_server() -> CopydeskServer:
                         ls.lint_and_publish(uri)
         await ls.register_watchers()
         lsp_ledger.load_syntax_in_background(ls, asyncio.get_running_loop())
+        ls.poller = start_polling(ls)
         if _cap(caps, "workspace", "did_change_configuration", "dynamic_registration"):
             try:
                 await ls.client_register_capability_async(types.RegistrationParams(registrations=[
@@ -550,11 +559,11 @@ def create_server() -> CopydeskServer:
         offset = doc.offset_at(params.position.line, params.position.character, enc)
         blocks: list[str] = []
         span = None
-        for f in linted.result.findings:
-            if f.start <= offset < max(f.end, f.start + 1):
-                span = (f.start, f.end) if span is None else (min(span[0], f.start), max(span[1], f.end))
-                rule = linted.engine.active_rules.get(f.rule_id) or linted.engine.ruleset.get(f.rule_id)
-                blocks.append(_hover_block(f, rule))
+        here = [f for f in linted.result.findings if f.start <= offset < max(f.end, f.start + 1)]
+        for f in sorted(here, key=lambda f: f.end - f.start):  # a term before the sentence around it
+            span = (f.start, f.end) if span is None else (min(span[0], f.start), max(span[1], f.end))
+            rule = linted.engine.active_rules.get(f.rule_id) or linted.engine.ruleset.get(f.rule_id)
+            blocks.append(finding_hover(f, rule))
         try:
             # The model of the last lint (same document version): no re-parse per hover.
             blocks.extend(linted.engine.hover(doc, offset, model=linted.result.model))
@@ -588,19 +597,6 @@ def create_server() -> CopydeskServer:
         return await loop.run_in_executor(None, lsp_ledger.document_symbols, linted, ls.encoding)
 
     return server
-
-
-def _hover_block(f, rule) -> str:
-    title = (rule.title if rule is not None and rule.title else f.rule_id)
-    lines = [f"**{title}** (`{f.rule_id}`, {f.severity})", "", f.message]
-    if rule is not None and rule.rationale:
-        lines += ["", rule.rationale.strip()]
-    if rule is not None and rule.link:
-        lines += ["", f"[More: {rule.link}]({rule.link})"]
-    offered = [fix.title for fix in f.fixes]
-    if offered:
-        lines += ["", "Fixes: " + "; ".join(offered)]
-    return "\n".join(lines)
 
 
 async def _pull_configuration(ls: CopydeskServer, folders_only: bool = False) -> None:

@@ -12,9 +12,12 @@ accepted too:
     corpus           ["seeds/"]            reference corpus folders
     checks           ["loaded-term"]       check namespaces to run (default all)
     debounce         300                   ms after a change before linting (0: at once)
-    languages        ["markdown", "plaintext"]   languageIds the server lints
+    languages        ["markdown", "plaintext", "html"]   languageIds the server lints
     diagnosticMode   "auto"                "push" forces publishDiagnostics even for clients
                                            that can pull (initializationOptions only)
+    pollInterval     2000                  ms between checks of the rule, config and corpus
+                                           files when the client cannot watch files (Neovim
+                                           0.7); 0: never (initializationOptions only)
 
 Diagnostics are pulled (textDocument/diagnostic) when the client announces
 support, and then not also pushed; otherwise they are published.
@@ -26,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DEBOUNCE_MS = 300
-DEFAULT_LANGUAGES = ("markdown", "plaintext")
+DEFAULT_LANGUAGES = ("markdown", "plaintext", "html")
 
 _ALIASES = {
     "defaultRules": "default_rules",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 PLAINTEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm"}
 
 
 def language_for_path(path: str | Path | None, default: str = "plaintext") -> str:
@@ -24,6 +25,8 @@ def language_for_path(path: str | Path | None, default: str = "plaintext") -> st
         return "markdown"
     if suffix in PLAINTEXT_SUFFIXES:
         return "plaintext"
+    if suffix in HTML_SUFFIXES:
+        return "html"
     return default
 
 

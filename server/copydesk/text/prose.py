@@ -99,6 +99,10 @@ def extract(doc: Document) -> Prose:
         if _INCREMENTAL.capacity and doc.path is not None:
             return _INCREMENTAL.extract(doc)
         return _extract_markdown(doc)
+    if doc.language == "html":
+        from .html import extract_html
+
+        return extract_html(doc)
     return _extract_plain(doc)
 
 

@@ -1,0 +1,41 @@
+"""``copydesk check --write FORMAT=FILE``: one lint, several reports (the
+GitHub Action writes annotations, SARIF, JUnit and a job summary from one run)."""
+from __future__ import annotations
+
+import click
+
+from ..formats import formats
+
+
+def parse_writes(_ctx, param, values) -> list[tuple[str, str]]:
+    """``sarif=out.sarif`` -> ("sarif", "out.sarif"), the format checked now."""
+    out = []
+    known = sorted(formats())
+    for value in values:
+        fmt, sep, path = value.partition("=")
+        fmt = fmt.strip().lower()
+        if not sep or not path:
+            raise click.BadParameter(f"{value!r}: expected FORMAT=FILE, e.g. sarif=copydesk.sarif", param=param)
+        if fmt not in known:
+            raise click.BadParameter(f"{value!r}: unknown format {fmt!r} (one of {', '.join(known)})", param=param)
+        out.append((fmt, path))
+    return out
+
+
+def write_option(fn):
+    return click.option(
+        "--write", "writes", multiple=True, metavar="FORMAT=FILE", callback=parse_writes,
+        help="Also write the report in FORMAT to FILE, from the same run (repeatable): "
+             "--write sarif=copydesk.sarif --write junit=copydesk.xml --write markdown=summary.md.")(fn)
+
+
+def write_reports(report, writes: list[tuple[str, str]]) -> list[str]:
+    """Render each extra report; the problems (unwritable files) as messages."""
+    problems = []
+    for fmt, path in writes:
+        try:
+            with open(path, "w", encoding="utf-8", newline="\n") as out:
+                formats()[fmt].render(report, out, color=False, options={"summary": False})
+        except OSError as e:
+            problems.append(f"{path}: cannot write the {fmt} report: {e.strerror or e}")
+    return problems
