@@ -49,9 +49,11 @@ def draft_figures(engine, n: int, seed: int):
     out = []
     while len(out) < n:
         model = engine.model(Document(bench_corpus.vary(rng.choice(pool), rng), path="draft.txt"))
+        draft = check.draft_context(model)
         for par in model.paragraphs:
-            out.extend((f, t) for f, t in check._figures(model.mask, par.start, par.end, par.sentences)
-                       if check._checks_group(rule, f.group))
+            out.extend((f, t, scope, draft) for f, t, scope in check._figures(
+                model.mask, par.start, par.end, par.sentences, draft.lead, draft.first)
+                if check._checks_group(rule, f.group))
     return check, rule, out[:n]
 
 
@@ -60,13 +62,14 @@ def reader(args) -> list[float]:
     cache = rest[0] if rest else None
     engine = Engine(Config(corpus=(articles,), corpus_db=url, cache=cache))
     check, rule, figs = draft_figures(engine, n, seed)
-    check.assess(*figs[0], rule)  # connect before the clock starts
+    fig, terms, scope, draft = figs[0]
+    check.assess(fig, terms, rule, scope, draft)  # connect before the clock starts
     while time.time() < start_at:
         time.sleep(0.005)
     times = []
-    for fig, terms in figs:
+    for fig, terms, scope, draft in figs:
         t = time.perf_counter()
-        check.assess(fig, terms, rule)
+        check.assess(fig, terms, rule, scope, draft)
         times.append(time.perf_counter() - t)
     engine.corpus.close()
     return times

@@ -159,12 +159,13 @@ def test_findings_search_and_stats_are_identical_with_sqlite_and_postgres(tmp_pa
         sys.path.pop(0)
     check, rule, figs = bench_corpus_pg.draft_figures(engines[0], 100, 4)
     compared = 0
-    for fig, terms in figs:
+    for fig, terms, scope, draft in figs:
         for k in (1, 2, 3):
             got = [sorted(e.corpus.figures_in_context(fig.group, terms, k, 5)) for e in engines]
             assert got[0] == got[1], (fig.text, sorted(terms), k)
             compared += bool(got[0])
-        a_, b_ = (next(c for c in e.checks if type(c).__name__ == "Figures").assess(fig, terms, rule) for e in engines)
+        a_, b_ = (next(c for c in e.checks if type(c).__name__ == "Figures").assess(fig, terms, rule, scope, draft)
+                  for e in engines)
         assert [(c.figure.id, c.score, c.consistent) for c in a_.candidates] == \
             [(c.figure.id, c.score, c.consistent) for c in b_.candidates]
     assert compared > 100
