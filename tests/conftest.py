@@ -59,6 +59,20 @@ def run_cli(*args: str, input: str | bytes | None = None, cwd: str | Path | None
     return proc
 
 
+def underlined(finding: dict) -> tuple[int, int, str]:
+    """(line, column, text) an editor underlines for a CLI JSON finding:
+    a sentence-wide finding with a trigger word is underlined on that word
+    (copydesk.lsp.convert.squiggle), every other finding on its own range."""
+    text, trigger = finding["text"], (finding.get("data") or {}).get("trigger")
+    at = text.find(trigger) if isinstance(trigger, str) and trigger.strip() and len(text) > len(trigger) else -1
+    if at < 0:
+        return finding["line"], finding["column"], text
+    before = text[:at]
+    if "\n" in before:
+        return finding["line"] + before.count("\n"), at - before.rfind("\n"), trigger
+    return finding["line"], finding["column"] + at, trigger
+
+
 def run_json(*args: str, **kw) -> tuple[int, dict]:
     proc = run_cli("check", "--format", "json", *args, **kw)
     assert proc.stdout_text.strip(), proc.stderr_text

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_json
+from conftest import underlined, ROOT, run_json
 from vscode_build import missing, start_group, stop_group
 
 # Starts a real editor, browser or packager: slow; `pytest -m "not e2e"` skips it.
@@ -74,7 +74,7 @@ def test_eglot_config_shows_the_cli_findings(tmp_path):
     assert seen["server"] and seen["published"] >= 1
 
     _code, report = run_json(str(draft))
-    expected = sorted((f["line"], f["column"], f["text"], f["rule_id"]) for f in report["findings"])
+    expected = sorted((*underlined(f), f["rule_id"]) for f in report["findings"])
     assert expected, report
     assert any(f[3] == "loaded-term/regime" for f in expected)
     got = sorted((d["line"], d["column"], d["text"]) for d in seen["diagnostics"])
