@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator
 from .config import Config, ConfigError, find_config_file, load_config
 from .engine import Engine
 from .findings import apply_fixes
+from .procs import die_with_parent
 from .text.encoding import DecodeError, decode_utf8
 from .report import FileReport
 from .text.document import Document, language_for_path
@@ -392,30 +393,10 @@ def _worker_start(parent: int) -> None:
 
     # Ctrl-C is the parent's to handle; the parent ends the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
-    if os.getppid() != parent:  # the parent died before the line above
-        os._exit(1)
+    die_with_parent(parent)  # exits at once if the parent already died
     _targets, configs, _max, _finish = _POOL_STATE
     for engine in configs.engines:
         engine.after_fork()
-
-
-def _die_with_parent() -> None:
-    """Linux: the kernel sends SIGKILL to this worker when its parent dies
-    (even by SIGKILL), so no worker outlives an interrupted run."""
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        PR_SET_PDEATHSIG = 1
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
 
 
 def _worker_lint(i: int) -> FileReport:
