@@ -111,16 +111,18 @@ def test_neovim_diagnostics_match_cli(tmp_path, name):
                            for rid, sl, sc, el, ec in (where(d, "range") for d in got["lsp"]))
     assert all(d["source"] == "copydesk" for d in got["shown"])
 
-    # Startup progress: Neovim 0.7 accepts server-initiated work-done progress;
-    # the server reports its start (rules, first corpus index) and ends it
-    # before the first diagnostics, and Neovim's statusline API has it.
+    # Startup progress: Neovim 0.7 accepts server-initiated work-done progress,
+    # but it opens the draft at once, so the draft is linted (the first engine
+    # built) while the server's window/workDoneProgress/create is still out:
+    # whatever Neovim receives is a finished begin…end before the findings,
+    # and no "starting…" appears after them (it used to begin then and stay
+    # on the statusline for 5 minutes).
     progress = got.get("progress") or []
-    kinds = [p["kind"] for p in progress]
-    assert kinds and kinds[0] == "begin" and kinds[-1] == "end" and kinds.count("end") == 1, progress
-    assert {p["token"] for p in progress} == {"copydesk-start"}
-    assert progress[0]["title"] == "copydesk" and progress[0]["message"] == "starting…"
-    assert any("indexing the reference corpus" in (p.get("message") or "") for p in progress), progress
-    assert progress[-1]["message"] == "ready"
+    assert len(progress) == got["progress_at_diagnostics"], progress
+    if progress:
+        kinds = [p["kind"] for p in progress]
+        assert kinds[0] == "begin" and kinds[-1] == "end" and kinds.count("end") == 1, progress
+        assert {p["token"] for p in progress} == {"copydesk-start"}
+        assert progress[0]["message"] == "starting…" and progress[-1]["message"] == "ready"
     statusline = got.get("statusline") or []
-    assert any(m["title"] == "copydesk" and m["message"] == "starting…" and not m["done"] for m in statusline), statusline
-    assert statusline[-1]["title"] == "copydesk" and statusline[-1]["message"] == "ready" and statusline[-1]["done"]
+    assert not statusline or statusline[-1]["done"], statusline

@@ -52,11 +52,6 @@
                            (server . ,(and started t))
                            (published . ,copydesk-test--published)
                            (progress . ,copydesk-test--progress)
-                           (work-done-progress
-                            . ,(if (plist-get (plist-get (eglot-client-capabilities (eglot-current-server))
-                                                         :window)
-                                              :workDoneProgress)
-                                   t :json-false))
                            (diagnostics . ,(vconcat diags))))))
   (ignore-errors (eglot-shutdown (eglot-current-server))))
 (kill-emacs 0)

@@ -39,10 +39,14 @@ vim.lsp.handlers["textDocument/publishDiagnostics"] = function(err, result, ctx,
                           code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code),
                           source = d.source, severity = d.severity })
   end
-  write({ lsp = result.diagnostics, shown = shown, client = ctx.client_id, progress = progress,
-          statusline = statusline,
-          version = vim.version and tostring(vim.version().minor) or "?" })
-  vim.schedule(function() vim.cmd("qa!") end)
+  local at_diagnostics = #progress
+  -- Stay a moment: a progress that began only now would stay on the statusline.
+  vim.defer_fn(function()
+    write({ lsp = result.diagnostics, shown = shown, client = ctx.client_id, progress = progress,
+            statusline = statusline, progress_at_diagnostics = at_diagnostics,
+            version = vim.version and tostring(vim.version().minor) or "?" })
+    vim.cmd("qa!")
+  end, 2000)
 end
 
 -- Fail loudly rather than hang when the server cannot start or dies.
