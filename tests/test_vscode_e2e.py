@@ -230,15 +230,6 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     assert seen["squiggles"] >= 1
     # The status bar counts the active draft's findings.
     assert any(s.strip().endswith(f"copydesk: {len(expected)}") for s in seen["status"]), seen["status"]
-    # ... and said "starting…" before the server was ready (issue 19: no sign of life for 19-40 s).
-    history = seen["statusHistory"]
-    ready = next((i for i, s in enumerate(history) if re.search(r"copydesk: \d+", s)), None)
-    assert ready is not None and any("copydesk: starting…" in s for s in history[:ready]), history
-    # The hover on the finding: its own message first, then its fix, then the rule's background.
-    hover = seen["hover"].replace("\xa0", " ")
-    assert hover.lstrip().startswith(to_fix["message"]), hover
-    assert hover.index(to_fix["message"]) < hover.index(f"Fix: {to_fix['fixes'][0]}") \
-        < hover.index(f"{to_fix['rule_id']} ("), hover
     assert any(to_fix["fixes"][0] in item for item in seen["quickFixMenu"]), seen["quickFixMenu"]
 
     # The fix changed the text (saved from the editor) and its finding went away.
