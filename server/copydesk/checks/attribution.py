@@ -242,6 +242,33 @@ class Reading:
     verbs: list[tuple[int, int, str]] = field(default_factory=list)  # reporting verbs in use
 
 
+_NAMED = "named"  # the word attributes: a source is named
+_NOT_A_CUE = "not a cue"  # the word is not a reporting verb in use here
+
+
+class _Cue:
+    """One reporting word of a sentence, as the predicates of
+    ``Grammar.CUE_RULES`` see it: the word, its neighbours, and the word
+    before it once adverbs and auxiliaries are skipped ("later said")."""
+
+    __slots__ = ("text", "words", "low", "i", "w", "a", "b", "j", "prev", "blocked", "vague")
+
+    def __init__(self, text, words, low, i, blocked, vague, adverbs):
+        self.text, self.words, self.low, self.i = text, words, low, i
+        self.w = low[i]
+        self.a, self.b = words[i][0], words[i][1]
+        self.blocked, self.vague = blocked, vague
+        j = i
+        while j > 0 and self.joined(j) and low[j - 1] in adverbs:
+            j -= 1
+        self.j = j
+        self.prev = low[j - 1] if j > 0 and self.joined(j) else None
+
+    def joined(self, i: int) -> bool:
+        """Words i-1 and i are separated by spaces only."""
+        return i > 0 and not self.text[self.words[i - 1][1]:self.words[i][0]].strip()
+
+
 class Grammar:
     """The attribution grammar, from the lexicons and the vague-attribution rules."""
 
@@ -281,6 +308,101 @@ class Grammar:
             return False
         return True
 
+    # -- reading a sentence ----------------------------------------------
+    # What counts as attribution is the table ``CUE_RULES`` below: for each
+    # reporting word of a sentence its predicates are asked in order, and the
+    # first that decides wins.  A predicate returns None (not mine: ask the
+    # next), ``_NOT_A_CUE``, ``_NAMED`` (the word attributes: a source is
+    # named) or ``("vague", start, end)`` (a source that names no one).  The
+    # table reads like README's list ("Attributed means …" / "Not
+    # attributions: …"); the phrases ("according to X") and the records
+    # ("figures from the ministry show") are read beside it.
+
+    def _nonreporting_sense(self, c: "_Cue"):
+        """Inside a non-reporting sense ("claimed responsibility", "Islamic
+        State") or a vague phrase ("it was reported")."""
+        if _inside(c.blocked, c.a, c.b) or _inside(c.vague, c.a, c.b):
+            return _NOT_A_CUE
+        return None
+
+    def _noun_or_infinitive(self, c: "_Cue"):
+        """A noun or an infinitive: "the report", "to comment", "in comments"."""
+        return _NOT_A_CUE if c.prev is not None and c.prev in self.noun_markers else None
+
+    def _noun_after_modifier(self, c: "_Cue"):
+        """A noun after a modifier: "media reports", "new claims"."""
+        if c.prev is not None and c.prev in self.noun_modifiers and self._is_base_or_s(c.w):
+            return _NOT_A_CUE
+        return None
+
+    def _relative_clause(self, c: "_Cue"):
+        """"…, who say they …, captured": the relative clause only."""
+        return _NOT_A_CUE if c.prev is not None and c.prev in self.relative else None
+
+    def _passive(self, c: "_Cue"):
+        """A passive names a source only with its agent: "was reported by
+        AFP", "was quoted as saying"; otherwise no one ("it was reported")."""
+        if c.prev is None or c.prev not in self.passive:
+            return None
+        nxt = c.low[c.i + 1:c.i + 3]
+        return _NAMED if (nxt[:2] == ["as", "saying"]) or (nxt[:1] == ["by"]) else _NOT_A_CUE
+
+    def _noun_subject(self, c: "_Cue"):
+        """"Reports said": a noun, the subject of the next reporting verb."""
+        low, i = c.low, c.i
+        if i + 1 < len(low) and c.joined(i + 1) and (low[i + 1] in self.verbs and low[i + 1] != c.w):
+            return _NOT_A_CUE
+        return None
+
+    def _opening_or_after_boundary(self, c: "_Cue"):
+        """No subject before the verb: at the start of a sentence only a past
+        or -ing form is a verb ("Reports said" is a noun); after a quote or a
+        comma the source follows the verb (“…,” said Mariam Haddad), or a
+        participle takes the main clause's subject (", adding that")."""
+        if c.prev is not None:
+            return None
+        w, low, i = c.w, c.low, c.i
+        boundary = c.j > 0
+        if not boundary and self._is_base_or_s(w):
+            return _NOT_A_CUE
+        if w.endswith("ing") or not boundary:
+            return _NAMED  # participle: the main clause's subject speaks
+        nxt = low[i + 1] if i + 1 < len(low) else None
+        if nxt is None:
+            return _NOT_A_CUE
+        # Inverted "…,” says the general": the next word must open a subject
+        # ("claims and counterclaims" is a noun).
+        if self._is_base_or_s(w) and not (
+            nxt in self.subject_openers or nxt in self.pronouns or c.words[i + 1][2][:1].isupper()
+        ):
+            return _NOT_A_CUE
+        if nxt in self.vague_sources:
+            return ("vague", c.a, c.words[i + 1][1])
+        return _NAMED
+
+    def _vague_subject(self, c: "_Cue"):
+        """A subject that names no one: "experts say", "sources said"."""
+        if c.prev in self.vague_sources:
+            return ("vague", c.words[c.j - 1][0], c.b)
+        return None
+
+    def _subject_before(self, c: "_Cue"):
+        """A verb with its subject before it: "the ministry later said", "She
+        notes", "Iran's foreign minister stressed"."""
+        return _NAMED
+
+    CUE_RULES = (
+        _nonreporting_sense,
+        _noun_or_infinitive,
+        _noun_after_modifier,
+        _relative_clause,
+        _passive,
+        _noun_subject,
+        _opening_or_after_boundary,
+        _vague_subject,
+        _subject_before,
+    )
+
     def reads(self, text: str, view: "_View | None" = None) -> Reading:
         """Read one sentence (quoted material already blanked).  ``view``
         gives regex matches computed once for the whole paragraph."""
@@ -293,87 +415,47 @@ class Grammar:
             vague.extend(view.spans(rx))
         named = False
         verbs: list[tuple[int, int, str]] = []
-
-        def joined(i: int) -> bool:
-            """Words i-1 and i are separated by spaces only."""
-            return i > 0 and not text[words[i - 1][1]:words[i][0]].strip()
-
         for i, w in enumerate(low):
             if w in self.evidence_verbs and self._evidence_before(low, words, text, i):
-                named = True  # "Figures from the health ministry show …"
+                named = True  # a record as the subject of a verb of showing
                 continue
             if w not in self.verbs:
                 continue
-            a, b = words[i][0], words[i][1]
-            if _inside(blocked, a, b) or _inside(vague, a, b):
-                continue
-            # The subject side: skip adverbs and auxiliaries ("later said").
-            j = i
-            while j > 0 and joined(j) and low[j - 1] in self.adverbs:
-                j -= 1
-            prev = low[j - 1] if j > 0 and joined(j) else None
-            if prev is not None and prev in self.noun_markers:
-                continue  # "the report", "to comment", "in comments"
-            if prev is not None and prev in self.noun_modifiers and self._is_base_or_s(w):
-                continue  # "media reports", "new claims"
-            if prev is not None and prev in self.relative:
-                continue  # "…, who say they …, captured": the relative clause only
-            if prev is not None and prev in self.passive:
-                # Passive: "was quoted as saying" names its subject; "was
-                # reported by AFP" names the agent; otherwise no one.
-                nxt = low[i + 1:i + 3]
-                if (nxt[:2] == ["as", "saying"]) or (nxt[:1] == ["by"]):
+            c = _Cue(text, words, low, i, blocked, vague, self.adverbs)
+            for rule in self.CUE_RULES:
+                verdict = rule(self, c)
+                if verdict is None:
+                    continue
+                if verdict is _NAMED:
                     named = True
-                    verbs.append((a, b, w))
-                continue
-            if i + 1 < len(low) and joined(i + 1) and (low[i + 1] in self.verbs and low[i + 1] != w):
-                continue  # "Reports said": a noun subject of the next verb
-            if prev is None:
-                # After a quote or a comma the source may follow the verb
-                # (“…,” said Mariam Haddad); at the start of a sentence only a
-                # past or -ing form is a verb ("Reports said" is a noun).
-                boundary = j > 0
-                if not boundary and self._is_base_or_s(w):
-                    continue
-                if w.endswith("ing") or not boundary:
-                    named = True  # participle: the main clause's subject speaks
-                    verbs.append((a, b, w))
-                    continue
-                nxt = low[i + 1] if i + 1 < len(low) else None
-                if nxt is None:
-                    continue
-                # Inverted "…,” says the general": the next word must open a
-                # subject ("claims and counterclaims" is a noun).
-                if self._is_base_or_s(w) and not (
-                    nxt in self.subject_openers or nxt in self.pronouns or words[i + 1][2][:1].isupper()
-                ):
-                    continue
-                if nxt in self.vague_sources:
-                    vague.append((a, words[i + 1][1]))
-                    continue
-                named = True
-                verbs.append((a, b, w))
-                continue
-            if prev in self.vague_sources:
-                vague.append((words[j - 1][0], b))
-                continue
-            named = True
-            verbs.append((a, b, w))
-        if self.phrases is not None:
-            for ms, me in view.spans(self.phrases):
-                if _inside(blocked, ms, me) or _inside(vague, ms, me):
-                    continue
-                tail = text[me:me + 60]
-                head = re.split(r"[,;:.()—–]", tail, maxsplit=1)[0]
-                hw = [x.lower() for x in WORD_RE.findall(head)][:5]
-                if hw and any(x in self.vague_sources for x in hw) and not any(
-                    c[:1].isupper() for c in WORD_RE.findall(head)[:5]
-                ):
-                    vague.append((ms, me + len(head.rstrip())))
-                    continue
-                named = True
+                    verbs.append((c.a, c.b, w))
+                elif verdict is not _NOT_A_CUE:
+                    vague.append(verdict[1:])
+                break
+        named = self._phrase_sources(text, view, blocked, vague) or named
         status = "named" if named else ("vague" if vague else "none")
         return Reading(status, vague, verbs)
+
+    def _phrase_sources(self, text: str, view: "_View", blocked, vague) -> bool:
+        """A phrase names its source: "according to X", "as reported by X",
+        "in a statement"; "according to military sources" is vague (its span
+        goes to ``vague``)."""
+        if self.phrases is None:
+            return False
+        named = False
+        for ms, me in view.spans(self.phrases):
+            if _inside(blocked, ms, me) or _inside(vague, ms, me):
+                continue
+            tail = text[me:me + 60]
+            head = re.split(r"[,;:.()—–]", tail, maxsplit=1)[0]
+            hw = [x.lower() for x in WORD_RE.findall(head)][:5]
+            if hw and any(x in self.vague_sources for x in hw) and not any(
+                c[:1].isupper() for c in WORD_RE.findall(head)[:5]
+            ):
+                vague.append((ms, me + len(head.rstrip())))
+                continue
+            named = True
+        return named
 
     def _evidence_before(self, low: list[str], words, text: str, i: int) -> bool:
         """A record speaks for the claim when it is the subject of a verb of
