@@ -155,7 +155,7 @@ class Engine:
                 # cache's memory unbounded; they are rarely re-linted as-is.
                 yield from check.check_paragraph(par)
                 continue
-            key = (id(check), extra, par.kind, par.text)
+            key = (id(check), extra, par.kind, par.text, check.paragraph_key(par))
             hit = self._cache.get(key)
             if hit is None:
                 hit = tuple(f.shifted(-par.start) for f in check.check_paragraph(par))

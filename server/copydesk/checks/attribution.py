@@ -44,6 +44,7 @@ from ..rules.model import Rule
 from ..text.model import Paragraph
 from ..userregex import PatternError, compile_user_regex
 from .base import Check, CheckContext
+from .worthiness import STRUCTURE_SCHEMA, Structure
 
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
@@ -73,6 +74,8 @@ CLAIM_SCHEMA = {
         "ignore_years": {"type": "boolean", "default": True,
                          "description": "Years, days of the month and numbers in names are not figures"},
         "carry_over": {**_STRINGS, "description": "Trigger names a preceding sourced sentence of the paragraph covers"},
+        "carry_over_paragraphs": {**_STRINGS, "description": "Trigger names a paragraph's closing sourced sentence covers in the next paragraph"},
+        "structure": STRUCTURE_SCHEMA,
     },
     "required": ["triggers"],
 }
@@ -545,6 +548,7 @@ class Attribution(Check):
     def __init__(self, rules: list[Rule], context: CheckContext):
         super().__init__(rules, context)
         self.phrase_index = PhraseIndex()
+        self.structures: dict[str, Structure] = {}
         by_kind: dict[str, list[Rule]] = {}
         for r in rules:
             by_kind.setdefault(r.check, []).append(r)
@@ -581,6 +585,7 @@ class Attribution(Check):
                 t["name"], t.get("reason", t["name"]), self.phrase_index.matcher(t.get("words", [])),
                 _user_regexes(t.get("patterns")), self.phrase_index.matcher(t.get("except", [])),
             ))
+        self.structures[rule.id] = Structure(rule.option("structure"))
         return rule, triggers
 
     def _verb_setup(self, rule: Rule):
@@ -601,8 +606,12 @@ class Attribution(Check):
             return
         views, readings = self._read(par)
         if par.kind != "quote":
-            for rule, triggers in self.claim_rules:
-                yield from self._claims(par, rule, triggers, sents, views, readings)
+            context = self._context(par)
+            if context and context[0] == "speaker" and not par.quotes:
+                pass  # "Minister X said:" and then their words, unquoted
+            else:
+                for rule, triggers in self.claim_rules:
+                    yield from self._claims(par, rule, triggers, sents, views, readings, context)
         for rule in self.quote_rules:
             yield from self._quotes(par, rule)
         for rule, phrases, pats, srcs in self.vague_rules:
@@ -611,6 +620,34 @@ class Attribution(Check):
             yield from self._verbs(rule, table, excepts, sents, views, readings)
         for anon in self.anonymous_rules:
             yield from anon.check(par)
+
+    def paragraph_key(self, par: Paragraph):
+        return self._context(par)
+
+    def _context(self, par: Paragraph) -> tuple[str, str] | None:
+        """The report a paragraph opens inside: ("carry", sentence) when the
+        paragraph before it ends with a sentence that names a source (wire
+        copy gives each sentence its own paragraph, so "The company said …"
+        and the figures after it are one report), ("speaker", sentence) when
+        that sentence introduces what follows with a colon ("Minister X
+        said:"), else None.  Part of the engine's cache key: a paragraph is
+        linted again when the one before it changes its source."""
+        if not self.claim_rules:
+            return None
+        prev = par.model.paragraph_before(par)
+        if prev is None or prev.kind not in ("paragraph", "list") or par.kind == "heading":
+            return None
+        if prev.kind == "paragraph" and _title_like(prev.text):
+            return None
+        sents = prev.sentences
+        if not sents:
+            return None
+        last = sents[-1]
+        text = prev.outside_quotes(last.start, last.end)
+        if self.grammar.reads(text).status != "named":
+            return None
+        shown = " ".join(last.text.split())
+        return ("speaker" if text.rstrip().endswith(":") else "carry", shown)
 
     def _read(self, par: Paragraph) -> tuple[list[_View], list[Reading]]:
         sents = par.sentences
@@ -644,17 +681,22 @@ class Attribution(Check):
         views, readings = self._read(par)
         if readings[idx].status != "none":
             return None
-        source = None
+        context = self._context(par)
+        if context and context[0] == "speaker" and not par.quotes:
+            return None
+        source = context[1] if context else None
+        before = source is not None  # the report ending the paragraph before
         for i in range(idx + 1):
             if self.grammar.breaks(views[i].text):
                 source = None
             if readings[i].status != "none":
                 source = sents[i].text if readings[i].status == "named" else None
+                before = False
         if source is None:
             return None
         rule, triggers = self.claim_rules[0]
         found = self._triggers(views[idx], triggers, rule.option("ignore_years", True))
-        carry = set(rule.option("carry_over", []))
+        carry = set(rule.option("carry_over_paragraphs" if before else "carry_over", []))
         if not found or not all(name in carry for name, _, _ in found):
             return None
         shown = source if len(source) <= 90 else source[:89] + "…"
@@ -662,27 +704,34 @@ class Attribution(Check):
                 f"{', '.join(r for _, r, _ in found)} is read as continuing the report of “{shown}”.")
 
     # -- unattributed-claim ----------------------------------------------
-    def _claims(self, par, rule, triggers, sents, views, readings):
+    def _claims(self, par, rule, triggers, sents, views, readings, context=None):
         min_words = rule.option("min_words", 4)
         threshold = rule.option("subjectivity_threshold")
         min_subjective = rule.option("subjectivity_min_words", 2)
         carry = set(rule.option("carry_over", []))
         ignore_years = rule.option("ignore_years", True)
         frame = False  # a named source earlier in the paragraph
+        # A report the paragraph before ended with covers the kinds of `carry_over_paragraphs`
+        # (figures: "The company said …" / "Revenue rose 1 per cent.") until this paragraph names its own.
+        across = set(rule.option("carry_over_paragraphs", [])) if context is not None else set()
         for s, view, reading in zip(sents, views, readings):
             text = view.text
             if self.grammar.breaks(text):
                 frame = False
+                across = set()
             if reading.status == "named":
                 frame = True
                 yield from self._own_clause(par, s, view, rule, triggers, ignore_years)
                 continue
             if reading.status == "vague":
                 frame = False
+                across = set()
                 continue
             if len(WORD_RE.findall(text)) < min_words:
                 continue
             found = self._triggers(view, triggers, ignore_years)
+            if not found:
+                found = self._structure(par, s, view, self.structures.get(rule.id))
             if not found and threshold is not None:
                 score, count, word = subjectivity(" ".join(text.split()))
                 if score > threshold and count >= min_subjective:
@@ -691,6 +740,8 @@ class Attribution(Check):
                 continue
             if frame and carry and all(name in carry for name, _, _ in found):
                 continue  # continues the report of the sentence before
+            if across and all(name in across for name, _, _ in found):
+                continue  # continues the report that ended the paragraph before
             if self._governed(par, s, view):
                 frame = True
                 continue  # the parse finds a source the word lists missed
@@ -700,8 +751,38 @@ class Attribution(Check):
                 rule.id, rule.severity,
                 rule.render(reason=reason, trigger=trigger, reasons=reasons, categories=[f[0] for f in found]),
                 s.start, s.end, fixes=_placeholder(par, s, rule),
-                data={"triggers": [f[0] for f in found], "trigger": trigger},
+                data={"triggers": [f[0] for f in found], "trigger": trigger, "kind": name},
             )
+
+    def _structure(self, par, s, view, structure: Structure | None) -> list[tuple[str, str, str]]:
+        """Why a sentence no trigger marks is check-worthy by its structure
+        (``worthiness.py``): an intent, a forecast, an agentless accusation,
+        a cause, an evaluation in the writer's voice.  Parsed only when the
+        sentence holds one of the kinds' cue words; words inside quotation
+        marks and inside an attribution (its cue and content) are not the
+        writer's and are not read."""
+        if structure is None or not structure.candidate([t[3] for t in view.tokens()]):
+            return []
+        from ..lang import syntax
+
+        sent = par.model.mask[s.start:s.end]
+        parse = syntax.parse(sent)
+        if parse is None:
+            return []
+        text = view.text
+        same = len(text) == len(sent)
+        covered = []
+        for a in self.extractor.parse(parse):
+            covered.append(a.cue)
+            if a.content:
+                covered.append(a.content)
+
+        def skip(t) -> bool:
+            if same and not text[t.start:t.end].strip():
+                return True  # blanked: inside quotation marks
+            return any(x <= t.start < y for x, y in covered)
+
+        return [(w.kind, w.reason, w.trigger) for w in structure.reasons(parse, skip)]
 
     def _governed(self, par, s, view) -> bool:
         """Whether the main clause of a sentence the word lists read as
@@ -781,7 +862,7 @@ class Attribution(Check):
                 rule.render(reason=found[0][1], trigger=found[0][2], reasons=reasons,
                             categories=[f[0] for f in found]),
                 s.start + a0, s.start + b0,
-                data={"triggers": [f[0] for f in found], "trigger": found[0][2], "clause": True},
+                data={"triggers": [f[0] for f in found], "trigger": found[0][2], "clause": True, "kind": found[0][0]},
             )
 
     def _triggers(self, view: _View, triggers, ignore_years: bool) -> list[tuple[str, str, str]]:
