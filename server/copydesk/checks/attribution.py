@@ -480,19 +480,21 @@ class Grammar:
 
 
 @lru_cache(maxsize=20000)
-def subjectivity(text: str) -> tuple[float, int, str]:
+def subjectivity(text: str) -> tuple[float, int, str, tuple[str, ...]]:
     """(Pattern subjectivity, number of subjective words, the most subjective
-    word) of a sentence; cached: the same sentence is often linted again."""
+    word, every subjective word) of a sentence; cached: the same sentence is
+    often linted again."""
     from ..lang.pattern_en import pattern_en  # Pattern lexicon; works offline, no NLTK
 
     score = pattern_en().sentiment(text)
-    best, top, count = "", -1.0, 0
+    best, top, count, found = "", -1.0, 0, []
     for words, _polarity, subj, _ in score.assessments:
         if subj > 0:
             count += 1
+            found.extend(words)
             if subj > top:
                 best, top = " ".join(words), subj
-    return float(score[1]), count, best
+    return float(score[1]), count, best, tuple(found)
 
 
 @dataclass
@@ -733,8 +735,10 @@ class Attribution(Check):
             if not found:
                 found = self._structure(par, s, view, self.structures.get(rule.id))
             if not found and threshold is not None:
-                score, count, word = subjectivity(" ".join(text.split()))
-                if score > threshold and count >= min_subjective:
+                score, count, word, words = subjectivity(" ".join(text.split()))
+                structure = self.structures.get(rule.id)
+                if score > threshold and count >= min_subjective and (
+                        structure is None or structure.evaluative(words)):
                     found = [("evaluation", "a judgement", word)]
             if not found:
                 continue

@@ -37,6 +37,7 @@ one of the kinds' cue words (``candidate``) are parsed.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -115,11 +116,12 @@ def vader_lexicon() -> dict[str, float]:
     """word -> mean valence (-4 … 4) from VADER's lexicon (Hutto & Gilbert
     2014; MIT licence; the ``vaderSentiment`` package, pinned in
     pyproject.toml).  Empty when the package is not installed."""
-    try:
-        import vaderSentiment
-    except ImportError:
+    # Located, not imported: the package's module imports requests, which
+    # nothing here needs.
+    spec = importlib.util.find_spec("vaderSentiment")
+    if spec is None or not spec.submodule_search_locations:
         return {}
-    path = os.path.join(os.path.dirname(vaderSentiment.__file__), "vader_lexicon.txt")
+    path = os.path.join(list(spec.submodule_search_locations)[0], "vader_lexicon.txt")
     out: dict[str, float] = {}
     try:
         with open(path, encoding="utf-8") as f:
@@ -190,6 +192,23 @@ class Structure:
             strong = [w for w in low_words if abs(self.valence.get(w, 0.0)) >= self.min_valence
                       and w not in self.factual]
             return len(strong) >= min(self.min_count, 2)
+        return False
+
+    def evaluative(self, words) -> bool:
+        """Whether one of a sentence's subjective words (Pattern's) is an
+        evaluation by this rule's lexicon: one of ``words``, or a valence of
+        at least ``min_valence`` that is not a fact ("dead").  Pattern's
+        subjectivity score alone marks descriptions ("eerie silence",
+        "elect", "crucial to the economy") as judgements; without the
+        evaluation data its score decides alone, as before."""
+        if not (self.eval_words or self.valence):
+            return True
+        for w in words:
+            w = w.lower()
+            if w in self.factual:
+                continue
+            if w in self.eval_words or abs(self.valence.get(w, 0.0)) >= (self.min_valence or 0):
+                return True
         return False
 
     # -- reading a parse ---------------------------------------------------
