@@ -742,10 +742,15 @@ class Attribution(Check):
                     found = [("evaluation", "a judgement", word)]
             if not found:
                 continue
-            if frame and carry and all(name in carry for name, _, _ in found):
-                continue  # continues the report of the sentence before
-            if across and all(name in across for name, _, _ in found):
-                continue  # continues the report that ended the paragraph before
+            carried = ((frame and carry and all(name in carry for name, _, _ in found))
+                       or (across and all(name in across for name, _, _ in found)))
+            if carried:
+                # A fact continues the report before it; a motive, forecast, accusation,
+                # cause or evaluation in the same sentence is the writer's own.
+                own = self._structure(par, s, view, self.structures.get(rule.id))
+                if not own:
+                    continue
+                found = own + found
             if self._governed(par, s, view):
                 frame = True
                 continue  # the parse finds a source the word lists missed
@@ -777,6 +782,8 @@ class Attribution(Check):
         same = len(text) == len(sent)
         covered = []
         for a in self.extractor.parse(parse):
+            if a.state:
+                continue  # "X aims to …", "X believes …" stated by the writer: the writer's claim
             covered.append(a.cue)
             if a.content:
                 covered.append(a.content)

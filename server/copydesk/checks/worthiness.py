@@ -330,8 +330,9 @@ class Structure:
         if not passive or any(toks[c].dep == "agent" for c in kids):
             return None
         if t.lemma not in self.accuse:
-            pred = [c for c in kids if toks[c].dep in ("oprd", "xcomp", "attr")
-                    or (toks[c].dep == "prep" and toks[c].lower == "as")]
+            pred = [c for c in kids if toks[c].dep in ("oprd", "attr")
+                    or (toks[c].dep == "prep" and toks[c].lower == "as")
+                    or (toks[c].dep == "xcomp" and any(toks[g].tag == "TO" for g in parse.children[c]))]
             if not pred:
                 return None  # "was seen on Monday": a sighting, not a judgement
         b = t.end
