@@ -243,6 +243,7 @@ class Reading:
     status: str  # "named" | "vague" | "none"
     vague: list[tuple[int, int]] = field(default_factory=list)  # spans in the sentence text
     verbs: list[tuple[int, int, str]] = field(default_factory=list)  # reporting verbs in use
+    by_verbs_only: bool = False  # named by reporting verbs alone (no phrase, no record)
 
 
 _NAMED = "named"  # the word attributes: a source is named
@@ -416,11 +417,11 @@ class Grammar:
         vague = view.spans(self.vague_phrases)
         for rx in self.vague_patterns:
             vague.extend(view.spans(rx))
-        named = False
+        named = record = False
         verbs: list[tuple[int, int, str]] = []
         for i, w in enumerate(low):
             if w in self.evidence_verbs and self._evidence_before(low, words, text, i):
-                named = True  # a record as the subject of a verb of showing
+                named = record = True  # a record as the subject of a verb of showing
                 continue
             if w not in self.verbs:
                 continue
@@ -435,9 +436,9 @@ class Grammar:
                 elif verdict is not _NOT_A_CUE:
                     vague.append(verdict[1:])
                 break
-        named = self._phrase_sources(text, view, blocked, vague) or named
-        status = "named" if named else ("vague" if vague else "none")
-        return Reading(status, vague, verbs)
+        phrase = self._phrase_sources(text, view, blocked, vague)
+        status = "named" if named or phrase else ("vague" if vague else "none")
+        return Reading(status, vague, verbs, by_verbs_only=bool(verbs) and not phrase and not record)
 
     def _phrase_sources(self, text: str, view: "_View", blocked, vague) -> bool:
         """A phrase names its source: "according to X", "as reported by X",
@@ -722,8 +723,10 @@ class Attribution(Check):
                 frame = False
                 across = set()
             if reading.status == "named":
+                prior = (carry if frame else set()) | across
                 frame = True
-                yield from self._own_clause(par, s, view, rule, triggers, ignore_years)
+                main = list(self._main_clause(par, s, view, reading, rule, triggers, ignore_years, prior))
+                yield from main or self._own_clause(par, s, view, rule, triggers, ignore_years)
                 continue
             if reading.status == "vague":
                 frame = False
@@ -822,6 +825,86 @@ class Attribution(Check):
             if a.content and a.content[0] <= root.start < a.content[1]:
                 return True  # the main clause is the content: "…, as Y observed"
         return False
+
+    def _main_clause(self, par, s, view, reading, rule, triggers, ignore_years, prior=frozenset()):
+        """Clause level, the main clause: a source covers the clauses its
+        cue governs, so when the cue sits in a subordinate clause or a
+        phrase ("The despair came to a head after X announced cuts",
+        "50 people were killed in a ceasefire announced by the army") the
+        main clause is the writer's and is checked on its own.  Parsed only
+        when the sentence has a trigger or a structural cue word; when the
+        parse finds no attribution at all, the word lists' reading stands."""
+        if not reading.by_verbs_only:
+            return  # "according to X", "citing X", a record: the word lists' reading stands
+        structure = self.structures.get(rule.id)
+        if not (self._triggers(view, triggers, ignore_years)
+                or (structure is not None and structure.candidate([t[3] for t in view.tokens()]))):
+            return
+        from ..lang import syntax
+
+        sent = par.model.mask[s.start:s.end]
+        parse = syntax.parse(sent)
+        if parse is None:
+            return
+        atts = [a for a in self.extractor.parse(parse) if not a.state]
+        if not atts:
+            return
+        toks = parse.tokens
+        covered = [a.cue for a in atts] + [a.content for a in atts if a.content] + [
+            a.source for a in atts if a.source]
+
+        def inside(t) -> bool:
+            return any(x <= t.start < y for x, y in covered)
+
+        roots = [t for t in toks if t.dep == "ROOT"]
+        if len(roots) != 1 or inside(roots[0]):
+            return
+        # Every reporting verb the word lists found must be a finite verb or past participle
+        # inside a modifier of the main clause (an adverbial, relative or adnominal clause,
+        # a prepositional phrase): "…, adding that", "with X reporting" and "…, X said" speak for it.
+        root = roots[0].i
+        for a, b, _w in reading.verbs:
+            cue = next((t for t in toks if t.start == a), None)
+            if cue is None or cue.tag == "VBG":
+                return
+            if any(toks[c].dep == "mark" and toks[c].lower in ("as", "like") for c in parse.children[cue.i]):
+                return  # "As CBS News reported, …": the cue speaks for the main clause
+            j, path = cue.i, []
+            while j != root and toks[j].head != j and len(path) < 40:
+                path.append(toks[j].dep)
+                j = toks[j].head
+            if j != root or not any(d in ("advcl", "acl", "relcl", "prep", "pobj", "pcomp") for d in path):
+                return
+        # The main clause: the root's subtree without the branches that hold an attribution.
+        keep, stack = [], [roots[0].i]
+        while stack:
+            j = stack.pop()
+            if any(inside(toks[k]) for k in parse.subtree(j)) and j != roots[0].i:
+                continue
+            keep.append(j)
+            stack.extend(parse.children[j])
+        keep.sort()
+        if len(keep) < rule.option("min_words", 4):
+            return
+        text = view.text
+        same = len(text) == len(sent)
+        clause = " ".join((text if same else sent)[toks[j].start:toks[j].end] for j in keep)
+        found = self._triggers(_View(clause), triggers, ignore_years)
+        if structure is not None:
+            kept = set(keep)
+            found = found + [(w.kind, w.reason, w.trigger) for w in structure.reasons(
+                parse, lambda t: t.i not in kept or (same and not text[t.start:t.end].strip()))]
+        if not found or all(name in prior for name, _, _ in found):
+            return  # nothing to check, or a fact that continues the report before
+        name, reason, trigger = found[0]
+        reasons = ", ".join(f"{r} (“{tr}”)" for _, r, tr in found)
+        reasons += "; the source in this sentence covers only the clause its cue governs"
+        yield Finding(
+            rule.id, rule.severity,
+            rule.render(reason=reason, trigger=trigger, reasons=reasons, categories=[f[0] for f in found]),
+            s.start, s.end, fixes=_placeholder(par, s, rule),
+            data={"triggers": [f[0] for f in found], "trigger": trigger, "clause": True, "kind": name},
+        )
 
     def _own_clause(self, par, s, view, rule, triggers, ignore_years):
         """Clause level: a source covers the clauses its cue governs.  In
