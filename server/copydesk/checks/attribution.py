@@ -785,8 +785,8 @@ class Attribution(Check):
         same = len(text) == len(sent)
         covered = []
         for a in self.extractor.parse(parse):
-            if a.state:
-                continue  # "X aims to …", "X believes …" stated by the writer: the writer's claim
+            if a.state or a.source is None:
+                continue  # "X aims to …" stated by the writer, or a cue with no one behind it ("was accused")
             covered.append(a.cue)
             if a.content:
                 covered.append(a.content)
