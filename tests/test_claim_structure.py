@@ -96,6 +96,10 @@ def test_the_words_after_a_colon_paragraph_are_the_speakers(tmp_path):
     assert claims(tmp_path, text) == []
     text = "This is fantastic news and the best result for our exporters in a decade.\n"
     assert len(claims(tmp_path, text, "bare.md")) == 1
+    # A colon that opens a quotation inside the paragraph hands nothing on.
+    text = ("The analyst remarked: “It appears that the city is beyond the army’s grasp.”\n\n"
+            "This is fantastic news and the best result for our exporters in a decade.\n")
+    assert len(claims(tmp_path, text, "quoted.md")) == 1
 
 
 def test_a_source_in_a_subordinate_clause_leaves_the_main_clause_to_the_writer(tmp_path):

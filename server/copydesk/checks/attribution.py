@@ -650,7 +650,8 @@ class Attribution(Check):
         if self.grammar.reads(text).status != "named":
             return None
         shown = " ".join(last.text.split())
-        return ("speaker" if text.rstrip().endswith(":") else "carry", shown)
+        # The colon must end the paragraph itself ("X said:"), not open a quotation inside it.
+        return ("speaker" if shown.endswith(":") else "carry", shown)
 
     def _read(self, par: Paragraph) -> tuple[list[_View], list[Reading]]:
         sents = par.sentences
@@ -785,7 +786,7 @@ class Attribution(Check):
         same = len(text) == len(sent)
         covered = []
         for a in self.extractor.parse(parse):
-            if a.state or a.source is None:
+            if a.state or a.source is None or _dateline(sent, a):
                 continue  # "X aims to …" stated by the writer, or a cue with no one behind it ("was accused")
             covered.append(a.cue)
             if a.content:
@@ -820,6 +821,8 @@ class Attribution(Check):
         for a in self.extractor.parse(parse):
             if a.state or a.source is None or not (a.named or a.speaker is None and toks_is_pronoun(parse, a)):
                 continue  # an intention or belief stated by the writer is the writer's claim
+            if _dateline(sent, a):
+                continue
             if a.cue[0] <= root.start < a.cue[1]:
                 return True  # the cue is the main verb: "He thinks that …"
             if a.content and a.content[0] <= root.start < a.content[1]:
@@ -1055,6 +1058,11 @@ class Attribution(Check):
                     fixes=(Fix(f"Replace “{matched}” with “{replacement}”", (Edit(start, end, replacement),), True),),
                     data={"match": matched, "replacement": replacement},
                 )
+
+
+def _dateline(text: str, a) -> bool:
+    """"BAGHDAD: …" opens wire copy with a dateline, not a speaker and a colon."""
+    return text[a.cue[0]:a.cue[1]] == ":" and text[a.source[0]:a.source[1]].isupper()
 
 
 def toks_is_pronoun(parse, a) -> bool:
