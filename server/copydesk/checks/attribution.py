@@ -552,6 +552,7 @@ class Attribution(Check):
         super().__init__(rules, context)
         self.phrase_index = PhraseIndex()
         self.structures: dict[str, Structure] = {}
+        self._contexts: dict[tuple[str, str], tuple[str, str] | None] = {}  # paragraph -> the report it hands on
         by_kind: dict[str, list[Rule]] = {}
         for r in rules:
             by_kind.setdefault(r.check, []).append(r)
@@ -640,6 +641,18 @@ class Attribution(Check):
         prev = par.model.paragraph_before(par)
         if prev is None or prev.kind not in ("paragraph", "list") or par.kind == "heading":
             return None
+        key = (prev.kind, prev.text)
+        if key in self._contexts:
+            return self._contexts[key]
+        found = self._contexts[key] = self._context_of(prev)
+        if len(self._contexts) > 4096:
+            try:
+                self._contexts.pop(next(iter(self._contexts)))
+            except (KeyError, RuntimeError, StopIteration):
+                pass  # another thread evicted it first
+        return found
+
+    def _context_of(self, prev: Paragraph) -> tuple[str, str] | None:
         if prev.kind == "paragraph" and _title_like(prev.text):
             return None
         sents = prev.sentences
