@@ -255,8 +255,6 @@ class _Cue:
     ``Grammar.CUE_RULES`` see it: the word, its neighbours, and the word
     before it once adverbs and auxiliaries are skipped ("later said")."""
 
-    __slots__ = ("text", "words", "low", "i", "w", "a", "b", "j", "prev", "blocked", "vague")
-
     def __init__(self, text, words, low, i, blocked, vague, adverbs):
         self.text, self.words, self.low, self.i = text, words, low, i
         self.w = low[i]
