@@ -25,6 +25,7 @@ has the ministry's content end at "ceasefire".
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -115,7 +116,26 @@ class Extractor:
         for a, b in p.sentences:
             found = self._sentence(p, a, b, state, quoted)
             out.extend(_outermost(found))
+            if not found:
+                self._note_subject(p, a, b, state)
         return out
+
+    def _note_subject(self, p, a: int, b: int, state: _State) -> None:
+        """A sentence with no attribution may still introduce the person a
+        later pronoun stands for ("The mayor, Jane Ruiz, spoke to reporters.
+        She said …"): its main subject, when a name (or in apposition with
+        one), becomes the nearest named speaker."""
+        toks = p.tokens
+        root = next((j for j in range(a, b) if toks[j].head == j), None)
+        if root is None:
+            return
+        subj = next((c for c in p.children[root] if toks[c].dep in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            return
+        if toks[subj].pos != "PROPN":
+            subj = next((c for c in p.children[subj] if toks[c].dep == "appos" and toks[c].pos == "PROPN"), None)
+        if subj is not None:
+            state.last_named = self._remember(self._name(p, subj), state)
 
     # -- one sentence --------------------------------------------------------
     def _sentence(self, p, a: int, b: int, state: _State, quoted=()) -> list[Attribution]:
@@ -416,22 +436,151 @@ def blocks_of(model) -> list[tuple[int, str]]:
     """The prose blocks of a text model as (offset, text) pieces the parser
     takes (a pasted block of 100,000 characters is parsed in slices cut at
     sentence ends, never whole)."""
-    out = []
-    for par in model.paragraphs:
-        text = par.text
-        if not text.strip():
-            continue
-        off = par.start
-        while len(text) > syntax.MAX_CHARS:
-            cut = max(text.rfind(". ", 0, syntax.MAX_CHARS), text.rfind("\n", 0, syntax.MAX_CHARS))
-            cut = cut + 1 if cut > 0 else syntax.MAX_CHARS
-            out.append((off, text[:cut]))
-            off += cut
-            text = text[cut:]
-        out.append((off, text))
-    return out
+    return [b for par in model.paragraphs for b in blocks_of_paragraph(par)]
 
 
 def draft_ledger(engine, model) -> list[Attribution] | None:
     """Every attribution of a draft (None when the syntactic layer is missing)."""
     return extractor_for(engine.ruleset).blocks(blocks_of(model))
+
+
+# -- who speaks where: the API other checks read --------------------------------
+
+CARRY_PARAGRAPHS = 3  # a quotation's speaker is looked for this many paragraphs back
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A stretch of a draft in someone else's voice: the content of an
+    attribution, or a quotation whose speaker is given elsewhere (earlier in
+    its paragraph, or in the paragraph before: "Smith said the talks had
+    failed." / "“It was a disaster,” …" with no cue of its own).
+
+    ``start``/``end`` are offsets in the draft's text (the model's), like
+    every span of the ledger.  ``status`` is ``"named"`` (a person or a
+    definite organisation: "Donald Trump", "the ministry"), ``"anonymous"``
+    ("officials", "a senior aide") or ``"none"`` (a cue with no source:
+    "it was reported that …").  ``kind`` is the attribution's kind, or
+    ``"carried"`` for a quotation whose speaker comes from an earlier
+    sentence or paragraph (then ``cue`` is that attribution's cue, which may
+    lie in an earlier paragraph)."""
+
+    start: int
+    end: int
+    speaker: str | None
+    status: str  # named | anonymous | none
+    kind: str  # direct | indirect | mixed | according-to | record | carried
+    cue: tuple[int, int] | None
+
+    def as_json(self, text: str) -> dict:
+        return {"start": self.start, "end": self.end, "text": text[self.start:self.end], "speaker": self.speaker,
+                "status": self.status, "kind": self.kind,
+                "cue": None if self.cue is None else {"start": self.cue[0], "end": self.cue[1],
+                                                      "text": text[self.cue[0]:self.cue[1]]}}
+
+
+def _status(a: Attribution) -> str:
+    if a.named:
+        return "named"
+    return "anonymous" if a.source is not None or a.speaker else "none"
+
+
+def _voices_of(model, pars: list[int], ex: "Extractor") -> dict[int, list[Voice]] | None:
+    """Voices of the paragraphs ``pars`` (consecutive indexes), read in
+    order so a quotation can take its speaker from the paragraph before."""
+    blocks: list[tuple[int, str]] = []
+    owner: list[int] = []
+    for i in pars:
+        par = model.paragraphs[i]
+        for b in blocks_of_paragraph(par):
+            blocks.append(b)
+            owner.append(i)
+    parses = syntax.parse_many([t for _, t in blocks])
+    if parses is None:
+        return None
+    state = _State()
+    out: dict[int, list[Voice]] = {i: [] for i in pars}
+    last: Voice | None = None  # the last voice with a speaker, carried into the next paragraph
+    prev_par = None
+    for (off, _), p, i in zip(blocks, parses, owner):
+        if i != prev_par:
+            if prev_par is not None and model.paragraphs[prev_par].kind == "heading":
+                last = None
+            prev_par = i
+            carried_from = last
+        atts = [_shift(a, off) for a in ex.parse(p, state)]
+        mine = [Voice(a.content[0], a.content[1], a.speaker, _status(a), a.kind, a.cue)
+                for a in atts if a.content is not None]
+        spoken = [v for v in mine if v.status != "none"]
+        for q in find_quotes(p.text, 0, len(p.text)):
+            if q.depth:
+                continue
+            qa, qb = q.inner[0] + off, q.inner[1] + off
+            if qb <= qa or any(v.start <= qa and qb <= v.end for v in mine):
+                continue
+            before = [v for v in spoken if v.cue and v.cue[1] <= qa]
+            after = [v for v in spoken if v.cue and v.cue[0] >= qb]
+            src = before[-1] if before else (after[0] if after else (carried_from if not spoken else None))
+            if src is not None:
+                mine.append(Voice(qa, qb, src.speaker, src.status, "carried", src.cue))
+        mine.sort(key=lambda v: (v.start, -v.end))
+        out[i].extend(mine)
+        with_speaker = [v for v in mine if v.status != "none"]
+        if with_speaker:
+            last = max(with_speaker, key=lambda v: v.end)
+        elif atts:
+            last = None  # a cue with no source ends the carry-over
+    return out
+
+
+def blocks_of_paragraph(par) -> list[tuple[int, str]]:
+    """One paragraph as (offset, text) pieces the parser takes."""
+    text = par.text
+    if not text.strip():
+        return []
+    out = []
+    off = par.start
+    while len(text) > syntax.MAX_CHARS:
+        cut = max(text.rfind(". ", 0, syntax.MAX_CHARS), text.rfind("\n", 0, syntax.MAX_CHARS))
+        cut = cut + 1 if cut > 0 else syntax.MAX_CHARS
+        out.append((off, text[:cut]))
+        off += cut
+        text = text[cut:]
+    out.append((off, text))
+    return out
+
+
+def voices(engine, model, paragraph: int | None = None) -> list[Voice] | None:
+    """Who speaks where, for other checks (the loaded-terms check exempts a
+    label inside a quotation whose speaker is given, even in an earlier
+    paragraph).
+
+    ``paragraph`` (an index into ``model.paragraphs``) limits the answer to
+    one paragraph; only it and up to ``CARRY_PARAGRAPHS`` paragraphs before
+    it are parsed (parses are cached per paragraph text).  ``None`` reads
+    the whole draft.  Returns ``None`` when the syntactic layer (spaCy and
+    its English model) is not installed: the caller falls back to its own
+    reading.  Voices are in text order; a voice may hold others (a quote
+    inside reported speech)."""
+    ex = extractor_for(engine.ruleset)
+    n = len(model.paragraphs)
+    if paragraph is None:
+        res = _voices_of(model, list(range(n)), ex)
+        return None if res is None else [v for i in range(n) for v in res[i]]
+    if not 0 <= paragraph < n:
+        raise IndexError(paragraph)
+    res = _voices_of(model, list(range(max(0, paragraph - CARRY_PARAGRAPHS), paragraph + 1)), ex)
+    return None if res is None else res[paragraph]
+
+
+def voice_at(engine, model, start: int, end: int) -> Voice | None:
+    """The innermost voice holding [start, end) of the draft (``None`` when
+    the writer speaks there, or the syntactic layer is missing)."""
+    idx = bisect.bisect_right([p.start for p in model.paragraphs], start) - 1
+    if idx < 0:
+        return None
+    found = voices(engine, model, idx)
+    if not found:
+        return None
+    inside = [v for v in found if v.start <= start and end <= v.end]
+    return min(inside, key=lambda v: v.end - v.start) if inside else None
