@@ -69,6 +69,11 @@ class Lexicon:
     impersonal: frozenset[str]  # "it": a subject that is not a speaker
     relatives: frozenset[str]  # "who", "which", "that": the source is the noun the clause hangs on
     definite: frozenset[str]  # "the": "the ministry" is an organisation, not anonymous
+    stances: frozenset[str] = frozenset()  # "supports the plan", "talked about jobs": with an object too
+    nouns: frozenset[str] = frozenset()  # "Clinton's criticism of", "made no mention of"
+    adverbs: frozenset[str] = frozenset()  # "reportedly"
+    adjectives: frozenset[str] = frozenset()  # "is confident that", "are unhappy with"
+    topics: frozenset[str] = frozenset()  # "talked about", "criticism of": prepositions of a topic
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -80,7 +85,8 @@ class Lexicon:
                    low("non_reporting_particles"), low("evidence_nouns"),
                    frozenset(w.lower() for w in vague_sources) | low("anonymous_sources"),
                    low("source_pronouns"), low("impersonal_pronouns"), low("relative_pronouns"),
-                   low("definite_determiners"))
+                   low("definite_determiners"), low("cue_stance_verbs") | low("cue_state_verbs"),
+                   low("cue_nouns"), low("cue_adverbs"), low("cue_adjectives"), low("cue_topic_prepositions"))
 
 
 @dataclass
@@ -184,10 +190,17 @@ class Extractor:
             if any(toks[c].dep == "prt" and toks[c].lower in self.lx.particles for c in kids):
                 continue
             clause = [c for c in kids if toks[c].dep in _CLAUSE]
+            light = None  # "made no mention of", "raised questions about": a verb and a noun of speech
+            stance = False
             if t.lemma in self.lx.verbs:
                 pass
             elif t.lemma in self.lx.states and clause:
                 pass
+            elif (t.lemma in self.lx.stances and self._personal_subject(p, i)
+                  and any(toks[c].dep in ("dobj", "prep", "attr", "oprd") for c in kids)):
+                stance = True  # "Trump supports the wall", "she talked about jobs", "they see him as"
+            elif (light := self._light_noun(p, i)) is not None and self._personal_subject(p, i):
+                stance = True
             elif any(toks[c].dep == "ccomp" for c in kids) and any(
                     toks[c].dep == "nsubj" and (toks[c].pos == "PROPN" or toks[c].lower in self.lx.pronouns
                                                 and toks[c].lower not in self.lx.impersonal) for c in kids):
@@ -208,7 +221,10 @@ class Extractor:
             elif t.dep in ("xcomp", "conj", "advcl", "relcl") or t.dep == "ROOT":
                 src_head = self._inherited_subject(p, i)
             content_idx: list[int] = []
-            if clause:
+            prep_cue = None
+            if light is not None:
+                content_idx = self._noun_content(p, light) or self._prep_content(p, i, light)
+            elif clause:
                 content_idx = p.subtree(clause[0])
             else:
                 objs = [c for c in kids if toks[c].dep in ("dobj", "attr", "oprd")]
@@ -219,9 +235,14 @@ class Extractor:
                     mine = set(p.subtree(i))
                     content_idx = [j for j in p.subtree(t.head) if j not in mine and toks[j].dep != "punct"]
                 else:
-                    # "he said of X", "she tweeted about X": the prepositional object
-                    preps = [c for c in kids if toks[c].dep == "prep" and c > i]
-                    if preps:
+                    # "he said of X", "she talked about X": the prepositional
+                    # object; the preposition belongs to the cue ("talked about")
+                    preps = [c for c in kids if toks[c].dep == "prep" and c > i and toks[c].lower in self.lx.topics]
+                    objs = [o for o in p.children[preps[0]] if toks[o].dep in ("pobj", "pcomp")] if preps else []
+                    if objs:
+                        content_idx = p.subtree(objs[0])
+                        prep_cue = preps[0]
+                    elif preps:
                         content_idx = p.subtree(preps[0])
             if passive and src_head is None and not content_idx:
                 continue
@@ -232,13 +253,118 @@ class Extractor:
             if src_head is not None:
                 src = self._trim_source(p, src_head, src)
             cue_lo, cue_hi = self._cue_extent(p, i)
+            if light is not None:
+                cue_hi = max(cue_hi, light)
+            if prep_cue is not None and prep_cue - cue_hi <= 4:
+                cue_hi = prep_cue
             kind = "indirect"
             if src_head is not None and toks[src_head].lemma in self.lx.records:
                 kind = "record"
             att = self._make(p, (cue_lo, cue_hi), src, src_head, content_idx, kind, state, sent_span)
-            att.state = t.lemma not in self.lx.verbs
+            att.state = t.lemma not in self.lx.verbs or stance
             found.append(att)
+            used.add(i)
+        found.extend(self._other_cues(p, a, b, state, quoted, used, sent_span))
         return found
+
+    # -- nouns, adjectives and adverbs that attribute ------------------------
+    def _other_cues(self, p, a, b, state, quoted, used, sent_span) -> list[Attribution]:
+        """"Clinton's criticism of X", "in Bolton's view", "the report's fears
+        that …" (a noun of speech or stance with a possessive or "by"
+        source), "officials are confident that …" (an adjective of stance
+        with a subject), "X reportedly …" (an adverb: no source).  All are
+        stances (``state``): the claims check does not take them for a
+        source."""
+        toks = p.tokens
+        out: list[Attribution] = []
+        for i in range(a, b):
+            t = toks[i]
+            if i in used or any(x <= t.start and t.end <= y for x, y in quoted):
+                continue
+            if t.lemma in self.lx.adverbs and t.dep == "advmod" and toks[t.head].tag.startswith("VB"):
+                h = t.head
+                content = [j for j in p.subtree(h) if j != i and toks[j].dep != "punct"]
+                att = self._make(p, (i, i), [], None, content, "indirect", state, sent_span)
+                att.state = True
+                out.append(att)
+            elif t.pos == "NOUN" and t.lemma in self.lx.nouns and t.dep not in ("dobj", "compound"):
+                kids = p.children[i]
+                src = next((c for c in kids if toks[c].dep == "poss"), None)
+                if src is None:
+                    agents = [c for c in kids if toks[c].dep == "prep" and toks[c].lower in ("by", "from")]
+                    objs = [c for ag in agents for c in p.children[ag] if toks[c].dep == "pobj"]
+                    src = objs[0] if objs else None
+                if src is None:
+                    continue
+                content = self._noun_content(p, i)
+                if not content:
+                    continue
+                lo = min([i] + [c for c in kids if toks[c].dep in ("amod",) and c < i and c > src])
+                att = self._make(p, (lo, i), self._trim_source(p, src, p.subtree(src)), src, content,
+                                 "indirect", state, sent_span)
+                att.state = True
+                out.append(att)
+            elif t.pos == "ADJ" and t.lemma in self.lx.adjectives and t.dep in ("acomp", "ROOT", "oprd"):
+                head = t.head if t.dep == "acomp" else i
+                if not self._personal_subject(p, head):
+                    continue
+                content = self._noun_content(p, i) or [
+                    j for c in p.children[head] if toks[c].dep in ("ccomp", "xcomp") for j in p.subtree(c)]
+                if not content:
+                    continue
+                subj = next(c for c in p.children[head] if toks[c].dep in ("nsubj", "nsubjpass"))
+                lo = min(head, i)
+                att = self._make(p, (lo, i), self._trim_source(p, subj, p.subtree(subj)), subj, content,
+                                 "indirect", state, sent_span)
+                att.state = True
+                out.append(att)
+        return out
+
+    def _personal_subject(self, p, i: int) -> bool:
+        """The verb has a subject that can hold a view: a name, a personal
+        pronoun, or a noun (not "it", not a thing the writer describes by a
+        pronoun that is impersonal)."""
+        toks = p.tokens
+        subj = next((c for c in p.children[i] if toks[c].dep in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            return False
+        s = toks[subj]
+        if s.lower in self.lx.impersonal or s.tag in ("EX",):
+            return False
+        return s.pos in ("PROPN", "NOUN", "PRON")
+
+    def _light_noun(self, p, i: int) -> int | None:
+        """The noun of speech a verb takes as object ("made no mention",
+        "drew criticism", "issued a statement")."""
+        toks = p.tokens
+        for c in p.children[i]:
+            if toks[c].dep == "dobj" and toks[c].lemma in self.lx.nouns:
+                return c
+        return None
+
+    def _noun_content(self, p, n: int) -> list[int]:
+        """What a noun (or adjective) of speech is about: its clause ("fears
+        that …"), or the object of its preposition ("criticism of X",
+        "support for Y", "confident about Z")."""
+        toks = p.tokens
+        for c in p.children[n]:
+            if toks[c].dep in ("ccomp", "acl", "xcomp") and c > n:
+                return p.subtree(c)
+        for c in p.children[n]:
+            if toks[c].dep == "prep" and c > n and toks[c].lower in self.lx.topics:
+                objs = [o for o in p.children[c] if toks[o].dep in ("pobj", "pcomp")]
+                if objs:
+                    return p.subtree(objs[0])
+        return []
+
+    def _prep_content(self, p, i: int, after: int) -> list[int]:
+        toks = p.tokens
+        for c in p.children[i]:
+            if toks[c].dep == "prep" and c > after and toks[c].lower in self.lx.topics:
+                objs = [o for o in p.children[c] if toks[o].dep in ("pobj", "pcomp")]
+                if objs:
+                    return p.subtree(objs[0])
+        return []
 
     # -- helpers -------------------------------------------------------------
     def _clause_head(self, p, i: int, a: int, b: int) -> int | None:
