@@ -106,7 +106,7 @@ def main() -> int:
         atts = ledger.draft_ledger(engine, model) or []
         for role in ROLES:
             g = [a[role] for a in gold if role in a]
-            pr = [getattr(a, role) for a in atts if getattr(a, role)]
+            pr = [(a.source_phrase or a.source) if role == "source" else getattr(a, role) for a in atts if getattr(a, role)]
             used = set()
             for k, (ps, pe) in enumerate(pr):
                 m = next((j for j, (gs, ge) in enumerate(g) if j not in used and ps < ge and gs < pe), None)

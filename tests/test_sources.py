@@ -66,7 +66,9 @@ def test_sources_reads_who_says_what(tmp_path):
     _, report = _ledger(tmp_path)
     cues = _by_cue(report)
     said = cues["said"]
-    assert said["source"]["text"] == "Mariam Haddad" and said["named"] and said["kind"] == "direct"
+    # the source as written, with its apposition (as PolNeAR marks it); the speaker is the name
+    assert said["source"]["text"] == "Mariam Haddad, a commander of the brigade"
+    assert said["speaker"] == "Mariam Haddad" and said["named"] and said["kind"] == "direct"
     assert said["content"]["text"].startswith("“We will not stop")
     # a pronoun is resolved to the nearest named speaker
     added = cues["added"]
@@ -95,7 +97,7 @@ CARRIED = (
     "“They are nothing but a regime of thieves. We will stop them.”\n\n"
     "Officials said the “terrorists” had fled.\n\n"
     "# Reaction\n\n"
-    "“A regime of thieves” is how the paper sees them.\n"
+    "The “regime of thieves” line ran on every front page.\n"
 )
 
 
@@ -119,7 +121,7 @@ def test_sources_voices_carry_a_speaker_to_a_later_quote(tmp_path):
     officials = by_text["the “terrorists” had fled"]
     assert officials["status"] == "anonymous" and officials["speaker"] == "Officials"
     # after a heading the writer speaks again: the scare-quoted phrase has no speaker
-    assert not any(v["text"].startswith("A regime of thieves") for v in voices)
+    assert not any("regime of thieves” line" in v["text"] or v["text"] == "regime of thieves" for v in voices)
     text = run_cli("sources", str(tmp_path / "draft.md")).stdout_text
     assert "carried      Jane Ruiz (named): They are nothing but a regime of thieves." in text
 

@@ -48,11 +48,14 @@ class Attribution:
     speaker: str | None
     sentence: tuple[int, int] = (0, 0)  # the sentence holding the cue
     state: bool = False  # an internal state or intention ("believes", "aims to"), not speech
+    # the source's noun phrase as written, with an apposition or relative clause
+    # ("Chris Cox, who runs the NRA's lobbying arm,"); ``source`` is its core
+    source_phrase: tuple[int, int] | None = None
 
     def as_json(self, text: str) -> dict:
         def span(s):
             return None if s is None else {"start": s[0], "end": s[1], "text": text[s[0]:s[1]]}
-        return {"cue": span(self.cue), "source": span(self.source), "content": span(self.content),
+        return {"cue": span(self.cue), "source": span(self.source_phrase or self.source), "content": span(self.content),
                 "kind": self.kind, "named": self.named, "speaker": self.speaker}
 
 
@@ -74,6 +77,7 @@ class Lexicon:
     adverbs: frozenset[str] = frozenset()  # "reportedly"
     adjectives: frozenset[str] = frozenset()  # "is confident that", "are unhappy with"
     topics: frozenset[str] = frozenset()  # "talked about", "criticism of": prepositions of a topic
+    predicates: frozenset[str] = frozenset()  # "described X as Y": the object's predicate
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -86,7 +90,8 @@ class Lexicon:
                    frozenset(w.lower() for w in vague_sources) | low("anonymous_sources"),
                    low("source_pronouns"), low("impersonal_pronouns"), low("relative_pronouns"),
                    low("definite_determiners"), low("cue_stance_verbs") | low("cue_state_verbs"),
-                   low("cue_nouns"), low("cue_adverbs"), low("cue_adjectives"), low("cue_topic_prepositions"))
+                   low("cue_nouns"), low("cue_adverbs"), low("cue_adjectives"), low("cue_topic_prepositions"),
+                   low("cue_predicate_prepositions"))
 
 
 @dataclass
@@ -118,12 +123,15 @@ class Extractor:
     def parse(self, p: "syntax.Parse", state: _State | None = None) -> list[Attribution]:
         state = state or _State()
         out: list[Attribution] = []
-        quoted = [q.inner for q in find_quotes(p.text, 0, len(p.text)) if q.depth == 0]
+        quotes = [q for q in find_quotes(p.text, 0, len(p.text)) if q.depth == 0]
+        quoted = [q.inner for q in quotes]
         for a, b in p.sentences:
             found = self._sentence(p, a, b, state, quoted)
             out.extend(_outermost(found))
             if not found:
                 self._note_subject(p, a, b, state)
+        if quotes:
+            _whole_quotes(p.text, out, quotes)
         return out
 
     def _note_subject(self, p, a: int, b: int, state: _State) -> None:
@@ -226,10 +234,17 @@ class Extractor:
                 content_idx = self._noun_content(p, light) or self._prep_content(p, i, light)
             elif clause:
                 content_idx = p.subtree(clause[0])
+                objs = [c for c in kids if toks[c].dep == "dobj" and c < clause[0]]
+                if objs and toks[clause[0]].dep == "xcomp":
+                    content_idx = p.subtree(objs[0]) + content_idx  # "urged Congress to act"
             else:
                 objs = [c for c in kids if toks[c].dep in ("dobj", "attr", "oprd")]
                 if objs:
-                    content_idx = p.subtree(objs[0])
+                    # the object with its predicate: "described the field as “all very good”"
+                    content_idx = p.subtree(objs[0]) + [
+                        j for c in kids if c > objs[0] and (toks[c].dep == "oprd" or toks[c].dep == "prep"
+                                                            and toks[c].lower in self.lx.predicates)
+                        for j in p.subtree(c)]
                 elif t.dep in ("parataxis", "ccomp") and toks[t.head].sent == t.sent and t.head != i:
                     # "…, he said" / "“…,” he said, “…”": the clause commented on.
                     mine = set(p.subtree(i))
@@ -237,13 +252,27 @@ class Extractor:
                 else:
                     # "he said of X", "she talked about X": the prepositional
                     # object; the preposition belongs to the cue ("talked about")
-                    preps = [c for c in kids if toks[c].dep == "prep" and c > i and toks[c].lower in self.lx.topics]
+                    # the first preposition after the verb, when it names a topic ("spoke to
+                    # reporters on Tuesday" is about nothing)
+                    preps = [c for c in kids if toks[c].dep == "prep" and c > i][:1]
+                    preps = [c for c in preps if toks[c].lower in self.lx.topics]
                     objs = [o for o in p.children[preps[0]] if toks[o].dep in ("pobj", "pcomp")] if preps else []
                     if objs:
                         content_idx = p.subtree(objs[0])
                         prep_cue = preps[0]
                     elif preps:
                         content_idx = p.subtree(preps[0])
+            if content_idx:
+                # ", telling reporters that …", ", adding that …": a report of its own
+                inside = set(content_idx)
+                for j in list(content_idx):
+                    tj = toks[j]
+                    if (j in inside and tj.tag == "VBG" and tj.dep in ("advcl", "conj") and tj.lemma in self.lx.verbs
+                            and toks[tj.head].i in inside):
+                        inside.difference_update(p.subtree(j))
+                content_idx = sorted(inside)
+            if stance and not content_idx:
+                continue  # "spoke to reporters": a stance needs what it is about
             if passive and src_head is None and not content_idx:
                 continue
             if src_head is None and not content_idx:
@@ -441,8 +470,20 @@ class Extractor:
                 elif any(q in body for q in "“”\"«»"):
                     kind = "mixed"
         source = p.span(src) if src else None
+        phrase = source
+        if source is not None and src_head is not None:
+            # the noun phrase as written, with its apposition or relative
+            # clause ("Chris Cox, who runs the NRA's lobbying arm,"), when
+            # it holds neither the cue nor the content
+            full = p.subtree(src_head)
+            while full and toks[full[-1]].dep == "punct":
+                full.pop()
+            lo, hi = p.span(full) if full else source
+            cs = content or cue_span
+            if full and not (lo < cue_span[1] and cue_span[0] < hi) and not (lo < cs[1] and cs[0] < hi):
+                phrase = (min(lo, source[0]), max(hi, source[1]))
         speaker, named = self._speaker(p, src, src_head, state)
-        return Attribution(cue_span, source, content, kind, named, speaker, sent_span)
+        return Attribution(cue_span, source, content, kind, named, speaker, sent_span, source_phrase=phrase)
 
     def _speaker(self, p, src: list[int], head: int | None, state: _State) -> tuple[str | None, bool]:
         if head is None:
@@ -463,6 +504,11 @@ class Extractor:
             if state.last_named:
                 return state.last_named, True
             return None, False
+        if h.pos != "PROPN":
+            # "the mayor, Jane Ruiz, said": the name in apposition
+            appos = next((c for c in p.children[head] if toks[c].dep == "appos" and toks[c].pos == "PROPN"), None)
+            if appos is not None:
+                head, h, src = appos, toks[appos], list(src) + [appos]
         name = self._name(p, head)
         named = h.lower not in self.lx.vague and (
             any(toks[j].pos == "PROPN" for j in src)
@@ -510,6 +556,32 @@ def _widen_to_quotes(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _whole_quotes(text: str, atts: list[Attribution], quotes) -> None:
+    """A quotation is attributed whole: content that opens a quotation runs
+    to its end, over several sentences ("“A. B. C,” she said" read
+    sentence by sentence), and a quotation split by its cue takes in the
+    part after it (“A,” she said. “B.”: the content runs from “A to B.”,
+    the cue between)."""
+    for at in atts:
+        if at.content is None:
+            continue
+        a, b = at.content
+        q = next((q for q in quotes if q.start <= a <= q.inner[0] and q.end > b), None)
+        if q is not None:
+            b = q.end
+        # the cue after the quotation; the next sentence a quotation of its own
+        if at.cue[0] >= b and at.sentence[1] <= len(text):
+            rest = at.sentence[1]
+            while rest < len(text) and text[rest] in " \t":
+                rest += 1
+            q2 = next((q for q in quotes if q.start == rest), None)
+            if q2 is not None and not any(o is not at and (o.cue[0] < q2.end and q2.start < o.cue[1]
+                                                         or o.content and o.content[0] < q2.end and q2.start < o.content[1])
+                                          for o in atts):
+                b = q2.end
+        at.content = (a, b)
+
+
 def _outermost(found: list[Attribution]) -> list[Attribution]:
     """One attribution per stretch of text: a cue inside another
     attribution's content ("declined to say", "he said she wants") belongs to
@@ -528,7 +600,8 @@ def _outermost(found: list[Attribution]) -> list[Attribution]:
 def _shift(a: Attribution, off: int) -> Attribution:
     def sh(s):
         return None if s is None else (s[0] + off, s[1] + off)
-    return Attribution(sh(a.cue), sh(a.source), sh(a.content), a.kind, a.named, a.speaker, sh(a.sentence), a.state)
+    return Attribution(sh(a.cue), sh(a.source), sh(a.content), a.kind, a.named, a.speaker, sh(a.sentence), a.state,
+                       sh(a.source_phrase))
 
 
 def sources_of(attributions: list[Attribution]) -> list[dict]:
@@ -599,10 +672,9 @@ class Voice:
     cue: tuple[int, int] | None
 
     def as_json(self, text: str) -> dict:
-        return {"start": self.start, "end": self.end, "text": text[self.start:self.end], "speaker": self.speaker,
-                "status": self.status, "kind": self.kind,
-                "cue": None if self.cue is None else {"start": self.cue[0], "end": self.cue[1],
-                                                      "text": text[self.cue[0]:self.cue[1]]}}
+        cue = None if self.cue is None else dict(start=self.cue[0], end=self.cue[1], text=text[self.cue[0]:self.cue[1]])
+        return dict(start=self.start, end=self.end, text=text[self.start:self.end], speaker=self.speaker,
+                    status=self.status, kind=self.kind, cue=cue)
 
 
 def _status(a: Attribution) -> str:
