@@ -115,10 +115,53 @@ class Extractor:
             return None
         state = _State()
         out: list[Attribution] = []
-        for (off, _), p in zip(blocks, parses):
-            for a in self.parse(p, state):
-                out.append(_shift(a, off))
+        lead = None
+        for (off, text), p in zip(blocks, parses):
+            if lead is not None:
+                body = text.rstrip()
+                lead.content = (off, off + len(body))
+                lead.kind = "direct" if body[:1] in _QUOTES else "indirect"
+                if not any(x is lead for x in out):
+                    out.append(lead)
+            atts = [_shift(a, off) for a in self.parse(p, state)]
+            out.extend(atts)
+            lead = self.colon_lead(p, atts, state, off)
         return out
+
+    def colon_lead(self, p, atts: list[Attribution], state: _State, off: int = 0) -> Attribution | None:
+        """A paragraph that ends in a colon after a speaker's verb ("Cruz
+        continued:", "He said:", "Clinton released the following
+        statement:") hands the next paragraph to that speaker: the
+        attribution returned (the paragraph's own, or a new one; offsets
+        shifted by ``off`` like ``atts``) gets its content from the caller."""
+        text = p.text.rstrip()
+        if not text.endswith(":") or not p.sentences:
+            return None
+        a, b = p.sentences[-1]
+        toks = p.tokens
+        colon = b - 1
+        while colon > a and toks[colon].text != ":":
+            colon -= 1
+        if any(at.cue[0] <= toks[colon].start + off < at.cue[1] for at in atts):
+            return None
+        verbs = [j for j in range(a, colon) if toks[j].pos == "VERB" and toks[j].dep not in ("aux", "auxpass")]
+        if not verbs:
+            return None
+        v = verbs[-1]
+        own = next((at for at in atts if at.cue[0] <= toks[v].start + off < at.cue[1]), None)
+        if own is not None:
+            return own if own.content is None else None  # "He said:" / "… pointed out that …:"
+        if any(toks[c].dep in ("ccomp", "xcomp") for c in p.children[v]):
+            return None
+        subj = [c for c in p.children[v] if toks[c].dep in ("nsubj", "nsubjpass")]
+        src_head = subj[0] if subj else self._inherited_subject(p, v)
+        if src_head is None or toks[src_head].lower in self.lx.impersonal or toks[src_head].pos not in ("PROPN", "NOUN", "PRON"):
+            return None
+        src = self._trim_source(p, src_head, p.subtree(src_head))
+        lo, _ = self._cue_extent(p, v)
+        att = self._make(p, (lo, colon), src, src_head, [], "direct", state, (toks[a].start, toks[b - 1].end))
+        att.state = toks[v].lemma not in self.lx.verbs
+        return _shift(att, off)
 
     def parse(self, p: "syntax.Parse", state: _State | None = None) -> list[Attribution]:
         state = state or _State()
@@ -178,18 +221,33 @@ class Extractor:
                 break
         # "Matthews: Well, …", "Trump: ‘I’m the worst thing …’": a name and a
         # colon opening the sentence (transcripts, headlines) attribute the rest.
+        # Headlines lose the tagger ("Trump" a common noun): a capitalised
+        # noun counts as a name there; what follows must say something (a
+        # verb or a quotation: "Hillary Clinton: 1,769." is a tally).
         k = next((j for j in range(a, min(b, a + 6)) if toks[j].text == ":"), None)
-        if (k is not None and a < k < b - 1 and any(toks[j].pos == "PROPN" for j in range(a, k))
-                and not any(toks[j].tag.startswith("VB") for j in range(a, k))):
-            head = max(range(a, k), key=lambda j: toks[j].pos == "PROPN")
-            found.append(self._make(p, (k, k), list(range(a, k)), head, list(range(k + 1, b)), "direct",
+        rest = list(range(k + 1, b)) if k is not None else []
+        if k is not None and k == b - 1:
+            nxt = next(((x, y) for x, y in p.sentences if x == b), None)
+            rest = list(range(*nxt)) if nxt else []
+        names = [j for j in range(a, k or a) if toks[j].pos == "PROPN"
+                 or toks[j].pos == "NOUN" and toks[j].text[:1].isupper()]
+        if (k is not None and a < k and rest and names and toks[k - 1].text[:1].isupper()
+                and not any(toks[j].tag.startswith("VB") for j in range(a, k))
+                and any(toks[j].tag.startswith("VB") or toks[j].text in _QUOTES for j in rest)):
+            head = names[-1]
+            found.append(self._make(p, (k, k), list(range(a, k)), head, rest, "direct",
                                     state, sent_span))
             used.add(k)
         for i in range(a, b):
             if i in used:
                 continue
             t = toks[i]
-            if not t.tag.startswith("VB") or t.dep in ("amod", "compound", "aux", "auxpass"):
+            if t.dep in ("amod", "compound", "aux", "auxpass"):
+                continue
+            if not t.tag.startswith("VB") and not (
+                    # the tagger's slip: "Trump predicts that …" with "predicts" a plural noun
+                    t.dep == "ROOT" and t.tag in ("NNS", "NN") and (t.lemma in self.lx.verbs or t.lemma in self.lx.states)
+                    and any(toks[c].dep == "ccomp" for c in p.children[i])):
                 continue
             if any(x <= t.start and t.end <= y for x, y in quoted):
                 continue  # the speaker's words, not the writer's attribution
@@ -224,6 +282,8 @@ class Extractor:
                 src_head = objs[0] if objs else None
             elif subj:
                 src_head = subj[0]
+            elif t.tag.startswith("NN") and any(toks[c].dep == "compound" for c in kids):
+                src_head = max(c for c in kids if toks[c].dep == "compound")  # the tagger's slip, above
             elif t.dep == "acl" and toks[t.head].pos in ("NOUN", "PROPN"):
                 src_head = t.head  # "a report from Bloomberg saying …", "a man shouting"
             elif t.dep in ("xcomp", "conj", "advcl", "relcl") or t.dep == "ROOT":
