@@ -126,6 +126,52 @@ def test_sources_voices_carry_a_speaker_to_a_later_quote(tmp_path):
     assert "carried      Jane Ruiz (named): They are nothing but a regime of thieves." in text
 
 
+STANCES = (
+    "The senator’s criticism of the pipeline deal angered her party. Voters are unhappy with the choice. "
+    "The governor reportedly plans to resign.\n\n"
+    "“We will not retreat,” said Anna Berg, a spokeswoman for the union. “The strike goes on until the "
+    "contract is signed.”\n\n"
+    "Officials talked about the flooding on Tuesday. Mr. Okafor supports the ban. Nobody spoke to reporters on Monday.\n\n"
+    "The chairman released the following statement:\n\n"
+    "“Our members voted to end the walkout.”\n\n"
+    "''It was a fair deal,'' Mr. Lund said.\n"
+)
+
+
+def test_sources_reads_stances_nouns_and_whole_quotes(tmp_path):
+    """Beyond reporting verbs: a noun of speech with a possessive source, an
+    adjective and a verb of stance with what they are about, an adverb with
+    no source; a quotation split by its cue is one content; a paragraph
+    ending in a colon hands the next one to its speaker; two apostrophes
+    quote (newspaper archives)."""
+    proc, report = _ledger(tmp_path, STANCES)
+    assert proc.returncode == 0, proc.stderr_text
+    atts = report["files"][0]["attributions"]
+    for a in atts:
+        for role in ("cue", "source", "content"):
+            if a[role] is not None:
+                assert STANCES[a[role]["start"]:a[role]["end"]] == a[role]["text"]
+    got = {a["cue"]["text"]: (a["source"] and a["source"]["text"], a["content"] and a["content"]["text"], a["kind"])
+           for a in atts}
+    assert got["criticism"] == ("The senator’s", "the pipeline deal", "indirect")
+    assert got["are unhappy"] == ("Voters", "the choice", "indirect")
+    assert got["reportedly"][0] is None and "plans to resign" in got["reportedly"][1]
+    assert got["talked about"] == ("Officials", "the flooding", "indirect")  # not "on Tuesday"
+    assert got["supports"] == ("Mr. Okafor", "the ban", "indirect")
+    assert not any(c.startswith("spoke") for c in got)  # a listener is not a topic
+    berg = next(a for a in atts if a["speaker"] == "Anna Berg")
+    said = (berg["source"]["text"], berg["content"]["text"])
+    assert said[0] == "Anna Berg, a spokeswoman for the union"
+    assert said[1].startswith("“We will not retreat,”") and said[1].endswith("until the contract is signed.”")
+    assert got["released the following statement:"] == (
+        "The chairman", "“Our members voted to end the walkout.”", "direct")
+    lund = next(a for a in atts if a["speaker"] == "Lund")
+    assert lund["content"]["text"] == "''It was a fair deal,''" and lund["kind"] == "direct"
+    voices = report["files"][0]["voices"]
+    walkout = next(v for v in voices if "walkout" in v["text"])
+    assert walkout["speaker"] == "chairman" and walkout["cue"]["text"] == "released the following statement:"
+
+
 def test_sources_text_format(tmp_path):
     p = tmp_path / "draft.md"
     p.write_text(DRAFT, encoding="utf-8")

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .lang import syntax
 from .text.quotes import find_quotes
@@ -113,19 +113,27 @@ class Extractor:
         parses = syntax.parse_many([t for _, t in blocks])
         if parses is None:
             return None
+        return [a for _, _, atts in self.read(blocks, parses) for a in atts]
+
+    def read(self, blocks: list[tuple[int, str]], parses) -> list[tuple[int, "syntax.Parse", list[Attribution]]]:
+        """(offset, parse, attributions) per block, in order: pronouns and
+        a paragraph ending "He said:" reach into the blocks after (that
+        attribution stays with its cue's block, its content the next one)."""
         state = _State()
-        out: list[Attribution] = []
+        out = []
         lead = None
         for (off, text), p in zip(blocks, parses):
+            atts = [_shift(a, off) for a in self.parse(p, state)]
             if lead is not None:
                 body = text.rstrip()
                 lead.content = (off, off + len(body))
                 lead.kind = "direct" if body[:1] in _QUOTES else "indirect"
-                if not any(x is lead for x in out):
-                    out.append(lead)
-            atts = [_shift(a, off) for a in self.parse(p, state)]
-            out.extend(atts)
             lead = self.colon_lead(p, atts, state, off)
+            if lead is not None and not any(x is lead for x in atts):
+                atts.append(lead)
+            out.append((off, p, atts))
+        if lead is not None and lead.content is None and lead.source is None:
+            out[-1][2].remove(lead)  # a colon at the end of the draft, and no one to say it
         return out
 
     def colon_lead(self, p, atts: list[Attribution], state: _State, off: int = 0) -> Attribution | None:
@@ -144,7 +152,8 @@ class Extractor:
             colon -= 1
         if any(at.cue[0] <= toks[colon].start + off < at.cue[1] for at in atts):
             return None
-        verbs = [j for j in range(a, colon) if toks[j].pos == "VERB" and toks[j].dep not in ("aux", "auxpass")]
+        verbs = [j for j in range(a, colon) if toks[j].pos == "VERB"
+                 and toks[j].dep not in ("aux", "auxpass", "amod", "compound")]
         if not verbs:
             return None
         v = verbs[-1]
@@ -267,7 +276,8 @@ class Extractor:
                 stance = True  # "Trump supports the wall", "she talked about jobs", "they see him as"
             elif (light := self._light_noun(p, i)) is not None and self._personal_subject(p, i):
                 stance = True
-            elif any(toks[c].dep == "ccomp" for c in kids) and any(
+            elif t.pos == "VERB" and any(toks[c].dep == "ccomp" and (c > i or self._quoted_before(p, c, quoted))
+                                         for c in kids) and any(
                     toks[c].dep == "nsubj" and (toks[c].pos == "PROPN" or toks[c].lower in self.lx.pronouns
                                                 and toks[c].lower not in self.lx.impersonal) for c in kids):
                 pass  # any verb of a person with a clause: "Trump mused that …"
@@ -408,6 +418,13 @@ class Extractor:
                 att.state = True
                 out.append(att)
         return out
+
+    @staticmethod
+    def _quoted_before(p, c: int, quoted) -> bool:
+        """A clause before its verb is reported only as a quotation ("“…,”
+        beamed Hartley"; not "Cruz has 370 delegates, Kasich has 129")."""
+        first = p.tokens[p.subtree(c)[0]]
+        return any(x <= first.end and first.start <= y for x, y in quoted)
 
     def _personal_subject(self, p, i: int) -> bool:
         """The verb has a subject that can hold a view: a name, a personal
@@ -756,19 +773,20 @@ def _voices_of(model, pars: list[int], ex: "Extractor") -> dict[int, list[Voice]
     parses = syntax.parse_many([t for _, t in blocks])
     if parses is None:
         return None
-    state = _State()
+    read = ex.read(blocks, parses)
+    said = [Voice(a.content[0], a.content[1], a.speaker, _status(a), a.kind, a.cue)
+            for _, _, atts in read for a in atts if a.content is not None]
     out: dict[int, list[Voice]] = {i: [] for i in pars}
     last: Voice | None = None  # the last voice with a speaker, carried into the next paragraph
     prev_par = None
-    for (off, _), p, i in zip(blocks, parses, owner):
+    for (off, p, atts), i in zip(read, owner):
         if i != prev_par:
             if prev_par is not None and model.paragraphs[prev_par].kind == "heading":
                 last = None
             prev_par = i
             carried_from = last
-        atts = [_shift(a, off) for a in ex.parse(p, state)]
-        mine = [Voice(a.content[0], a.content[1], a.speaker, _status(a), a.kind, a.cue)
-                for a in atts if a.content is not None]
+        # a voice belongs to the block its content opens in ("He said:" hands over the next paragraph)
+        mine = [v for v in said if off <= v.start < off + len(p.text)]
         spoken = [v for v in mine if v.status != "none"]
         for q in find_quotes(p.text, 0, len(p.text)):
             if q.depth:
