@@ -643,8 +643,13 @@ def _whole_quotes(text: str, atts: list[Attribution], quotes) -> None:
         if at.content is None:
             continue
         a, b = at.content
-        q = next((q for q in quotes if q.start <= a <= q.inner[0] and q.end > b), None)
-        if q is not None:
+        # content that starts or ends inside a quotation takes all of it
+        # (the parser splits a quotation into its sentences)
+        q = next((q for q in quotes if q.start <= a < q.end), None)
+        if q is not None and not (q.start <= at.cue[0] < q.end):
+            a = q.start
+        q = next((q for q in quotes if q.start < b < q.end), None)
+        if q is not None and not (q.start <= at.cue[0] < q.end):
             b = q.end
         # the cue after the quotation; the next sentence a quotation of its own
         if at.cue[0] >= b and at.sentence[1] <= len(text):
