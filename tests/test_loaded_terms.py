@@ -200,3 +200,34 @@ def test_code_and_links_are_not_prose():
     text = "Use `regime` in code.\n\n```\nthe regime\n```\n\nSee [the story](https://x.org/regime).\n"
     assert found(text) == []
     assert found("<!-- the regime -->\n") == []
+
+
+# ------------------------------------------- who owns the label (issue 15)
+
+
+def test_a_paragraph_continuing_a_quote_speaks_with_the_speaker_before():
+    text = ("“Daraya is being targeted because it revolted first,” said Jouejati, a spokeswoman.\n\n"
+            "“I believe the regime thinks that the only way to end the revolution is to kill.”\n")
+    assert [f["text"] for f in cli_findings(text, "--disable", "attribution")] == []
+    # A scare-quoted word in a paragraph of the writer's own is still the writer's.
+    scare = "The “regime” shelled the suburbs again on Monday.\n"
+    assert [f["text"] for f in cli_findings(scare)] == ["regime"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Hezbollah drew a connection to what it perceives as U.S. support for both Zionist terrorism and aggression.",
+    "Moscow launched what it calls a special military operation against the terrorist regime in Kyiv.",
+    "The group accused Israel of genocide in Gaza.",
+    "Prosecutors charged the men with terrorism on Friday.",
+])
+def test_labels_owned_by_a_named_labeller_are_spared(sentence):
+    assert [f["rule_id"] for f in cli_findings(sentence + "\n")] == []
+
+
+@pytest.mark.parametrize("sentence, word", [
+    ("Critics see what critics call terrorism everywhere, and the terrorism went on.", "terrorism"),
+    ("The terrorists attacked what was left of the U.S. base.", "terrorists"),
+    ("He was accused by many of genocide.", "genocide"),
+])
+def test_labels_without_a_named_owner_stay_flagged(sentence, word):
+    assert word in [f["text"] for f in cli_findings(sentence + "\n")]

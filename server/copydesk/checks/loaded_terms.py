@@ -81,7 +81,8 @@ def _expand(text: str, start: int, end: int) -> tuple[int, int] | None:
 # labelling_* lexicons.
 _LABEL_REACH = 80
 _LABEL_WORDS = 5
-_CLAUSE_END = re.compile(r"[.;:!?()\[\]“”\"—–]")
+# A full stop after a lone capital is an abbreviation ("U.S. support"), not a clause end.
+_CLAUSE_END = re.compile(r"[;:!?()\[\]“”\"—–]|(?<!\b[A-Z])\.")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?[^\W\d_]", re.I)
 
@@ -109,7 +110,8 @@ def _inflect(suggestion: str, matched: str, agree: bool = True) -> str:
 class LoadedTerms(Check):
     kinds = ("loaded-term",)
     lexicons = ("labelling_verbs", "labelling_blockers", "vague_labellers", "verb_adverbs",
-                "labelling_no_subject", "labelling_determiners")
+                "labelling_no_subject", "labelling_determiners", "labelling_as_blockers", "labelling_what",
+                "labelling_view_verbs", "labelling_accuse_verbs")
     schemas = {"loaded-term": SCHEMA}
 
     @classmethod
@@ -158,6 +160,10 @@ class LoadedTerms(Check):
         self._label_adverbs = lang.words("verb_adverbs")
         self._no_subject = lang.words("labelling_no_subject")
         self._determiners = lang.words("labelling_determiners")
+        self._as_blockers = lang.words("labelling_as_blockers")
+        self._what = lang.words("labelling_what")
+        self._view_verbs = lang.words("labelling_view_verbs") | self._labelling
+        self._accuse = lang.words("labelling_accuse_verbs")
 
     def _labelled(self, text: str, start: int, end: int) -> bool:
         """Whether the term is a label someone named puts on something:
@@ -171,9 +177,13 @@ class LoadedTerms(Check):
             return False
         left = _CLAUSE_END.split(text[max(0, start - _LABEL_REACH):start])[-1]
         words = _WORD.findall(left)
-        if not words or words[-1].lower() in self._determiners:
+        if not words:
             return False
-        if self._labelled_as(words):
+        if self._labelled_what(words):
+            return True
+        if words[-1].lower() in self._determiners:
+            return False
+        if self._labelled_as(words) or self._accused_of(words):
             return True
         for back in range(1, min(len(words), _LABEL_WORDS + 1) + 1):
             w = words[-back].lower()
@@ -204,7 +214,7 @@ class LoadedTerms(Check):
         if "as" not in tail:
             return False
         cut = len(low) - len(tail) + tail.index("as")
-        if cut and low[cut - 1] in ("well", "such", "so", "just"):
+        if cut and low[cut - 1] in self._as_blockers:
             return False  # "as well as", "such as": not a predicate
         for i in range(cut - 1, -1, -1):
             if low[i] not in self._labelling:
@@ -214,6 +224,44 @@ class LoadedTerms(Check):
                 k -= 1
             before = low[k] if k >= 0 else None
             return before is not None and before not in self._vague_labellers and before not in self._no_subject
+        return False
+
+    def _labelled_what(self, words: list[str]) -> bool:
+        """"what it perceives as U.S. support for Zionist terrorism", "what
+        Moscow calls a special military operation": a free relative whose
+        verb labels or judges; the rest of the clause is its subject's
+        characterisation, however long."""
+        low = [w.lower() for w in words]
+        for i in range(len(low) - 1, -1, -1):
+            if low[i] not in self._what:
+                continue
+            # what + a subject of one to four words + the verb (+ "as")
+            for j in range(i + 2, min(i + 6, len(low))):
+                if low[j] in self._view_verbs:
+                    if low[j - 1] in self._no_subject or low[i + 1] in self._no_subject:
+                        break  # "what is called", "what the …" handled as no owner
+                    if low[i + 1] in self._vague_labellers:
+                        break  # "what critics call …": a label no one owns
+                    return True
+            return False
+        return False
+
+    def _accused_of(self, words: list[str]) -> bool:
+        """"accused Israel of genocide", "charging the group with terrorism":
+        the accusation is the accuser's word when a subject makes it."""
+        low = [w.lower() for w in words]
+        tail = low[-4:]
+        prep = next((k for k in range(len(tail) - 1, -1, -1) if tail[k] in ("of", "with")), None)
+        if prep is None:
+            return False
+        cut = len(low) - len(tail) + prep
+        for i in range(cut - 1, max(cut - 6, -1), -1):
+            if low[i] in self._accuse:
+                before = low[i - 1] if i else None
+                while before is not None and before in self._label_adverbs and i > 1:
+                    i -= 1
+                    before = low[i - 1]
+                return before is not None and before not in self._vague_labellers and before not in self._no_subject
         return False
 
     def _matches(self, text: str, norm: Normalised) -> Iterable[tuple[Rule, int, int, int, int, str]]:
@@ -255,7 +303,7 @@ class LoadedTerms(Check):
                     continue
             a, b = base + start, base + end
             quote = par.quote_at(a, b)
-            attributed = quote is not None and quote.attributed_nearby
+            attributed = quote is not None and (quote.attributed_nearby or _continues_quote(text, base, quote))
             if attributed and rule.option("allow_in_attributed_quotes", True):
                 continue
             if quote is None and rule.option("allow_when_labelled", True) and self._labelled(text, start, end):
@@ -290,6 +338,24 @@ class LoadedTerms(Check):
                 rule.id, rule.severity, message, a, b, fixes=fixes,
                 data={"term": term, "match": matched, "suggestions": suggestions, "context": context},
             )
+
+
+_CONTINUED_MIN_WORDS = 6
+
+
+def _continues_quote(text: str, base: int, quote) -> bool:
+    """A paragraph that opens with a whole quoted sentence and names no
+    speaker continues the speaker of the paragraph before (news style:
+    “…,” said Jouejati. / “I believe the regime thinks …”).  Scare quotes
+    are words inside a sentence, never a paragraph's opening sentence."""
+    outer = quote
+    if outer.depth:
+        return False
+    a, b = outer.inner
+    if text[:outer.start - base].strip():
+        return False
+    inner = text[a - base:b - base].lstrip(" ‘'\"(…")
+    return inner[:1].isupper() and len(_WORD.findall(inner)) >= _CONTINUED_MIN_WORDS
 
 
 def render_quote_message(rule: Rule, values: dict) -> str:
