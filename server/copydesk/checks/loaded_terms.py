@@ -38,6 +38,11 @@ SCHEMA = {
                                 "description": "Leave the word alone when the sentence says who applies the label "
                                                "(\"which the US designates a terrorist group\")"},
         "quote_message": {"type": "string", "description": "Message when the term is in an unattributed quote"},
+        "modifies": {**_STRINGS, "description": "Only when the term modifies one of these nouns, a few words on "
+                                                "(\"brutal crackdown\", \"brutal Tel Aviv regime\"), not in "
+                                                "\"a brutal heatwave\": an adjective judging an act or actor"},
+        "modifies_reach": {"type": "integer", "minimum": 1, "maximum": 6, "default": 3,
+                           "description": "How many words after the term the noun may stand"},
     },
     "anyOf": [{"required": ["terms"]}, {"required": ["patterns"]}],
 }
@@ -81,8 +86,10 @@ def _expand(text: str, start: int, end: int) -> tuple[int, int] | None:
 # labelling_* lexicons.
 _LABEL_REACH = 80
 _LABEL_WORDS = 5
+_AS_REACH = 8
 # A full stop after a lone capital is an abbreviation ("U.S. support"), not a clause end.
 _CLAUSE_END = re.compile(r"[;:!?()\[\]“”\"—–]|(?<!\b[A-Z])\.")
+_PHRASE_END = re.compile(r"[.,;:!?()\[\]“”\"—–]")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?[^\W\d_]", re.I)
 
@@ -111,7 +118,7 @@ class LoadedTerms(Check):
     kinds = ("loaded-term",)
     lexicons = ("labelling_verbs", "labelling_blockers", "vague_labellers", "verb_adverbs",
                 "labelling_no_subject", "labelling_determiners", "labelling_as_blockers", "labelling_what",
-                "labelling_view_verbs", "labelling_accuse_verbs")
+                "labelling_view_verbs", "labelling_accuse_verbs", "labelling_as_enders")
     schemas = {"loaded-term": SCHEMA}
 
     @classmethod
@@ -145,6 +152,13 @@ class LoadedTerms(Check):
         pairs = [(rule, term) for rule in rules for term in rule.option("terms", [])]
         pairs.sort(key=lambda p: len(p[1]), reverse=True)
         self._owners = pairs
+        # A term several rules list (a default rule that applies only as a
+        # modifier, an optional pack's rule that applies everywhere): the
+        # first rule, in pack order, whose conditions hold reports it.
+        shared: dict[str, list[tuple[Rule, str]]] = {}
+        for rule, term in pairs:
+            shared.setdefault(term.lower(), []).append((rule, term))
+        self._shared = {k: v for k, v in shared.items() if len(v) > 1}
         self._terms = TermIndex([t for _, t in pairs]) if pairs else None
         self._patterns = [
             (rule, [compile_user_regex(p) for p in rule.option("patterns", [])])
@@ -153,6 +167,8 @@ class LoadedTerms(Check):
         # Except phrases go in an automaton too: a rule may carry as many as
         # terms, and the look-up must stay linear in the text.
         self._excepts = {rule.id: PhraseIndex(rule.option("except")) for rule in rules if rule.option("except")}
+        self._heads = {rule.id: (frozenset(w.lower() for w in rule.option("modifies")), rule.option("modifies_reach", 3))
+                       for rule in rules if rule.option("modifies")}
         lang = context.language
         self._labelling = lang.words("labelling_verbs")
         self._label_blockers = lang.words("labelling_blockers")
@@ -164,6 +180,7 @@ class LoadedTerms(Check):
         self._what = lang.words("labelling_what")
         self._view_verbs = lang.words("labelling_view_verbs") | self._labelling
         self._accuse = lang.words("labelling_accuse_verbs")
+        self._as_enders = lang.words("labelling_as_enders")
 
     def _labelled(self, text: str, start: int, end: int) -> bool:
         """Whether the term is a label someone named puts on something:
@@ -183,7 +200,8 @@ class LoadedTerms(Check):
             return True
         if words[-1].lower() in self._determiners:
             return False
-        if self._labelled_as(words) or self._accused_of(words):
+        phrase = len(_WORD.findall(left.rsplit(",", 1)[-1])) if "," in left else len(words)
+        if self._labelled_as(words, phrase) or self._accused_of(words):
             return True
         for back in range(1, min(len(words), _LABEL_WORDS + 1) + 1):
             w = words[-back].lower()
@@ -204,16 +222,21 @@ class LoadedTerms(Check):
             return bool(_BY_AGENT.search(right))  # passive: "designated … by the EU"
         return False
 
-    def _labelled_as(self, words: list[str]) -> bool:
+    def _labelled_as(self, words: list[str], phrase: int) -> bool:
         """"designate the Iran-backed group in Lebanon as a terrorist
         organisation", "label them as terrorists": the term follows "as"
-        (at most two words between) and a labelling verb with a subject
+        (at most _AS_REACH words between, no new clause) and a labelling verb with a subject
         stands earlier in the same clause, however far."""
         low = [w.lower() for w in words]
-        tail = low[-3:]
+        # Two words back anywhere; farther only within the phrase (no comma:
+        # "regarded as the best in the region, fought terrorists" is not one).
+        tail = low[-3:] if "as" in low[-3:] else low[-min(_AS_REACH + 1, phrase):]
         if "as" not in tail:
             return False
-        cut = len(low) - len(tail) + tail.index("as")
+        at = len(tail) - 1 - tail[::-1].index("as")
+        if any(w in self._as_enders for w in tail[at + 1:]):
+            return False  # "as he left, the terrorists …": a new clause
+        cut = len(low) - len(tail) + at
         if cut and low[cut - 1] in self._as_blockers:
             return False  # "as well as", "such as": not a predicate
         for i in range(cut - 1, -1, -1):
@@ -264,6 +287,22 @@ class LoadedTerms(Check):
                 return before is not None and before not in self._vague_labellers and before not in self._no_subject
         return False
 
+    def _modifies(self, text: str, end: int, nouns: frozenset, reach: int) -> bool:
+        """Whether one of ``nouns`` stands within ``reach`` words after the
+        term, in the same phrase: no punctuation, preposition or determiner
+        between ("brutal and repressive regime", "brutal Tel Aviv regime";
+        not "brutal for the regime")."""
+        right = _PHRASE_END.split(text[end:end + 24 * reach], 1)[0]
+        for i, w in enumerate(_WORD.findall(right)[:reach]):
+            low = w.lower().rstrip("'’")
+            if low.endswith(("'s", "’s")):
+                low = low[:-2]
+            if low in nouns or (low.endswith("s") and low[:-1] in nouns):
+                return True
+            if i and low in self._determiners or low in self._label_blockers and low not in ("and", "or"):
+                return False
+        return False
+
     def _matches(self, text: str, norm: Normalised) -> Iterable[tuple[Rule, int, int, int, int, str]]:
         """(rule, start, end, core_start, core_end, term) per occurrence."""
         taken: list[tuple[int, int]] = []
@@ -293,14 +332,24 @@ class LoadedTerms(Check):
         base = par.start
         except_spans: dict[str, list[tuple[int, int]]] = {}  # per rule, found once per paragraph
         norm = Normalised(text)
-        for rule, start, end, cstart, cend, term in self._matches(text, norm):
-            excepts = self._excepts.get(rule.id)
-            if excepts:
-                spans = except_spans.get(rule.id)
-                if spans is None:
-                    spans = except_spans[rule.id] = excepts.spans(text, norm)
-                if any(x <= start and end <= y for x, y in spans):
+        for first, start, end, cstart, cend, term in self._matches(text, norm):
+            owners = self._shared.get(term.lower(), ((first, term),)) if self._shared else ((first, term),)
+            rule = None
+            for candidate, own_term in owners:
+                excepts = self._excepts.get(candidate.id)
+                if excepts:
+                    spans = except_spans.get(candidate.id)
+                    if spans is None:
+                        spans = except_spans[candidate.id] = excepts.spans(text, norm)
+                    if any(x <= start and end <= y for x, y in spans):
+                        continue
+                heads = self._heads.get(candidate.id)
+                if heads and not self._modifies(text, end, *heads):
                     continue
+                rule, term = candidate, own_term
+                break
+            if rule is None:
+                continue
             a, b = base + start, base + end
             quote = par.quote_at(a, b)
             attributed = quote is not None and (quote.attributed_nearby or _continues_quote(text, base, quote))
