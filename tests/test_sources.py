@@ -52,7 +52,7 @@ def test_sources_json_shape_and_offsets(tmp_path):
     proc, report = _ledger(tmp_path)
     assert proc.returncode == 0, proc.stderr_text
     (f,) = report["files"]
-    assert set(f) == {"path", "attributions", "sources"}
+    assert set(f) == {"path", "attributions", "sources", "voices"}
     for a in f["attributions"]:
         assert set(a) == {"cue", "source", "content", "kind", "named", "speaker"}
         for role in ("cue", "source", "content"):
@@ -87,6 +87,41 @@ def test_sources_reads_who_says_what(tmp_path):
     sources = {s["speaker"]: s for s in report["files"][0]["sources"]}
     assert sources["Mariam Haddad"] == {"speaker": "Mariam Haddad", "named": True, "attributions": 2}
     assert sources["Officials"]["named"] is False
+
+
+CARRIED = (
+    "The mayor, Jane Ruiz, spoke to reporters on Tuesday. She said the council had failed the city.\n\n"
+    "“These thugs have terrorised our streets for years,” she added.\n\n"
+    "“They are nothing but a regime of thieves. We will stop them.”\n\n"
+    "Officials said the “terrorists” had fled.\n\n"
+    "# Reaction\n\n"
+    "“A regime of thieves” is how the paper sees them.\n"
+)
+
+
+def test_sources_voices_carry_a_speaker_to_a_later_quote(tmp_path):
+    """The API the loaded-terms check reads (``ledger.voices``), seen
+    through ``sources --format json``: a quotation paragraph with no cue of
+    its own speaks with the speaker of the paragraph before; a pronoun is the
+    person the sentence before introduced; a heading ends the carry-over."""
+    proc, report = _ledger(tmp_path, CARRIED)
+    assert proc.returncode == 0, proc.stderr_text
+    voices = report["files"][0]["voices"]
+    for v in voices:
+        assert CARRIED[v["start"]:v["end"]] == v["text"]
+        assert v["status"] in ("named", "anonymous", "none")
+    by_text = {v["text"]: v for v in voices}
+    carried = by_text["They are nothing but a regime of thieves. We will stop them."]
+    assert carried["kind"] == "carried" and carried["speaker"] == "Jane Ruiz" and carried["status"] == "named"
+    assert carried["cue"]["text"] == "added"  # the cue that gave the speaker, a paragraph before
+    direct = by_text["“These thugs have terrorised our streets for years,”"]
+    assert direct["kind"] == "direct" and direct["speaker"] == "Jane Ruiz"
+    officials = by_text["the “terrorists” had fled"]
+    assert officials["status"] == "anonymous" and officials["speaker"] == "Officials"
+    # after a heading the writer speaks again: the scare-quoted phrase has no speaker
+    assert not any(v["text"].startswith("A regime of thieves") for v in voices)
+    text = run_cli("sources", str(tmp_path / "draft.md")).stdout_text
+    assert "carried      Jane Ruiz (named): They are nothing but a regime of thieves." in text
 
 
 def test_sources_text_format(tmp_path):

@@ -25,6 +25,7 @@ has the ministry's content end at "ceasefire".
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -68,6 +69,11 @@ class Lexicon:
     impersonal: frozenset[str]  # "it": a subject that is not a speaker
     relatives: frozenset[str]  # "who", "which", "that": the source is the noun the clause hangs on
     definite: frozenset[str]  # "the": "the ministry" is an organisation, not anonymous
+    stances: frozenset[str] = frozenset()  # "supports the plan", "talked about jobs": with an object too
+    nouns: frozenset[str] = frozenset()  # "Clinton's criticism of", "made no mention of"
+    adverbs: frozenset[str] = frozenset()  # "reportedly"
+    adjectives: frozenset[str] = frozenset()  # "is confident that", "are unhappy with"
+    topics: frozenset[str] = frozenset()  # "talked about", "criticism of": prepositions of a topic
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -79,7 +85,8 @@ class Lexicon:
                    low("non_reporting_particles"), low("evidence_nouns"),
                    frozenset(w.lower() for w in vague_sources) | low("anonymous_sources"),
                    low("source_pronouns"), low("impersonal_pronouns"), low("relative_pronouns"),
-                   low("definite_determiners"))
+                   low("definite_determiners"), low("cue_stance_verbs") | low("cue_state_verbs"),
+                   low("cue_nouns"), low("cue_adverbs"), low("cue_adjectives"), low("cue_topic_prepositions"))
 
 
 @dataclass
@@ -115,7 +122,26 @@ class Extractor:
         for a, b in p.sentences:
             found = self._sentence(p, a, b, state, quoted)
             out.extend(_outermost(found))
+            if not found:
+                self._note_subject(p, a, b, state)
         return out
+
+    def _note_subject(self, p, a: int, b: int, state: _State) -> None:
+        """A sentence with no attribution may still introduce the person a
+        later pronoun stands for ("The mayor, Jane Ruiz, spoke to reporters.
+        She said …"): its main subject, when a name (or in apposition with
+        one), becomes the nearest named speaker."""
+        toks = p.tokens
+        root = next((j for j in range(a, b) if toks[j].head == j), None)
+        if root is None:
+            return
+        subj = next((c for c in p.children[root] if toks[c].dep in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            return
+        if toks[subj].pos != "PROPN":
+            subj = next((c for c in p.children[subj] if toks[c].dep == "appos" and toks[c].pos == "PROPN"), None)
+        if subj is not None:
+            state.last_named = self._remember(self._name(p, subj), state)
 
     # -- one sentence --------------------------------------------------------
     def _sentence(self, p, a: int, b: int, state: _State, quoted=()) -> list[Attribution]:
@@ -164,10 +190,17 @@ class Extractor:
             if any(toks[c].dep == "prt" and toks[c].lower in self.lx.particles for c in kids):
                 continue
             clause = [c for c in kids if toks[c].dep in _CLAUSE]
+            light = None  # "made no mention of", "raised questions about": a verb and a noun of speech
+            stance = False
             if t.lemma in self.lx.verbs:
                 pass
             elif t.lemma in self.lx.states and clause:
                 pass
+            elif (t.lemma in self.lx.stances and self._personal_subject(p, i)
+                  and any(toks[c].dep in ("dobj", "prep", "attr", "oprd") for c in kids)):
+                stance = True  # "Trump supports the wall", "she talked about jobs", "they see him as"
+            elif (light := self._light_noun(p, i)) is not None and self._personal_subject(p, i):
+                stance = True
             elif any(toks[c].dep == "ccomp" for c in kids) and any(
                     toks[c].dep == "nsubj" and (toks[c].pos == "PROPN" or toks[c].lower in self.lx.pronouns
                                                 and toks[c].lower not in self.lx.impersonal) for c in kids):
@@ -188,7 +221,10 @@ class Extractor:
             elif t.dep in ("xcomp", "conj", "advcl", "relcl") or t.dep == "ROOT":
                 src_head = self._inherited_subject(p, i)
             content_idx: list[int] = []
-            if clause:
+            prep_cue = None
+            if light is not None:
+                content_idx = self._noun_content(p, light) or self._prep_content(p, i, light)
+            elif clause:
                 content_idx = p.subtree(clause[0])
             else:
                 objs = [c for c in kids if toks[c].dep in ("dobj", "attr", "oprd")]
@@ -199,9 +235,14 @@ class Extractor:
                     mine = set(p.subtree(i))
                     content_idx = [j for j in p.subtree(t.head) if j not in mine and toks[j].dep != "punct"]
                 else:
-                    # "he said of X", "she tweeted about X": the prepositional object
-                    preps = [c for c in kids if toks[c].dep == "prep" and c > i]
-                    if preps:
+                    # "he said of X", "she talked about X": the prepositional
+                    # object; the preposition belongs to the cue ("talked about")
+                    preps = [c for c in kids if toks[c].dep == "prep" and c > i and toks[c].lower in self.lx.topics]
+                    objs = [o for o in p.children[preps[0]] if toks[o].dep in ("pobj", "pcomp")] if preps else []
+                    if objs:
+                        content_idx = p.subtree(objs[0])
+                        prep_cue = preps[0]
+                    elif preps:
                         content_idx = p.subtree(preps[0])
             if passive and src_head is None and not content_idx:
                 continue
@@ -212,13 +253,118 @@ class Extractor:
             if src_head is not None:
                 src = self._trim_source(p, src_head, src)
             cue_lo, cue_hi = self._cue_extent(p, i)
+            if light is not None:
+                cue_hi = max(cue_hi, light)
+            if prep_cue is not None and prep_cue - cue_hi <= 4:
+                cue_hi = prep_cue
             kind = "indirect"
             if src_head is not None and toks[src_head].lemma in self.lx.records:
                 kind = "record"
             att = self._make(p, (cue_lo, cue_hi), src, src_head, content_idx, kind, state, sent_span)
-            att.state = t.lemma not in self.lx.verbs
+            att.state = t.lemma not in self.lx.verbs or stance
             found.append(att)
+            used.add(i)
+        found.extend(self._other_cues(p, a, b, state, quoted, used, sent_span))
         return found
+
+    # -- nouns, adjectives and adverbs that attribute ------------------------
+    def _other_cues(self, p, a, b, state, quoted, used, sent_span) -> list[Attribution]:
+        """"Clinton's criticism of X", "in Bolton's view", "the report's fears
+        that …" (a noun of speech or stance with a possessive or "by"
+        source), "officials are confident that …" (an adjective of stance
+        with a subject), "X reportedly …" (an adverb: no source).  All are
+        stances (``state``): the claims check does not take them for a
+        source."""
+        toks = p.tokens
+        out: list[Attribution] = []
+        for i in range(a, b):
+            t = toks[i]
+            if i in used or any(x <= t.start and t.end <= y for x, y in quoted):
+                continue
+            if t.lemma in self.lx.adverbs and t.dep == "advmod" and toks[t.head].tag.startswith("VB"):
+                h = t.head
+                content = [j for j in p.subtree(h) if j != i and toks[j].dep != "punct"]
+                att = self._make(p, (i, i), [], None, content, "indirect", state, sent_span)
+                att.state = True
+                out.append(att)
+            elif t.pos == "NOUN" and t.lemma in self.lx.nouns and t.dep not in ("dobj", "compound"):
+                kids = p.children[i]
+                src = next((c for c in kids if toks[c].dep == "poss"), None)
+                if src is None:
+                    agents = [c for c in kids if toks[c].dep == "prep" and toks[c].lower in ("by", "from")]
+                    objs = [c for ag in agents for c in p.children[ag] if toks[c].dep == "pobj"]
+                    src = objs[0] if objs else None
+                if src is None:
+                    continue
+                content = self._noun_content(p, i)
+                if not content:
+                    continue
+                lo = min([i] + [c for c in kids if toks[c].dep in ("amod",) and c < i and c > src])
+                att = self._make(p, (lo, i), self._trim_source(p, src, p.subtree(src)), src, content,
+                                 "indirect", state, sent_span)
+                att.state = True
+                out.append(att)
+            elif t.pos == "ADJ" and t.lemma in self.lx.adjectives and t.dep in ("acomp", "ROOT", "oprd"):
+                head = t.head if t.dep == "acomp" else i
+                if not self._personal_subject(p, head):
+                    continue
+                content = self._noun_content(p, i) or [
+                    j for c in p.children[head] if toks[c].dep in ("ccomp", "xcomp") for j in p.subtree(c)]
+                if not content:
+                    continue
+                subj = next(c for c in p.children[head] if toks[c].dep in ("nsubj", "nsubjpass"))
+                lo = min(head, i)
+                att = self._make(p, (lo, i), self._trim_source(p, subj, p.subtree(subj)), subj, content,
+                                 "indirect", state, sent_span)
+                att.state = True
+                out.append(att)
+        return out
+
+    def _personal_subject(self, p, i: int) -> bool:
+        """The verb has a subject that can hold a view: a name, a personal
+        pronoun, or a noun (not "it", not a thing the writer describes by a
+        pronoun that is impersonal)."""
+        toks = p.tokens
+        subj = next((c for c in p.children[i] if toks[c].dep in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            return False
+        s = toks[subj]
+        if s.lower in self.lx.impersonal or s.tag in ("EX",):
+            return False
+        return s.pos in ("PROPN", "NOUN", "PRON")
+
+    def _light_noun(self, p, i: int) -> int | None:
+        """The noun of speech a verb takes as object ("made no mention",
+        "drew criticism", "issued a statement")."""
+        toks = p.tokens
+        for c in p.children[i]:
+            if toks[c].dep == "dobj" and toks[c].lemma in self.lx.nouns:
+                return c
+        return None
+
+    def _noun_content(self, p, n: int) -> list[int]:
+        """What a noun (or adjective) of speech is about: its clause ("fears
+        that …"), or the object of its preposition ("criticism of X",
+        "support for Y", "confident about Z")."""
+        toks = p.tokens
+        for c in p.children[n]:
+            if toks[c].dep in ("ccomp", "acl", "xcomp") and c > n:
+                return p.subtree(c)
+        for c in p.children[n]:
+            if toks[c].dep == "prep" and c > n and toks[c].lower in self.lx.topics:
+                objs = [o for o in p.children[c] if toks[o].dep in ("pobj", "pcomp")]
+                if objs:
+                    return p.subtree(objs[0])
+        return []
+
+    def _prep_content(self, p, i: int, after: int) -> list[int]:
+        toks = p.tokens
+        for c in p.children[i]:
+            if toks[c].dep == "prep" and c > after and toks[c].lower in self.lx.topics:
+                objs = [o for o in p.children[c] if toks[o].dep in ("pobj", "pcomp")]
+                if objs:
+                    return p.subtree(objs[0])
+        return []
 
     # -- helpers -------------------------------------------------------------
     def _clause_head(self, p, i: int, a: int, b: int) -> int | None:
@@ -416,22 +562,151 @@ def blocks_of(model) -> list[tuple[int, str]]:
     """The prose blocks of a text model as (offset, text) pieces the parser
     takes (a pasted block of 100,000 characters is parsed in slices cut at
     sentence ends, never whole)."""
-    out = []
-    for par in model.paragraphs:
-        text = par.text
-        if not text.strip():
-            continue
-        off = par.start
-        while len(text) > syntax.MAX_CHARS:
-            cut = max(text.rfind(". ", 0, syntax.MAX_CHARS), text.rfind("\n", 0, syntax.MAX_CHARS))
-            cut = cut + 1 if cut > 0 else syntax.MAX_CHARS
-            out.append((off, text[:cut]))
-            off += cut
-            text = text[cut:]
-        out.append((off, text))
-    return out
+    return [b for par in model.paragraphs for b in blocks_of_paragraph(par)]
 
 
 def draft_ledger(engine, model) -> list[Attribution] | None:
     """Every attribution of a draft (None when the syntactic layer is missing)."""
     return extractor_for(engine.ruleset).blocks(blocks_of(model))
+
+
+# -- who speaks where: the API other checks read --------------------------------
+
+CARRY_PARAGRAPHS = 3  # a quotation's speaker is looked for this many paragraphs back
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A stretch of a draft in someone else's voice: the content of an
+    attribution, or a quotation whose speaker is given elsewhere (earlier in
+    its paragraph, or in the paragraph before: "Smith said the talks had
+    failed." / "“It was a disaster,” …" with no cue of its own).
+
+    ``start``/``end`` are offsets in the draft's text (the model's), like
+    every span of the ledger.  ``status`` is ``"named"`` (a person or a
+    definite organisation: "Donald Trump", "the ministry"), ``"anonymous"``
+    ("officials", "a senior aide") or ``"none"`` (a cue with no source:
+    "it was reported that …").  ``kind`` is the attribution's kind, or
+    ``"carried"`` for a quotation whose speaker comes from an earlier
+    sentence or paragraph (then ``cue`` is that attribution's cue, which may
+    lie in an earlier paragraph)."""
+
+    start: int
+    end: int
+    speaker: str | None
+    status: str  # named | anonymous | none
+    kind: str  # direct | indirect | mixed | according-to | record | carried
+    cue: tuple[int, int] | None
+
+    def as_json(self, text: str) -> dict:
+        return {"start": self.start, "end": self.end, "text": text[self.start:self.end], "speaker": self.speaker,
+                "status": self.status, "kind": self.kind,
+                "cue": None if self.cue is None else {"start": self.cue[0], "end": self.cue[1],
+                                                      "text": text[self.cue[0]:self.cue[1]]}}
+
+
+def _status(a: Attribution) -> str:
+    if a.named:
+        return "named"
+    return "anonymous" if a.source is not None or a.speaker else "none"
+
+
+def _voices_of(model, pars: list[int], ex: "Extractor") -> dict[int, list[Voice]] | None:
+    """Voices of the paragraphs ``pars`` (consecutive indexes), read in
+    order so a quotation can take its speaker from the paragraph before."""
+    blocks: list[tuple[int, str]] = []
+    owner: list[int] = []
+    for i in pars:
+        par = model.paragraphs[i]
+        for b in blocks_of_paragraph(par):
+            blocks.append(b)
+            owner.append(i)
+    parses = syntax.parse_many([t for _, t in blocks])
+    if parses is None:
+        return None
+    state = _State()
+    out: dict[int, list[Voice]] = {i: [] for i in pars}
+    last: Voice | None = None  # the last voice with a speaker, carried into the next paragraph
+    prev_par = None
+    for (off, _), p, i in zip(blocks, parses, owner):
+        if i != prev_par:
+            if prev_par is not None and model.paragraphs[prev_par].kind == "heading":
+                last = None
+            prev_par = i
+            carried_from = last
+        atts = [_shift(a, off) for a in ex.parse(p, state)]
+        mine = [Voice(a.content[0], a.content[1], a.speaker, _status(a), a.kind, a.cue)
+                for a in atts if a.content is not None]
+        spoken = [v for v in mine if v.status != "none"]
+        for q in find_quotes(p.text, 0, len(p.text)):
+            if q.depth:
+                continue
+            qa, qb = q.inner[0] + off, q.inner[1] + off
+            if qb <= qa or any(v.start <= qa and qb <= v.end for v in mine):
+                continue
+            before = [v for v in spoken if v.cue and v.cue[1] <= qa]
+            after = [v for v in spoken if v.cue and v.cue[0] >= qb]
+            src = before[-1] if before else (after[0] if after else (carried_from if not spoken else None))
+            if src is not None:
+                mine.append(Voice(qa, qb, src.speaker, src.status, "carried", src.cue))
+        mine.sort(key=lambda v: (v.start, -v.end))
+        out[i].extend(mine)
+        with_speaker = [v for v in mine if v.status != "none"]
+        if with_speaker:
+            last = max(with_speaker, key=lambda v: v.end)
+        elif atts:
+            last = None  # a cue with no source ends the carry-over
+    return out
+
+
+def blocks_of_paragraph(par) -> list[tuple[int, str]]:
+    """One paragraph as (offset, text) pieces the parser takes."""
+    text = par.text
+    if not text.strip():
+        return []
+    out = []
+    off = par.start
+    while len(text) > syntax.MAX_CHARS:
+        cut = max(text.rfind(". ", 0, syntax.MAX_CHARS), text.rfind("\n", 0, syntax.MAX_CHARS))
+        cut = cut + 1 if cut > 0 else syntax.MAX_CHARS
+        out.append((off, text[:cut]))
+        off += cut
+        text = text[cut:]
+    out.append((off, text))
+    return out
+
+
+def voices(engine, model, paragraph: int | None = None) -> list[Voice] | None:
+    """Who speaks where, for other checks (the loaded-terms check exempts a
+    label inside a quotation whose speaker is given, even in an earlier
+    paragraph).
+
+    ``paragraph`` (an index into ``model.paragraphs``) limits the answer to
+    one paragraph; only it and up to ``CARRY_PARAGRAPHS`` paragraphs before
+    it are parsed (parses are cached per paragraph text).  ``None`` reads
+    the whole draft.  Returns ``None`` when the syntactic layer (spaCy and
+    its English model) is not installed: the caller falls back to its own
+    reading.  Voices are in text order; a voice may hold others (a quote
+    inside reported speech)."""
+    ex = extractor_for(engine.ruleset)
+    n = len(model.paragraphs)
+    if paragraph is None:
+        res = _voices_of(model, list(range(n)), ex)
+        return None if res is None else [v for i in range(n) for v in res[i]]
+    if not 0 <= paragraph < n:
+        raise IndexError(paragraph)
+    res = _voices_of(model, list(range(max(0, paragraph - CARRY_PARAGRAPHS), paragraph + 1)), ex)
+    return None if res is None else res[paragraph]
+
+
+def voice_at(engine, model, start: int, end: int) -> Voice | None:
+    """The innermost voice holding [start, end) of the draft (``None`` when
+    the writer speaks there, or the syntactic layer is missing)."""
+    idx = bisect.bisect_right([p.start for p in model.paragraphs], start) - 1
+    if idx < 0:
+        return None
+    found = voices(engine, model, idx)
+    if not found:
+        return None
+    inside = [v for v in found if v.start <= start and end <= v.end]
+    return min(inside, key=lambda v: v.end - v.start) if inside else None
