@@ -231,3 +231,24 @@ def test_labels_owned_by_a_named_labeller_are_spared(sentence):
 ])
 def test_labels_without_a_named_owner_stay_flagged(sentence, word):
     assert word in [f["text"] for f in cli_findings(sentence + "\n")]
+
+
+def test_a_quoted_sentence_takes_its_speaker_from_the_ledger_across_paragraphs():
+    """The source ledger carries a speaker to a later quotation with no cue
+    of its own, in the paragraph or the one after; the same engine (as in the
+    language server) re-reads the paragraph when the one before changes."""
+    later = "The shelling went on all night. “Nothing will save the regime now, nothing at all.”\n"
+    spoken = "“We will win,” said Ahmed, a commander.\n\n" + later
+    silent = "The rain fell all night in the city.\n\n" + later
+    assert [t for r, t in found(spoken) if r == "loaded-term/regime"] == []
+    assert [t for r, t in found(silent) if r == "loaded-term/regime"] == ["regime"]
+    assert [t for r, t in found(spoken) if r == "loaded-term/regime"] == []
+    same_paragraph = ("“We will win,” said Ahmed, a commander. He had driven from Idlib. The shelling went on. "
+                      "“Nothing will save the regime now, nothing at all.”\n")
+    assert [t for r, t in found(same_paragraph) if r == "loaded-term/regime"] == []
+
+
+def test_scare_quotes_stay_the_writers_whoever_spoke_before():
+    text = ("“We will win,” said Ahmed, a commander.\n\n"
+            "The island lives under a wave of “green terror” and the “final solution” of the regime.\n")
+    assert [t for r, t in found(text) if r.startswith("loaded-term/")] == ["green terror", "final solution", "regime"]

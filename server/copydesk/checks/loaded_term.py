@@ -7,11 +7,13 @@ unattributed scare quotes, it is a finding.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Iterable
 
 from functools import lru_cache
 
+from .. import ledger
 from ..findings import Applicability, Edit, Finding, Fix
 from ..lang import inflect
 from ..rules.model import Rule
@@ -120,6 +122,8 @@ class LoadedTerms(Check):
                 "labelling_no_subject", "labelling_determiners", "labelling_as_blockers", "labelling_what",
                 "labelling_view_verbs", "labelling_accuse_verbs", "labelling_as_enders")
     schemas = {"loaded-term": SCHEMA}
+    # A quotation may take its speaker from the paragraphs before (the ledger).
+    context_before = ledger.CARRY_PARAGRAPHS
 
     @classmethod
     def validate_rule(cls, rule: Rule):
@@ -181,6 +185,19 @@ class LoadedTerms(Check):
         self._view_verbs = lang.words("labelling_view_verbs") | self._labelling
         self._accuse = lang.words("labelling_accuse_verbs")
         self._as_enders = lang.words("labelling_as_enders")
+        self._extractor = None  # the ledger's, built on first need
+
+    def _voiced(self, par: Paragraph, a: int, b: int) -> bool | None:
+        """Whether the ledger puts [a, b) in the voice of a speaker (named or
+        anonymous); None when the syntactic layer is not installed."""
+        model = par.model
+        if self._extractor is None:
+            self._extractor = ledger.Extractor(ledger.Lexicon.from_lexicons(self.context.lexicons))
+        index = bisect.bisect_left([p.start for p in model.paragraphs], par.start)
+        found = ledger.paragraph_voices(self._extractor, model, index)
+        if found is None:
+            return None
+        return any(v.start <= a and b <= v.end and v.status != "none" for v in found)
 
     def _labelled(self, text: str, start: int, end: int) -> bool:
         """Whether the term is a label someone named puts on something:
@@ -352,7 +369,17 @@ class LoadedTerms(Check):
                 continue
             a, b = base + start, base + end
             quote = par.quote_at(a, b)
-            attributed = quote is not None and (quote.attributed_nearby or _continues_quote(text, base, quote))
+            attributed = quote is not None and quote.attributed_nearby
+            if quote is not None and not attributed:
+                # A quotation whose speaker is named elsewhere (earlier in the
+                # paragraph, or the paragraph before): the source ledger knows;
+                # without the syntactic layer, a paragraph that opens with a
+                # whole quoted sentence continues the last speaker.
+                # A scare quote ("a wave of “green terror”") is the writer's
+                # however many speakers the paragraph has: only a quoted
+                # sentence takes one.
+                attributed = _sentence_quote(text, base, quote) and (
+                    _continues_quote(text, base, quote) or bool(self._voiced(par, a, b)))
             if attributed and rule.option("allow_in_attributed_quotes", True):
                 continue
             if quote is None and rule.option("allow_when_labelled", True) and self._labelled(text, start, end):
@@ -392,19 +419,22 @@ class LoadedTerms(Check):
 _CONTINUED_MIN_WORDS = 6
 
 
-def _continues_quote(text: str, base: int, quote) -> bool:
-    """A paragraph that opens with a whole quoted sentence and names no
-    speaker continues the speaker of the paragraph before (news style:
-    “…,” said Jouejati. / “I believe the regime thinks …”).  Scare quotes
-    are words inside a sentence, never a paragraph's opening sentence."""
-    outer = quote
-    if outer.depth:
+def _sentence_quote(text: str, base: int, quote) -> bool:
+    """A quoted sentence (a capital and at least a few words), not scare
+    quotes around a word or two."""
+    if quote.depth:
         return False
-    a, b = outer.inner
-    if text[:outer.start - base].strip():
-        return False
+    a, b = quote.inner
     inner = text[a - base:b - base].lstrip(" ‘'\"(…")
     return inner[:1].isupper() and len(_WORD.findall(inner)) >= _CONTINUED_MIN_WORDS
+
+
+def _continues_quote(text: str, base: int, quote) -> bool:
+    """A paragraph that opens with a quoted sentence and names no speaker
+    continues the speaker of the paragraph before (news style: “…,” said
+    Jouejati. / “I believe the regime thinks …”, and the open quotation
+    carried over paragraphs after “… in National Review:”)."""
+    return not text[:quote.start - base].strip()
 
 
 def render_quote_message(rule: Rule, values: dict) -> str:
