@@ -18,7 +18,7 @@ from ..findings import Applicability, Edit, Finding, Fix
 from ..lang import inflect
 from ..rules.model import Rule
 from ..text.model import Paragraph
-from ..userregex import PatternError, compile_user_regex
+from ..userregex import PatternError, compile_user_regex, compile_user_set
 from ._termindex import MAX_TERMS, Normalised, PhraseIndex, TermIndex, term_problem
 from .base import Check, CheckContext
 
@@ -164,10 +164,16 @@ class LoadedTerms(Check):
             shared.setdefault(term.lower(), []).append((rule, term))
         self._shared = {k: v for k, v in shared.items() if len(v) > 1}
         self._terms = TermIndex([t for _, t in pairs]) if pairs else None
-        self._patterns = [
-            (rule, [compile_user_regex(p) for p in rule.option("patterns", [])])
-            for rule in rules if rule.option("patterns")
-        ]
+        # Patterns: (rule, regex, index of the group named "term" or 0), and
+        # one RE2 set over all of them so a paragraph is scanned once to
+        # learn which can match at all.
+        self._patterns = []
+        for rule in rules:
+            for p in rule.option("patterns", []) or ():
+                rx = compile_user_regex(p)
+                self._patterns.append((rule, rx, (getattr(rx, "groupindex", None) or {}).get("term", 0)))
+        self._pattern_set = (compile_user_set([p for rule in rules for p in rule.option("patterns", []) or ()])
+                             if len(self._patterns) > 1 else None)
         # Except phrases go in an automaton too: a rule may carry as many as
         # terms, and the look-up must stay linear in the text.
         self._excepts = {rule.id: PhraseIndex(rule.option("except")) for rule in rules if rule.option("except")}
@@ -197,7 +203,31 @@ class LoadedTerms(Check):
         found = ledger.paragraph_voices(self._extractor, model, index)
         if found is None:
             return None
-        return any(v.start <= a and b <= v.end and v.status != "none" for v in found)
+        # Only a speaker carried to a quotation with no cue of its own: a cue
+        # the language does not list ("the crowd chanted") stays no speaker.
+        return any(v.start <= a and b <= v.end and v.status != "none" and v.kind == "carried" for v in found)
+
+    def _continues_quote(self, par: Paragraph, quote) -> bool:
+        """A paragraph that opens with a quoted sentence and names no speaker
+        continues the speaker of the paragraph before (news style: “…,” said
+        Jouejati. / “I believe the regime thinks …”), or the quotation left
+        open there (“… in National Review:” / “Over the weekend … / “By
+        Monday …)."""
+        text = par.text
+        if text[:quote.start - par.start].strip():
+            return False
+        model = par.model
+        index = bisect.bisect_left([p.start for p in model.paragraphs], par.start)
+        if index == 0:
+            return False
+        prev = model.paragraphs[index - 1]
+        if prev.kind == "heading":
+            return False
+        quotes = prev.quotes
+        if any(q.attributed for q in quotes if not q.depth):
+            return True
+        last = max((q for q in quotes if not q.depth), key=lambda q: q.start, default=None)
+        return (last is not None and not last.closed) or prev.text.rstrip().endswith(":")
 
     def _labelled(self, text: str, start: int, end: int) -> bool:
         """Whether the term is a label someone named puts on something:
@@ -331,18 +361,25 @@ class LoadedTerms(Check):
                 rule, term = self._owners[rank]
                 taken.append(span)
                 yield rule, span[0], span[1], cstart, cend, term
-        for rule, regexes in self._patterns:
-            for rx in regexes:
-                group = (getattr(rx, "groupindex", None) or {}).get("term", 0)
-                for m in rx.finditer(text):
-                    # A group named "term" is the finding; the rest is context.
-                    a, b = m.span(group)
-                    if a < 0:
-                        continue
-                    if a == b or any(x < b and a < y for x, y in taken):
-                        continue
-                    taken.append((a, b))
-                    yield rule, a, b, a, b, text[a:b]
+        if not self._patterns:
+            return
+        if self._pattern_set is not None:
+            hits = self._pattern_set.Match(text)
+            if not hits:
+                return
+            todo = [self._patterns[i] for i in sorted(hits)]
+        else:
+            todo = self._patterns
+        for rule, rx, group in todo:
+            for m in rx.finditer(text):
+                # A group named "term" is the finding; the rest is context.
+                a, b = m.span(group)
+                if a < 0:
+                    continue
+                if a == b or any(x < b and a < y for x, y in taken):
+                    continue
+                taken.append((a, b))
+                yield rule, a, b, a, b, text[a:b]
 
     def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
         text = par.text
@@ -379,7 +416,7 @@ class LoadedTerms(Check):
                 # however many speakers the paragraph has: only a quoted
                 # sentence takes one.
                 attributed = _sentence_quote(text, base, quote) and (
-                    _continues_quote(text, base, quote) or bool(self._voiced(par, a, b)))
+                    self._continues_quote(par, quote) or bool(self._voiced(par, a, b)))
             if attributed and rule.option("allow_in_attributed_quotes", True):
                 continue
             if quote is None and rule.option("allow_when_labelled", True) and self._labelled(text, start, end):
@@ -427,14 +464,6 @@ def _sentence_quote(text: str, base: int, quote) -> bool:
     a, b = quote.inner
     inner = text[a - base:b - base].lstrip(" ‘'\"(…")
     return inner[:1].isupper() and len(_WORD.findall(inner)) >= _CONTINUED_MIN_WORDS
-
-
-def _continues_quote(text: str, base: int, quote) -> bool:
-    """A paragraph that opens with a quoted sentence and names no speaker
-    continues the speaker of the paragraph before (news style: “…,” said
-    Jouejati. / “I believe the regime thinks …”, and the open quotation
-    carried over paragraphs after “… in National Review:”)."""
-    return not text[:quote.start - base].strip()
 
 
 def render_quote_message(rule: Rule, values: dict) -> str:
