@@ -46,6 +46,8 @@ def parse_ann(text):
     spans, rels = {}, []
     for line in text.splitlines():
         if line.startswith("T"):
+            if line.count("\t") < 2:
+                continue  # one malformed line in train
             tid, mid, _ = line.split("\t", 2)
             role, offs = mid.split(" ", 1)
             spans[tid] = (role, [tuple(map(int, s.split())) for s in offs.split(";")])
@@ -67,9 +69,10 @@ def parse_ann(text):
     return out
 
 
-def load(gitdir, split, limit):
+def load(gitdir, split, limit, stride=1):
     names = sorted({p.rsplit("/", 1)[1][:-4] for p in git(gitdir, "ls-tree", "-r", "HEAD", "--name-only",
                                                             f"data/{split}/text").split()})
+    names = names[::stride]
     if limit:
         names = names[:limit]
     anns = git(gitdir, "ls-tree", "-r", "HEAD", "--name-only", f"data/{split}/attributions").split()
@@ -86,6 +89,7 @@ def main() -> int:
     ap.add_argument("gitdir")
     ap.add_argument("--split", default="train", choices=["train", "dev"])  # never test
     ap.add_argument("--limit", type=int)
+    ap.add_argument("--stride", type=int, default=1, help="every N-th article (a sample across publishers)")
     ap.add_argument("--show", action="append", default=[])
     ap.add_argument("--max", type=int, default=60)
     ap.add_argument("--cache", default="/tmp/copydesk-polnear-cache")
@@ -96,7 +100,7 @@ def main() -> int:
         syntax._load()
         syntax._cache.update(pickle.loads(cache.read_bytes()))
     syntax.CACHE_SIZE = 10 ** 7
-    docs = load(args.gitdir, args.split, args.limit)
+    docs = load(args.gitdir, args.split, args.limit, args.stride)
     engine = Engine(Config())
     before = len(syntax._cache)
     tally = {r: collections.Counter() for r in ROLES}
@@ -106,7 +110,7 @@ def main() -> int:
         atts = ledger.draft_ledger(engine, model) or []
         for role in ROLES:
             g = [a[role] for a in gold if role in a]
-            pr = [getattr(a, role) for a in atts if getattr(a, role)]
+            pr = [(a.source_phrase or a.source) if role == "source" else getattr(a, role) for a in atts if getattr(a, role)]
             used = set()
             for k, (ps, pe) in enumerate(pr):
                 m = next((j for j, (gs, ge) in enumerate(g) if j not in used and ps < ge and gs < pe), None)

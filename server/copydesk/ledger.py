@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .lang import syntax
 from .text.quotes import find_quotes
@@ -48,11 +48,14 @@ class Attribution:
     speaker: str | None
     sentence: tuple[int, int] = (0, 0)  # the sentence holding the cue
     state: bool = False  # an internal state or intention ("believes", "aims to"), not speech
+    # the source's noun phrase as written, with an apposition or relative clause
+    # ("Chris Cox, who runs the NRA's lobbying arm,"); ``source`` is its core
+    source_phrase: tuple[int, int] | None = None
 
     def as_json(self, text: str) -> dict:
         def span(s):
             return None if s is None else {"start": s[0], "end": s[1], "text": text[s[0]:s[1]]}
-        return {"cue": span(self.cue), "source": span(self.source), "content": span(self.content),
+        return {"cue": span(self.cue), "source": span(self.source_phrase or self.source), "content": span(self.content),
                 "kind": self.kind, "named": self.named, "speaker": self.speaker}
 
 
@@ -74,6 +77,7 @@ class Lexicon:
     adverbs: frozenset[str] = frozenset()  # "reportedly"
     adjectives: frozenset[str] = frozenset()  # "is confident that", "are unhappy with"
     topics: frozenset[str] = frozenset()  # "talked about", "criticism of": prepositions of a topic
+    predicates: frozenset[str] = frozenset()  # "described X as Y": the object's predicate
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -86,7 +90,8 @@ class Lexicon:
                    frozenset(w.lower() for w in vague_sources) | low("anonymous_sources"),
                    low("source_pronouns"), low("impersonal_pronouns"), low("relative_pronouns"),
                    low("definite_determiners"), low("cue_stance_verbs") | low("cue_state_verbs"),
-                   low("cue_nouns"), low("cue_adverbs"), low("cue_adjectives"), low("cue_topic_prepositions"))
+                   low("cue_nouns"), low("cue_adverbs"), low("cue_adjectives"), low("cue_topic_prepositions"),
+                   low("cue_predicate_prepositions"))
 
 
 @dataclass
@@ -108,22 +113,77 @@ class Extractor:
         parses = syntax.parse_many([t for _, t in blocks])
         if parses is None:
             return None
+        return [a for _, _, atts in self.read(blocks, parses) for a in atts]
+
+    def read(self, blocks: list[tuple[int, str]], parses) -> list[tuple[int, "syntax.Parse", list[Attribution]]]:
+        """(offset, parse, attributions) per block, in order: pronouns and
+        a paragraph ending "He said:" reach into the blocks after (that
+        attribution stays with its cue's block, its content the next one)."""
         state = _State()
-        out: list[Attribution] = []
-        for (off, _), p in zip(blocks, parses):
-            for a in self.parse(p, state):
-                out.append(_shift(a, off))
+        out = []
+        lead = None
+        for (off, text), p in zip(blocks, parses):
+            atts = [_shift(a, off) for a in self.parse(p, state)]
+            if lead is not None:
+                body = text.rstrip()
+                lead.content = (off, off + len(body))
+                lead.kind = "direct" if body[:1] in _QUOTES else "indirect"
+            lead = self.colon_lead(p, atts, state, off)
+            if lead is not None and not any(x is lead for x in atts):
+                atts.append(lead)
+            out.append((off, p, atts))
+        if lead is not None and lead.content is None and lead.source is None:
+            out[-1][2].remove(lead)  # a colon at the end of the draft, and no one to say it
         return out
+
+    def colon_lead(self, p, atts: list[Attribution], state: _State, off: int = 0) -> Attribution | None:
+        """A paragraph that ends in a colon after a speaker's verb ("Cruz
+        continued:", "He said:", "Clinton released the following
+        statement:") hands the next paragraph to that speaker: the
+        attribution returned (the paragraph's own, or a new one; offsets
+        shifted by ``off`` like ``atts``) gets its content from the caller."""
+        text = p.text.rstrip()
+        if not text.endswith(":") or not p.sentences:
+            return None
+        a, b = p.sentences[-1]
+        toks = p.tokens
+        colon = b - 1
+        while colon > a and toks[colon].text != ":":
+            colon -= 1
+        if any(at.cue[0] <= toks[colon].start + off < at.cue[1] for at in atts):
+            return None
+        verbs = [j for j in range(a, colon) if toks[j].pos == "VERB"
+                 and toks[j].dep not in ("aux", "auxpass", "amod", "compound")]
+        if not verbs:
+            return None
+        v = verbs[-1]
+        own = next((at for at in atts if at.cue[0] <= toks[v].start + off < at.cue[1]), None)
+        if own is not None:
+            return own if own.content is None else None  # "He said:" / "… pointed out that …:"
+        if any(toks[c].dep in ("ccomp", "xcomp") for c in p.children[v]):
+            return None
+        subj = [c for c in p.children[v] if toks[c].dep in ("nsubj", "nsubjpass")]
+        src_head = subj[0] if subj else self._inherited_subject(p, v)
+        if src_head is None or toks[src_head].lower in self.lx.impersonal or toks[src_head].pos not in ("PROPN", "NOUN", "PRON"):
+            return None
+        src = self._trim_source(p, src_head, p.subtree(src_head))
+        lo, _ = self._cue_extent(p, v)
+        att = self._make(p, (lo, colon), src, src_head, [], "direct", state, (toks[a].start, toks[b - 1].end))
+        att.state = toks[v].lemma not in self.lx.verbs
+        return _shift(att, off)
 
     def parse(self, p: "syntax.Parse", state: _State | None = None) -> list[Attribution]:
         state = state or _State()
         out: list[Attribution] = []
-        quoted = [q.inner for q in find_quotes(p.text, 0, len(p.text)) if q.depth == 0]
+        quotes = [q for q in find_quotes(p.text, 0, len(p.text)) if q.depth == 0]
+        quoted = [q.inner for q in quotes]
         for a, b in p.sentences:
             found = self._sentence(p, a, b, state, quoted)
             out.extend(_outermost(found))
             if not found:
                 self._note_subject(p, a, b, state)
+        if quotes:
+            _whole_quotes(p.text, out, quotes)
         return out
 
     def _note_subject(self, p, a: int, b: int, state: _State) -> None:
@@ -170,18 +230,33 @@ class Extractor:
                 break
         # "Matthews: Well, …", "Trump: ‘I’m the worst thing …’": a name and a
         # colon opening the sentence (transcripts, headlines) attribute the rest.
+        # Headlines lose the tagger ("Trump" a common noun): a capitalised
+        # noun counts as a name there; what follows must say something (a
+        # verb or a quotation: "Hillary Clinton: 1,769." is a tally).
         k = next((j for j in range(a, min(b, a + 6)) if toks[j].text == ":"), None)
-        if (k is not None and a < k < b - 1 and any(toks[j].pos == "PROPN" for j in range(a, k))
-                and not any(toks[j].tag.startswith("VB") for j in range(a, k))):
-            head = max(range(a, k), key=lambda j: toks[j].pos == "PROPN")
-            found.append(self._make(p, (k, k), list(range(a, k)), head, list(range(k + 1, b)), "direct",
+        rest = list(range(k + 1, b)) if k is not None else []
+        if k is not None and k == b - 1:
+            nxt = next(((x, y) for x, y in p.sentences if x == b), None)
+            rest = list(range(*nxt)) if nxt else []
+        names = [j for j in range(a, k or a) if toks[j].pos == "PROPN"
+                 or toks[j].pos == "NOUN" and toks[j].text[:1].isupper()]
+        if (k is not None and a < k and rest and names and toks[k - 1].text[:1].isupper()
+                and not any(toks[j].tag.startswith("VB") for j in range(a, k))
+                and any(toks[j].tag.startswith("VB") or toks[j].text in _QUOTES for j in rest)):
+            head = names[-1]
+            found.append(self._make(p, (k, k), list(range(a, k)), head, rest, "direct",
                                     state, sent_span))
             used.add(k)
         for i in range(a, b):
             if i in used:
                 continue
             t = toks[i]
-            if not t.tag.startswith("VB") or t.dep in ("amod", "compound", "aux", "auxpass"):
+            if t.dep in ("amod", "compound", "aux", "auxpass"):
+                continue
+            if not t.tag.startswith("VB") and not (
+                    # the tagger's slip: "Trump predicts that …" with "predicts" a plural noun
+                    t.dep == "ROOT" and t.tag in ("NNS", "NN") and (t.lemma in self.lx.verbs or t.lemma in self.lx.states)
+                    and any(toks[c].dep == "ccomp" for c in p.children[i])):
                 continue
             if any(x <= t.start and t.end <= y for x, y in quoted):
                 continue  # the speaker's words, not the writer's attribution
@@ -201,7 +276,8 @@ class Extractor:
                 stance = True  # "Trump supports the wall", "she talked about jobs", "they see him as"
             elif (light := self._light_noun(p, i)) is not None and self._personal_subject(p, i):
                 stance = True
-            elif any(toks[c].dep == "ccomp" for c in kids) and any(
+            elif t.pos == "VERB" and any(toks[c].dep == "ccomp" and (c > i or self._quoted_before(p, c, quoted))
+                                         for c in kids) and any(
                     toks[c].dep == "nsubj" and (toks[c].pos == "PROPN" or toks[c].lower in self.lx.pronouns
                                                 and toks[c].lower not in self.lx.impersonal) for c in kids):
                 pass  # any verb of a person with a clause: "Trump mused that …"
@@ -216,6 +292,8 @@ class Extractor:
                 src_head = objs[0] if objs else None
             elif subj:
                 src_head = subj[0]
+            elif t.tag.startswith("NN") and any(toks[c].dep == "compound" for c in kids):
+                src_head = max(c for c in kids if toks[c].dep == "compound")  # the tagger's slip, above
             elif t.dep == "acl" and toks[t.head].pos in ("NOUN", "PROPN"):
                 src_head = t.head  # "a report from Bloomberg saying …", "a man shouting"
             elif t.dep in ("xcomp", "conj", "advcl", "relcl") or t.dep == "ROOT":
@@ -226,10 +304,17 @@ class Extractor:
                 content_idx = self._noun_content(p, light) or self._prep_content(p, i, light)
             elif clause:
                 content_idx = p.subtree(clause[0])
+                objs = [c for c in kids if toks[c].dep == "dobj" and c < clause[0]]
+                if objs and toks[clause[0]].dep == "xcomp":
+                    content_idx = p.subtree(objs[0]) + content_idx  # "urged Congress to act"
             else:
                 objs = [c for c in kids if toks[c].dep in ("dobj", "attr", "oprd")]
                 if objs:
-                    content_idx = p.subtree(objs[0])
+                    # the object with its predicate: "described the field as “all very good”"
+                    content_idx = p.subtree(objs[0]) + [
+                        j for c in kids if c > objs[0] and (toks[c].dep == "oprd" or toks[c].dep == "prep"
+                                                            and toks[c].lower in self.lx.predicates)
+                        for j in p.subtree(c)]
                 elif t.dep in ("parataxis", "ccomp") and toks[t.head].sent == t.sent and t.head != i:
                     # "…, he said" / "“…,” he said, “…”": the clause commented on.
                     mine = set(p.subtree(i))
@@ -237,13 +322,27 @@ class Extractor:
                 else:
                     # "he said of X", "she talked about X": the prepositional
                     # object; the preposition belongs to the cue ("talked about")
-                    preps = [c for c in kids if toks[c].dep == "prep" and c > i and toks[c].lower in self.lx.topics]
+                    # the first preposition after the verb, when it names a topic ("spoke to
+                    # reporters on Tuesday" is about nothing)
+                    preps = [c for c in kids if toks[c].dep == "prep" and c > i][:1]
+                    preps = [c for c in preps if toks[c].lower in self.lx.topics]
                     objs = [o for o in p.children[preps[0]] if toks[o].dep in ("pobj", "pcomp")] if preps else []
                     if objs:
                         content_idx = p.subtree(objs[0])
                         prep_cue = preps[0]
                     elif preps:
                         content_idx = p.subtree(preps[0])
+            if content_idx:
+                # ", telling reporters that …", ", adding that …": a report of its own
+                inside = set(content_idx)
+                for j in list(content_idx):
+                    tj = toks[j]
+                    if (j in inside and tj.tag == "VBG" and tj.dep in ("advcl", "conj") and tj.lemma in self.lx.verbs
+                            and toks[tj.head].i in inside):
+                        inside.difference_update(p.subtree(j))
+                content_idx = sorted(inside)
+            if stance and not content_idx:
+                continue  # "spoke to reporters": a stance needs what it is about
             if passive and src_head is None and not content_idx:
                 continue
             if src_head is None and not content_idx:
@@ -319,6 +418,13 @@ class Extractor:
                 att.state = True
                 out.append(att)
         return out
+
+    @staticmethod
+    def _quoted_before(p, c: int, quoted) -> bool:
+        """A clause before its verb is reported only as a quotation ("“…,”
+        beamed Hartley"; not "Cruz has 370 delegates, Kasich has 129")."""
+        first = p.tokens[p.subtree(c)[0]]
+        return any(x <= first.end and first.start <= y for x, y in quoted)
 
     def _personal_subject(self, p, i: int) -> bool:
         """The verb has a subject that can hold a view: a name, a personal
@@ -441,8 +547,20 @@ class Extractor:
                 elif any(q in body for q in "“”\"«»"):
                     kind = "mixed"
         source = p.span(src) if src else None
+        phrase = source
+        if source is not None and src_head is not None:
+            # the noun phrase as written, with its apposition or relative
+            # clause ("Chris Cox, who runs the NRA's lobbying arm,"), when
+            # it holds neither the cue nor the content
+            full = p.subtree(src_head)
+            while full and toks[full[-1]].dep == "punct":
+                full.pop()
+            lo, hi = p.span(full) if full else source
+            cs = content or cue_span
+            if full and not (lo < cue_span[1] and cue_span[0] < hi) and not (lo < cs[1] and cs[0] < hi):
+                phrase = (min(lo, source[0]), max(hi, source[1]))
         speaker, named = self._speaker(p, src, src_head, state)
-        return Attribution(cue_span, source, content, kind, named, speaker, sent_span)
+        return Attribution(cue_span, source, content, kind, named, speaker, sent_span, source_phrase=phrase)
 
     def _speaker(self, p, src: list[int], head: int | None, state: _State) -> tuple[str | None, bool]:
         if head is None:
@@ -463,6 +581,11 @@ class Extractor:
             if state.last_named:
                 return state.last_named, True
             return None, False
+        if h.pos != "PROPN":
+            # "the mayor, Jane Ruiz, said": the name in apposition
+            appos = next((c for c in p.children[head] if toks[c].dep == "appos" and toks[c].pos == "PROPN"), None)
+            if appos is not None:
+                head, h, src = appos, toks[appos], list(src) + [appos]
         name = self._name(p, head)
         named = h.lower not in self.lx.vague and (
             any(toks[j].pos == "PROPN" for j in src)
@@ -510,6 +633,37 @@ def _widen_to_quotes(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _whole_quotes(text: str, atts: list[Attribution], quotes) -> None:
+    """A quotation is attributed whole: content that opens a quotation runs
+    to its end, over several sentences ("“A. B. C,” she said" read
+    sentence by sentence), and a quotation split by its cue takes in the
+    part after it (“A,” she said. “B.”: the content runs from “A to B.”,
+    the cue between)."""
+    for at in atts:
+        if at.content is None:
+            continue
+        a, b = at.content
+        # content that starts or ends inside a quotation takes all of it
+        # (the parser splits a quotation into its sentences)
+        q = next((q for q in quotes if q.start <= a < q.end), None)
+        if q is not None and not (q.start <= at.cue[0] < q.end):
+            a = q.start
+        q = next((q for q in quotes if q.start < b < q.end), None)
+        if q is not None and not (q.start <= at.cue[0] < q.end):
+            b = q.end
+        # the cue after the quotation; the next sentence a quotation of its own
+        if at.cue[0] >= b and at.sentence[1] <= len(text):
+            rest = at.sentence[1]
+            while rest < len(text) and text[rest] in " \t":
+                rest += 1
+            q2 = next((q for q in quotes if q.start == rest), None)
+            if q2 is not None and not any(o is not at and (o.cue[0] < q2.end and q2.start < o.cue[1]
+                                                         or o.content and o.content[0] < q2.end and q2.start < o.content[1])
+                                          for o in atts):
+                b = q2.end
+        at.content = (a, b)
+
+
 def _outermost(found: list[Attribution]) -> list[Attribution]:
     """One attribution per stretch of text: a cue inside another
     attribution's content ("declined to say", "he said she wants") belongs to
@@ -528,7 +682,8 @@ def _outermost(found: list[Attribution]) -> list[Attribution]:
 def _shift(a: Attribution, off: int) -> Attribution:
     def sh(s):
         return None if s is None else (s[0] + off, s[1] + off)
-    return Attribution(sh(a.cue), sh(a.source), sh(a.content), a.kind, a.named, a.speaker, sh(a.sentence), a.state)
+    return Attribution(sh(a.cue), sh(a.source), sh(a.content), a.kind, a.named, a.speaker, sh(a.sentence), a.state,
+                       sh(a.source_phrase))
 
 
 def sources_of(attributions: list[Attribution]) -> list[dict]:
@@ -599,10 +754,9 @@ class Voice:
     cue: tuple[int, int] | None
 
     def as_json(self, text: str) -> dict:
-        return {"start": self.start, "end": self.end, "text": text[self.start:self.end], "speaker": self.speaker,
-                "status": self.status, "kind": self.kind,
-                "cue": None if self.cue is None else {"start": self.cue[0], "end": self.cue[1],
-                                                      "text": text[self.cue[0]:self.cue[1]]}}
+        cue = None if self.cue is None else dict(start=self.cue[0], end=self.cue[1], text=text[self.cue[0]:self.cue[1]])
+        return dict(start=self.start, end=self.end, text=text[self.start:self.end], speaker=self.speaker,
+                    status=self.status, kind=self.kind, cue=cue)
 
 
 def _status(a: Attribution) -> str:
@@ -624,19 +778,20 @@ def _voices_of(model, pars: list[int], ex: "Extractor") -> dict[int, list[Voice]
     parses = syntax.parse_many([t for _, t in blocks])
     if parses is None:
         return None
-    state = _State()
+    read = ex.read(blocks, parses)
+    said = [Voice(a.content[0], a.content[1], a.speaker, _status(a), a.kind, a.cue)
+            for _, _, atts in read for a in atts if a.content is not None]
     out: dict[int, list[Voice]] = {i: [] for i in pars}
     last: Voice | None = None  # the last voice with a speaker, carried into the next paragraph
     prev_par = None
-    for (off, _), p, i in zip(blocks, parses, owner):
+    for (off, p, atts), i in zip(read, owner):
         if i != prev_par:
             if prev_par is not None and model.paragraphs[prev_par].kind == "heading":
                 last = None
             prev_par = i
             carried_from = last
-        atts = [_shift(a, off) for a in ex.parse(p, state)]
-        mine = [Voice(a.content[0], a.content[1], a.speaker, _status(a), a.kind, a.cue)
-                for a in atts if a.content is not None]
+        # a voice belongs to the block its content opens in ("He said:" hands over the next paragraph)
+        mine = [v for v in said if off <= v.start < off + len(p.text)]
         spoken = [v for v in mine if v.status != "none"]
         for q in find_quotes(p.text, 0, len(p.text)):
             if q.depth:
