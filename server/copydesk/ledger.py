@@ -854,6 +854,14 @@ def voices(engine, model, paragraph: int | None = None) -> list[Voice] | None:
     return None if res is None else res[paragraph]
 
 
+def paragraph_voices(extractor: "Extractor", model, paragraph: int) -> list[Voice] | None:
+    """``voices`` for a check, which holds its language but no engine: the
+    voices of one paragraph (and the speakers carried into it from up to
+    ``CARRY_PARAGRAPHS`` before), read with ``extractor``."""
+    res = _voices_of(model, list(range(max(0, paragraph - CARRY_PARAGRAPHS), paragraph + 1)), extractor)
+    return None if res is None else res[paragraph]
+
+
 def voice_at(engine, model, start: int, end: int) -> Voice | None:
     """The innermost voice holding [start, end) of the draft (``None`` when
     the writer speaks there, or the syntactic layer is missing)."""
