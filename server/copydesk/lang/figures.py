@@ -146,7 +146,7 @@ def _pos_lexicon():
         return {}
 
 
-def pos(tok: Token, first: bool = False) -> str:
+def pos(tok: Token, first: bool = False, lang: "FigureLanguage | None" = None) -> str:
     """A part-of-speech tag for one word, from the Pattern lexicon with
     suffix guesses for unknown words."""
     text = tok.text
@@ -157,7 +157,7 @@ def pos(tok: Token, first: bool = False) -> str:
     if text[:1].isupper() and not first:
         return "NNP"
     low = text.lower()
-    if "-" in low and low.rsplit("-", 1)[-1] in ("backed", "led", "held", "based", "controlled", "run", "allied"):
+    if lang is not None and "-" in low and low.rsplit("-", 1)[-1] in lang.compound_participles:
         return "JJ"
     if low.endswith("ed"):
         return "VBN"
@@ -166,6 +166,18 @@ def pos(tok: Token, first: bool = False) -> str:
     if low.endswith("s") and not low.endswith("ss"):
         return "NNS"
     return "NN"
+
+
+# Plain word-set lexicons -> FigureLanguage attribute.
+_WORD_SETS = {
+    "figure-compound-participles": "compound_participles",
+    "figure-identifier-words": "identifier_words",
+    "figure-determiners": "determiners",
+    "figure-pronouns": "pronouns",
+    "figure-auxiliaries": "auxiliaries",
+    "figure-name-glue": "name_glue",
+    "figure-source-glue": "source_glue",
+}
 
 
 def _parse_entry(entry: str) -> tuple[str, str]:
@@ -217,6 +229,13 @@ class FigureLanguage:
         self.toll_nouns: set[str] = set()  # toll, death toll: an event's running total
         self.total_markers: list[tuple[str, ...]] = []  # across the region, in total, nationwide
         self.demonyms: dict[str, str] = {}  # afghan -> Afghanistan: one name for a place
+        self.compound_participles: set[str] = set()  # Iran-backed, HTS-led: adjectives
+        self.identifier_words: set[str] = set()  # "No 10", "resolution 2254": not counts
+        self.determiners: set[str] = set()  # "dozens of the soldiers"
+        self.pronouns: set[str] = set()  # "three of them", "of whom"
+        self.auxiliaries: set[str] = set()  # "the Observatory has said"
+        self.name_glue: set[str] = set()  # "Ministry of Health", "Sheikh al-…": inside a source's name
+        self.source_glue: set[str] = set()  # "according to the Ministry of …"
         priority = {"below": 0, "lower": 1, "upper": 2, "approx": 3}
         for name in sorted(lexicons):
             words = lexicons[name] or []
@@ -304,6 +323,8 @@ class FigureLanguage:
                     self.demonyms[word] = place
             elif name == "figure-total-markers":
                 self.total_markers += [tuple(w.lower().split()) for w in words]
+            elif name in _WORD_SETS:
+                getattr(self, _WORD_SETS[name]).update(w.lower() for w in words)
             elif name == "figure-toll-nouns":
                 self.toll_nouns |= {w.lower() for w in words}
             elif name == "figure-months":
@@ -445,7 +466,7 @@ class Extractor:
                     # "100m" stays metres unless a counted noun follows.
                     after = tokens[i + 2] if i + 2 < len(tokens) else None
                     if nxt.low not in lang.units or (after is not None and after.is_word and (
-                            lang.in_group(after.low) or pos(after) in ("NNS", "NNPS"))):
+                            lang.in_group(after.low) or pos(after, lang=lang) in ("NNS", "NNPS"))):
                         value *= lang.scale_suffixes[nxt.low]
                         used = 2
             return value, value, value, None, used
@@ -526,8 +547,7 @@ class Extractor:
             if prev is not None and prev.low.rstrip(".") in lang.months:
                 return None  # "Nov 2024"
             if (not qual and prev is not None and prev.is_word and i - qn - 1 > 0
-                    and (prev.text.isupper() and len(prev.text) > 1 or prev.low in ("no", "number", "resolution",
-                                                                                    "article", "route", "flight"))
+                    and (prev.text.isupper() and len(prev.text) > 1 or prev.low in lang.identifier_words)
                     and text[prev.end:first.start] == " "):
                 return None  # "UNSCR 2254", "No 10"
         # Ranges: "between 200 and 300 fighters", "200 to 300 fighters".
@@ -562,19 +582,19 @@ class Extractor:
             # Partitive "of" after vague words and bare scales ("dozens of soldiers").
             if nxt is not None and nxt.low == "of" and (vague_kind or tokens[j - 1].low in lang.scales):
                 k = j + 1
-                while k < len(tokens) and tokens[k].low in ("the", "their", "its", "his", "her", "them"):
+                while k < len(tokens) and (tokens[k].low in lang.determiners or tokens[k].low in lang.pronouns):
                     k += 1
-                if k < len(tokens) and tokens[k - 1].low == "them":
+                if k < len(tokens) and tokens[k - 1].low in lang.pronouns:
                     return None
             elif nxt is not None and nxt.low == "of":
                 # "two of the soldiers", "three of them": a part of a count
                 # (the figure's scope marks it so); its group is the noun
                 # after "of", or what "them" stands for.
                 k = j + 1
-                while k < len(tokens) and tokens[k].low in ("the", "their", "its", "these", "those"):
+                while k < len(tokens) and tokens[k].low in lang.determiners:
                     k += 1
-                if k < len(tokens) and tokens[k].low in ("them", "whom", "those") or tokens[k - 1].low == "those":
-                    k = k + 1 if k < len(tokens) and tokens[k].low in ("them", "whom", "those") else k
+                if k < len(tokens) and tokens[k].low in lang.pronouns or tokens[k - 1].low in lang.pronouns:
+                    k = k + 1 if k < len(tokens) and tokens[k].low in lang.pronouns else k
                     ante = self._antecedent(tokens, i - qn)
                     if ante is None:
                         return None
@@ -668,7 +688,7 @@ class Extractor:
                 break
             if idx > k and text[tokens[idx - 1].end:tok.start].strip():
                 break
-            tag = pos(tok)
+            tag = pos(tok, lang=self.lang)
             if tok.low in self.lang.stopwords and not self.lang.in_group(tok.low):
                 break
             if tag not in PHRASE_TAGS:
@@ -806,7 +826,7 @@ def context_terms(text: str, lang: FigureLanguage, start: int = 0, end: int | No
         if group is not None:
             term = group
         name = group is None and tok.text[:1].isupper() and (
-            not is_first or pos(tok, first=True) in ("NNP", "NNPS"))
+            not is_first or pos(tok, first=True, lang=lang) in ("NNP", "NNPS"))
         if name:
             term = term[:1].upper() + term[1:]  # names stay apart: "Aleppo"
         out[term] = out.get(term, False) or name
@@ -925,7 +945,7 @@ def _name_term(tok: Token, lang: FigureLanguage, first: bool) -> str | None:
         # A capitalised word opening a sentence, or any word of a title:
         # a name only if the lexicon does not know it as a common word.
         known = _pos_lexicon().get(low)
-        if (known and known not in ("NNP", "NNPS")) or pos(tok, first=True) not in ("NNP", "NNPS"):
+        if (known and known not in ("NNP", "NNPS")) or pos(tok, first=True, lang=lang) not in ("NNP", "NNPS"):
             return None
     return low[:1].upper() + low[1:]
 
@@ -955,9 +975,9 @@ def _source_indices(tokens: list[Token], lang: FigureLanguage, clause_of: list[i
         # "the Observatory said", "Xinhua reported": the name run just before;
         # "said Abdul Razaq Zinda", "according to the Ministry of …": after.
         j = k - 1
-        if j >= 0 and tokens[j].low in ("has", "have", "had", "was", "were"):
+        if j >= 0 and tokens[j].low in lang.auxiliaries:
             j -= 1
-        while j >= 0 and (tokens[j].text[:1].isupper() or tokens[j].low in ("of", "for", "the", "and", "de")):
+        while j >= 0 and (tokens[j].text[:1].isupper() or tokens[j].low in lang.name_glue):
             if j > 0 and tokens[j - 1].low in lang.place_preps:
                 break  # "officials in Nepal said": Nepal is a place, not a source
             if tokens[j].text[:1].isupper():
@@ -965,7 +985,7 @@ def _source_indices(tokens: list[Token], lang: FigureLanguage, clause_of: list[i
             j -= 1
         j = k + 1
         while j < len(tokens) and clause_of[j] == clause_of[k] and (
-                tokens[j].text[:1].isupper() or tokens[j].low in ("to", "of", "for", "the", "and", "by", "a", "an")):
+                tokens[j].text[:1].isupper() or tokens[j].low in lang.source_glue):
             if tokens[j].text[:1].isupper():
                 source_idx.add(j)
             j += 1
