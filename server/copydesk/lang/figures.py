@@ -168,16 +168,17 @@ def pos(tok: Token, first: bool = False, lang: "FigureLanguage | None" = None) -
     return "NN"
 
 
-# Plain word-set lexicons -> FigureLanguage attribute.
+# FigureLanguage attribute <- its plain word-set lexicon.
 _WORD_SETS = {
-    "figure-compound-participles": "compound_participles",
-    "figure-identifier-words": "identifier_words",
-    "figure-determiners": "determiners",
-    "figure-pronouns": "pronouns",
-    "figure-auxiliaries": "auxiliaries",
-    "figure-name-glue": "name_glue",
-    "figure-source-glue": "source_glue",
+    "compound_participles": "figure-compound-participles",
+    "identifier_words": "figure-identifier-words",
+    "determiners": "figure-determiners",
+    "pronouns": "figure-pronouns",
+    "auxiliaries": "figure-auxiliaries",
+    "name_glue": "figure-name-glue",
+    "source_glue": "figure-source-glue",
 }
+_SET_OF_LEXICON = {lexicon: attr for attr, lexicon in _WORD_SETS.items()}
 
 
 def _parse_entry(entry: str) -> tuple[str, str]:
@@ -323,8 +324,8 @@ class FigureLanguage:
                     self.demonyms[word] = place
             elif name == "figure-total-markers":
                 self.total_markers += [tuple(w.lower().split()) for w in words]
-            elif name in _WORD_SETS:
-                getattr(self, _WORD_SETS[name]).update(w.lower() for w in words)
+            elif name in _SET_OF_LEXICON:
+                getattr(self, _SET_OF_LEXICON[name]).update(w.lower() for w in words)
             elif name == "figure-toll-nouns":
                 self.toll_nouns |= {w.lower() for w in words}
             elif name == "figure-months":
