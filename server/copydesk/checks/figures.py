@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..lang.figures import (Extractor, Figure, Scope, article_date, consistent, context_terms, figure_context,
-                              figure_scopes, language_for, lead_names)
+                              figure_scopes, language_for, lead_names, today)
 from ..corpus.sources import front_matter
 from ..findings import Edit, Evidence, Finding, Fix
 from ..rules.model import Rule
@@ -123,7 +123,7 @@ def _days(a: str | None, b: datetime.date | None) -> int | None:
     if not a or b is None:
         return None
     try:
-        return (datetime.date.fromisoformat(a) - b).days
+        return (datetime.date.fromisoformat(a[:10]) - b).days
     except ValueError:
         return None
 
@@ -309,7 +309,7 @@ class Figures(Check):
         sentences = [s for par in model.paragraphs for s in par.sentences if model.mask[s.start:s.end].strip()]
         first = sentences[0] if sentences else None
         start = first.start if first is not None else 0
-        day = article_date(meta, model.mask, self.lang, start) or datetime.datetime.now(datetime.timezone.utc).date()
+        day = article_date(meta, model.mask, self.lang, start) or today()
         lead = lead_names(meta.get("title", ""), self.lang, title=True)
         if first is not None:
             lead |= lead_names(model.mask, self.lang, first.start, first.end)
@@ -433,7 +433,7 @@ class Figures(Check):
         f = c.figure
         return Evidence(
             path=f.path, line=f.line, column=f.column, text=f.sentence,
-            message=f"corpus: “{_clean(f.text)}” ({how} the draft{', ' + f.date if f.date else ''})",
+            message=f"corpus: “{_clean(f.text)}” ({how} the draft{', ' + _shown_date(f.date) if f.date else ''})",
             end_column=f.end_column,
             meta=tuple((k, str(v)) for k, v in (f.meta or {}).items()),
         )
@@ -476,6 +476,11 @@ def _when(date: str, draft: Draft | None) -> str:
         return ", same day"
     unit = "day" if abs(days) == 1 else "days"
     return f", {-days} {unit} earlier" if days < 0 else f", {days} {unit} later"
+
+
+def _shown_date(date: str) -> str:
+    """"2024-11-30", or "2026-12-02 (file date)" for an article dated by its file."""
+    return date[:10] + (" (file date)" if date[10:].strip() else "")
 
 
 def _clean(s: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 11
+EXTRACTOR_VERSION = 12
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -1170,6 +1170,26 @@ def parse_date(value: str, lang: FigureLanguage):
     except ValueError:
         return None
     return None
+
+
+def today():
+    """The date of a draft without one: now, or SOURCE_DATE_EPOCH when it is
+    set (the reproducible-builds convention: a fixed "now" for CI and tests)."""
+    import datetime as _dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
+    return _dt.datetime.now(_dt.timezone.utc).date()
+
+
+def file_day(mtime_ns: int):
+    """The date of an article that names none: its file's modification day,
+    clamped to today() (SOURCE_DATE_EPOCH clamps file times)."""
+    import datetime as _dt
+
+    return min(_dt.datetime.fromtimestamp(mtime_ns / 1e9, _dt.timezone.utc).date(), today())
 
 
 # How much of an article's opening a wire date line may take.
