@@ -23,12 +23,13 @@ quick fix per distinct corpus figure.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
 from ..lang.figures import (Extractor, Figure, Scope, article_date, consistent, context_terms, figure_context,
                               figure_scopes, language_for, lead_names, today)
+from ..lang.places import default_gazetteer
 from ..corpus.sources import front_matter
 from ..findings import Edit, Evidence, Finding, Fix
 from ..rules.model import Rule
@@ -143,6 +144,8 @@ class Figures(Check):
         self.corpus = context.corpus
         self.by_report = {r.option("report"): r for r in rules}
         self._sources = [Path(s) for s in getattr(self.corpus, "sources", [])]
+        self.places = default_gazetteer(context.language.code)
+        self.measures = {group for group, _ in self.lang.units.values()}
 
     # ----------------------------------------------------------- options
 
@@ -201,7 +204,8 @@ class Figures(Check):
         anchor_score: dict[int, float] = {}
         terms_of = dict(found)
         for ev in self.corpus.figure_events([fid for _, fid in scored[: limit * 3]]):
-            if not self._same_event(scope, draft, ev, window, bool(self._opt(rule, "require_shared_name"))):
+            if not self._same_event(scope, draft, ev, window, bool(self._opt(rule, "require_shared_name")),
+                                    fig.group):
                 continue
             # Beyond the names of the two articles' leads, the sentences
             # must share an anchor (a word, a place, an actor), unless both
@@ -247,15 +251,16 @@ class Figures(Check):
                 return Assessment(fig, against, False)
             if not any(c.consistent for c in out):
                 older = [c for c in out if (_days(c.figure.date, draft.date) or 0) < 0]
-                newer = bool(older) and len(older) == len(out) and all(
+                # A vague quantity ("hundreds") names an order of magnitude,
+                # not a count that could be newer than another.
+                newer = fig.kind != "vague" and bool(older) and len(older) == len(out) and all(
                     lo > _as_figure(c.figure).interval(**margins)[1] for c in older)
                 if not newer and not against:
                     # Only later, larger counts: the draft is older, not wrong.
                     return Assessment(fig, [c for c in out if c.consistent] or [], False)
         return Assessment(fig, out, newer)
 
-    @staticmethod
-    def _same_event(scope: Scope, draft: Draft, cf, window: float, need_name: bool) -> bool:
+    def _same_event(self, scope: Scope, draft: Draft, cf, window: float, need_name: bool, group: str = "") -> bool:
         """Whether a corpus figure may count what the draft figure counts: a
         date in the window, the same part / increment / past status, the
         same year when either names one, and the same places and actors."""
@@ -263,8 +268,21 @@ class Figures(Check):
         if days is not None and abs(days) > window:
             return False
         other: Scope = cf.scope
-        if scope.increment or other.increment or scope.part != other.part or scope.past != other.past:
+        if scope.increment or other.increment or scope.past != other.past:
             return False
+        # A part is a part of a total of its own kind ("three of them", "four
+        # of the dead"); a part that names who was counted ("including 61
+        # civilians") is that group's whole count.
+        if scope.part != other.part and (group in self.lang.event_groups or group in self.lang.generic_groups
+                                         or group not in self.lang.group_words):
+            return False
+        if group in self.measures:
+            # A distance, a duration, a share: its names are its end points,
+            # not a place whose count it is.
+            return not (scope.names and other.names and not (scope.names & other.names))
+        # "in Taloqan, Afghanistan" is Taloqan's count (the gazetteer).
+        scope = replace(scope, places=self.places.most_specific(scope.places))
+        other = replace(other, places=self.places.most_specific(other.places))
         their_year = {int(cf.date[:4])} if cf.date[:4].isdigit() else set()
         our_year = {draft.date.year} if draft.date else set()
         if scope.years and not (scope.years & (other.years | their_year)):
@@ -291,6 +309,11 @@ class Figures(Check):
             return False  # Nepal, India and Bangladesh together are not India
         if scope.names and other.names and not (scope.names & other.names):
             return False  # Homs is not Hama, whoever counted both
+        # Countries and provinces named anywhere in the clause (a lead's too):
+        # "across Nepal, India, Pakistan and Bangladesh" is not India.
+        ours, theirs = self.places.areas(scope.names) | scope.places, self.places.areas(other.names) | other.places
+        if ours and theirs and (not (ours <= theirs or theirs <= ours) or len(ours ^ theirs) >= 2):
+            return False
         return True
 
     def _events(self, group: str, terms, event_groups: set[str]) -> set[str]:

@@ -24,15 +24,17 @@ ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
 # After a counted noun, these end the noun phrase.
 PHRASE_TAGS = {"JJ", "JJR", "JJS", "VBN", "NN", "NNS", "NNP", "NNPS"}
 NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
-CLAUSE_ENDS = {";", ":", ".", "!", "?", "(", ")", "—", "–"}
+CLAUSE_ENDS = {";", ":", ".", "!", "?", "(", ")", "—", "–", "--"}
 # Punctuation that ends a figure's clause (its own place, actor, anchors).
-CLAUSE_MARKS = {",", ";", ":", "(", ")", "—", "–", "\"", "“", "”"}
+CLAUSE_MARKS = {",", ";", ":", "(", ")", "—", "–", "--", "\"", "“", "”"}
+# Dashes: a pair of them sets off an aside ("In Afghanistan -- where … --").
+DASHES = {"—", "–", "--"}
 
 _TOKEN = re.compile(
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,000 / 12,500.5
     r"|\d+(?:\.\d+)?"  # 412 / 1.5
     r"|[^\W\d_](?:[\w’'\-.]*\w)?"  # words, incl. Iran-backed, U.S, F-16, twenty-eight
-    r"|%|\S",
+    r"|--|%|\S",  # "--": a dash typed as two hyphens
     re.UNICODE,
 )
 _WORDLIKE = re.compile(r"[^\W\d_]")
@@ -1005,11 +1007,14 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
     clause_of: list[int] = []
     opens: list[bool] = [False]
     c = 0
+    dashes: list[int] = []  # clause numbers that open after a dash
     for k, tok in enumerate(tokens):
         if tok.text in CLAUSE_MARKS:
             c += 1
             opens.append(False)
             clause_of.append(-1)
+            if tok.text in DASHES:
+                dashes.append(c)
             continue
         if (tok.low in lang.clause_openers or tok.low in lang.clause_splitters) and k > 0 \
                 and tokens[k - 1].text not in CLAUSE_MARKS:
@@ -1019,6 +1024,12 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
             opens[c] = True
         clause_of.append(c)
     n_clauses = c + 1
+    # Clauses between a pair of dashes are an aside: a figure after it takes
+    # its names from before it.
+    aside = [False] * n_clauses
+    for a, b in zip(dashes[0::2], dashes[1::2]):
+        for cl in range(a, b):
+            aside[cl] = True
     # "across Nepal, India, Pakistan and Bangladesh": a clause of names only
     # continues the list of the clause before.
     members: dict[int, list[int]] = {}
@@ -1030,8 +1041,8 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
         if ks and not opens[cl] and all(tokens[k].text[:1].isupper() or tokens[k].low in ("and", "or", "the")
                                         for k in ks):
             prev = cl - 1
-            while prev > 0 and prev not in members:
-                prev -= 1
+            while prev > 0 and not members.get(prev):
+                prev -= 1  # past clauses already merged into an earlier one
             for k in ks:
                 clause_of[k] = prev
             members.setdefault(prev, []).extend(ks)
@@ -1102,6 +1113,8 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
         back = cl
         while not n and back > 0 and not opens[back]:
             back -= 1
+            if aside[back] and not aside[cl]:
+                continue
             n, p = set(names[back]), set(places[back])
         back = cl
         while not y and back > 0 and not opens[back]:
