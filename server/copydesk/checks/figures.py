@@ -268,13 +268,7 @@ class Figures(Check):
         if days is not None and abs(days) > window:
             return False
         other: Scope = cf.scope
-        if scope.increment or other.increment or scope.past != other.past:
-            return False
-        # A part is a part of a total of its own kind ("three of them", "four
-        # of the dead"); a part that names who was counted ("including 61
-        # civilians") is that group's whole count.
-        if scope.part != other.part and (group in self.lang.event_groups or group in self.lang.generic_groups
-                                         or group not in self.lang.group_words):
+        if scope.increment or other.increment or scope.part != other.part or scope.past != other.past:
             return False
         if group in self.measures:
             # A distance, a duration, a share: its names are its end points,

@@ -683,6 +683,9 @@ class Extractor:
         and noun modifiers ("government forces"), stop at the first plural
         noun or at a participle after a noun ("soldiers killed")."""
         run: list[tuple[Token, str]] = []
+        if k < len(tokens) and tokens[k].low in self.lang.increment_after and k + 1 < len(tokens) \
+                and tokens[k + 1].is_word and self.lang.in_group(tokens[k + 1].low):
+            k += 1  # "five more bodies": an increment of a counted noun
         stop = min(len(tokens), k + 5)
         idx = k
         while idx < stop:
@@ -1123,7 +1126,12 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
             pa = pa or past[back]
         # Part and increment markers next to the figure.
         k0 = ti
-        part = _phrase_at(tokens, k0, lang.part_before, ending=True)
+        # "including 61 civilians" is a part of the toll but the whole count
+        # of the civilians: a part only when it counts what its whole counts
+        # (what befell them, or people); "three of them", "two of the
+        # soldiers" always are.
+        part = _phrase_at(tokens, k0, lang.part_before, ending=True) and (
+            f.group in lang.event_groups or f.group in lang.generic_groups or f.group not in lang.group_words)
         inc = _phrase_at(tokens, k0, lang.increment_before, ending=True)
         te = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].end <= f.phrase_end), ti)
         part = part or _phrase_at(tokens, te + 1, lang.part_after, ending=False)
