@@ -998,6 +998,27 @@ def _source_indices(tokens: list[Token], lang: FigureLanguage, clause_of: list[i
     return source_idx
 
 
+# How many tokens a date line may take before its dash.
+DATELINE_TOKENS = 16
+
+
+def _dateline_end(tokens: list[Token], lang: FigureLanguage) -> int:
+    """Tokens of a date line opening the text ("AMMAN, Sep. 10 (Petra) --"):
+    capitalised words, numbers, dates and the punctuation between them, up
+    to a dash; 0 when the text opens otherwise."""
+    named = False
+    for k, tok in enumerate(tokens[:DATELINE_TOKENS]):
+        if k > 0 and tok.text in DASHES | {"-"}:
+            return k + 1 if named else 0
+        if tok.is_word and tok.text[:1].isupper():
+            if tok.low in lang.stopwords or tok.low in lang.place_preps:
+                return 0  # "In Afghanistan -- where …": a sentence, not a date line
+            named = named or tok.low.rstrip(".") not in lang.months
+        elif not (tok.is_digit or tok.text in (",", "(", ")", ".", "/") or tok.low in ORDINAL_SUFFIXES):
+            return 0
+    return 0
+
+
 def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: FigureLanguage,
                   lead: bool = False) -> list[Scope]:
     """The scope of each figure of one sentence (same order).  In an
@@ -1027,6 +1048,10 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
             opens[c] = True
         clause_of.append(c)
     n_clauses = c + 1
+    # A wire date line ("RABAT, 10th September, 2023 (WAM) -", "Patna, India
+    # --") says where the story was filed and by whom, not what was counted.
+    for k in range(_dateline_end(tokens, lang)):
+        clause_of[k] = -1
     # Clauses between a pair of dashes are an aside: a figure after it takes
     # its names from before it.
     aside = [False] * n_clauses
