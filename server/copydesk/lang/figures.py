@@ -515,6 +515,8 @@ class Extractor:
             value, lo, hi, vague_kind, used = num
             j = i + used
             fig = self._figure(tokens, i, j, value, lo, hi, vague_kind, text, start)
+            if fig is None and out:
+                fig = self._elided(tokens, i, j, value, lo, hi, vague_kind, text, out[-1])
             if fig is not None:
                 out.append(fig)
             i = j
@@ -646,6 +648,28 @@ class Extractor:
             value=value * factor, low=lo * factor, high=hi * factor, kind=kind,
             noun=noun_text, group=group, unit_factor=factor,
         )
+
+    def _elided(self, tokens, i, j, value, lo, hi, vague_kind, text, before: Figure) -> Figure | None:
+        """A bare number in a list after a figure counts what that figure
+        counts: "1,293 deaths in Al Haouz, 452 in Taroudant and 41 in
+        Ouarzazate" (the number, then a place preposition)."""
+        lang = self.lang
+        if vague_kind is not None or j + 1 >= len(tokens) or tokens[j].low not in lang.place_preps \
+                or not tokens[j + 1].text[:1].isupper():
+            return None  # "452 in Taroudant": a named place follows
+        if i == 0 or tokens[i - 1].text not in (",", "and") and tokens[i - 1].low != "and":
+            return None
+        # Only the list's own words between the two: names, place words, commas.
+        for tok in tokens[i - 2::-1]:
+            if tok.end <= before.end:
+                break
+            if tok.text in CLAUSE_ENDS or tok.is_digit:
+                return None
+        end = tokens[j - 1].end
+        start = tokens[i].start
+        return Figure(start=start, phrase_end=end, end=end, phrase=text[start:end], text=text[start:end],
+                      value=value * before.unit_factor, low=lo * before.unit_factor, high=hi * before.unit_factor,
+                      kind="exact", noun=before.noun, group=before.group, unit_factor=before.unit_factor)
 
     def _counted_group(self, tokens: list[Token], left: int, j: int, k: int, group: str) -> str:
         """Who or what a count is about, given the head noun's group.
