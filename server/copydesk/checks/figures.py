@@ -6,9 +6,10 @@ that count the same thing of the same event, or with none:
 - the same noun group (deaths / dead / killed …) in the same context (the
   sentences share content words);
 - dates: the corpus article's date within a window around the draft's
-  (front matter, HTML <meta>, a wire date line; a draft without one is now);
+  (front matter, HTML <meta>, a wire date line, else its file's date; a
+  draft without one is now, or SOURCE_DATE_EPOCH);
 - the figure's own scope (its clause): the same places and actors when both
-  name them (a source such as "the Observatory said" is not an event), the
+  name them, the most specific of nested places (the gazetteer) (a source such as "the Observatory said" is not an event), the
   same year or past anchor ("in 2012", "last month"), part with part
   ("including 61 civilians") and never an increment ("a further 40").
 
@@ -47,7 +48,7 @@ SCHEMA = {
         "newer_message": {"type": "string", "minLength": 1,
                           "description": "Message of such a finding ({figure}, {corpus})"},
         "window_days": {**_NUM, "description": "Compare only with corpus articles dated this many days around "
-                                               "the draft's date (undated articles always)"},
+                                               "the draft's date (an undated article by its file's date)"},
         "moving_groups": {"type": "array", "items": {"type": "string", "minLength": 1},
                     "description": "Groups whose counts move either way (the missing): only counts of the same "
                                    "day (or undated) are compared"},
