@@ -304,11 +304,13 @@ class Figures(Check):
             return False  # Nepal, India and Bangladesh together are not India
         if scope.names and other.names and not (scope.names & other.names):
             return False  # Homs is not Hama, whoever counted both
-        # Countries and provinces named anywhere in the clause (a lead's too):
-        # "across Nepal, India, Pakistan and Bangladesh" is not India.
-        ours, theirs = self.places.areas(scope.names) | scope.places, self.places.areas(other.names) | other.places
-        if ours and theirs and (not (ours <= theirs or theirs <= ours) or len(ours ^ theirs) >= 2):
-            return False
+        # Two figures without places of their own (leads): the countries and
+        # provinces they name must match ("across Nepal, India, Pakistan and
+        # Bangladesh" is not India).
+        if not scope.places and not other.places:
+            ours, theirs = self.places.areas(scope.names), self.places.areas(other.names)
+            if ours and theirs and (not (ours <= theirs or theirs <= ours) or len(ours ^ theirs) >= 2):
+                return False
         return True
 
     def _events(self, group: str, terms, event_groups: set[str]) -> set[str]:
