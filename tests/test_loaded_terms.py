@@ -30,8 +30,9 @@ def test_seed_001_jihadists_in_the_writers_voice_is_flagged(seeds):
     # "…fallen into the hands of jihadists, the Syrian Observatory … said": a
     # paraphrase, not a quote, so still the paper's word.
     first = jihadists[0]
-    assert first["line"] == 1 and text.splitlines()[0][first["column"] - 1:].startswith("jihadists, the Syrian")
-    assert jihadists[1]["line"] == 3 and jihadists[1]["column"] == 5  # "The jihadists of Hayat Tahrir al-Sham"
+    # (Lines 1-5 are the seed's front matter: its date, outlet and URL.)
+    assert first["line"] == 6 and text.splitlines()[5][first["column"] - 1:].startswith("jihadists, the Syrian")
+    assert jihadists[1]["line"] == 8 and jihadists[1]["column"] == 5  # "The jihadists of Hayat Tahrir al-Sham"
     assert first["data"]["context"] == "own-voice"
     assert [fix["edits"][0]["new_text"] for fix in first["fixes"]] == ["militants", "fighters", "armed groups"]
 
