@@ -156,7 +156,7 @@ class Engine:
                 # cache's memory unbounded; they are rarely re-linted as-is.
                 yield from check.check_paragraph(par)
                 continue
-            key = (id(check), extra, par.kind, par.text)
+            key = (id(check), extra, par.kind, par.text, check.paragraph_key(par))
             if back:
                 key += tuple(p.text for p in model.paragraphs[max(0, i - back):i])
             hit = self._cache.get(key)

@@ -71,3 +71,9 @@ class Check:
     def cache_key(self) -> Any:
         """Extra state (besides rules and paragraph text) results depend on."""
         return None
+
+    def paragraph_key(self, par: Paragraph) -> Any:
+        """What one paragraph's findings depend on beyond its own text (for
+        a check that reads the paragraph before it, as attribution's
+        carry-over does); part of the engine's per-paragraph cache key."""
+        return None
