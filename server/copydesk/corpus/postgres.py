@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
+from . import ingest
 from .backend import CorpusBackend, CorpusUnavailable
 from ..lang.figures import Extractor, FigureLanguage, Scope
-from .index import (BATCH_FILES, FTS_TOKENIZE, PARALLEL_MIN_FILES, CorpusFigure, FigureEvent, ParsedDoc, SearchHit,
-                    _query_words, _worker_init, _worker_parse, parse_document)
+from .index import FTS_TOKENIZE, CorpusFigure, FigureEvent, SearchHit, _query_words
 from .sources import discover
 
 log = logging.getLogger("copydesk.corpus")
@@ -525,36 +525,8 @@ class PostgresCorpusIndex(CorpusBackend):
                 self.warn(f"corpus source {src} does not exist")
         known = {r[0]: r[1:] for r in con.execute(f"SELECT path, size, mtime_ns, sha, doc FROM {SCHEMA}.files")}
         con.commit()
-        todo: list[tuple[str, int, int]] = []
-        touched = []
-        counts = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0}
-        present = set()
-        for path in files:
-            rel = self._rel(path)
-            present.add(rel)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            old = known.get(rel)
-            if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
-                counts["unchanged"] += 1
-                continue
-            if old is not None:
-                try:
-                    data = Path(path).read_bytes()
-                except OSError:
-                    continue
-                if hashlib.sha1(data).hexdigest() == old[2]:
-                    touched.append((st.st_size, st.st_mtime_ns, rel))
-                    counts["unchanged"] += 1
-                    continue
-                counts["changed"] += 1
-            else:
-                counts["added"] += 1
-            todo.append((path, st.st_size, st.st_mtime_ns))
-        gone = [rel for rel in known if rel not in present]
-        counts["removed"] = len(gone)
+        plan = ingest.plan(files, known, key=self._rel, warn=self.warn)
+        counts, todo, touched, gone = plan.counts, plan.todo, plan.touched, plan.gone
         with con.cursor() as cur:
             if touched:
                 cur.executemany(f"UPDATE {SCHEMA}.files SET size = %s, mtime_ns = %s WHERE path = %s", touched)
@@ -598,95 +570,40 @@ class PostgresCorpusIndex(CorpusBackend):
         cur.executemany(f"UPDATE {SCHEMA}.meta SET value = (value::bigint + %s)::text WHERE key = %s",
                         [(sentences, "sentences"), (tokens, "tokens")])
 
-    def _parsed(self, todo):
-        if self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
-            import multiprocessing
-
-            ctx = multiprocessing.get_context("spawn")
-            with ctx.Pool(self.jobs, initializer=_worker_init, initargs=(self.lexicons,)) as pool:
-                yield from pool.imap(_worker_parse, todo, chunksize=32)
-            return
-        for path, size, mtime in todo:
-            try:
-                data = Path(path).read_bytes()
-            except OSError as e:
-                yield ("error", path, str(e))
-                continue
-            yield parse_document(path, data, hashlib.sha1(data).hexdigest(), size, mtime, self.extractor)
-
     def _index(self, con, todo, old_docs: dict, progress=None) -> None:
         tokenizer = FTSTokenizer()
-        batch: list[ParsedDoc] = []
 
-        def flush():
-            if not batch:
-                return
+        def store(batch: list[ingest.ParsedDoc]) -> None:
             with con.cursor() as cur:
                 # Ids continue from the largest (one indexer at a time: the lock).
                 cur.execute(f"SELECT (SELECT coalesce(max(id), 0) FROM {SCHEMA}.docs), "
                             f"(SELECT coalesce(max(id), 0) FROM {SCHEMA}.sents), "
                             f"(SELECT coalesce(max(id), 0) FROM {SCHEMA}.figures)")
-                next_doc, next_sent, next_fig = (x + 1 for x in cur.fetchone())
-                for d in batch:
+                next_ids = tuple(x + 1 for x in cur.fetchone())
+                for d in batch:  # an article's old rows go in the transaction that adds its new ones
                     self._delete_doc(cur, old_docs.get(self._rel(d.path)))
-                files, docs, sents, figs, posts = [], [], [], [], []
-                stats: dict[tuple[str, str], int] = {}
-                ntok = 0
-                toks = tokenizer.tokens([text for d in batch for _, _, text in d.sentences])
-                k = 0
-                for d in batch:
-                    rel = self._rel(d.path)
-                    doc = next_doc
-                    next_doc += 1
-                    slo, flo = next_sent, next_fig
-                    for line, col, text in d.sentences:
-                        sents.append((next_sent, doc, line, col, text, toks[k]))
-                        ntok += len(toks[k])
-                        k += 1
-                        next_sent += 1
-                    for (si, line, col, ecol, grp, noun, phrase, text, kind, value, low, high, factor,
-                         terms, scope) in d.figures:
-                        figs.append((next_fig, doc, slo + si, line, col, ecol, grp, noun, phrase, text, kind,
-                                     value, low, high, factor, terms, scope))
-                        for t in terms.split():
-                            posts.append((grp, t, next_fig))
-                            stats[(grp, t)] = stats.get((grp, t), 0) + 1
-                        next_fig += 1
-                    docs.append((doc, article_id(rel), rel, d.sha,
-                                 json.dumps(d.meta, ensure_ascii=False) if d.meta else "",
-                                 slo, next_sent - 1, flo, next_fig - 1, d.date, d.names))
-                    files.append((rel, d.size, d.mtime_ns, d.sha, doc))
-                posts = list(dict.fromkeys(posts))
-                cur.executemany(f"INSERT INTO {SCHEMA}.docs VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)", docs)
-                _copy(cur, f"{SCHEMA}.sents (id, doc, line, col, text, toks)", sents)
-                _copy(cur, f"{SCHEMA}.figures", figs)
-                _copy(cur, f"{SCHEMA}.fig_terms", posts)
+                rows = ingest.rows(batch, next_ids, key=self._rel)
+                toks = tokenizer.tokens([s[4] for s in rows.sents])
+                # docs: the stable article id beside the path in the archive.
+                cur.executemany(f"INSERT INTO {SCHEMA}.docs VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                                [(r[0], article_id(r[1]), *r[1:]) for r in rows.docs])
+                _copy(cur, f"{SCHEMA}.sents (id, doc, line, col, text, toks)",
+                      [(*r, t) for r, t in zip(rows.sents, toks)])
+                _copy(cur, f"{SCHEMA}.figures", rows.figures)
+                _copy(cur, f"{SCHEMA}.fig_terms", rows.postings)
                 cur.executemany(
                     f"INSERT INTO {SCHEMA}.term_stats VALUES (%s,%s,%s) ON CONFLICT (grp, term) "
-                    "DO UPDATE SET n = term_stats.n + excluded.n", [(g, t, n) for (g, t), n in stats.items()])
+                    "DO UPDATE SET n = term_stats.n + excluded.n", rows.term_counts)
                 cur.executemany(
                     f"INSERT INTO {SCHEMA}.files VALUES (%s,%s,%s,%s,%s) ON CONFLICT (path) DO UPDATE SET "
                     "size = excluded.size, mtime_ns = excluded.mtime_ns, sha = excluded.sha, doc = excluded.doc",
-                    files)
-                self._add_totals(cur, len(sents), ntok)
+                    rows.files)
+                self._add_totals(cur, len(rows.sents), sum(map(len, toks)))
                 self._bump(cur)
             con.commit()
-            batch.clear()
 
-        done = 0
-        for item in self._parsed(todo):
-            if isinstance(item, tuple):
-                self.warn(f"{item[1]}: cannot read ({item[2]})")
-                continue
-            batch.append(item)
-            done += 1
-            if len(batch) >= BATCH_FILES:
-                flush()
-                if progress:
-                    progress(done, len(todo))
-        flush()
-        if progress:
-            progress(done, len(todo))
+        ingest.in_batches(ingest.parsed(todo, self.jobs, self.lexicons, self.extractor), store, self.warn,
+                          progress, len(todo))
 
 
 def _copy(cur, table: str, rows: list) -> None:
