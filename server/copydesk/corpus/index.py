@@ -31,6 +31,7 @@ from typing import Iterable
 
 from . import ingest
 from .backend import CorpusBackend
+from .ingest import FILE_DATE, article_day  # noqa: F401  (re-exported)
 from ..cachedir import cache_dir  # noqa: F401  (re-exported: corpus.cache_dir)
 from ..lang.figures import Extractor, FigureLanguage, Scope
 from .sources import discover
@@ -384,9 +385,14 @@ class CorpusIndex(CorpusBackend):
                                   [group, *terms]).fetchall()
             if len(df) < min_shared:
                 return []
-            df.sort(key=lambda r: r[1])
+            df.sort(key=lambda r: (r[1], r[0]))
+            # The rarest terms, and those as rare as the last of them (up to
+            # twice as many probes): which of equally rare terms a figure
+            # shares is no reason to miss it.
+            k = max(1, min(probes, len(df) - min_shared + 1))
+            cut = df[k - 1][1]
             ids: set[int] = set()
-            for t, _ in df[:max(1, min(probes, len(df) - min_shared + 1))]:
+            for t, _ in [r for i, r in enumerate(df) if i < k or (i < 2 * probes and r[1] == cut)]:
                 ids.update(r[0] for r in self.con.execute(
                     "SELECT fig FROM fig_terms WHERE grp=? AND term=? ORDER BY fig DESC LIMIT ?", (group, t, fetch)))
             if not ids:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from ..files import read_regular
-from ..lang.figures import Extractor, FigureLanguage, article_date, context_terms, figure_context, figure_scopes, \
+from ..lang.figures import Extractor, FigureLanguage, article_date, file_day, context_terms, figure_context, figure_scopes, \
     lead_names
 from .sources import BLOCK_BREAK, PAD, read_article, sentences
 
@@ -68,8 +68,23 @@ def parse_document(path: str, data: bytes, sha: str, size: int, mtime_ns: int,
             _, ec = article.line_col(f.end)
             figs.append((si, fl, fc, ec, f.group, f.noun, " ".join(f.phrase.split()), " ".join(f.text.split()),
                          f.kind, f.value, f.low, f.high, f.unit_factor, " ".join(fterms), scope.encode()))
-    return ParsedDoc(path, sha, size, mtime_ns, article.meta, sents, figs, day.isoformat() if day else "",
+    return ParsedDoc(path, sha, size, mtime_ns, article.meta, sents, figs, article_day(day, mtime_ns),
                      " ".join(sorted(lead)))
+
+
+# Marks a date taken from the file, not from the article.
+FILE_DATE = " file"
+
+
+def article_day(day, mtime_ns: int) -> str:
+    """The date stored for an article: its own (front matter, <meta>, date
+    line), else the day its file was last modified ("2026-12-02 file"), so
+    every corpus figure has a date the comparison window can use."""
+    if day is not None:
+        return day.isoformat()
+    if not mtime_ns:
+        return ""
+    return file_day(mtime_ns).isoformat() + FILE_DATE
 
 
 # ------------------------------------------------------------ what changed

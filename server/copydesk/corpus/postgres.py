@@ -345,14 +345,17 @@ class PostgresCorpusIndex(CorpusBackend):
         if len(terms) < min_shared:
             return []
         # One round trip: the SQLite backend's probe of the rarest terms
-        # (document frequency, then term), their newest postings, the
-        # figures, and what ``figure_events`` needs of them (kept for it).
+        # (document frequency, then term; equally rare terms beside the last),
+        # their newest postings, the figures, and what ``figure_events``
+        # needs of them (kept for it).
         rows = self._read(lambda con: con.execute(
             f"""WITH df AS (
-                  SELECT term, row_number() OVER (ORDER BY n, term) AS r, count(*) OVER () AS c
+                  SELECT term, n, row_number() OVER (ORDER BY n, term) AS r, count(*) OVER () AS c
                   FROM {SCHEMA}.term_stats WHERE grp = %(g)s AND term = ANY(%(t)s) AND n > 0),
+                k AS (SELECT greatest(1, least(%(p)s, c - %(m)s + 1)) AS k FROM df LIMIT 1),
                 probe AS (
-                  SELECT term FROM df WHERE c >= %(m)s AND r <= greatest(1, least(%(p)s, c - %(m)s + 1)))
+                  SELECT term FROM df, k WHERE c >= %(m)s AND (r <= k.k OR (r <= 2 * %(p)s
+                    AND n = (SELECT n FROM df WHERE r = k.k))))
                 SELECT f.id, f.terms, f.scope, d.date, d.names FROM {SCHEMA}.figures f
                 JOIN {SCHEMA}.docs d ON d.id = f.doc
                 WHERE f.id IN (
