@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT, SEEDS
 from copydesk.config import load_config
-from copydesk.corpus import CorpusIndex, index as index_mod, open_corpus
+from copydesk.corpus import CorpusIndex, index as index_mod, ingest as ingest_mod, open_corpus
 from copydesk.corpus.sources import read_article, sentences
 
 SEED_004 = "004_1ed8f723cc3f719b.txt"
@@ -68,7 +68,7 @@ def test_unchanged_files_are_not_reread_and_touched_files_are_only_hashed(corpus
     def boom(*a, **k):
         raise AssertionError("re-parsed an unchanged file")
 
-    monkeypatch.setattr(index_mod, "parse_document", boom)
+    monkeypatch.setattr(ingest_mod, "parse_document", boom)
     os.utime(corpus_dir / SEED_004, ns=(1, 1))  # new mtime, same content
     assert idx.refresh()["unchanged"] == 5
     assert idx.refresh()["unchanged"] == 5  # the new stat was stored

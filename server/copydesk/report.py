@@ -13,21 +13,6 @@ from .rules.model import SEVERITY_RANK, Rule
 from .text.document import Document
 
 
-def span_location(doc: Document, start: int, end: int) -> dict:
-    """1-based line/column (characters) plus LSP's 0-based UTF-16 range."""
-    s, e = doc.position(start), doc.position(end)
-    return {
-        "line": s.line + 1,
-        "column": s.character + 1,
-        "end_line": e.line + 1,
-        "end_column": e.character + 1,
-        "range": {
-            "start": {"line": s.line, "character": s.utf16},
-            "end": {"line": e.line, "character": e.utf16},
-        },
-    }
-
-
 @dataclass
 class FileReport:
     path: str  # as shown to the user (relative where possible, "-" or the stdin name)
