@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .findings import CheckFailure, Finding
+from .findings import CheckFailure, Finding, Note
 from .rules.model import SEVERITY_RANK, Rule
 from .text.document import Document
 
@@ -35,6 +35,11 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     failures: list[CheckFailure] = field(default_factory=list)
     error: str | None = None  # why the file could not be linted
+    notes: list[Note] = field(default_factory=list)  # what passed: figures the corpus agrees with
+    # Kept only when a front-end asks (the report page): the draft's text,
+    # and its source ledger as `copydesk sources --format json` gives it.
+    draft_text: str | None = None
+    sources: dict | None = None
     # (start, end) -> location / text, filled by compact()
     _spans: dict = field(default_factory=dict, repr=False)
     _texts: dict = field(default_factory=dict, repr=False)
@@ -50,6 +55,8 @@ class FileReport:
             for fix in f.fixes:
                 for e in fix.edits:
                     self.span(e.start, e.end)
+        for n in self.notes:
+            self.span(n.start, n.end)
         self.document = None
         return self
 
@@ -112,6 +119,26 @@ class Report:
         out: dict[str, int] = {}
         for _, f in self.findings():
             out[f.severity] = out.get(f.severity, 0) + 1
+        return out
+
+    def figure_counts(self) -> dict[str, int] | None:
+        """Figures checked against the reference corpus: agreeing (the
+        figures check's notes), contradicting and newer (its mismatch
+        findings; newer: larger than every older count) and unverified (its
+        unverified findings), as reported (after --min-severity).  None when
+        no figures rule ran."""
+        reports = {rid: r.option("report") for rid, r in self.rules.items() if r.check == "figures"}
+        if not reports:
+            return None
+        out = {"agreeing": 0, "contradicting": 0, "newer": 0, "unverified": 0}
+        for fr in self.files:
+            out["agreeing"] += sum(1 for n in fr.notes if n.kind == "figure-agrees")
+            for f in fr.findings:
+                kind = reports.get(f.rule_id)
+                if kind == "mismatch":
+                    out["newer" if f.data.get("newer") else "contradicting"] += 1
+                elif kind == "unverified":
+                    out["unverified"] += 1
         return out
 
     @property

@@ -59,5 +59,8 @@ def render(report: Report, out, *, color: bool = False, options: dict | None = N
         ],
         "summary": report.counts_by_severity(),
     }
+    figures = report.figure_counts()
+    if figures is not None:  # the figures check ran: agreeing / contradicting / newer / unverified
+        payload["figures"] = figures
     _jsonout.write(out, payload, frozenset({"findings", "files", "failures"}))
     out.write("\n")
