@@ -490,7 +490,10 @@
   function refresh() { state.page = 0; renderTable(); if (state.open !== null) renderDraft(); }
 
   // ---- print: the whole (filtered) table, not one page -------------------------------
-  window.addEventListener("beforeprint", function () { state.printing = true; renderTable(); });
+  window.addEventListener("beforeprint", function () {
+    state.printing = true; renderTable();
+    document.querySelectorAll("details.ledger-attributions").forEach(function (d) { d.open = true; });
+  });
   window.addEventListener("afterprint", function () { state.printing = false; renderTable(); });
 
   // ---- start -----------------------------------------------------------------------------
