@@ -156,7 +156,7 @@ def test_jobs_give_the_same_page(tmp_path):
     pages = {}
     for jobs in ("1", "2"):
         out = tmp_path / f"r{jobs}.html"
-        proc = write_report("drafts", "-o", str(out), "--jobs", jobs, cwd=tmp_path)
+        proc = write_report("drafts", "-o", str(out), "--jobs", jobs, "--enable", "figures/figure-unverified", cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr_text
         page, data = read_page(out)
         data.pop("generated")  # the minute it was written
@@ -164,8 +164,9 @@ def test_jobs_give_the_same_page(tmp_path):
     assert pages["1"] == pages["2"]
     data = pages["2"][1]
     assert len(data["drafts"]) == 13 and data["total"] > 0 and data["ledger"]["attributions"] > 0
-    _code, report = run_json("drafts", "--jobs", "2", cwd=tmp_path)
-    assert data["figures"] == report["figures"] and data["figures"]["agreeing"] > 0
+    _code, report = run_json("drafts", "--jobs", "2", "--enable", "figures/figure-unverified", cwd=tmp_path)
+    assert data["figures"] == report["figures"]
+    assert data["figures"]["agreeing"] > 0 and "unverified" in data["figures"]  # counted: the rule is on
 
 
 def test_no_sources(tmp_path):
@@ -356,7 +357,7 @@ def check_page_against_json(seen: dict, report: dict, drafts_linted: int, opened
     (ledger,) = [f for f in sources["files"] if f["path"] == path]
     shown = seen["ledger"]
     assert [(s["speaker"], s["named"], s["attributions"]) for s in shown["sources"]] == \
-        [(s["speaker"], "named" if s["named"] else "\u2047 anonymous", s["attributions"]) for s in ledger["sources"]]
+        [(s["speaker"], "named" if s["named"] else "anonymous", s["attributions"]) for s in ledger["sources"]]
     assert [(a["cue"], a["kind"]) for a in shown["attributions"]] == \
         [(a["cue"]["text"], a["kind"]) for a in ledger["attributions"]]
     assert shown["quoteLinks"] == [f"#f-{n}" for n, f in enumerate(mine, 1)

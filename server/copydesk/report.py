@@ -125,12 +125,15 @@ class Report:
         """Figures checked against the reference corpus: agreeing (the
         figures check's notes), contradicting and newer (its mismatch
         findings; newer: larger than every older count) and unverified (its
-        unverified findings), as reported (after --min-severity).  None when
-        no figures rule ran."""
+        unverified findings), as reported (after --min-severity).  A count
+        whose rule is off is left out (figures/figure-unverified is off by
+        default); None when no figures rule ran."""
         reports = {rid: r.option("report") for rid, r in self.rules.items() if r.check == "figures"}
         if not reports:
             return None
-        out = {"agreeing": 0, "contradicting": 0, "newer": 0, "unverified": 0}
+        kinds = set(reports.values())
+        out = {"agreeing": 0, **({"contradicting": 0, "newer": 0} if "mismatch" in kinds else {}),
+               **({"unverified": 0} if "unverified" in kinds else {})}
         for fr in self.files:
             out["agreeing"] += sum(1 for n in fr.notes if n.kind == "figure-agrees")
             for f in fr.findings:

@@ -139,6 +139,12 @@
        ["newer", "larger than every older corpus count (figures/figure-mismatch, newer)"],
        ["unverified", "not found in the corpus (figures/figure-unverified)"]].forEach(function (row) {
         if (row[0] === "newer" && !counts.newer) return;
+        if (counts[row[0]] === undefined) {
+          var rule = row[0] === "unverified" ? "figures/figure-unverified" : "figures/figure-mismatch";
+          fig.appendChild(el("li", { class: "note" }, "Figures " + (row[0] === "unverified" ? "the corpus does not mention" : "it contradicts") +
+            " are not counted: ", el("code", { text: rule }), " is off (", el("code", { text: "--enable " + rule }), " counts them)."));
+          return;
+        }
         fig.appendChild(el("li", { "data-figures": row[0] }, el("strong", { text: fmt(counts[row[0]]) }), " " + row[1]));
       });
     }
@@ -443,7 +449,7 @@
           el("th", { scope: "col", class: "num", text: "Attributions" }))),
         el("tbody", null, L.sources.map(function (s) {
           return el("tr", { "data-named": s.named ? "1" : "0" }, el("th", { scope: "row", text: s.speaker }),
-            el("td", { text: s.named ? "named" : "⁇ anonymous" }), el("td", { class: "num", text: fmt(s.attributions) }));
+            el("td", { text: s.named ? "named" : "anonymous" }), el("td", { class: "num", text: fmt(s.attributions) }));
         }))));
     }
     if (L.attributions.length) {
