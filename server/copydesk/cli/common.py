@@ -107,6 +107,13 @@ def _fail_on_engine_errors(engines) -> None:
         sys.exit(EXIT_ERROR)
 
 
+def _config_failed(e: ConfigError) -> None:
+    """A config file's errors on stderr, then exit 2."""
+    for err in e.errors:
+        click.echo(str(err), err=True)
+    sys.exit(EXIT_ERROR)
+
+
 def _explicit_config(config_path: str | None) -> Config | None:
     if not config_path:
         return None
@@ -115,9 +122,7 @@ def _explicit_config(config_path: str | None) -> Config | None:
     except FileNotFoundError:
         _fail(f"{config_path}: no such config file")
     except ConfigError as e:
-        for err in e.errors:
-            click.echo(str(err), err=True)
-        sys.exit(EXIT_ERROR)
+        _config_failed(e)
 
 
 def _config_here(config_path: str | None) -> Config:
@@ -130,9 +135,7 @@ def _config_here(config_path: str | None) -> Config:
     try:
         return config_for(Path.cwd())
     except ConfigError as e:
-        for err in e.errors:
-            click.echo(str(err), err=True)
-        sys.exit(EXIT_ERROR)
+        _config_failed(e)
 
 
 def lint_setup(paths, configs, also=()):
@@ -149,9 +152,7 @@ def lint_setup(paths, configs, also=()):
         found = discover(paths, configs)
         cfgs = dict.fromkeys([*(configs.for_path(p) for p in also), *(configs.for_path(t.path) for t in found.targets)])
     except ConfigError as e:
-        for err in e.errors:
-            click.echo(str(err), err=True)
-        sys.exit(EXIT_ERROR)
+        _config_failed(e)
     rule_errors, flag_errors = _engine_problems(configs.engine(cfg) for cfg in cfgs)
     if rule_errors or flag_errors:
         n = len(rule_errors) + len(flag_errors)
