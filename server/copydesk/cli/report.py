@@ -65,24 +65,8 @@ def report(paths, output, title, min_severity, max_file_size, with_sources, jobs
         sources_note = syntax.status()  # loads the parser here, once, before any worker is forked
         if sources_note:
             click.echo(f"copydesk: the page has no source ledger: {sources_note} (or use --no-sources)", err=True)
-    by_display = {t.display: t for t in found.targets}
-
-    def keep_text(fr):
-        # Runs where the draft was linted (a worker with --jobs): the ledger
-        # is read there, from the draft's text model, like `copydesk sources`.
-        doc = fr.document
-        fr.draft_text = doc.text if doc is not None else None
-        if doc is not None and with_sources and not sources_note:
-            from .. import ledger
-
-            engine = configs.engine(configs.for_path(by_display[fr.path].path))
-            atts = ledger.draft_ledger(engine, engine.model(doc))
-            fr.sources = None if atts is None else ledger.ledger_json(atts, doc.text)
-            for a in atts or ():
-                fr.span(*a.cue)  # the page shows where each cue is (line:column)
-
-    reports = lint_targets(found.targets, configs, max_bytes, jobs=jobs or default_jobs(),
-                           finish=severity_floor(min_severity, then=keep_text))
+    finish = page_finish(configs, found.targets, min_severity, with_sources and not sources_note)
+    reports = lint_targets(found.targets, configs, max_bytes, jobs=jobs or default_jobs(), finish=finish)
     result.files.extend(with_progress(reports, len(found.targets), progress))
     for engine in configs.engines:
         result.rules.update(engine.active_rules)
@@ -100,3 +84,26 @@ def report(paths, output, title, min_severity, max_file_size, with_sources, jobs
     if result.errors or result.input_errors or any(fr.failures for fr in result.files):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_OK)
+
+
+def page_finish(configs, targets, min_severity: str, with_sources: bool):
+    """The ``finish`` of ``runner.lint_targets`` for the page: check's
+    (findings at or above ``min_severity``, then compacted), keeping the
+    draft's text and, with ``with_sources``, its source ledger as ``copydesk
+    sources --format json`` gives it.  It runs where the draft was linted (a
+    worker with --jobs), reading the ledger from the draft's text model."""
+    by_display = {t.display: t for t in targets}
+
+    def keep_text(fr):
+        doc = fr.document
+        fr.draft_text = doc.text if doc is not None else None
+        if doc is not None and with_sources:
+            from .. import ledger
+
+            engine = configs.engine(configs.for_path(by_display[fr.path].path))
+            atts = ledger.draft_ledger(engine, engine.model(doc))
+            fr.sources = None if atts is None else ledger.ledger_json(atts, doc.text)
+            for a in atts or ():
+                fr.span(*a.cue)  # the page shows where each cue is (line:column)
+
+    return severity_floor(min_severity, then=keep_text)
