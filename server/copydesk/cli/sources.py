@@ -54,7 +54,8 @@ def sources(paths, fmt, max_file_size, config_path, extra_rules, no_default_rule
     if "utf" not in (out.encoding or "").lower() and hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8" if fmt == "json" else out.encoding, errors="replace")
     if fmt == "json":
-        json.dump({"files": [{"path": path, **ledger.ledger_json(atts, text)} for path, text, _, atts in files]},
+        json.dump({"files": [{"path": path, "attributions": [a.as_json(text) for a in atts],
+                              "sources": ledger.sources_of(atts)} for path, text, _, atts in files]},
                   out, ensure_ascii=False, indent=1)
         out.write("\n")
     else:
