@@ -169,13 +169,17 @@ def test_jobs_give_the_same_page(tmp_path):
     assert data["figures"]["agreeing"] > 0 and "unverified" in data["figures"]  # counted: the rule is on
 
 
-def test_no_sources(tmp_path):
+def test_no_sources_and_no_figures(tmp_path):
     out = tmp_path / "r.html"
-    proc = write_report(str(EXAMPLES), "-o", str(out), "--no-sources", cwd=ROOT)
+    proc = write_report(str(EXAMPLES), "-o", str(out), "--no-sources", "--disable", "figures", cwd=ROOT)
     assert proc.returncode == 0, proc.stderr_text
     _page, data = read_page(out)
     assert data["ledger"] is None and all(d["ledger"] is None for d in data["drafts"])
     assert data["total"] > 0
+    # No figures rule ran: no counts, in the page as in the JSON report.
+    _code, report = run_json(str(EXAMPLES), "--disable", "figures", cwd=ROOT)
+    assert data["figures"] is None and "figures" not in report
+    assert all(d["agreeing"] == [] for d in data["drafts"])
 
 
 def test_chart_libraries_are_the_vendored_npm_files(example_report):

@@ -122,28 +122,41 @@ class Report:
         return out
 
     def figure_counts(self) -> dict[str, int] | None:
-        """Figures checked against the reference corpus: agreeing (the
-        figures check's notes), contradicting and newer (its mismatch
-        findings; newer: larger than every older count) and unverified (its
-        unverified findings), as reported (after --min-severity).  A count
-        whose rule is off is left out (figures/figure-unverified is off by
-        default); None when no figures rule ran."""
-        reports = {rid: r.option("report") for rid, r in self.rules.items() if r.check == "figures"}
-        if not reports:
-            return None
-        kinds = set(reports.values())
-        out = {"agreeing": 0, **({"contradicting": 0, "newer": 0} if "mismatch" in kinds else {}),
-               **({"unverified": 0} if "unverified" in kinds else {})}
+        """Figures checked against the reference corpus (``FigureCounts``)."""
+        counts = FigureCounts(self.rules)
         for fr in self.files:
-            out["agreeing"] += sum(1 for n in fr.notes if n.kind == "figure-agrees")
-            for f in fr.findings:
-                kind = reports.get(f.rule_id)
-                if kind == "mismatch":
-                    out["newer" if f.data.get("newer") else "contradicting"] += 1
-                elif kind == "unverified":
-                    out["unverified"] += 1
-        return out
+            counts.add(fr)
+        return counts.result()
 
     @property
     def input_errors(self) -> list[FileReport]:
         return [fr for fr in self.files if fr.error]
+
+
+class FigureCounts:
+    """Figures checked against the reference corpus, counted draft by draft
+    (a streaming format adds each report as it comes): agreeing (the figures
+    check's notes), contradicting and newer (its mismatch findings; newer:
+    larger than every older count) and unverified (its unverified findings),
+    as reported (after --min-severity).  A count whose rule is off is left
+    out (figures/figure-unverified is off by default); ``result()`` is None
+    when no figures rule ran."""
+
+    def __init__(self, rules: dict[str, Rule]):
+        self.reports = {rid: r.option("report") for rid, r in rules.items() if r.check == "figures"}
+        kinds = set(self.reports.values())
+        self.counts = {"agreeing": 0, **({"contradicting": 0, "newer": 0} if "mismatch" in kinds else {}),
+                       **({"unverified": 0} if "unverified" in kinds else {})}
+
+    def add(self, fr: FileReport) -> None:
+        out = self.counts
+        out["agreeing"] += sum(1 for n in fr.notes if n.kind == "figure-agrees")
+        for f in fr.findings:
+            kind = self.reports.get(f.rule_id)
+            if kind == "mismatch":
+                out["newer" if f.data.get("newer") else "contradicting"] += 1
+            elif kind == "unverified":
+                out["unverified"] += 1
+
+    def result(self) -> dict[str, int] | None:
+        return dict(self.counts) if self.reports else None
