@@ -133,7 +133,7 @@ class Engine:
         suppress = Suppressions(doc, model.directives)
         kept = [f for f in findings if not suppress.suppressed(f.rule_id, doc.line_of(f.start))]
         kept.sort(key=lambda f: f.sort_key)
-        return LintResult(doc, _dedupe(kept), failures, model, notes)
+        return LintResult(doc, _dedupe(kept), failures, model, notes=notes)
 
     def hover(self, doc: Document, offset: int, model: TextModel | None = None) -> list[str]:
         """What the checks have to say about a position (Markdown blocks).
