@@ -132,12 +132,6 @@ ALLOWED = {
     ("text/html.py", "p"): "HTML block elements",
     ("lang/figures.py", "JJ"): "Penn part-of-speech tags",
     ("cli/__init__.py", "check"): "subcommand names and their modules",
-    # English that stays until the figures helper moves figure reading into
-    # the language layer (issue 14): number words, toll verbs, glue words.
-    ("lang/figures.py", "to"): "look-back glue words: English still in Python after issue 14 (to move into the pack)",
-    ("lang/figures.py", "backed"): "compound participles: English still in Python after issue 14 (to move into the pack)",
-    ("lang/figures.py", "no"): "name words before numbers: English still in Python after issue 14 (to move into the pack)",
-    ("lang/figures.py", "the"): "determiners: English still in Python after issue 14 (to move into the pack)",
 }
 
 

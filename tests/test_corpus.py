@@ -130,12 +130,12 @@ def test_a_corrupt_index_file_is_rebuilt(corpus_dir, tmp_path):
 def test_search_ranks_sentences_and_works_without_fts5(corpus_dir, tmp_path, monkeypatch):
     idx = CorpusIndex([str(corpus_dir)], lexicons(), cache=tmp_path / "a")
     hits = idx.search("civilians Idlib")
-    assert hits and Path(hits[0].path).name == SEED_004 and hits[0].line == 23
+    assert hits and Path(hits[0].path).name == SEED_004 and hits[0].line == 28
     monkeypatch.setattr(index_mod, "has_fts5", lambda: False)
     plain = CorpusIndex([str(corpus_dir)], lexicons(), cache=tmp_path / "b")
     assert not plain.fts
     hits = plain.search("civilians Idlib")
-    assert hits and Path(hits[0].path).name == SEED_004 and hits[0].line == 23
+    assert hits and Path(hits[0].path).name == SEED_004 and hits[0].line == 28
 
 
 def test_the_corpus_benchmark_runs_at_a_tiny_size(tmp_path):

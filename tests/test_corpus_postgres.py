@@ -141,7 +141,7 @@ def test_findings_search_and_stats_are_identical_with_sqlite_and_postgres(tmp_pa
         sb = run_cli("corpus", "search", q, "--json", "-n", "25", cwd=shared)
         assert sa.returncode == sb.returncode and sa.stdout_text == sb.stdout_text, q
     hits = json.loads(run_cli("corpus", "search", "civilians Idlib", "--json", cwd=shared).stdout_text)
-    assert hits and Path(hits[0]["path"]).name == SEED_004 and hits[0]["line"] == 23
+    assert hits and Path(hits[0]["path"]).name == SEED_004 and hits[0]["line"] == 28
 
     st_a = json.loads(run_cli("corpus", "stats", "--json", cwd=lite).stdout_text)
     st_b = json.loads(run_cli("corpus", "stats", "--json", cwd=shared).stdout_text)
@@ -195,7 +195,7 @@ def test_the_ingest_job_is_incremental_and_stores_paths_relative_to_the_archive(
     assert after[f"wires/{SEED_004}"] == before[f"wires/{SEED_004}"]  # a stable id across changes
     assert n_docs == n_paths == 65
     hits = json.loads(run_cli("corpus", "search", "450 deaths", "--json", cwd=shared).stdout_text)
-    assert [(Path(h["path"]).name, h["line"]) for h in hits] == [(SEED_004, 51)]
+    assert [(Path(h["path"]).name, h["line"]) for h in hits] == [(SEED_004, 56)]
     assert run_cli("corpus", "search", "412 deaths", cwd=shared).returncode == 1
 
     # A reporter whose machine has no copy of the archive: evidence paths are
@@ -208,7 +208,7 @@ def test_the_ingest_job_is_incremental_and_stores_paths_relative_to_the_archive(
     [f] = [f for f in out["findings"] if f["rule_id"] == "figures/figure-mismatch"]
     assert f["related"] and all(re.fullmatch(r"archive/(wires|gen/\d+)/[^/]+", r["path"]) for r in f["related"])
     text = run_cli("check", str(draft), cwd=away).stdout_text
-    assert re.search(r"\(archive/(wires|gen/\d+)/[^/:]+:\d+\)", text), text
+    assert re.search(r"\(archive/(wires|gen/\d+)/[^/:]+:\d+(, [^)]+)?\)", text), text
 
 
 def test_readers_need_only_read_rights(tmp_path, db, pg, archive, monkeypatch):
@@ -430,7 +430,7 @@ def test_server_stopped_under_the_cli_is_one_message_and_the_other_checks_run(tm
         i = index(shared)
     finally:
         pg.start()
-    assert r.returncode == 2 and "loaded-term/" in r.stdout_text and "figures/" not in r.stdout_text
+    assert r.returncode == 2 and "[loaded-term/" in r.stdout_text and "[figures/" not in r.stdout_text
     lines = [l for l in r.stderr_text.splitlines() if l.strip()]
     assert len(lines) == 1 and lines[0].startswith(f"copydesk: cannot reach the corpus database {db}: ")
     assert "figures are not checked" in lines[0] and "Traceback" not in r.stderr_text

@@ -104,8 +104,9 @@ def test_page_is_self_contained_and_holds_the_json_reports_findings(example_repo
     assert {r: v["count"] for r, v in data["rules"].items()} == Counter(f["rule_id"] for f in report["findings"])
     (draft,) = data["drafts"]
     assert draft["text"] == (EXAMPLES / "aleppo-draft.md").read_text(encoding="utf-8")
-    assert draft["meta"] == {"title": "Rebels take Aleppo"}  # from its front matter
-    assert data["timeline"] == [] and data["undated"] == 1  # no date: no timeline
+    assert draft["meta"] == {"title": "Rebels take Aleppo", "date": "2024-12-02"}  # from its front matter
+    # Its date puts it on the timeline: one day, one draft.
+    assert [(d["date"], d["drafts"]) for d in data["timeline"]] == [("2024-12-02", 1)] and data["undated"] == 0
     # Figure checks: the JSON report's counts, and the contradicted ones are its mismatch findings.
     assert data["figures"] == report["figures"]
     assert report["figures"]["contradicting"] == sum(
@@ -386,7 +387,7 @@ def test_example_report_in_a_browser(example_report, tmp_path):
     text = (EXAMPLES / "aleppo-draft.md").read_text(encoding="utf-8")
     assert seen["draft"]["text"] == text
     assert all(word in seen["draft"]["markText"] for word in ("regime", "jihadists", "over 500 deaths", "experts say"))
-    assert not seen["charts"]["timelineShown"]  # no dates in its front matter: no timeline
+    assert seen["charts"]["timelineShown"]  # its front matter's date (the seeds' day) puts it on the timeline
     assert any("figure-mismatch" in f["rule"] for f in seen["draft"]["findings"])
 
 

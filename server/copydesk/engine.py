@@ -153,13 +153,16 @@ class Engine:
 
     def _cached_paragraphs(self, check, model: TextModel):
         extra = check.cache_key()
-        for par in model.paragraphs:
+        back = check.context_before
+        for i, par in enumerate(model.paragraphs):
             if par.end - par.start > _CACHE_MAX_CHARS:
                 # Huge paragraphs (pasted data, one-line files) would make the
                 # cache's memory unbounded; they are rarely re-linted as-is.
                 yield from check.check_paragraph(par)
                 continue
             key = (id(check), extra, par.kind, par.text)
+            if back:
+                key += tuple(p.text for p in model.paragraphs[max(0, i - back):i])
             hit = self._cache.get(key)
             if hit is None:
                 hit = tuple(f.shifted(-par.start) for f in check.check_paragraph(par))

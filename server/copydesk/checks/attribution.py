@@ -430,7 +430,8 @@ class Attribution(Check):
         # the source ledger (structure): ledger.py
         "cue_verbs", "cue_state_verbs", "cue_verb_forms", "clause_joiners", "source_phrases",
         "non_reporting_particles", "honorifics", "anonymous_sources", "impersonal_pronouns",
-        "definite_determiners",
+        "definite_determiners", "cue_stance_verbs", "cue_nouns", "cue_adverbs", "cue_adjectives",
+        "cue_topic_prepositions", "cue_predicate_prepositions",
     )
     schemas = {
         "unattributed-claim": CLAIM_SCHEMA,

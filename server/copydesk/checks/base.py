@@ -42,6 +42,10 @@ class Check:
     schemas: ClassVar[dict[str, dict]] = {}
     # False for checks that need the whole document at once.
     paragraph_local: ClassVar[bool] = True
+    # How many paragraphs before a paragraph its findings may depend on (a
+    # quotation whose speaker is named in the paragraph before): the engine's
+    # per-paragraph cache keys on their text too.
+    context_before: ClassVar[int] = 0
 
     def __init__(self, rules: list[Rule], context: CheckContext):
         self.rules = rules

@@ -33,7 +33,7 @@ from typing import Iterable, Iterator
 from .backend import CorpusBackend
 from ..cachedir import cache_dir  # noqa: F401  (re-exported: corpus.cache_dir)
 from ..files import read_regular
-from ..lang.figures import Extractor, FigureLanguage, Scope, article_date, context_terms, figure_context, figure_scopes, \
+from ..lang.figures import Extractor, FigureLanguage, Scope, article_date, file_day, context_terms, figure_context, figure_scopes, \
     lead_names
 from .sources import BLOCK_BREAK, PAD, discover, read_article, sentences
 
@@ -143,8 +143,23 @@ def parse_document(path: str, data: bytes, sha: str, size: int, mtime_ns: int,
             _, ec = article.line_col(f.end)
             figs.append((si, fl, fc, ec, f.group, f.noun, " ".join(f.phrase.split()), " ".join(f.text.split()),
                          f.kind, f.value, f.low, f.high, f.unit_factor, " ".join(fterms), scope.encode()))
-    return ParsedDoc(path, sha, size, mtime_ns, article.meta, sents, figs, day.isoformat() if day else "",
+    return ParsedDoc(path, sha, size, mtime_ns, article.meta, sents, figs, article_day(day, mtime_ns),
                      " ".join(sorted(lead)))
+
+
+# Marks a date taken from the file, not from the article.
+FILE_DATE = " file"
+
+
+def article_day(day, mtime_ns: int) -> str:
+    """The date stored for an article: its own (front matter, <meta>, date
+    line), else the day its file was last modified ("2026-12-02 file"), so
+    every corpus figure has a date the comparison window can use."""
+    if day is not None:
+        return day.isoformat()
+    if not mtime_ns:
+        return ""
+    return file_day(mtime_ns).isoformat() + FILE_DATE
 
 
 # An article is a few kilobytes; a bigger file is not an article (a log, a
@@ -553,9 +568,14 @@ class CorpusIndex(CorpusBackend):
                                   [group, *terms]).fetchall()
             if len(df) < min_shared:
                 return []
-            df.sort(key=lambda r: r[1])
+            df.sort(key=lambda r: (r[1], r[0]))
+            # The rarest terms, and those as rare as the last of them (up to
+            # twice as many probes): which of equally rare terms a figure
+            # shares is no reason to miss it.
+            k = max(1, min(probes, len(df) - min_shared + 1))
+            cut = df[k - 1][1]
             ids: set[int] = set()
-            for t, _ in df[:max(1, min(probes, len(df) - min_shared + 1))]:
+            for t, _ in [r for i, r in enumerate(df) if i < k or (i < 2 * probes and r[1] == cut)]:
                 ids.update(r[0] for r in self.con.execute(
                     "SELECT fig FROM fig_terms WHERE grp=? AND term=? ORDER BY fig DESC LIMIT ?", (group, t, fetch)))
             if not ids:

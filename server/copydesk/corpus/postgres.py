@@ -324,10 +324,12 @@ class PostgresCorpusIndex(CorpusBackend):
         with self._reader() as con:
             rows = con.execute(
                 f"""WITH df AS (
-                      SELECT term, row_number() OVER (ORDER BY n, term) AS r, count(*) OVER () AS c
+                      SELECT term, n, row_number() OVER (ORDER BY n, term) AS r, count(*) OVER () AS c
                       FROM {SCHEMA}.term_stats WHERE grp = %(g)s AND term = ANY(%(t)s) AND n > 0),
+                    k AS (SELECT greatest(1, least(%(p)s, c - %(m)s + 1)) AS k FROM df LIMIT 1),
                     probe AS (
-                      SELECT term FROM df WHERE c >= %(m)s AND r <= greatest(1, least(%(p)s, c - %(m)s + 1)))
+                      SELECT term FROM df, k WHERE c >= %(m)s AND (r <= k.k OR (r <= 2 * %(p)s
+                        AND n = (SELECT n FROM df WHERE r = k.k))))
                     SELECT f.id, f.terms FROM {SCHEMA}.figures f WHERE f.id IN (
                       SELECT x.fig FROM probe, LATERAL (
                         SELECT fig FROM {SCHEMA}.fig_terms WHERE grp = %(g)s AND term = probe.term

@@ -256,10 +256,14 @@ class CopydeskServer(LanguageServer):
             key = f"{failure.check}: {failure.error}"
             now.add(key)
             if key not in seen and failure.check == "corpus":
-                # A shared corpus server down: the other checks go on; say it once.
-                if failure.error != getattr(self, "_corpus_note", None):
-                    self._corpus_note = failure.error
+                # A shared corpus server down: the other checks go on; say it once
+                # per outage (its wording changes as the driver goes from a connect
+                # timeout to "connection refused"), log the rest.
+                if getattr(self, "_corpus_note", None) is None:
                     self.show(f"copydesk: {failure.error}", types.MessageType.Warning)
+                else:
+                    self.log(f"copydesk: {failure.error}", types.MessageType.Warning)
+                self._corpus_note = failure.error
                 continue
             if key not in seen:
                 self.log(f"copydesk: check {failure.check} failed on {uri}: {failure.error}\n{failure.traceback}",
