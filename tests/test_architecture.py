@@ -124,6 +124,7 @@ ALLOWED = {
     ("formats/sarif.py", "id"): "SARIF fields",
     ("htmlreport/__init__.py", "path"): "report page data fields (JSON keys its script reads)",
     ("htmlreport/__init__.py", "title"): "report page data fields (JSON keys its script reads)",
+    ("htmlreport/__init__.py", "kind"): "report page data fields (JSON keys its script reads)",
     ("lsp/settings.py", "defaultRules"): "client setting names",
     ("rules/loader.py", "object"): "JSON Schema type names",
     ("corpus/index.py", "index"): "corpus stats keys",

@@ -13,7 +13,7 @@ from pathlib import Path
 from .checks import CheckContext, registry
 from .config import Config
 from .directives import Suppressions
-from .findings import CheckFailure, Finding
+from .findings import CheckFailure, Finding, Note
 from .resources import available_packs, default_rule_files
 from .rules import RuleError, RuleSet, load_rules
 from .rules.ids import config_problems
@@ -31,6 +31,7 @@ class LintResult:
     findings: list[Finding]
     failures: list[CheckFailure] = field(default_factory=list)
     model: TextModel | None = None
+    notes: list[Note] = field(default_factory=list)  # e.g. figures the corpus agrees with
 
 
 class Engine:
@@ -126,10 +127,13 @@ class Engine:
                     failures.append(CheckFailure("corpus", str(e), ""))
                 else:
                     failures.append(CheckFailure(name, f"{type(e).__name__}: {e}", traceback.format_exc()))
+        notes = [f for f in findings if isinstance(f, Note)]
+        if notes:
+            findings = [f for f in findings if not isinstance(f, Note)]
         suppress = Suppressions(doc, model.directives)
         kept = [f for f in findings if not suppress.suppressed(f.rule_id, doc.line_of(f.start))]
         kept.sort(key=lambda f: f.sort_key)
-        return LintResult(doc, _dedupe(kept), failures, model)
+        return LintResult(doc, _dedupe(kept), failures, model, notes=notes)
 
     def hover(self, doc: Document, offset: int, model: TextModel | None = None) -> list[str]:
         """What the checks have to say about a position (Markdown blocks).

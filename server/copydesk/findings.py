@@ -80,6 +80,22 @@ class Finding:
         return (self.start, self.end, self.rule_id)
 
 
+@dataclass(frozen=True)
+class Note:
+    """What a check established that is no problem, for a report's totals
+    (a figure the reference corpus agrees with): never shown as a finding.
+    A check yields notes among its findings; the engine sets them apart."""
+
+    rule_id: str  # the rule whose test this passed
+    kind: str  # e.g. "figure-agrees"
+    start: int
+    end: int
+    data: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def shifted(self, delta: int) -> "Note":
+        return replace(self, start=self.start + delta, end=self.end + delta) if delta else self
+
+
 @dataclass
 class CheckFailure:
     """A check (or the corpus) that crashed: the run reports it and goes on."""

@@ -698,6 +698,12 @@ def sources_of(attributions: list[Attribution]) -> list[dict]:
             for (s, n), c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))]
 
 
+def ledger_json(attributions: list[Attribution], text: str) -> dict:
+    """One draft's ledger as ``copydesk sources --format json`` writes it
+    (and the report page shows it): its attributions and its sources."""
+    return {"attributions": [a.as_json(text) for a in attributions], "sources": sources_of(attributions)}
+
+
 def extractor_for(ruleset) -> Extractor:
     """The extractor of a rule set (its lexicons and the vague-attribution
     rules' sources), built once per rule set."""

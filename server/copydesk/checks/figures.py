@@ -32,7 +32,7 @@ from ..lang.figures import (Extractor, Figure, Scope, article_date, consistent, 
                               figure_scopes, language_for, lead_names, today)
 from ..lang.places import default_gazetteer
 from ..corpus.sources import front_matter
-from ..findings import Edit, Evidence, Finding, Fix
+from ..findings import Edit, Evidence, Finding, Fix, Note
 from ..rules.model import Rule
 from ..text.model import Paragraph, TextModel
 from .base import Check, CheckContext
@@ -375,11 +375,15 @@ class Figures(Check):
                     if self._opt(mismatch, "newer_severity") != "off":
                         yield self._newer(mismatch, a, draft)
                     continue
+                if a.verdict == "consistent":
+                    yield self._agrees(mismatch, a)
                 if a.verdict in ("consistent", "mismatch"):
                     continue
             if unverified is not None and self._checks_group(unverified, fig.group):
                 a = self.assess(fig, terms, unverified, scope, draft)
-                if a.verdict == "unverified":
+                if a.verdict == "consistent":
+                    yield self._agrees(unverified, a)
+                elif a.verdict == "unverified":
                     yield Finding(unverified.id, unverified.severity,
                                   unverified.render(figure=f"“{_clean(fig.text)}”"), fig.start, fig.end,
                                   data={"figure": _clean(fig.text), "group": fig.group, "value": fig.value})
@@ -410,6 +414,15 @@ class Figures(Check):
                               + _when(c.figure.date, draft) for c in cands)
             listed.append(f"“{_clean(cands[0].figure.text)}” ({where})")
         return listed
+
+    def _agrees(self, rule: Rule, a: Assessment) -> Note:
+        """A figure the corpus agrees with: no finding, a note for the
+        report's totals (agreeing / contradicting / unverified)."""
+        fig = a.figure
+        return Note(rule.id, "figure-agrees", fig.start, fig.end,
+                    data={"figure": _clean(fig.text), "group": fig.group, "value": fig.value,
+                          "corpus": [{"path": self.display_path(c.figure.path), "line": c.figure.line}
+                                     for c in a.candidates if c.consistent]})
 
     def _newer(self, rule: Rule, a: Assessment, draft: Draft) -> Finding:
         fig = a.figure

@@ -7,16 +7,14 @@ from pathlib import Path
 
 import click
 
-from ..config import ConfigError
 from ..formats import formats
 from ..report import FileReport, Report
-from ..rules.model import SEVERITIES, SEVERITY_RANK
+from ..rules.model import SEVERITIES
 from .outputs import write_option, write_reports
-from ..runner import (DEFAULT_MAX_BYTES, ConfigCache, InputError, decode_draft, default_jobs, discover, fix_target,
-                      lint_target, lint_targets,
+from ..runner import (DEFAULT_MAX_BYTES, ConfigCache, InputError, decode_draft, default_jobs, fix_target, lint_targets,
                       lint_text)
-from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _explicit_config, _fail, _overrides,
-                     _setting_problems, _size, _stderr_console)
+from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _explicit_config, _fail, _overrides, _size,
+                     echo_problems, lint_setup, severity_floor, with_progress)
 
 
 @click.command()
@@ -68,43 +66,11 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
     configs = ConfigCache(_explicit_config(config_path), _overrides(extra_rules, no_default_rules, disable, enable, severity))
     report = Report()
     stdin_name = stdin_filename or "stdin.md"
-    try:
-        found = discover([p for p in paths if p != "-"], configs)
-        targets = found.targets
-        report.errors.extend(found.errors)
-        # Rule-file and config errors stop the run before any linting.
-        cfgs = {}
-        if "-" in paths:
-            cfgs[configs.for_path(Path(stdin_name).absolute())] = None
-        for t in targets:
-            cfgs[configs.for_path(t.path)] = None
-    except ConfigError as e:
-        for err in e.errors:
-            click.echo(str(err), err=True)
-        sys.exit(EXIT_ERROR)
-    rule_errors = []
-    for cfg in cfgs:
-        for err in configs.engine(cfg).errors:
-            if str(err) not in rule_errors:
-                rule_errors.append(str(err))
-    flag_errors = _setting_problems(configs.engine(cfg) for cfg in cfgs)
-    if rule_errors or flag_errors:
-        for line in rule_errors:
-            click.echo(line, err=True)
-        for line in flag_errors:
-            click.echo(f"copydesk: {line}", err=True)
-        n = len(rule_errors) + len(flag_errors)
-        where = "rule or config files" if not flag_errors else "files and options" if rule_errors else "options"
-        click.echo(f"copydesk: {n} problem(s) in {where}; nothing was linted", err=True)
-        sys.exit(EXIT_ERROR)
-
-    floor = SEVERITY_RANK[min_severity]
-
-    def finish(fr):
-        # Only what the formats need stays in memory: no documents, no models.
-        # (With --jobs this runs in the worker, so only this crosses processes.)
-        fr.findings = [f for f in fr.findings if SEVERITY_RANK[f.severity] >= floor]
-        return fr.compact()
+    found = lint_setup([p for p in paths if p != "-"], configs,
+                       also=[Path(stdin_name).absolute()] if "-" in paths else [])
+    targets = found.targets
+    report.errors.extend(found.errors)
+    finish = severity_floor(min_severity)
 
     def keep(fr):
         report.files.append(finish(fr))
@@ -118,50 +84,24 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
 
     fixed = {"fixes": 0, "files": 0}
 
-    def lint_one(t):
-        if not fix:
-            return lint_target(t, configs, max_bytes)
+    def fix_one(t):
         fr, n = fix_target(t, configs, max_bytes)
         if n:
             fixed["fixes"] += n
             fixed["files"] += 1
-        return fr
+        return finish(fr)
 
-    interactive = sys.stderr.isatty() and not os.environ.get("CI")
-    show_progress = progress if progress is not None else (interactive and len(targets) > 20)
     if fix:
         # Fixes rewrite drafts and count what they applied: one process.
-        reports = (finish(lint_one(t)) for t in targets)
+        reports = (fix_one(t) for t in targets)
     else:
         reports = lint_targets(targets, configs, max_bytes, jobs=jobs or default_jobs(), finish=finish)
-    if show_progress:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        with Progress(TextColumn("Linting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      transient=True, console=_stderr_console()) as bar:
-            task = bar.add_task("Linting", total=len(targets))
-            for fr in reports:
-                report.files.append(fr)
-                bar.advance(task)
-    else:
-        report.files.extend(reports)
+    report.files.extend(with_progress(reports, len(targets), progress))
     del targets, found, reports
 
     for engine in configs.engines:
         report.rules.update(engine.active_rules)
-    corpus_notes: set[str] = set()
-    for fr in report.files:
-        if fr.error:
-            click.echo(f"copydesk: {fr.path}: {fr.error}", err=True)
-        for failure in fr.failures:
-            if failure.check == "corpus":  # the corpus is unavailable: said once, not per file
-                if failure.error not in corpus_notes:
-                    corpus_notes.add(failure.error)
-                    click.echo(f"copydesk: {failure.error}", err=True)
-                continue
-            click.echo(f"copydesk: {fr.path}: check {failure.check} failed: {failure.error}", err=True)
-    for line in report.errors:
-        click.echo(f"copydesk: {line}", err=True)
+    echo_problems(report)
     if fix:
         click.echo(f"copydesk: applied {fixed['fixes']} safe fix(es) in {fixed['files']} file(s); "
                    f"{report.count(min_severity)} finding(s) remain", err=True)

@@ -22,14 +22,7 @@ def finding_dict(fr, f) -> dict:
             {
                 "title": fix.title,
                 "applicability": str(fix.applicability),
-                "edits": [
-                    {
-                        "start": _pos(fr, e.start, e.end, "line", "column"),
-                        "end": _pos(fr, e.start, e.end, "end_line", "end_column"),
-                        "new_text": e.new_text,
-                    }
-                    for e in fix.edits
-                ],
+                "edits": [_edit(fr, e) for e in fix.edits],
             }
             for fix in f.fixes
         ],
@@ -42,9 +35,10 @@ def finding_dict(fr, f) -> dict:
     }
 
 
-def _pos(fr, start: int, end: int, line: str, column: str) -> dict:
-    loc = fr.span(start, end)
-    return {"line": loc[line], "column": loc[column]}
+def _edit(fr, e) -> dict:
+    loc = fr.span(e.start, e.end)
+    return {"start": {"line": loc["line"], "column": loc["column"]},
+            "end": {"line": loc["end_line"], "column": loc["end_column"]}, "new_text": e.new_text}
 
 
 def render(report: Report, out, *, color: bool = False, options: dict | None = None) -> None:
@@ -59,5 +53,8 @@ def render(report: Report, out, *, color: bool = False, options: dict | None = N
         ],
         "summary": report.counts_by_severity(),
     }
+    figures = report.figure_counts()
+    if figures is not None:  # the figures check ran: agreeing / contradicting / newer / unverified
+        payload["figures"] = figures
     _jsonout.write(out, payload, frozenset({"findings", "files", "failures"}))
     out.write("\n")
