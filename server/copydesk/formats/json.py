@@ -47,17 +47,43 @@ def _pos(fr, start: int, end: int, line: str, column: str) -> dict:
     return {"line": loc[line], "column": loc[column]}
 
 
+class Stream:
+    """The document written as drafts come: files and findings are spooled
+    (one encoded line each), the totals at the end."""
+
+    def __init__(self, out, *, color: bool = False, options: dict | None = None, rules=None, errors=None):
+        self.out = out
+        self.files = _jsonout.Spool()
+        self.findings = _jsonout.Spool()
+        self.failures: list[dict] = []
+        self.summary: dict[str, int] = {}
+
+    def add(self, fr) -> None:
+        self.files.append({"path": fr.path, "error": fr.error, "findings": len(fr.findings)})
+        summary = self.summary
+        for f in fr.findings:
+            self.findings.append(finding_dict(fr, f))
+            summary[f.severity] = summary.get(f.severity, 0) + 1
+        self.failures.extend({"path": fr.path, "check": c.check, "error": c.error} for c in fr.failures)
+
+    def close(self) -> None:
+        payload = {
+            "tool": {"name": "copydesk", "version": __version__},
+            "files": self.files,
+            "findings": self.findings,
+            "failures": self.failures,
+            "summary": self.summary,
+        }
+        try:
+            _jsonout.write(self.out, payload, frozenset({"findings", "files", "failures"}))
+            self.out.write("\n")
+        finally:
+            self.files.close()
+            self.findings.close()
+
+
 def render(report: Report, out, *, color: bool = False, options: dict | None = None) -> None:
-    payload = {
-        "tool": {"name": "copydesk", "version": __version__},
-        "files": [
-            {"path": fr.path, "error": fr.error, "findings": len(fr.findings)} for fr in report.files
-        ],
-        "findings": [finding_dict(fr, f) for fr, f in report.findings()],
-        "failures": [
-            {"path": fr.path, "check": c.check, "error": c.error} for fr in report.files for c in fr.failures
-        ],
-        "summary": report.counts_by_severity(),
-    }
-    _jsonout.write(out, payload, frozenset({"findings", "files", "failures"}))
-    out.write("\n")
+    stream = Stream(out)
+    for fr in report.files:
+        stream.add(fr)
+    stream.close()
