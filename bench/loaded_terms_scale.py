@@ -50,7 +50,7 @@ def main(argv=None) -> int:
     from textblob.en import lexicon
 
     from copydesk.checks._termindex import core_regex
-    from copydesk.checks.loaded_terms import LoadedTerms
+    from copydesk.checks.loaded_term import LoadedTerms
     from copydesk.config import Config
     from copydesk.engine import Engine
     from copydesk.rules.model import Rule

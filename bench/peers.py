@@ -7,7 +7,7 @@ SCRATCH is a folder of your choice: the peers are installed there from the
 registries (npm: textlint 15 with textlint-rule-prh and
 textlint-rule-terminology, write-good; PyPI: proselint, in its own
 virtualenv), with a prh file and a terminology list made from the same terms
-as copydesk's loaded-terms pack (read from rules/loaded-terms.yml now, so
+as copydesk's loaded-term pack (read from rules/loaded-term.yml now, so
 they stay in step), and copydesk's cache folder.  Nothing is written
 elsewhere.  DRAFTS defaults to SCRATCH/drafts, filled by gen_drafts.py
 (1,000 drafts).
@@ -65,7 +65,7 @@ def loaded_terms() -> list[tuple[list[str], str]]:
     """(terms, first suggestion) of every loaded-terms rule that lists terms."""
     import yaml
 
-    pack = yaml.safe_load((ROOT / "rules" / "loaded-terms.yml").read_text(encoding="utf-8"))
+    pack = yaml.safe_load((ROOT / "rules" / "loaded-term.yml").read_text(encoding="utf-8"))
     out = []
     for rule in pack.get("rules", []):
         terms = rule.get("terms") or []

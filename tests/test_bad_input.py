@@ -204,7 +204,7 @@ def test_file_vanishing_mid_run(tmp_path, monkeypatch):
 def test_a_crashing_check_is_reported_not_raised(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from copydesk.checks.loaded_terms import LoadedTerms
+    from copydesk.checks.loaded_term import LoadedTerms
     from copydesk.cli import main
 
     def boom(self, par):

@@ -25,9 +25,9 @@ def _ids(data) -> list[str]:
 
 
 def test_a_pack_loaded_alone_reads_the_language_not_another_pack():
-    """The loaded-terms pack alone still knows that “said” gives the quote a
+    """The loaded-term pack alone still knows that “said” gives the quote a
     speaker: the reporting verbs are the language's, not attribution.yml's."""
-    only = ("--no-default-rules", "--rules", str(RULES / "loaded-terms.yml"))
+    only = ("--no-default-rules", "--rules", str(RULES / "loaded-term.yml"))
     proc, data = _check(*only, draft=QUOTED)
     assert proc.returncode == 0, proc.stdout_text + proc.stderr_text
     assert _ids(data) == []
@@ -99,7 +99,7 @@ def test_the_config_names_a_language_pack_and_its_gaps_are_errors(tmp_path):
     proc, _ = _check(draft=UNQUOTED, cwd=tmp_path)
     assert proc.returncode == 2
     assert "check 'loaded-term' reads lexicon(s) 'labelling_verbs'" in proc.stderr_text
-    assert f"{RULES / 'loaded-terms.yml'}:" in proc.stderr_text
+    assert f"{RULES / 'loaded-term.yml'}:" in proc.stderr_text
     # A language with no pack at all.
     (tmp_path / "copydesk.toml").write_text('language = "xx"\n', encoding="utf-8")
     proc, _ = _check(draft=UNQUOTED, cwd=tmp_path)
@@ -127,7 +127,7 @@ def test_a_second_language_runs_its_own_packs_not_the_english_ones(tmp_path):
     (tmp_path / "copydesk.toml").write_text(f'language = "{french}"\n', encoding="utf-8")
     proc, _ = _check(draft="Le régime est tombé.\n", cwd=tmp_path)
     assert proc.returncode == 2  # the bundled packs are English
-    for pack_name in ("attribution.yml", "figures.yml", "loaded-terms.yml"):
+    for pack_name in ("attribution.yml", "figures.yml", "loaded-term.yml"):
         assert any(line.startswith(str(RULES / pack_name)) and "this pack is written for language 'en', but the "
                    "run's language is 'fr'" in line for line in proc.stderr_text.splitlines()), proc.stderr_text
     (tmp_path / "copydesk.toml").write_text(f'language = "{french}"\ndefault_rules = false\nrules = ["regles.yml"]\n',

@@ -11,7 +11,7 @@ import yaml
 
 from conftest import ROOT, run_cli, run_json
 
-PACKS = {"loaded-terms": ROOT / "rules" / "loaded-terms.yml",
+PACKS = {"loaded-term": ROOT / "rules" / "loaded-term.yml",
          **{p.stem: p for p in sorted((ROOT / "rules" / "packs").glob("*.yml"))}}
 
 
@@ -27,7 +27,7 @@ def test_every_loaded_term_rule_has_examples_and_a_link():
             assert rule.get("rationale") and rule.get("link"), f"{name}: {rule['id']} must cite its authority"
 
 
-@pytest.mark.parametrize("pack", sorted(set(PACKS) - {"loaded-terms"}))
+@pytest.mark.parametrize("pack", sorted(set(PACKS) - {"loaded-term"}))
 def test_each_optional_pack_rule_flags_and_passes_its_examples(tmp_path, pack):
     """One draft per example sentence, linted with the pack chosen in
     copydesk.toml: the rule flags its `flag` sentences and leaves its `pass`
@@ -82,7 +82,7 @@ def test_rules_packs_lists_default_and_optional_packs(tmp_path):
     proc = run_cli("rules", "packs", "--json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr_text
     rows = {r["name"]: r for r in json.loads(proc.stdout_text)}
-    assert rows["loaded-terms"]["kind"] == "default" and rows["loaded-terms"]["enabled"]
+    assert rows["loaded-term"]["kind"] == "default" and rows["loaded-term"]["enabled"]
     assert rows["ap"]["kind"] == "optional" and rows["ap"]["enabled"]
     assert rows["bbc"]["enabled"] is False
     assert "loaded-term/ap-committed-suicide" in rows["ap"]["rules"]

@@ -102,7 +102,9 @@ class Config:
 
     @property
     def rule_paths(self) -> list[str]:
-        return [self.resolve(p) for p in self.rules]
+        from .resources import current_pack_path  # a renamed bundled pack by its old path
+
+        return [current_pack_path(self.resolve(p)) for p in self.rules]
 
     @property
     def language_pack(self) -> str:

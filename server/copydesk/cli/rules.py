@@ -142,12 +142,12 @@ def rules_docs(output, config_path, extra_rules, no_default_rules, disable, enab
 @click.argument("files", nargs=-1, type=click.Path())
 def rules_validate(files):
     """Check rule files (default: the bundled packs). Prints file:line:col: message."""
-    from ..resources import default_rules_dir
+    from ..resources import current_pack_path, default_rules_dir
     from ..rules import load_rules
 
     from ..lang import bundled_languages, load_language_pack
 
-    targets = list(files) or [str(default_rules_dir())]
+    targets = [current_pack_path(f) for f in files] or [str(default_rules_dir())]
     missing = [f for f in targets if not Path(f).exists()]
     for f in missing:
         click.echo(f"{f}:1:1: no such file or directory", err=True)

@@ -82,9 +82,10 @@ def _sentence(text: str, start: int, end: int, limit: int = 300) -> str:
 def _target_rules(target: str, cfg) -> tuple[list[str], list[Path], str]:
     """(rule ids, extra pack files, what it is) for a pack name, a rule file or a rule id."""
     from ..engine import Engine
-    from ..resources import available_packs, default_rule_files
+    from ..resources import available_packs, current_pack, current_pack_path, default_rule_files
     from ..rules import load_rules
 
+    target = current_pack_path(current_pack(target))  # a renamed bundled pack by its old name
     packs = available_packs()
     defaults = {p.stem: p for p in default_rule_files()}
     if target in packs or target in defaults or (Path(target).suffix in (".yml", ".yaml") and Path(target).is_file()):

@@ -469,9 +469,11 @@ def rule_files(paths: Iterable[str | Path]) -> list[Path]:
     """Expand folders to the YAML files in them (sorted: load order is
     stable).  A folder's ``language/`` subfolder holds language packs, not
     rule packs."""
+    from ..resources import current_pack_path
+
     out: list[Path] = []
     for p in paths:
-        p = Path(p)
+        p = Path(current_pack_path(p))
         if p.is_dir():
             out.extend(sorted(q for q in p.rglob("*") if q.suffix in (".yml", ".yaml") and q.is_file()
                               and "language" not in q.relative_to(p).parts[:-1]))
