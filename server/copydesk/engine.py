@@ -99,8 +99,6 @@ class Engine:
                 check.cache_key()
             except Exception:
                 pass  # the lint itself reports the failure
-        if any(check.uses_syntax for check in self.checks):
-            syntax.available()  # the model, loaded once and shared by forked workers
 
     def after_fork(self) -> None:
         """In a forked worker: resources that must not cross a fork (the

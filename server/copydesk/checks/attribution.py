@@ -420,7 +420,6 @@ class _Trigger:
 
 
 class Attribution(Check):
-    uses_syntax = True  # the source ledger (ledger.py)
     kinds = ("unattributed-claim", "unattributed-quote", "vague-attribution", "loaded-attribution-verb",
              "anonymous-source")
     lexicons = (

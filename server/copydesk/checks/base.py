@@ -42,9 +42,6 @@ class Check:
     schemas: ClassVar[dict[str, dict]] = {}
     # False for checks that need the whole document at once.
     paragraph_local: ClassVar[bool] = True
-    # True for checks that read the syntactic layer (lang/syntax.py): its
-    # model is loaded before `check --jobs` forks, once, shared by the workers.
-    uses_syntax: ClassVar[bool] = False
 
     def __init__(self, rules: list[Rule], context: CheckContext):
         self.rules = rules
