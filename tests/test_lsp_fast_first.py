@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest_lsp
-from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from conftest import run_json
@@ -45,7 +44,7 @@ async def client(lsp_client: LanguageClient, tmp_path):
 
 
 def cli_set(path) -> list[tuple]:
-    code, report = run_json(str(path))
+    _code, report = run_json(str(path))
     return sorted((f["rule_id"], f["range"]["start"]["line"], f["range"]["start"]["character"],
                    f["range"]["end"]["line"], f["range"]["end"]["character"]) for f in report["findings"])
 
