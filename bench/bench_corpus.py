@@ -107,7 +107,13 @@ def generate(folder: Path, n: int, seed: int = 5) -> float:
                     f"date: 2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}\n---\n\n")
             (sub / f"a{i:06d}.md").write_text(head + make_article(pool, rng), encoding="utf-8")
         else:
-            (sub / f"a{i:06d}.txt").write_text(title + "\n\n" + make_article(pool, rng), encoding="utf-8")
+            path = sub / f"a{i:06d}.txt"
+            path.write_text(title + "\n\n" + make_article(pool, rng), encoding="utf-8")
+            # Saved on its day of 2024 (an archive's file times): an article
+            # without a date of its own is dated by its file.
+            day = datetime.datetime(2024, rng.randint(1, 12), rng.randint(1, 28), 12,
+                                    tzinfo=datetime.timezone.utc).timestamp()
+            os.utime(path, (day, day))
     return time.perf_counter() - t0
 
 

@@ -6,10 +6,12 @@
 
 Side by side in one run, CPU time beside wall time (best of --repeat):
 
-1. the whole CLI, `copydesk report DIR -o FILE`, and `copydesk check --format json DIR -o FILE`
-   over the same folder (the ratio is the page's cost over check's);
-2. in-process, on a report already linted: building the page's data from the
-   report model, and writing the whole page (data packed, libraries inlined);
+1. the whole CLI, `copydesk report DIR -o FILE` (with each draft's source ledger),
+   `copydesk report --no-sources DIR -o FILE` and `copydesk check --format json DIR -o FILE`
+   over the same folder (the ratios are the page's and the ledger's cost over check's);
+2. in-process, on a report already linted (with the ledgers, as the CLI does): building
+   the page's data from the report model, and writing the whole page (data packed,
+   libraries inlined);
 3. the page's size, and its data's size before packing;
 4. with --browser (Chromium and playwright-core as in .ci/setup.d/40-report-browser.sh):
    the page opened in headless Chromium: milliseconds to ready (data unpacked,
@@ -33,9 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
+from copydesk.cli.report import page_finish
 from copydesk.htmlreport import page_data, render
+from copydesk.lang import syntax
 from copydesk.report import Report
-from copydesk.runner import ConfigCache, discover, lint_target
+from copydesk.runner import ConfigCache, default_jobs, discover, lint_targets
 
 PREFIX = Path(os.environ.get("COPYDESK_CI_PREFIX", "/opt/copydesk-ci"))
 PLAYWRIGHT = PREFIX / "playwright" / "node_modules" / "playwright-core"
@@ -70,6 +74,7 @@ def main(argv=None) -> int:
     ap.add_argument("drafts", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--browser", action="store_true", help="also open the page in headless Chromium")
+    ap.add_argument("--jobs", type=int, default=None, help="--jobs of the CLI runs and the in-process lint (default: every core)")
     args = ap.parse_args(argv)
     folder = args.drafts.resolve()
     tmp = Path(tempfile.mkdtemp(prefix="copydesk-bench-report-"))
@@ -77,31 +82,35 @@ def main(argv=None) -> int:
     page = tmp / "report.html"
     rows = []
 
-    runs = {"report": [], "check": []}
+    runs = {"report": [], "nosrc": [], "check": []}
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     for _ in range(args.repeat):
-        runs["report"].append(cli(["report", str(folder), "-o", str(page)], tmp))
-        runs["check"].append(cli(["check", "--format", "json", str(folder), "-o", str(tmp / "check.json")], tmp))
-    rep_wall, rep_cpu = min(w for w, _ in runs["report"]), min(c for _, c in runs["report"])
-    chk_wall, chk_cpu = min(w for w, _ in runs["check"]), min(c for _, c in runs["check"])
+        runs["report"].append(cli(["report", *jobs, str(folder), "-o", str(page)], tmp))
+        runs["nosrc"].append(cli(["report", *jobs, "--no-sources", str(folder), "-o", str(tmp / "nosrc.html")], tmp))
+        runs["check"].append(cli(["check", *jobs, "--format", "json", str(folder), "-o", str(tmp / "check.json")], tmp))
+    best = {k: (min(w for w, _ in v), min(c for _, c in v)) for k, v in runs.items()}
+    (rep_wall, rep_cpu), (chk_wall, chk_cpu) = best["report"], best["check"]
     rows.append(("whole CLI: copydesk report DIR -o FILE", rep_wall, rep_cpu))
+    rows.append(("whole CLI: copydesk report --no-sources DIR -o FILE", *best["nosrc"]))
     rows.append(("whole CLI: copydesk check --format json DIR -o FILE", chk_wall, chk_cpu))
 
-    # In-process: lint once (as the CLI does), then time the page alone.
+    # In-process: lint once (as the CLI does, ledgers included), then time the page alone.
     configs = ConfigCache()
-    report, texts = Report(), {}
-    for target in discover([str(folder)], configs).targets:
-        fr = lint_target(target, configs)
-        texts[fr.path] = fr.document.text if fr.document is not None else None
-        report.files.append(fr.compact())
+    targets = discover([str(folder)], configs).targets
+    sources = syntax.status() is None
+    report = Report()
+    report.files.extend(lint_targets(targets, configs, jobs=args.jobs or default_jobs(),
+                                     finish=page_finish(configs, targets, "hint", sources)))
     for engine in configs.engines:
         report.rules.update(engine.active_rules)
+    texts = {fr.path: fr.draft_text for fr in report.files}
     n_findings = sum(len(fr.findings) for fr in report.files)
-    w, c, data = timed(lambda: page_data(report, texts, title="bench"), args.repeat)
+    w, c, data = timed(lambda: page_data(report, title="bench", sources=sources), args.repeat)
     rows.append(("page data from the report model (page_data)", w, c))
 
     def write():
         out = io.StringIO()
-        render(report, out, texts=texts, title="bench")
+        render(report, out, title="bench", sources=sources)
         return out.getvalue()
 
     w, c, html = timed(write, args.repeat)
@@ -111,7 +120,8 @@ def main(argv=None) -> int:
     print(f"{'what':58} {'wall s':>8} {'CPU s':>8}")
     for what, wall, cpu in rows:
         print(f"{what:58} {wall:8.2f} {cpu:8.2f}")
-    print(f"report / check (whole CLI): wall {rep_wall / chk_wall:.2f}x, CPU {rep_cpu / chk_cpu:.2f}x")
+    print(f"report / check (whole CLI): wall {rep_wall / chk_wall:.2f}x, CPU {rep_cpu / chk_cpu:.2f}x; "
+          f"without the ledgers: wall {best['nosrc'][0] / chk_wall:.2f}x, CPU {best['nosrc'][1] / chk_cpu:.2f}x")
     raw = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     print(f"page: {len(html.encode('utf-8')) / 1e6:.1f} MB (data {raw / 1e6:.1f} MB as JSON, packed with gzip)")
 

@@ -124,19 +124,17 @@ ALLOWED = {
     ("formats/sarif.py", "id"): "SARIF fields",
     ("htmlreport/__init__.py", "path"): "report page data fields (JSON keys its script reads)",
     ("htmlreport/__init__.py", "title"): "report page data fields (JSON keys its script reads)",
+    ("htmlreport/__init__.py", "kind"): "report page data fields (JSON keys its script reads)",
     ("lsp/settings.py", "defaultRules"): "client setting names",
     ("rules/loader.py", "object"): "JSON Schema type names",
     ("corpus/index.py", "index"): "corpus stats keys",
     ("text/html.py", "script"): "HTML elements whose text is not prose",
     ("text/html.py", "p"): "HTML block elements",
     ("lang/figures.py", "JJ"): "Penn part-of-speech tags",
+    ("checks/attribution.py", "advcl"): "dependency labels (ClearNLP) of the parser: a modifier clause",
+    ("checks/worthiness.py", "ROOT"): "dependency labels (ClearNLP) of the parser: clauses of the sentence",
+    ("checks/worthiness.py", "relcl"): "dependency labels (ClearNLP) of the parser: clauses that end a verb's own",
     ("cli/__init__.py", "check"): "subcommand names and their modules",
-    # English that stays until the figures helper moves figure reading into
-    # the language layer (issue 14): number words, toll verbs, glue words.
-    ("lang/figures.py", "to"): "look-back glue words: English still in Python after issue 14 (to move into the pack)",
-    ("lang/figures.py", "backed"): "compound participles: English still in Python after issue 14 (to move into the pack)",
-    ("lang/figures.py", "no"): "name words before numbers: English still in Python after issue 14 (to move into the pack)",
-    ("lang/figures.py", "the"): "determiners: English still in Python after issue 14 (to move into the pack)",
 }
 
 

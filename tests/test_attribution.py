@@ -17,7 +17,7 @@ VERB = "attribution/loaded-attribution-verb"
 # F1 of unattributed-claim on tests/data/attribution_labels.yaml when the
 # rules were last tuned (bench/attribution_accuracy.py); the test allows a
 # small margin, so a change that makes the check worse fails here.
-F1_REACHED = 0.908
+F1_REACHED = 0.932
 F1_MARGIN = 0.03
 
 

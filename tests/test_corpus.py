@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT, SEEDS
 from copydesk.config import load_config
-from copydesk.corpus import CorpusIndex, index as index_mod, open_corpus
+from copydesk.corpus import CorpusIndex, index as index_mod, ingest as ingest_mod, open_corpus
 from copydesk.corpus.sources import read_article, sentences
 
 SEED_004 = "004_1ed8f723cc3f719b.txt"
@@ -68,7 +68,7 @@ def test_unchanged_files_are_not_reread_and_touched_files_are_only_hashed(corpus
     def boom(*a, **k):
         raise AssertionError("re-parsed an unchanged file")
 
-    monkeypatch.setattr(index_mod, "parse_document", boom)
+    monkeypatch.setattr(ingest_mod, "parse_document", boom)
     os.utime(corpus_dir / SEED_004, ns=(1, 1))  # new mtime, same content
     assert idx.refresh()["unchanged"] == 5
     assert idx.refresh()["unchanged"] == 5  # the new stat was stored
@@ -130,12 +130,12 @@ def test_a_corrupt_index_file_is_rebuilt(corpus_dir, tmp_path):
 def test_search_ranks_sentences_and_works_without_fts5(corpus_dir, tmp_path, monkeypatch):
     idx = CorpusIndex([str(corpus_dir)], lexicons(), cache=tmp_path / "a")
     hits = idx.search("civilians Idlib")
-    assert hits and Path(hits[0].path).name == SEED_004 and hits[0].line == 23
+    assert hits and Path(hits[0].path).name == SEED_004 and hits[0].line == 28
     monkeypatch.setattr(index_mod, "has_fts5", lambda: False)
     plain = CorpusIndex([str(corpus_dir)], lexicons(), cache=tmp_path / "b")
     assert not plain.fts
     hits = plain.search("civilians Idlib")
-    assert hits and Path(hits[0].path).name == SEED_004 and hits[0].line == 23
+    assert hits and Path(hits[0].path).name == SEED_004 and hits[0].line == 28
 
 
 def test_the_corpus_benchmark_runs_at_a_tiny_size(tmp_path):

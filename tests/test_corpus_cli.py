@@ -29,9 +29,9 @@ def test_corpus_index_then_stats_then_search(tmp_path):
     found = run_cli("corpus", "search", "civilians Idlib", *env_args, cwd=tmp_path)
     assert found.returncode == 0
     first_line = found.stdout_text.splitlines()[0]
-    assert first_line.startswith(f"{SEEDS / SEED_004}:23:1: They reported that strikes")
+    assert first_line.startswith(f"{SEEDS / SEED_004}:28:1: They reported that strikes")
     hits = json.loads(run_cli("corpus", "search", "412 deaths", "--json", *env_args, cwd=tmp_path).stdout_text)
-    assert [(Path(h["path"]).name, h["line"]) for h in hits] == [(SEED_004, 51)]
+    assert [(Path(h["path"]).name, h["line"]) for h in hits] == [(SEED_004, 56)]
     none = run_cli("corpus", "search", "Valencia floods", *env_args, cwd=tmp_path)
     assert none.returncode == 1 and "no corpus sentence" in none.stderr_text
 
@@ -67,19 +67,19 @@ def test_corpus_commands_follow_the_config_and_write_only_to_the_cache(tmp_path)
 def test_check_json_shows_related_evidence_and_fixes(tmp_path):
     draft = tmp_path / "draft.md"
     draft.write_text(
-        "# Aleppo\n\nRebels swept into the city. The fighting has left over 500 deaths, including at least "
+        "# Aleppo\n\nRebels swept into the city. The fighting has left 250 deaths, including at least "
         "61 civilians.\n", encoding="utf-8")
     code, out = run_json(str(draft), "--disable", "loaded-term", cwd=tmp_path)
     assert code == 1
     [f] = [f for f in out["findings"] if f["rule_id"].startswith("figures/")]
-    assert f["rule_id"] == "figures/figure-mismatch" and f["text"] == "over 500 deaths"
+    assert f["rule_id"] == "figures/figure-mismatch" and f["text"] == "250 deaths"
     col = len("Rebels swept into the city. The fighting has left ") + 1
     assert (f["line"], f["column"]) == (3, col)
-    assert {(Path(r["path"]).name, r["line"]) for r in f["related"]} == {(SEED_004, 51), (SEED_001, 3)}
+    assert {(Path(r["path"]).name, r["line"]) for r in f["related"]} == {(SEED_004, 56), (SEED_001, 8)}
     assert any("over 412 deaths" in r["text"] for r in f["related"])
     assert [x["edits"][0]["new_text"] for x in f["fixes"]] == ["over 412", "more than 300"]
     assert f["fixes"][0]["edits"][0]["start"] == {"line": 3, "column": col}
-    assert f["fixes"][0]["edits"][0]["end"] == {"line": 3, "column": col + len("over 500")}
+    assert f["fixes"][0]["edits"][0]["end"] == {"line": 3, "column": col + len("250")}
 
 
 def test_bundled_example_reports_the_toll_and_exits_1():

@@ -22,20 +22,20 @@ def mismatches(result):
 
 
 def test_a_changed_figure_is_flagged_with_the_corpus_sentence_file_and_line():
-    sentence = seed_line(SEED_004, 51).replace("over 412 deaths", "512 deaths")
+    sentence = seed_line(SEED_004, 56).replace("over 412 deaths", "512 deaths")
     result = lint(sentence + "\n")
     [f] = mismatches(result)
     assert result.document.text[f.start:f.end] == "512 deaths"
-    assert "“over 412 deaths”" in f.message and f"{SEED_004}:51" in f.message
+    assert "“over 412 deaths”" in f.message and f"{SEED_004}:56" in f.message
     [ev] = f.related
-    assert Path(ev.path) == SEEDS / SEED_004 and ev.line == 51
-    assert ev.text == seed_line(SEED_004, 51)
-    assert seed_line(SEED_004, 51)[ev.column - 1:].startswith("over 412 deaths")
+    assert Path(ev.path) == SEEDS / SEED_004 and ev.line == 56
+    assert ev.text == seed_line(SEED_004, 56)
+    assert seed_line(SEED_004, 56)[ev.column - 1:].startswith("over 412 deaths")
     # The fix puts the corpus figure in place of the draft's.
     [fix] = f.fixes
     [edit] = fix.edits
     fixed = sentence[:edit.start] + edit.new_text + sentence[edit.end:]
-    assert fixed == seed_line(SEED_004, 51)
+    assert fixed == seed_line(SEED_004, 56)
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in SEEDS.glob("*.txt")))
@@ -45,17 +45,27 @@ def test_untouched_seed_articles_produce_no_figure_mismatch(name):
 
 
 def test_corpus_reports_that_disagree_are_all_listed():
-    # Seed 001 (earlier) counts more than 300 dead; seed 004 (later) over 412.
-    draft = "The fighting has left over 500 deaths, including at least 61 civilians.\n"
+    # Seed 001 (two days earlier) counts more than 300 dead; seed 004 (the
+    # draft's day) over 412: 250 is below both.
+    draft = "The fighting has left 250 deaths, including at least 61 civilians.\n"
     [f] = mismatches(lint(draft))
     places = {(Path(e.path).name, e.line) for e in f.related}
-    assert places == {(SEED_004, 51), (SEED_001, 3)}
-    assert f"{SEED_004}:51" in f.message and f"{SEED_001}:3" in f.message
+    assert places == {(SEED_004, 56), (SEED_001, 8)}
+    assert f"{SEED_004}:56" in f.message and f"{SEED_001}:8" in f.message
     assert [x.edits[0].new_text for x in f.fixes] == ["over 412", "more than 300"]
     assert f.fixes[0].preferred and not f.fixes[1].preferred
     # "at least 61 civilians" agrees with seed 004 though seed 001 said 28:
     # one supporting report is enough, so the single finding above is the toll.
-    assert draft[f.start:f.end] == "over 500 deaths"
+    assert draft[f.start:f.end] == "250 deaths"
+
+
+def test_toll_above_an_older_count_is_judged_by_the_same_days():
+    # Over 500 is above seed 001's older "more than 300" (tolls rise) but not
+    # seed 004's "over 412" of the same day: only the same day's is listed.
+    draft = "The fighting has left over 500 deaths, including at least 61 civilians.\n"
+    [f] = mismatches(lint(draft))
+    assert {(Path(e.path).name, e.line) for e in f.related} == {(SEED_004, 56)}
+    assert "same day" in f.message and [x.edits[0].new_text for x in f.fixes] == ["over 412"]
 
 
 @pytest.mark.parametrize("draft, flagged", [
@@ -96,7 +106,7 @@ def test_a_toll_told_as_people_killed_meets_the_corpus_deaths(draft):
     # However the draft words it, a death toll is compared with the corpus's
     # "over 412 deaths" (seed 004), and the fix offers the corpus figure.
     [f] = mismatches(lint(draft + "\n"))
-    assert "“over 412 deaths”" in f.message and f"{SEED_004}:51" in f.message
+    assert "“over 412 deaths”" in f.message and f"{SEED_004}:56" in f.message
     assert f.fixes[0].edits[0].new_text.lower() == "over 412"
 
 
@@ -139,7 +149,7 @@ def test_hover_lists_supporting_and_contradicting_corpus_sentences():
     doc = Document(draft, path="d.md")
     [text] = engine.hover(doc, draft.index("400"))
     assert "supports" in text and "contradicts" in text
-    assert f"{SEED_004}:51" in text and f"{SEED_001}:3" in text
+    assert f"{SEED_004}:56" in text and f"{SEED_001}:8" in text
     assert engine.hover(doc, draft.index("fighting")) == []
 
 

@@ -208,3 +208,64 @@ def test_output_file(draft, tmp_path):
     proc = run_cli("check", "-f", "json", "-o", "out/report.json", "drafts", cwd=tmp_path)
     assert proc.returncode == 1 and proc.stdout_text == ""
     assert len(json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["findings"]) == 2
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit"])
+def test_streamed_reports_hold_every_draft_and_the_totals(tmp_path, fmt):
+    """JSON, SARIF and JUnit are written as the drafts come (findings spooled,
+    totals at the end): still one valid document, drafts in order, totals
+    that add up, with a clean draft, an unreadable one and a path that
+    matched nothing in the run."""
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    names = []
+    for i in range(12):
+        name = f"d{i:02d}.md"
+        body = DRAFT if i % 3 else "The army said it held the town.\n"
+        (folder / name).write_text(body.replace("Aleppo", f"Aleppo {i}"), encoding="utf-8")
+        names.append(f"drafts/{name}")
+    (folder / "z-bad.md").write_bytes(b"\x00\x01\x02")
+    names.append("drafts/z-bad.md")
+    proc = run_cli("check", "--format", fmt, "drafts", "missing/*.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    if fmt == "json":
+        doc = json.loads(proc.stdout)
+        assert [f["path"] for f in doc["files"]] == names
+        per_file = {}
+        for f in doc["findings"]:
+            per_file[f["path"]] = per_file.get(f["path"], 0) + 1
+        assert {f["path"]: f["findings"] for f in doc["files"] if f["findings"]} == per_file
+        assert sum(doc["summary"].values()) == len(doc["findings"]) == 8 * 2
+        assert [f["error"] is not None for f in doc["files"]].count(True) == 1
+        # The layout stays: one finding a line.
+        lines = proc.stdout_text.splitlines()
+        assert sum(1 for line in lines if line.startswith('    {"path": "drafts/d') and '"rule_id"' in line) == len(doc["findings"])
+    elif fmt == "sarif":
+        doc = json.loads(proc.stdout)
+        sarif_validator().validate(doc)
+        run = doc["runs"][0]
+        paths = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]]
+        assert paths == sorted(paths) and len(paths) == 16
+        notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
+        assert notes[0].startswith("drafts/z-bad.md: ") and "missing/*.md" in notes[-1]
+        assert run["invocations"][0]["executionSuccessful"] is False
+    else:
+        root = ET.fromstring(proc.stdout)
+        suites = root.findall("testsuite")
+        assert [s.get("name") for s in suites] == names + ["copydesk inputs"]
+        for key in ("tests", "failures", "errors"):
+            assert int(root.get(key)) == sum(int(s.get(key)) for s in suites)
+        assert root.get("failures") == "16" and root.get("errors") == "2"
+
+
+def test_junit_of_a_run_with_nothing_in_it():
+    """No draft and no error (a report nothing was added to): an empty root."""
+    import io
+
+    from copydesk.formats import formats
+    from copydesk.report import Report
+
+    out = io.StringIO()
+    formats()["junit"].render(Report(), out)
+    assert out.getvalue() == ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                              '<testsuites name="copydesk" tests="0" failures="0" errors="0" skipped="0" />\n')

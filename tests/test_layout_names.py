@@ -47,6 +47,7 @@ def test_every_bundled_pack_is_named_after_its_check():
     for pack in defaults:
         assert pack.stem in names, f"rules/{pack.name} is named after no check module"
     for pack in defaults + sorted((RULES / "packs").glob("*.yml")):
+        assert yaml.safe_load(pack.read_text(encoding="utf-8"))["pack"] == pack.stem, f"{pack.name}: 'pack:' is not its name"
         for rule in _pack_rules(pack):
             # Optional packs add rules to a check: their ids carry the check's name too.
             assert rule["id"].split("/", 1)[0] == kind_to_name[rule["check"]], f"{pack.name}: {rule['id']}"

@@ -30,8 +30,9 @@ def test_seed_001_jihadists_in_the_writers_voice_is_flagged(seeds):
     # "…fallen into the hands of jihadists, the Syrian Observatory … said": a
     # paraphrase, not a quote, so still the paper's word.
     first = jihadists[0]
-    assert first["line"] == 1 and text.splitlines()[0][first["column"] - 1:].startswith("jihadists, the Syrian")
-    assert jihadists[1]["line"] == 3 and jihadists[1]["column"] == 5  # "The jihadists of Hayat Tahrir al-Sham"
+    # (Lines 1-5 are the seed's front matter: its date, outlet and URL.)
+    assert first["line"] == 6 and text.splitlines()[5][first["column"] - 1:].startswith("jihadists, the Syrian")
+    assert jihadists[1]["line"] == 8 and jihadists[1]["column"] == 5  # "The jihadists of Hayat Tahrir al-Sham"
     assert first["data"]["context"] == "own-voice"
     assert [fix["edits"][0]["new_text"] for fix in first["fixes"]] == ["militants", "fighters", "armed groups"]
 
@@ -200,3 +201,55 @@ def test_code_and_links_are_not_prose():
     text = "Use `regime` in code.\n\n```\nthe regime\n```\n\nSee [the story](https://x.org/regime).\n"
     assert found(text) == []
     assert found("<!-- the regime -->\n") == []
+
+
+# ------------------------------------------- who owns the label (issue 15)
+
+
+def test_a_paragraph_continuing_a_quote_speaks_with_the_speaker_before():
+    text = ("“Daraya is being targeted because it revolted first,” said Jouejati, a spokeswoman.\n\n"
+            "“I believe the regime thinks that the only way to end the revolution is to kill.”\n")
+    assert [f["text"] for f in cli_findings(text, "--disable", "attribution")] == []
+    # A scare-quoted word in a paragraph of the writer's own is still the writer's.
+    scare = "The “regime” shelled the suburbs again on Monday.\n"
+    assert [f["text"] for f in cli_findings(scare, "--disable", "attribution")] == ["regime"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Hezbollah drew a connection to what it perceives as U.S. support for both Zionist terrorism and aggression.",
+    "Moscow launched what it calls a special military operation against the terrorist regime in Kyiv.",
+    "The group accused Israel of genocide in Gaza.",
+    "Prosecutors charged the men with terrorism on Friday.",
+])
+def test_labels_owned_by_a_named_labeller_are_spared(sentence):
+    assert [f["rule_id"] for f in cli_findings(sentence + "\n")] == []
+
+
+@pytest.mark.parametrize("sentence, word", [
+    ("Critics see what critics call terrorism everywhere, and the terrorism went on.", "terrorism"),
+    ("The terrorists attacked what was left of the U.S. base.", "terrorists"),
+    ("He was accused by many of genocide.", "genocide"),
+])
+def test_labels_without_a_named_owner_stay_flagged(sentence, word):
+    assert word in [f["text"] for f in cli_findings(sentence + "\n")]
+
+
+def test_a_quoted_sentence_takes_its_speaker_from_the_ledger_across_paragraphs():
+    """The source ledger carries a speaker to a later quotation with no cue
+    of its own, in the paragraph or the one after; the same engine (as in the
+    language server) re-reads the paragraph when the one before changes."""
+    later = "The shelling went on all night. “Nothing will save the regime now, nothing at all.”\n"
+    spoken = "“We will win,” said Ahmed, a commander.\n\n" + later
+    silent = "The rain fell all night in the city.\n\n" + later
+    assert [t for r, t in found(spoken) if r == "loaded-term/regime"] == []
+    assert [t for r, t in found(silent) if r == "loaded-term/regime"] == ["regime"]
+    assert [t for r, t in found(spoken) if r == "loaded-term/regime"] == []
+    same_paragraph = ("“We will win,” said Ahmed, a commander. He had driven from Idlib. The shelling went on. "
+                      "“Nothing will save the regime now, nothing at all.”\n")
+    assert [t for r, t in found(same_paragraph) if r == "loaded-term/regime"] == []
+
+
+def test_scare_quotes_stay_the_writers_whoever_spoke_before():
+    text = ("“We will win,” said Ahmed, a commander.\n\n"
+            "The island lives under a wave of “green terror” and the “final solution” of the regime.\n")
+    assert [t for r, t in found(text) if r.startswith("loaded-term/")] == ["green terror", "final solution", "regime"]

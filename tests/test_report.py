@@ -104,10 +104,83 @@ def test_page_is_self_contained_and_holds_the_json_reports_findings(example_repo
     assert {r: v["count"] for r, v in data["rules"].items()} == Counter(f["rule_id"] for f in report["findings"])
     (draft,) = data["drafts"]
     assert draft["text"] == (EXAMPLES / "aleppo-draft.md").read_text(encoding="utf-8")
-    assert draft["meta"] == {"title": "Rebels take Aleppo"}  # from its front matter
-    assert data["timeline"] == [] and data["undated"] == 1  # no date: no timeline
-    assert data["figures"]["counts"]["contradicting"] == sum(
-        1 for f in report["findings"] if f["rule_id"] == "figures/figure-mismatch")
+    assert draft["meta"] == {"title": "Rebels take Aleppo", "date": "2024-12-02"}  # from its front matter
+    # Its date puts it on the timeline: one day, one draft.
+    assert [(d["date"], d["drafts"]) for d in data["timeline"]] == [("2024-12-02", 1)] and data["undated"] == 0
+    # Figure checks: the JSON report's counts, and the contradicted ones are its mismatch findings.
+    assert data["figures"] == report["figures"]
+    assert report["figures"]["contradicting"] == sum(
+        1 for f in report["findings"] if f["rule_id"] == "figures/figure-mismatch" and not f["data"].get("newer"))
+    # Agreeing figures are those the figures check found in the corpus: no finding, a note
+    # with the corpus line that supports each.
+    assert report["figures"]["agreeing"] == len(draft["agreeing"]) >= 1
+    mismatched = {(f["line"], f["column"]) for f in report["findings"] if f["rule_id"].startswith("figures/")}
+    for a in draft["agreeing"]:
+        assert (a["line"], a["column"]) not in mismatched and a["corpus"]
+        assert draft["text"].splitlines()[a["line"] - 1][a["column"] - 1:].startswith(a["figure"].split()[0])
+    # The source ledger: `copydesk sources --format json`'s, and its quotations without a speaker
+    # are the unattributed-quote findings.
+    sources = sources_json(str(EXAMPLES), cwd=ROOT)
+    (ledger,) = sources["files"]
+    assert draft["ledger"]["sources"] == ledger["sources"] and ledger["sources"]
+    assert [(a["speaker"], a["kind"], a["cue"]) for a in draft["ledger"]["attributions"]] == \
+        [(a["speaker"], a["kind"], a["cue"]["text"]) for a in ledger["attributions"]]
+    quotes = [i for i, f in enumerate(draft["findings"]) if f["rule_id"] == "attribution/unattributed-quote"]
+    assert draft["ledger"]["unattributed_quotes"] == quotes
+    assert data["ledger"] == ledger_totals(sources, report)
+
+
+def sources_json(*args, cwd) -> dict:
+    proc = run_cli("sources", "--format", "json", *args, cwd=cwd, timeout=600)
+    assert proc.returncode == 0, proc.stderr_text
+    return json.loads(proc.stdout_text)
+
+
+def ledger_totals(sources: dict, report: dict) -> dict:
+    """The overview's source numbers, counted from `copydesk sources` and `copydesk check` JSON."""
+    srcs = [s for f in sources["files"] for s in f["sources"]]
+    return {"drafts": len(sources["files"]),
+            "attributions": sum(len(f["attributions"]) for f in sources["files"]),
+            "named": sum(1 for s in srcs if s["named"]), "anonymous": sum(1 for s in srcs if not s["named"]),
+            "named_attributions": sum(s["attributions"] for s in srcs if s["named"]),
+            "anonymous_attributions": sum(s["attributions"] for s in srcs if not s["named"]),
+            "unattributed_quotes": sum(1 for f in report["findings"] if f["rule_id"] == "attribution/unattributed-quote")}
+
+
+def test_jobs_give_the_same_page(tmp_path):
+    """--jobs 2 lints (and reads the ledgers) in worker processes: the page's data is --jobs 1's."""
+    drafts = tmp_path / "drafts"
+    gen = subprocess.run([sys.executable, str(ROOT / "bench" / "gen_drafts.py"), str(drafts), "--count", "12",
+                          "--dated"], capture_output=True, text=True, check=False)
+    assert gen.returncode == 0, gen.stderr
+    shutil.copy(EXAMPLES / "aleppo-draft.md", drafts / "aleppo-draft.md")
+    pages = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"r{jobs}.html"
+        proc = write_report("drafts", "-o", str(out), "--jobs", jobs, "--enable", "figures/figure-unverified", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr_text
+        page, data = read_page(out)
+        data.pop("generated")  # the minute it was written
+        pages[jobs] = (page.scripts, data)
+    assert pages["1"] == pages["2"]
+    data = pages["2"][1]
+    assert len(data["drafts"]) == 13 and data["total"] > 0 and data["ledger"]["attributions"] > 0
+    _code, report = run_json("drafts", "--jobs", "2", "--enable", "figures/figure-unverified", cwd=tmp_path)
+    assert data["figures"] == report["figures"]
+    assert data["figures"]["agreeing"] > 0 and "unverified" in data["figures"]  # counted: the rule is on
+
+
+def test_no_sources_and_no_figures(tmp_path):
+    out = tmp_path / "r.html"
+    proc = write_report(str(EXAMPLES), "-o", str(out), "--no-sources", "--disable", "figures", cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr_text
+    _page, data = read_page(out)
+    assert data["ledger"] is None and all(d["ledger"] is None for d in data["drafts"])
+    assert data["total"] > 0
+    # No figures rule ran: no counts, in the page as in the JSON report.
+    _code, report = run_json(str(EXAMPLES), "--disable", "figures", cwd=ROOT)
+    assert data["figures"] is None and "figures" not in report
+    assert all(d["agreeing"] == [] for d in data["drafts"])
 
 
 def test_chart_libraries_are_the_vendored_npm_files(example_report):
@@ -204,7 +277,8 @@ def open_in_browser(report: Path, tmp_path: Path, name: str, open_draft: str = "
     return seen
 
 
-def check_page_against_json(seen: dict, report: dict, drafts_linted: int, opened: str = "") -> None:
+def check_page_against_json(seen: dict, report: dict, drafts_linted: int, opened: str = "",
+                            sources: dict | None = None) -> None:
     # Nothing went wrong, nothing was fetched.
     assert seen["pageErrors"] == []
     assert [m for m in seen["console"] if m["type"] in ("error", "warning")] == []
@@ -218,6 +292,12 @@ def check_page_against_json(seen: dict, report: dict, drafts_linted: int, opened
     assert stats["total"] == len(findings)
     for sev in SEVERITIES:
         assert stats[sev] == report["summary"].get(sev, 0), sev
+    # Figure checks: the JSON report's agreeing / contradicting / unverified (and newer, when any).
+    assert seen["figures"] == {k: v for k, v in report["figures"].items() if k != "newer" or v}
+    # Sources: the totals of `copydesk sources --format json` over the same drafts.
+    assert seen["sourcesShown"]
+    assert seen["ledgerTotals"] == {k: v for k, v in ledger_totals(sources, report).items()
+                                    if k in ("named", "anonymous", "attributions", "unattributed_quotes")}
     # Findings per rule: the table and the bar chart (one bar per rule, labelled with its count).
     by_rule = Counter(f["rule_id"] for f in findings)
     assert {r["rule"]: r["count"] for r in seen["rulesTable"]} == by_rule
@@ -277,10 +357,21 @@ def check_page_against_json(seen: dict, report: dict, drafts_linted: int, opened
         for ev in f["related"]:  # corpus evidence: file, line and sentence
             assert any(f"{ev['path']}:{ev['line']}" in t and ev["text"] in t for t in x["evidenceText"]), ev
     assert seen["afterRef"] == "#f-1"
+    # Its source ledger: the sources and attributions of `copydesk sources`, the quotations
+    # without a speaker linked to their findings.
+    (ledger,) = [f for f in sources["files"] if f["path"] == path]
+    shown = seen["ledger"]
+    assert [(s["speaker"], s["named"], s["attributions"]) for s in shown["sources"]] == \
+        [(s["speaker"], "named" if s["named"] else "anonymous", s["attributions"]) for s in ledger["sources"]]
+    assert [(a["cue"], a["kind"]) for a in shown["attributions"]] == \
+        [(a["cue"]["text"], a["kind"]) for a in ledger["attributions"]]
+    assert shown["quoteLinks"] == [f"#f-{n}" for n, f in enumerate(mine, 1)
+                                   if f["rule_id"] == "attribution/unattributed-quote"]
     # Accessibility: axe-core's WCAG 2.1 A/AA rules find nothing, with a draft open.
     assert seen["axe"]["violations"] == [] and seen["axe"]["passes"] > 20
     # Print: the controls are hidden by the print stylesheet.
     assert seen["printHidden"] == ["none", "none"]
+    assert seen["printLedger"] not in (None, "none")  # the ledger is printed
     assert seen["printRows"] == len(report["files"])  # the whole table on paper
     assert seen["rowsAfterPrint"] == min(50, len(report["files"]))
 
@@ -288,12 +379,15 @@ def check_page_against_json(seen: dict, report: dict, drafts_linted: int, opened
 def test_example_report_in_a_browser(example_report, tmp_path):
     seen = open_in_browser(example_report, tmp_path, "examples")
     _code, report = run_json(str(EXAMPLES), cwd=ROOT)
-    check_page_against_json(seen, report, drafts_linted=1)
+    check_page_against_json(seen, report, drafts_linted=1, sources=sources_json(str(EXAMPLES), cwd=ROOT))
+    # The figures the corpus agrees with, listed under the draft.
+    _page, data = read_page(example_report)
+    assert seen["agreeing"] == [a["figure"] for a in data["drafts"][0]["agreeing"]] and seen["agreeing"]
     # One draft: its text is the file's, with the loaded terms and the contradicted figure marked.
     text = (EXAMPLES / "aleppo-draft.md").read_text(encoding="utf-8")
     assert seen["draft"]["text"] == text
     assert all(word in seen["draft"]["markText"] for word in ("regime", "jihadists", "over 500 deaths", "experts say"))
-    assert not seen["charts"]["timelineShown"]  # no dates in its front matter: no timeline
+    assert seen["charts"]["timelineShown"]  # its front matter's date (the seeds' day) puts it on the timeline
     assert any("figure-mismatch" in f["rule"] for f in seen["draft"]["findings"])
 
 
@@ -324,7 +418,7 @@ def test_bench_drafts_report_in_a_browser(tmp_path):
     assert proc.returncode == 0, proc.stderr_text
     seen = open_in_browser(out, tmp_path, "bench", open_draft="hostile")
     _code, report = run_json("drafts", cwd=tmp_path)
-    check_page_against_json(seen, report, drafts_linted=121, opened="hostile")
+    check_page_against_json(seen, report, drafts_linted=121, opened="hostile", sources=sources_json("drafts", cwd=tmp_path))
     assert seen["draft"]["text"] == HOSTILE  # shown as text, every byte
     assert {f["rule_id"] for f in report["findings"] if "hostile" in f["path"]} >= {"loaded-term/regime",
                                                                                     "loaded-term/jihadist"}

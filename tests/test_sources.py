@@ -52,7 +52,7 @@ def test_sources_json_shape_and_offsets(tmp_path):
     proc, report = _ledger(tmp_path)
     assert proc.returncode == 0, proc.stderr_text
     (f,) = report["files"]
-    assert set(f) == {"path", "attributions", "sources"}
+    assert set(f) == {"path", "attributions", "sources", "voices"}
     for a in f["attributions"]:
         assert set(a) == {"cue", "source", "content", "kind", "named", "speaker"}
         for role in ("cue", "source", "content"):
@@ -66,7 +66,9 @@ def test_sources_reads_who_says_what(tmp_path):
     _, report = _ledger(tmp_path)
     cues = _by_cue(report)
     said = cues["said"]
-    assert said["source"]["text"] == "Mariam Haddad" and said["named"] and said["kind"] == "direct"
+    # the source as written, with its apposition (as PolNeAR marks it); the speaker is the name
+    assert said["source"]["text"] == "Mariam Haddad, a commander of the brigade"
+    assert said["speaker"] == "Mariam Haddad" and said["named"] and said["kind"] == "direct"
     assert said["content"]["text"].startswith("“We will not stop")
     # a pronoun is resolved to the nearest named speaker
     added = cues["added"]
@@ -87,6 +89,87 @@ def test_sources_reads_who_says_what(tmp_path):
     sources = {s["speaker"]: s for s in report["files"][0]["sources"]}
     assert sources["Mariam Haddad"] == {"speaker": "Mariam Haddad", "named": True, "attributions": 2}
     assert sources["Officials"]["named"] is False
+
+
+CARRIED = (
+    "The mayor, Jane Ruiz, spoke to reporters on Tuesday. She said the council had failed the city.\n\n"
+    "“These thugs have terrorised our streets for years,” she added.\n\n"
+    "“They are nothing but a regime of thieves. We will stop them.”\n\n"
+    "Officials said the “terrorists” had fled.\n\n"
+    "# Reaction\n\n"
+    "The “regime of thieves” line ran on every front page.\n"
+)
+
+
+def test_sources_voices_carry_a_speaker_to_a_later_quote(tmp_path):
+    """The API the loaded-terms check reads (``ledger.voices``), seen
+    through ``sources --format json``: a quotation paragraph with no cue of
+    its own speaks with the speaker of the paragraph before; a pronoun is the
+    person the sentence before introduced; a heading ends the carry-over."""
+    proc, report = _ledger(tmp_path, CARRIED)
+    assert proc.returncode == 0, proc.stderr_text
+    voices = report["files"][0]["voices"]
+    for v in voices:
+        assert CARRIED[v["start"]:v["end"]] == v["text"]
+        assert v["status"] in ("named", "anonymous", "none")
+    by_text = {v["text"]: v for v in voices}
+    carried = by_text["They are nothing but a regime of thieves. We will stop them."]
+    assert carried["kind"] == "carried" and carried["speaker"] == "Jane Ruiz" and carried["status"] == "named"
+    assert carried["cue"]["text"] == "added"  # the cue that gave the speaker, a paragraph before
+    direct = by_text["“These thugs have terrorised our streets for years,”"]
+    assert direct["kind"] == "direct" and direct["speaker"] == "Jane Ruiz"
+    officials = by_text["the “terrorists” had fled"]
+    assert officials["status"] == "anonymous" and officials["speaker"] == "Officials"
+    # after a heading the writer speaks again: the scare-quoted phrase has no speaker
+    assert not any("regime of thieves” line" in v["text"] or v["text"] == "regime of thieves" for v in voices)
+    text = run_cli("sources", str(tmp_path / "draft.md")).stdout_text
+    assert "carried      Jane Ruiz (named): They are nothing but a regime of thieves." in text
+
+
+STANCES = (
+    "The senator’s criticism of the pipeline deal angered her party. Voters are unhappy with the choice. "
+    "The governor reportedly plans to resign.\n\n"
+    "“We will not retreat,” said Anna Berg, a spokeswoman for the union. “The strike goes on until the "
+    "contract is signed.”\n\n"
+    "Officials talked about the flooding on Tuesday. Mr. Okafor supports the ban. Nobody spoke to reporters on Monday.\n\n"
+    "The chairman released the following statement:\n\n"
+    "“Our members voted to end the walkout.”\n\n"
+    "''It was a fair deal,'' Mr. Lund said.\n"
+)
+
+
+def test_sources_reads_stances_nouns_and_whole_quotes(tmp_path):
+    """Beyond reporting verbs: a noun of speech with a possessive source, an
+    adjective and a verb of stance with what they are about, an adverb with
+    no source; a quotation split by its cue is one content; a paragraph
+    ending in a colon hands the next one to its speaker; two apostrophes
+    quote (newspaper archives)."""
+    proc, report = _ledger(tmp_path, STANCES)
+    assert proc.returncode == 0, proc.stderr_text
+    atts = report["files"][0]["attributions"]
+    for a in atts:
+        for role in ("cue", "source", "content"):
+            if a[role] is not None:
+                assert STANCES[a[role]["start"]:a[role]["end"]] == a[role]["text"]
+    got = {a["cue"]["text"]: (a["source"] and a["source"]["text"], a["content"] and a["content"]["text"], a["kind"])
+           for a in atts}
+    assert got["criticism"] == ("The senator’s", "the pipeline deal", "indirect")
+    assert got["are unhappy"] == ("Voters", "the choice", "indirect")
+    assert got["reportedly"][0] is None and "plans to resign" in got["reportedly"][1]
+    assert got["talked about"] == ("Officials", "the flooding", "indirect")  # not "on Tuesday"
+    assert got["supports"] == ("Mr. Okafor", "the ban", "indirect")
+    assert not any(c.startswith("spoke") for c in got)  # a listener is not a topic
+    berg = next(a for a in atts if a["speaker"] == "Anna Berg")
+    said = (berg["source"]["text"], berg["content"]["text"])
+    assert said[0] == "Anna Berg, a spokeswoman for the union"
+    assert said[1].startswith("“We will not retreat,”") and said[1].endswith("until the contract is signed.”")
+    assert got["released the following statement:"] == (
+        "The chairman", "“Our members voted to end the walkout.”", "direct")
+    lund = next(a for a in atts if a["speaker"] == "Lund")
+    assert lund["content"]["text"] == "''It was a fair deal,''" and lund["kind"] == "direct"
+    voices = report["files"][0]["voices"]
+    walkout = next(v for v in voices if "walkout" in v["text"])
+    assert walkout["speaker"] == "chairman" and walkout["cue"]["text"] == "released the following statement:"
 
 
 def test_sources_text_format(tmp_path):

@@ -95,7 +95,7 @@ def test_rules_test_reports_hits_articles_and_sample_sentences(tmp_path):
     archive.mkdir()
     (archive / "a.md").write_text("The singer committed suicide in 1994.\n\nHe had committed suicide, they wrote.\n",
                                   encoding="utf-8")
-    (archive / "b.md").write_text("Police detained an illegal immigrant on Monday. Nothing else happened.\n",
+    (archive / "b.md").write_text("Police detained an undocumented immigrant on Monday. Nothing else happened.\n",
                                   encoding="utf-8")
     (archive / "c.md").write_text("A quiet day at the council.\n", encoding="utf-8")
     proc = run_cli("rules", "test", "ap", "--against", str(archive), "--format", "json", cwd=tmp_path)
@@ -107,7 +107,7 @@ def test_rules_test_reports_hits_articles_and_sample_sentences(tmp_path):
                          "loaded-term/ap-phobia", "loaded-term/ap-hamas-soldiers"}
     assert (rows["loaded-term/ap-committed-suicide"]["hits"], rows["loaded-term/ap-committed-suicide"]["articles"]) == (2, 1)
     assert rows["loaded-term/ap-illegal-immigrant"]["samples"][0]["sentence"] == \
-        "Police detained an illegal immigrant on Monday."
+        "Police detained an undocumented immigrant on Monday."
     assert rows["loaded-term/ap-phobia"]["hits"] == 0
     # One rule, text output.
     proc = run_cli("rules", "test", "loaded-term/ap-committed-suicide", "--against", str(archive), cwd=tmp_path)

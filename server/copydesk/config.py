@@ -65,10 +65,6 @@ class Config:
     # so an unknown one is reported at its place (rules/ids.py).
     locations: tuple[tuple[str, str, int, int], ...] = ()
 
-    @property
-    def severity_overrides(self) -> dict[str, str]:
-        return dict(self.severity)
-
     def is_enabled(self, rule_id: str, default: bool) -> bool:
         """Explicit enable/disable beats the rule's own default; the most
         specific pattern (a full id over a wildcard) wins."""

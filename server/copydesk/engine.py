@@ -13,16 +13,17 @@ from pathlib import Path
 from .checks import CheckContext, registry
 from .config import Config
 from .directives import Suppressions
-from .findings import CheckFailure, Finding
+from .findings import CheckFailure, Finding, Note
 from .resources import available_packs, default_rule_files
 from .rules import RuleError, RuleSet, load_rules
 from .rules.ids import config_problems
-from .lang import default_language
+from .lang import default_language, syntax
 from .text.document import Document
 from .text.model import TextModel
 
 
 _CACHE_MAX_CHARS = 20_000
+_MAX_ROUNDS = 50  # passes of a lint with batched parses (a paragraph needs a few)
 
 
 @dataclass
@@ -31,6 +32,8 @@ class LintResult:
     findings: list[Finding]
     failures: list[CheckFailure] = field(default_factory=list)
     model: TextModel | None = None
+    pending: list[str] = field(default_factory=list)  # texts to parse before the findings are complete
+    notes: list[Note] = field(default_factory=list)  # e.g. figures the corpus agrees with
 
 
 class Engine:
@@ -108,28 +111,75 @@ class Engine:
     def model(self, doc: Document) -> TextModel:
         return TextModel(doc, self.language)
 
-    def lint(self, doc: Document) -> LintResult:
-        model = self.model(doc)
-        findings: list[Finding] = []
-        failures = list(self.setup_failures)
-        for check in self.checks:
-            name = type(check).__name__
-            try:
-                if check.paragraph_local:
-                    findings.extend(self._cached_paragraphs(check, model))
-                else:
-                    findings.extend(check.check_document(model))
-            except Exception as e:
-                from .corpus.backend import CorpusUnavailable
+    def lint(self, doc: Document, wait: bool = True) -> LintResult:
+        """Every check on ``doc``.  Parses of the syntactic layer are
+        batched: the checks run with parses deferred (lang/syntax.py), every
+        text they asked for is parsed in one pass through the pipeline, and
+        what was interrupted runs again, until nothing is missing.
 
-                if isinstance(e, CorpusUnavailable):  # a shared corpus server down: one line, no traceback
-                    failures.append(CheckFailure("corpus", str(e), ""))
-                else:
-                    failures.append(CheckFailure(name, f"{type(e).__name__}: {e}", traceback.format_exc()))
+        ``wait=False`` (the language server) returns after the first pass:
+        the findings of everything that needed no new parse, and in
+        ``pending`` the texts still to parse (``syntax.parse_many``) before
+        a lint gives the whole set."""
+        model = self.model(doc)
+        deferral = syntax.Deferral(load=wait)
+        found: dict[int, list[Finding]] = {}
+        failed: dict[int, CheckFailure] = {}
+        todo = list(range(len(self.checks)))
+        rounds = 0
+        pending: list[str] = []
+        while todo:
+            again = []
+            with syntax.deferred(deferral):
+                for i in todo:
+                    check = self.checks[i]
+                    try:
+                        if check.paragraph_local:
+                            findings, incomplete = self._cached_paragraphs(check, model)
+                        else:
+                            findings, incomplete = list(check.check_document(model)), False
+                    except syntax.NeedsParse:
+                        findings, incomplete = [], True
+                    except Exception as e:
+                        from .corpus.backend import CorpusUnavailable
+
+                        findings, incomplete = [], False
+                        if isinstance(e, CorpusUnavailable):  # a shared corpus server down: one line, no traceback
+                            failed[i] = CheckFailure("corpus", str(e), "")
+                        else:
+                            failed[i] = CheckFailure(type(check).__name__, f"{type(e).__name__}: {e}",
+                                                     traceback.format_exc())
+                    found[i] = findings
+                    if incomplete:
+                        again.append(i)
+            todo = again
+            if not todo:
+                break
+            rounds += 1
+            if not wait:
+                pending = list(deferral.wanted)
+                break
+            if rounds > _MAX_ROUNDS:  # never expected: finish with plain (unbatched) parses
+                for i in todo:
+                    check = self.checks[i]
+                    try:
+                        found[i] = (list(self._paragraphs_now(check, model)) if check.paragraph_local
+                                    else list(check.check_document(model)))
+                    except Exception as e:
+                        found[i] = []
+                        failed[i] = CheckFailure(type(check).__name__, f"{type(e).__name__}: {e}",
+                                                 traceback.format_exc())
+                break
+            syntax.parse_deferred(deferral)  # unavailable: the next pass falls back to the word lists
+        findings = [f for i in range(len(self.checks)) for f in found.get(i, ())]
+        notes = [f for f in findings if isinstance(f, Note)]
+        if notes:
+            findings = [f for f in findings if not isinstance(f, Note)]
+        failures = list(self.setup_failures) + [failed[i] for i in sorted(failed)]
         suppress = Suppressions(doc, model.directives)
         kept = [f for f in findings if not suppress.suppressed(f.rule_id, doc.line_of(f.start))]
         kept.sort(key=lambda f: f.sort_key)
-        return LintResult(doc, _dedupe(kept), failures, model)
+        return LintResult(doc, _dedupe(kept), failures, model, pending, notes)
 
     def hover(self, doc: Document, offset: int, model: TextModel | None = None) -> list[str]:
         """What the checks have to say about a position (Markdown blocks).
@@ -147,25 +197,41 @@ class Engine:
                 out.append(text)
         return out
 
-    def _cached_paragraphs(self, check, model: TextModel):
+    def _cached_paragraphs(self, check, model: TextModel) -> tuple[list[Finding], bool]:
+        """A paragraph-local check over every paragraph, through the cache;
+        (findings, whether a paragraph waits for a parse).  A paragraph
+        interrupted by a deferred parse is left out and not cached."""
         extra = check.cache_key()
-        for par in model.paragraphs:
-            if par.end - par.start > _CACHE_MAX_CHARS:
-                # Huge paragraphs (pasted data, one-line files) would make the
-                # cache's memory unbounded; they are rarely re-linted as-is.
-                yield from check.check_paragraph(par)
+        out: list[Finding] = []
+        incomplete = False
+        back = check.context_before
+        for i, par in enumerate(model.paragraphs):
+            try:
+                if par.end - par.start > _CACHE_MAX_CHARS:
+                    # Huge paragraphs (pasted data, one-line files) would make the
+                    # cache's memory unbounded; they are rarely re-linted as-is.
+                    out.extend(tuple(check.check_paragraph(par)))
+                    continue
+                key = (id(check), extra, par.kind, par.text, check.paragraph_key(par))
+                if back:
+                    key += tuple(p.text for p in model.paragraphs[max(0, i - back):i])
+                hit = self._cache.get(key)
+                if hit is None:
+                    hit = tuple(f.shifted(-par.start) for f in check.check_paragraph(par))
+                    self._cache[key] = hit
+                    if len(self._cache) > self._cache_size:
+                        self._cache.popitem(last=False)
+                else:
+                    self._cache.move_to_end(key)
+            except syntax.NeedsParse:
+                incomplete = True
                 continue
-            key = (id(check), extra, par.kind, par.text)
-            hit = self._cache.get(key)
-            if hit is None:
-                hit = tuple(f.shifted(-par.start) for f in check.check_paragraph(par))
-                self._cache[key] = hit
-                if len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
-            else:
-                self._cache.move_to_end(key)
-            for f in hit:
-                yield f.shifted(par.start)
+            out.extend(f.shifted(par.start) for f in hit)
+        return out, incomplete
+
+    def _paragraphs_now(self, check, model: TextModel):
+        for par in model.paragraphs:
+            yield from check.check_paragraph(par)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -25,6 +25,7 @@ has the ministry's content end at "ceasefire".
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -47,11 +48,14 @@ class Attribution:
     speaker: str | None
     sentence: tuple[int, int] = (0, 0)  # the sentence holding the cue
     state: bool = False  # an internal state or intention ("believes", "aims to"), not speech
+    # the source's noun phrase as written, with an apposition or relative clause
+    # ("Chris Cox, who runs the NRA's lobbying arm,"); ``source`` is its core
+    source_phrase: tuple[int, int] | None = None
 
     def as_json(self, text: str) -> dict:
         def span(s):
             return None if s is None else {"start": s[0], "end": s[1], "text": text[s[0]:s[1]]}
-        return {"cue": span(self.cue), "source": span(self.source), "content": span(self.content),
+        return {"cue": span(self.cue), "source": span(self.source_phrase or self.source), "content": span(self.content),
                 "kind": self.kind, "named": self.named, "speaker": self.speaker}
 
 
@@ -68,6 +72,12 @@ class Lexicon:
     impersonal: frozenset[str]  # "it": a subject that is not a speaker
     relatives: frozenset[str]  # "who", "which", "that": the source is the noun the clause hangs on
     definite: frozenset[str]  # "the": "the ministry" is an organisation, not anonymous
+    stances: frozenset[str] = frozenset()  # "supports the plan", "talked about jobs": with an object too
+    nouns: frozenset[str] = frozenset()  # "Clinton's criticism of", "made no mention of"
+    adverbs: frozenset[str] = frozenset()  # "reportedly"
+    adjectives: frozenset[str] = frozenset()  # "is confident that", "are unhappy with"
+    topics: frozenset[str] = frozenset()  # "talked about", "criticism of": prepositions of a topic
+    predicates: frozenset[str] = frozenset()  # "described X as Y": the object's predicate
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -79,7 +89,9 @@ class Lexicon:
                    low("non_reporting_particles"), low("evidence_nouns"),
                    frozenset(w.lower() for w in vague_sources) | low("anonymous_sources"),
                    low("source_pronouns"), low("impersonal_pronouns"), low("relative_pronouns"),
-                   low("definite_determiners"))
+                   low("definite_determiners"), low("cue_stance_verbs") | low("cue_state_verbs"),
+                   low("cue_nouns"), low("cue_adverbs"), low("cue_adjectives"), low("cue_topic_prepositions"),
+                   low("cue_predicate_prepositions"))
 
 
 @dataclass
@@ -101,21 +113,95 @@ class Extractor:
         parses = syntax.parse_many([t for _, t in blocks])
         if parses is None:
             return None
+        return [a for _, _, atts in self.read(blocks, parses) for a in atts]
+
+    def read(self, blocks: list[tuple[int, str]], parses) -> list[tuple[int, "syntax.Parse", list[Attribution]]]:
+        """(offset, parse, attributions) per block, in order: pronouns and
+        a paragraph ending "He said:" reach into the blocks after (that
+        attribution stays with its cue's block, its content the next one)."""
         state = _State()
-        out: list[Attribution] = []
-        for (off, _), p in zip(blocks, parses):
-            for a in self.parse(p, state):
-                out.append(_shift(a, off))
+        out = []
+        lead = None
+        for (off, text), p in zip(blocks, parses):
+            atts = [_shift(a, off) for a in self.parse(p, state)]
+            if lead is not None:
+                body = text.rstrip()
+                lead.content = (off, off + len(body))
+                lead.kind = "direct" if body[:1] in _QUOTES else "indirect"
+            lead = self.colon_lead(p, atts, state, off)
+            if lead is not None and not any(x is lead for x in atts):
+                atts.append(lead)
+            out.append((off, p, atts))
+        if lead is not None and lead.content is None and lead.source is None:
+            out[-1][2].remove(lead)  # a colon at the end of the draft, and no one to say it
         return out
+
+    def colon_lead(self, p, atts: list[Attribution], state: _State, off: int = 0) -> Attribution | None:
+        """A paragraph that ends in a colon after a speaker's verb ("Cruz
+        continued:", "He said:", "Clinton released the following
+        statement:") hands the next paragraph to that speaker: the
+        attribution returned (the paragraph's own, or a new one; offsets
+        shifted by ``off`` like ``atts``) gets its content from the caller."""
+        text = p.text.rstrip()
+        if not text.endswith(":") or not p.sentences:
+            return None
+        a, b = p.sentences[-1]
+        toks = p.tokens
+        colon = b - 1
+        while colon > a and toks[colon].text != ":":
+            colon -= 1
+        if any(at.cue[0] <= toks[colon].start + off < at.cue[1] for at in atts):
+            return None
+        verbs = [j for j in range(a, colon) if toks[j].pos == "VERB"
+                 and toks[j].dep not in ("aux", "auxpass", "amod", "compound")]
+        if not verbs:
+            return None
+        v = verbs[-1]
+        own = next((at for at in atts if at.cue[0] <= toks[v].start + off < at.cue[1]), None)
+        if own is not None:
+            return own if own.content is None else None  # "He said:" / "… pointed out that …:"
+        if any(toks[c].dep in ("ccomp", "xcomp") for c in p.children[v]):
+            return None
+        subj = [c for c in p.children[v] if toks[c].dep in ("nsubj", "nsubjpass")]
+        src_head = subj[0] if subj else self._inherited_subject(p, v)
+        if src_head is None or toks[src_head].lower in self.lx.impersonal or toks[src_head].pos not in ("PROPN", "NOUN", "PRON"):
+            return None
+        src = self._trim_source(p, src_head, p.subtree(src_head))
+        lo, _ = self._cue_extent(p, v)
+        att = self._make(p, (lo, colon), src, src_head, [], "direct", state, (toks[a].start, toks[b - 1].end))
+        att.state = toks[v].lemma not in self.lx.verbs
+        return _shift(att, off)
 
     def parse(self, p: "syntax.Parse", state: _State | None = None) -> list[Attribution]:
         state = state or _State()
         out: list[Attribution] = []
-        quoted = [q.inner for q in find_quotes(p.text, 0, len(p.text)) if q.depth == 0]
+        quotes = [q for q in find_quotes(p.text, 0, len(p.text)) if q.depth == 0]
+        quoted = [q.inner for q in quotes]
         for a, b in p.sentences:
             found = self._sentence(p, a, b, state, quoted)
             out.extend(_outermost(found))
+            if not found:
+                self._note_subject(p, a, b, state)
+        if quotes:
+            _whole_quotes(p.text, out, quotes)
         return out
+
+    def _note_subject(self, p, a: int, b: int, state: _State) -> None:
+        """A sentence with no attribution may still introduce the person a
+        later pronoun stands for ("The mayor, Jane Ruiz, spoke to reporters.
+        She said …"): its main subject, when a name (or in apposition with
+        one), becomes the nearest named speaker."""
+        toks = p.tokens
+        root = next((j for j in range(a, b) if toks[j].head == j), None)
+        if root is None:
+            return
+        subj = next((c for c in p.children[root] if toks[c].dep in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            return
+        if toks[subj].pos != "PROPN":
+            subj = next((c for c in p.children[subj] if toks[c].dep == "appos" and toks[c].pos == "PROPN"), None)
+        if subj is not None:
+            state.last_named = self._remember(self._name(p, subj), state)
 
     # -- one sentence --------------------------------------------------------
     def _sentence(self, p, a: int, b: int, state: _State, quoted=()) -> list[Attribution]:
@@ -144,18 +230,33 @@ class Extractor:
                 break
         # "Matthews: Well, …", "Trump: ‘I’m the worst thing …’": a name and a
         # colon opening the sentence (transcripts, headlines) attribute the rest.
+        # Headlines lose the tagger ("Trump" a common noun): a capitalised
+        # noun counts as a name there; what follows must say something (a
+        # verb or a quotation: "Hillary Clinton: 1,769." is a tally).
         k = next((j for j in range(a, min(b, a + 6)) if toks[j].text == ":"), None)
-        if (k is not None and a < k < b - 1 and any(toks[j].pos == "PROPN" for j in range(a, k))
-                and not any(toks[j].tag.startswith("VB") for j in range(a, k))):
-            head = max(range(a, k), key=lambda j: toks[j].pos == "PROPN")
-            found.append(self._make(p, (k, k), list(range(a, k)), head, list(range(k + 1, b)), "direct",
+        rest = list(range(k + 1, b)) if k is not None else []
+        if k is not None and k == b - 1:
+            nxt = next(((x, y) for x, y in p.sentences if x == b), None)
+            rest = list(range(*nxt)) if nxt else []
+        names = [j for j in range(a, k or a) if toks[j].pos == "PROPN"
+                 or toks[j].pos == "NOUN" and toks[j].text[:1].isupper()]
+        if (k is not None and a < k and rest and names and toks[k - 1].text[:1].isupper()
+                and not any(toks[j].tag.startswith("VB") for j in range(a, k))
+                and any(toks[j].tag.startswith("VB") or toks[j].text in _QUOTES for j in rest)):
+            head = names[-1]
+            found.append(self._make(p, (k, k), list(range(a, k)), head, rest, "direct",
                                     state, sent_span))
             used.add(k)
         for i in range(a, b):
             if i in used:
                 continue
             t = toks[i]
-            if not t.tag.startswith("VB") or t.dep in ("amod", "compound", "aux", "auxpass"):
+            if t.dep in ("amod", "compound", "aux", "auxpass"):
+                continue
+            if not t.tag.startswith("VB") and not (
+                    # the tagger's slip: "Trump predicts that …" with "predicts" a plural noun
+                    t.dep == "ROOT" and t.tag in ("NNS", "NN") and (t.lemma in self.lx.verbs or t.lemma in self.lx.states)
+                    and any(toks[c].dep == "ccomp" for c in p.children[i])):
                 continue
             if any(x <= t.start and t.end <= y for x, y in quoted):
                 continue  # the speaker's words, not the writer's attribution
@@ -164,11 +265,19 @@ class Extractor:
             if any(toks[c].dep == "prt" and toks[c].lower in self.lx.particles for c in kids):
                 continue
             clause = [c for c in kids if toks[c].dep in _CLAUSE]
+            light = None  # "made no mention of", "raised questions about": a verb and a noun of speech
+            stance = False
             if t.lemma in self.lx.verbs:
                 pass
             elif t.lemma in self.lx.states and clause:
                 pass
-            elif any(toks[c].dep == "ccomp" for c in kids) and any(
+            elif (t.lemma in self.lx.stances and self._personal_subject(p, i)
+                  and any(toks[c].dep in ("dobj", "prep", "attr", "oprd") for c in kids)):
+                stance = True  # "Trump supports the wall", "she talked about jobs", "they see him as"
+            elif (light := self._light_noun(p, i)) is not None and self._personal_subject(p, i):
+                stance = True
+            elif t.pos == "VERB" and any(toks[c].dep == "ccomp" and (c > i or self._quoted_before(p, c, quoted))
+                                         for c in kids) and any(
                     toks[c].dep == "nsubj" and (toks[c].pos == "PROPN" or toks[c].lower in self.lx.pronouns
                                                 and toks[c].lower not in self.lx.impersonal) for c in kids):
                 pass  # any verb of a person with a clause: "Trump mused that …"
@@ -183,26 +292,57 @@ class Extractor:
                 src_head = objs[0] if objs else None
             elif subj:
                 src_head = subj[0]
+            elif t.tag.startswith("NN") and any(toks[c].dep == "compound" for c in kids):
+                src_head = max(c for c in kids if toks[c].dep == "compound")  # the tagger's slip, above
             elif t.dep == "acl" and toks[t.head].pos in ("NOUN", "PROPN"):
                 src_head = t.head  # "a report from Bloomberg saying …", "a man shouting"
             elif t.dep in ("xcomp", "conj", "advcl", "relcl") or t.dep == "ROOT":
                 src_head = self._inherited_subject(p, i)
             content_idx: list[int] = []
-            if clause:
+            prep_cue = None
+            if light is not None:
+                content_idx = self._noun_content(p, light) or self._prep_content(p, i, light)
+            elif clause:
                 content_idx = p.subtree(clause[0])
+                objs = [c for c in kids if toks[c].dep == "dobj" and c < clause[0]]
+                if objs and toks[clause[0]].dep == "xcomp":
+                    content_idx = p.subtree(objs[0]) + content_idx  # "urged Congress to act"
             else:
                 objs = [c for c in kids if toks[c].dep in ("dobj", "attr", "oprd")]
                 if objs:
-                    content_idx = p.subtree(objs[0])
+                    # the object with its predicate: "described the field as “all very good”"
+                    content_idx = p.subtree(objs[0]) + [
+                        j for c in kids if c > objs[0] and (toks[c].dep == "oprd" or toks[c].dep == "prep"
+                                                            and toks[c].lower in self.lx.predicates)
+                        for j in p.subtree(c)]
                 elif t.dep in ("parataxis", "ccomp") and toks[t.head].sent == t.sent and t.head != i:
                     # "…, he said" / "“…,” he said, “…”": the clause commented on.
                     mine = set(p.subtree(i))
                     content_idx = [j for j in p.subtree(t.head) if j not in mine and toks[j].dep != "punct"]
                 else:
-                    # "he said of X", "she tweeted about X": the prepositional object
-                    preps = [c for c in kids if toks[c].dep == "prep" and c > i]
-                    if preps:
+                    # "he said of X", "she talked about X": the prepositional
+                    # object; the preposition belongs to the cue ("talked about")
+                    # the first preposition after the verb, when it names a topic ("spoke to
+                    # reporters on Tuesday" is about nothing)
+                    preps = [c for c in kids if toks[c].dep == "prep" and c > i][:1]
+                    preps = [c for c in preps if toks[c].lower in self.lx.topics]
+                    objs = [o for o in p.children[preps[0]] if toks[o].dep in ("pobj", "pcomp")] if preps else []
+                    if objs:
+                        content_idx = p.subtree(objs[0])
+                        prep_cue = preps[0]
+                    elif preps:
                         content_idx = p.subtree(preps[0])
+            if content_idx:
+                # ", telling reporters that …", ", adding that …": a report of its own
+                inside = set(content_idx)
+                for j in list(content_idx):
+                    tj = toks[j]
+                    if (j in inside and tj.tag == "VBG" and tj.dep in ("advcl", "conj") and tj.lemma in self.lx.verbs
+                            and toks[tj.head].i in inside):
+                        inside.difference_update(p.subtree(j))
+                content_idx = sorted(inside)
+            if stance and not content_idx:
+                continue  # "spoke to reporters": a stance needs what it is about
             if passive and src_head is None and not content_idx:
                 continue
             if src_head is None and not content_idx:
@@ -212,13 +352,125 @@ class Extractor:
             if src_head is not None:
                 src = self._trim_source(p, src_head, src)
             cue_lo, cue_hi = self._cue_extent(p, i)
+            if light is not None:
+                cue_hi = max(cue_hi, light)
+            if prep_cue is not None and prep_cue - cue_hi <= 4:
+                cue_hi = prep_cue
             kind = "indirect"
             if src_head is not None and toks[src_head].lemma in self.lx.records:
                 kind = "record"
             att = self._make(p, (cue_lo, cue_hi), src, src_head, content_idx, kind, state, sent_span)
-            att.state = t.lemma not in self.lx.verbs
+            att.state = t.lemma not in self.lx.verbs or stance
             found.append(att)
+            used.add(i)
+        found.extend(self._other_cues(p, a, b, state, quoted, used, sent_span))
         return found
+
+    # -- nouns, adjectives and adverbs that attribute ------------------------
+    def _other_cues(self, p, a, b, state, quoted, used, sent_span) -> list[Attribution]:
+        """"Clinton's criticism of X", "in Bolton's view", "the report's fears
+        that …" (a noun of speech or stance with a possessive or "by"
+        source), "officials are confident that …" (an adjective of stance
+        with a subject), "X reportedly …" (an adverb: no source).  All are
+        stances (``state``): the claims check does not take them for a
+        source."""
+        toks = p.tokens
+        out: list[Attribution] = []
+        for i in range(a, b):
+            t = toks[i]
+            if i in used or any(x <= t.start and t.end <= y for x, y in quoted):
+                continue
+            if t.lemma in self.lx.adverbs and t.dep == "advmod" and toks[t.head].tag.startswith("VB"):
+                h = t.head
+                content = [j for j in p.subtree(h) if j != i and toks[j].dep != "punct"]
+                att = self._make(p, (i, i), [], None, content, "indirect", state, sent_span)
+                att.state = True
+                out.append(att)
+            elif t.pos == "NOUN" and t.lemma in self.lx.nouns and t.dep not in ("dobj", "compound"):
+                kids = p.children[i]
+                src = next((c for c in kids if toks[c].dep == "poss"), None)
+                if src is None:
+                    agents = [c for c in kids if toks[c].dep == "prep" and toks[c].lower in ("by", "from")]
+                    objs = [c for ag in agents for c in p.children[ag] if toks[c].dep == "pobj"]
+                    src = objs[0] if objs else None
+                if src is None:
+                    continue
+                content = self._noun_content(p, i)
+                if not content:
+                    continue
+                lo = min([i] + [c for c in kids if toks[c].dep in ("amod",) and c < i and c > src])
+                att = self._make(p, (lo, i), self._trim_source(p, src, p.subtree(src)), src, content,
+                                 "indirect", state, sent_span)
+                att.state = True
+                out.append(att)
+            elif t.pos == "ADJ" and t.lemma in self.lx.adjectives and t.dep in ("acomp", "ROOT", "oprd"):
+                head = t.head if t.dep == "acomp" else i
+                if not self._personal_subject(p, head):
+                    continue
+                content = self._noun_content(p, i) or [
+                    j for c in p.children[head] if toks[c].dep in ("ccomp", "xcomp") for j in p.subtree(c)]
+                if not content:
+                    continue
+                subj = next(c for c in p.children[head] if toks[c].dep in ("nsubj", "nsubjpass"))
+                lo = min(head, i)
+                att = self._make(p, (lo, i), self._trim_source(p, subj, p.subtree(subj)), subj, content,
+                                 "indirect", state, sent_span)
+                att.state = True
+                out.append(att)
+        return out
+
+    @staticmethod
+    def _quoted_before(p, c: int, quoted) -> bool:
+        """A clause before its verb is reported only as a quotation ("“…,”
+        beamed Hartley"; not "Cruz has 370 delegates, Kasich has 129")."""
+        first = p.tokens[p.subtree(c)[0]]
+        return any(x <= first.end and first.start <= y for x, y in quoted)
+
+    def _personal_subject(self, p, i: int) -> bool:
+        """The verb has a subject that can hold a view: a name, a personal
+        pronoun, or a noun (not "it", not a thing the writer describes by a
+        pronoun that is impersonal)."""
+        toks = p.tokens
+        subj = next((c for c in p.children[i] if toks[c].dep in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            return False
+        s = toks[subj]
+        if s.lower in self.lx.impersonal or s.tag in ("EX",):
+            return False
+        return s.pos in ("PROPN", "NOUN", "PRON")
+
+    def _light_noun(self, p, i: int) -> int | None:
+        """The noun of speech a verb takes as object ("made no mention",
+        "drew criticism", "issued a statement")."""
+        toks = p.tokens
+        for c in p.children[i]:
+            if toks[c].dep == "dobj" and toks[c].lemma in self.lx.nouns:
+                return c
+        return None
+
+    def _noun_content(self, p, n: int) -> list[int]:
+        """What a noun (or adjective) of speech is about: its clause ("fears
+        that …"), or the object of its preposition ("criticism of X",
+        "support for Y", "confident about Z")."""
+        toks = p.tokens
+        for c in p.children[n]:
+            if toks[c].dep in ("ccomp", "acl", "xcomp") and c > n:
+                return p.subtree(c)
+        for c in p.children[n]:
+            if toks[c].dep == "prep" and c > n and toks[c].lower in self.lx.topics:
+                objs = [o for o in p.children[c] if toks[o].dep in ("pobj", "pcomp")]
+                if objs:
+                    return p.subtree(objs[0])
+        return []
+
+    def _prep_content(self, p, i: int, after: int) -> list[int]:
+        toks = p.tokens
+        for c in p.children[i]:
+            if toks[c].dep == "prep" and c > after and toks[c].lower in self.lx.topics:
+                objs = [o for o in p.children[c] if toks[o].dep in ("pobj", "pcomp")]
+                if objs:
+                    return p.subtree(objs[0])
+        return []
 
     # -- helpers -------------------------------------------------------------
     def _clause_head(self, p, i: int, a: int, b: int) -> int | None:
@@ -295,8 +547,20 @@ class Extractor:
                 elif any(q in body for q in "“”\"«»"):
                     kind = "mixed"
         source = p.span(src) if src else None
+        phrase = source
+        if source is not None and src_head is not None:
+            # the noun phrase as written, with its apposition or relative
+            # clause ("Chris Cox, who runs the NRA's lobbying arm,"), when
+            # it holds neither the cue nor the content
+            full = p.subtree(src_head)
+            while full and toks[full[-1]].dep == "punct":
+                full.pop()
+            lo, hi = p.span(full) if full else source
+            cs = content or cue_span
+            if full and not (lo < cue_span[1] and cue_span[0] < hi) and not (lo < cs[1] and cs[0] < hi):
+                phrase = (min(lo, source[0]), max(hi, source[1]))
         speaker, named = self._speaker(p, src, src_head, state)
-        return Attribution(cue_span, source, content, kind, named, speaker, sent_span)
+        return Attribution(cue_span, source, content, kind, named, speaker, sent_span, source_phrase=phrase)
 
     def _speaker(self, p, src: list[int], head: int | None, state: _State) -> tuple[str | None, bool]:
         if head is None:
@@ -317,6 +581,11 @@ class Extractor:
             if state.last_named:
                 return state.last_named, True
             return None, False
+        if h.pos != "PROPN":
+            # "the mayor, Jane Ruiz, said": the name in apposition
+            appos = next((c for c in p.children[head] if toks[c].dep == "appos" and toks[c].pos == "PROPN"), None)
+            if appos is not None:
+                head, h, src = appos, toks[appos], list(src) + [appos]
         name = self._name(p, head)
         named = h.lower not in self.lx.vague and (
             any(toks[j].pos == "PROPN" for j in src)
@@ -364,6 +633,37 @@ def _widen_to_quotes(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _whole_quotes(text: str, atts: list[Attribution], quotes) -> None:
+    """A quotation is attributed whole: content that opens a quotation runs
+    to its end, over several sentences ("“A. B. C,” she said" read
+    sentence by sentence), and a quotation split by its cue takes in the
+    part after it (“A,” she said. “B.”: the content runs from “A to B.”,
+    the cue between)."""
+    for at in atts:
+        if at.content is None:
+            continue
+        a, b = at.content
+        # content that starts or ends inside a quotation takes all of it
+        # (the parser splits a quotation into its sentences)
+        q = next((q for q in quotes if q.start <= a < q.end), None)
+        if q is not None and not (q.start <= at.cue[0] < q.end):
+            a = q.start
+        q = next((q for q in quotes if q.start < b < q.end), None)
+        if q is not None and not (q.start <= at.cue[0] < q.end):
+            b = q.end
+        # the cue after the quotation; the next sentence a quotation of its own
+        if at.cue[0] >= b and at.sentence[1] <= len(text):
+            rest = at.sentence[1]
+            while rest < len(text) and text[rest] in " \t":
+                rest += 1
+            q2 = next((q for q in quotes if q.start == rest), None)
+            if q2 is not None and not any(o is not at and (o.cue[0] < q2.end and q2.start < o.cue[1]
+                                                         or o.content and o.content[0] < q2.end and q2.start < o.content[1])
+                                          for o in atts):
+                b = q2.end
+        at.content = (a, b)
+
+
 def _outermost(found: list[Attribution]) -> list[Attribution]:
     """One attribution per stretch of text: a cue inside another
     attribution's content ("declined to say", "he said she wants") belongs to
@@ -382,7 +682,8 @@ def _outermost(found: list[Attribution]) -> list[Attribution]:
 def _shift(a: Attribution, off: int) -> Attribution:
     def sh(s):
         return None if s is None else (s[0] + off, s[1] + off)
-    return Attribution(sh(a.cue), sh(a.source), sh(a.content), a.kind, a.named, a.speaker, sh(a.sentence), a.state)
+    return Attribution(sh(a.cue), sh(a.source), sh(a.content), a.kind, a.named, a.speaker, sh(a.sentence), a.state,
+                       sh(a.source_phrase))
 
 
 def sources_of(attributions: list[Attribution]) -> list[dict]:
@@ -395,6 +696,12 @@ def sources_of(attributions: list[Attribution]) -> list[dict]:
         counts[key] = counts.get(key, 0) + 1
     return [{"speaker": s, "named": n, "attributions": c}
             for (s, n), c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))]
+
+
+def ledger_json(attributions: list[Attribution], text: str) -> dict:
+    """One draft's ledger as ``copydesk sources --format json`` writes it
+    (and the report page shows it): its attributions and its sources."""
+    return {"attributions": [a.as_json(text) for a in attributions], "sources": sources_of(attributions)}
 
 
 def extractor_for(ruleset) -> Extractor:
@@ -416,22 +723,159 @@ def blocks_of(model) -> list[tuple[int, str]]:
     """The prose blocks of a text model as (offset, text) pieces the parser
     takes (a pasted block of 100,000 characters is parsed in slices cut at
     sentence ends, never whole)."""
-    out = []
-    for par in model.paragraphs:
-        text = par.text
-        if not text.strip():
-            continue
-        off = par.start
-        while len(text) > syntax.MAX_CHARS:
-            cut = max(text.rfind(". ", 0, syntax.MAX_CHARS), text.rfind("\n", 0, syntax.MAX_CHARS))
-            cut = cut + 1 if cut > 0 else syntax.MAX_CHARS
-            out.append((off, text[:cut]))
-            off += cut
-            text = text[cut:]
-        out.append((off, text))
-    return out
+    return [b for par in model.paragraphs for b in blocks_of_paragraph(par)]
 
 
 def draft_ledger(engine, model) -> list[Attribution] | None:
     """Every attribution of a draft (None when the syntactic layer is missing)."""
     return extractor_for(engine.ruleset).blocks(blocks_of(model))
+
+
+# -- who speaks where: the API other checks read --------------------------------
+
+CARRY_PARAGRAPHS = 3  # a quotation's speaker is looked for this many paragraphs back
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A stretch of a draft in someone else's voice: the content of an
+    attribution, or a quotation whose speaker is given elsewhere (earlier in
+    its paragraph, or in the paragraph before: "Smith said the talks had
+    failed." / "“It was a disaster,” …" with no cue of its own).
+
+    ``start``/``end`` are offsets in the draft's text (the model's), like
+    every span of the ledger.  ``status`` is ``"named"`` (a person or a
+    definite organisation: "Donald Trump", "the ministry"), ``"anonymous"``
+    ("officials", "a senior aide") or ``"none"`` (a cue with no source:
+    "it was reported that …").  ``kind`` is the attribution's kind, or
+    ``"carried"`` for a quotation whose speaker comes from an earlier
+    sentence or paragraph (then ``cue`` is that attribution's cue, which may
+    lie in an earlier paragraph)."""
+
+    start: int
+    end: int
+    speaker: str | None
+    status: str  # named | anonymous | none
+    kind: str  # direct | indirect | mixed | according-to | record | carried
+    cue: tuple[int, int] | None
+
+    def as_json(self, text: str) -> dict:
+        cue = None if self.cue is None else dict(start=self.cue[0], end=self.cue[1], text=text[self.cue[0]:self.cue[1]])
+        return dict(start=self.start, end=self.end, text=text[self.start:self.end], speaker=self.speaker,
+                    status=self.status, kind=self.kind, cue=cue)
+
+
+def _status(a: Attribution) -> str:
+    if a.named:
+        return "named"
+    return "anonymous" if a.source is not None or a.speaker else "none"
+
+
+def _voices_of(model, pars: list[int], ex: "Extractor") -> dict[int, list[Voice]] | None:
+    """Voices of the paragraphs ``pars`` (consecutive indexes), read in
+    order so a quotation can take its speaker from the paragraph before."""
+    blocks: list[tuple[int, str]] = []
+    owner: list[int] = []
+    for i in pars:
+        par = model.paragraphs[i]
+        for b in blocks_of_paragraph(par):
+            blocks.append(b)
+            owner.append(i)
+    parses = syntax.parse_many([t for _, t in blocks])
+    if parses is None:
+        return None
+    read = ex.read(blocks, parses)
+    said = [Voice(a.content[0], a.content[1], a.speaker, _status(a), a.kind, a.cue)
+            for _, _, atts in read for a in atts if a.content is not None]
+    out: dict[int, list[Voice]] = {i: [] for i in pars}
+    last: Voice | None = None  # the last voice with a speaker, carried into the next paragraph
+    prev_par = None
+    for (off, p, atts), i in zip(read, owner):
+        if i != prev_par:
+            if prev_par is not None and model.paragraphs[prev_par].kind == "heading":
+                last = None
+            prev_par = i
+            carried_from = last
+        # a voice belongs to the block its content opens in ("He said:" hands over the next paragraph)
+        mine = [v for v in said if off <= v.start < off + len(p.text)]
+        spoken = [v for v in mine if v.status != "none"]
+        for q in find_quotes(p.text, 0, len(p.text)):
+            if q.depth:
+                continue
+            qa, qb = q.inner[0] + off, q.inner[1] + off
+            if qb <= qa or any(v.start <= qa and qb <= v.end for v in mine):
+                continue
+            before = [v for v in spoken if v.cue and v.cue[1] <= qa]
+            after = [v for v in spoken if v.cue and v.cue[0] >= qb]
+            src = before[-1] if before else (after[0] if after else (carried_from if not spoken else None))
+            if src is not None:
+                mine.append(Voice(qa, qb, src.speaker, src.status, "carried", src.cue))
+        mine.sort(key=lambda v: (v.start, -v.end))
+        out[i].extend(mine)
+        with_speaker = [v for v in mine if v.status != "none"]
+        if with_speaker:
+            last = max(with_speaker, key=lambda v: v.end)
+        elif atts:
+            last = None  # a cue with no source ends the carry-over
+    return out
+
+
+def blocks_of_paragraph(par) -> list[tuple[int, str]]:
+    """One paragraph as (offset, text) pieces the parser takes."""
+    text = par.text
+    if not text.strip():
+        return []
+    out = []
+    off = par.start
+    while len(text) > syntax.MAX_CHARS:
+        cut = max(text.rfind(". ", 0, syntax.MAX_CHARS), text.rfind("\n", 0, syntax.MAX_CHARS))
+        cut = cut + 1 if cut > 0 else syntax.MAX_CHARS
+        out.append((off, text[:cut]))
+        off += cut
+        text = text[cut:]
+    out.append((off, text))
+    return out
+
+
+def voices(engine, model, paragraph: int | None = None) -> list[Voice] | None:
+    """Who speaks where, for other checks (the loaded-terms check exempts a
+    label inside a quotation whose speaker is given, even in an earlier
+    paragraph).
+
+    ``paragraph`` (an index into ``model.paragraphs``) limits the answer to
+    one paragraph; only it and up to ``CARRY_PARAGRAPHS`` paragraphs before
+    it are parsed (parses are cached per paragraph text).  ``None`` reads
+    the whole draft.  Returns ``None`` when the syntactic layer (spaCy and
+    its English model) is not installed: the caller falls back to its own
+    reading.  Voices are in text order; a voice may hold others (a quote
+    inside reported speech)."""
+    ex = extractor_for(engine.ruleset)
+    n = len(model.paragraphs)
+    if paragraph is None:
+        res = _voices_of(model, list(range(n)), ex)
+        return None if res is None else [v for i in range(n) for v in res[i]]
+    if not 0 <= paragraph < n:
+        raise IndexError(paragraph)
+    res = _voices_of(model, list(range(max(0, paragraph - CARRY_PARAGRAPHS), paragraph + 1)), ex)
+    return None if res is None else res[paragraph]
+
+
+def paragraph_voices(extractor: "Extractor", model, paragraph: int) -> list[Voice] | None:
+    """``voices`` for a check, which holds its language but no engine: the
+    voices of one paragraph (and the speakers carried into it from up to
+    ``CARRY_PARAGRAPHS`` before), read with ``extractor``."""
+    res = _voices_of(model, list(range(max(0, paragraph - CARRY_PARAGRAPHS), paragraph + 1)), extractor)
+    return None if res is None else res[paragraph]
+
+
+def voice_at(engine, model, start: int, end: int) -> Voice | None:
+    """The innermost voice holding [start, end) of the draft (``None`` when
+    the writer speaks there, or the syntactic layer is missing)."""
+    idx = bisect.bisect_right([p.start for p in model.paragraphs], start) - 1
+    if idx < 0:
+        return None
+    found = voices(engine, model, idx)
+    if not found:
+        return None
+    inside = [v for v in found if v.start <= start and end <= v.end]
+    return min(inside, key=lambda v: v.end - v.start) if inside else None

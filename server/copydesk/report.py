@@ -8,24 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .findings import CheckFailure, Finding
+from .findings import CheckFailure, Finding, Note
 from .rules.model import SEVERITY_RANK, Rule
 from .text.document import Document
-
-
-def span_location(doc: Document, start: int, end: int) -> dict:
-    """1-based line/column (characters) plus LSP's 0-based UTF-16 range."""
-    s, e = doc.position(start), doc.position(end)
-    return {
-        "line": s.line + 1,
-        "column": s.character + 1,
-        "end_line": e.line + 1,
-        "end_column": e.character + 1,
-        "range": {
-            "start": {"line": s.line, "character": s.utf16},
-            "end": {"line": e.line, "character": e.utf16},
-        },
-    }
 
 
 @dataclass
@@ -35,6 +20,11 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     failures: list[CheckFailure] = field(default_factory=list)
     error: str | None = None  # why the file could not be linted
+    notes: list[Note] = field(default_factory=list)  # what passed: figures the corpus agrees with
+    # Kept only when a front-end asks (the report page): the draft's text,
+    # and its source ledger as `copydesk sources --format json` gives it.
+    draft_text: str | None = None
+    sources: dict | None = None
     # (start, end) -> location / text, filled by compact()
     _spans: dict = field(default_factory=dict, repr=False)
     _texts: dict = field(default_factory=dict, repr=False)
@@ -50,6 +40,8 @@ class FileReport:
             for fix in f.fixes:
                 for e in fix.edits:
                     self.span(e.start, e.end)
+        for n in self.notes:
+            self.span(n.start, n.end)
         self.document = None
         return self
 
@@ -114,6 +106,42 @@ class Report:
             out[f.severity] = out.get(f.severity, 0) + 1
         return out
 
+    def figure_counts(self) -> dict[str, int] | None:
+        """Figures checked against the reference corpus (``FigureCounts``)."""
+        counts = FigureCounts(self.rules)
+        for fr in self.files:
+            counts.add(fr)
+        return counts.result()
+
     @property
     def input_errors(self) -> list[FileReport]:
         return [fr for fr in self.files if fr.error]
+
+
+class FigureCounts:
+    """Figures checked against the reference corpus, counted draft by draft
+    (a streaming format adds each report as it comes): agreeing (the figures
+    check's notes), contradicting and newer (its mismatch findings; newer:
+    larger than every older count) and unverified (its unverified findings),
+    as reported (after --min-severity).  A count whose rule is off is left
+    out (figures/figure-unverified is off by default); ``result()`` is None
+    when no figures rule ran."""
+
+    def __init__(self, rules: dict[str, Rule]):
+        self.reports = {rid: r.option("report") for rid, r in rules.items() if r.check == "figures"}
+        kinds = set(self.reports.values())
+        self.counts = {"agreeing": 0, **({"contradicting": 0, "newer": 0} if "mismatch" in kinds else {}),
+                       **({"unverified": 0} if "unverified" in kinds else {})}
+
+    def add(self, fr: FileReport) -> None:
+        out = self.counts
+        out["agreeing"] += sum(1 for n in fr.notes if n.kind == "figure-agrees")
+        for f in fr.findings:
+            kind = self.reports.get(f.rule_id)
+            if kind == "mismatch":
+                out["newer" if f.data.get("newer") else "contradicting"] += 1
+            elif kind == "unverified":
+                out["unverified"] += 1
+
+    def result(self) -> dict[str, int] | None:
+        return dict(self.counts) if self.reports else None

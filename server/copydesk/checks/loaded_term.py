@@ -7,16 +7,18 @@ unattributed scare quotes, it is a finding.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Iterable
 
 from functools import lru_cache
 
+from .. import ledger
 from ..findings import Applicability, Edit, Finding, Fix
 from ..lang import inflect
 from ..rules.model import Rule
 from ..text.model import Paragraph
-from ..userregex import PatternError, compile_user_regex
+from ..userregex import PatternError, compile_user_regex, compile_user_set
 from ._termindex import MAX_TERMS, Normalised, PhraseIndex, TermIndex, term_problem
 from .base import Check, CheckContext
 
@@ -38,6 +40,11 @@ SCHEMA = {
                                 "description": "Leave the word alone when the sentence says who applies the label "
                                                "(\"which the US designates a terrorist group\")"},
         "quote_message": {"type": "string", "description": "Message when the term is in an unattributed quote"},
+        "modifies": {**_STRINGS, "description": "Only when the term modifies one of these nouns, a few words on "
+                                                "(\"brutal crackdown\", \"brutal Tel Aviv regime\"), not in "
+                                                "\"a brutal heatwave\": an adjective judging an act or actor"},
+        "modifies_reach": {"type": "integer", "minimum": 1, "maximum": 6, "default": 3,
+                           "description": "How many words after the term the noun may stand"},
     },
     "anyOf": [{"required": ["terms"]}, {"required": ["patterns"]}],
 }
@@ -81,7 +88,10 @@ def _expand(text: str, start: int, end: int) -> tuple[int, int] | None:
 # labelling_* lexicons.
 _LABEL_REACH = 80
 _LABEL_WORDS = 5
-_CLAUSE_END = re.compile(r"[.;:!?()\[\]“”\"—–]")
+_AS_REACH = 8
+# A full stop after a lone capital is an abbreviation ("U.S. support"), not a clause end.
+_CLAUSE_END = re.compile(r"[;:!?()\[\]“”\"—–]|(?<!\b[A-Z])\.")
+_PHRASE_END = re.compile(r"[.,;:!?()\[\]“”\"—–]")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?[^\W\d_]", re.I)
 
@@ -109,8 +119,11 @@ def _inflect(suggestion: str, matched: str, agree: bool = True) -> str:
 class LoadedTerms(Check):
     kinds = ("loaded-term",)
     lexicons = ("labelling_verbs", "labelling_blockers", "vague_labellers", "verb_adverbs",
-                "labelling_no_subject", "labelling_determiners")
+                "labelling_no_subject", "labelling_determiners", "labelling_as_blockers", "labelling_what",
+                "labelling_view_verbs", "labelling_accuse_verbs", "labelling_as_enders")
     schemas = {"loaded-term": SCHEMA}
+    # A quotation may take its speaker from the paragraphs before (the ledger).
+    context_before = ledger.CARRY_PARAGRAPHS
 
     @classmethod
     def validate_rule(cls, rule: Rule):
@@ -143,14 +156,29 @@ class LoadedTerms(Check):
         pairs = [(rule, term) for rule in rules for term in rule.option("terms", [])]
         pairs.sort(key=lambda p: len(p[1]), reverse=True)
         self._owners = pairs
+        # A term several rules list (a default rule that applies only as a
+        # modifier, an optional pack's rule that applies everywhere): the
+        # first rule, in pack order, whose conditions hold reports it.
+        shared: dict[str, list[tuple[Rule, str]]] = {}
+        for rule, term in pairs:
+            shared.setdefault(term.lower(), []).append((rule, term))
+        self._shared = {k: v for k, v in shared.items() if len(v) > 1}
         self._terms = TermIndex([t for _, t in pairs]) if pairs else None
-        self._patterns = [
-            (rule, [compile_user_regex(p) for p in rule.option("patterns", [])])
-            for rule in rules if rule.option("patterns")
-        ]
+        # Patterns: (rule, regex, index of the group named "term" or 0), and
+        # one RE2 set over all of them so a paragraph is scanned once to
+        # learn which can match at all.
+        self._patterns = []
+        for rule in rules:
+            for p in rule.option("patterns", []) or ():
+                rx = compile_user_regex(p)
+                self._patterns.append((rule, rx, (getattr(rx, "groupindex", None) or {}).get("term", 0)))
+        self._pattern_set = (compile_user_set([p for rule in rules for p in rule.option("patterns", []) or ()])
+                             if len(self._patterns) > 1 else None)
         # Except phrases go in an automaton too: a rule may carry as many as
         # terms, and the look-up must stay linear in the text.
         self._excepts = {rule.id: PhraseIndex(rule.option("except")) for rule in rules if rule.option("except")}
+        self._heads = {rule.id: (frozenset(w.lower() for w in rule.option("modifies")), rule.option("modifies_reach", 3))
+                       for rule in rules if rule.option("modifies")}
         lang = context.language
         self._labelling = lang.words("labelling_verbs")
         self._label_blockers = lang.words("labelling_blockers")
@@ -158,6 +186,48 @@ class LoadedTerms(Check):
         self._label_adverbs = lang.words("verb_adverbs")
         self._no_subject = lang.words("labelling_no_subject")
         self._determiners = lang.words("labelling_determiners")
+        self._as_blockers = lang.words("labelling_as_blockers")
+        self._what = lang.words("labelling_what")
+        self._view_verbs = lang.words("labelling_view_verbs") | self._labelling
+        self._accuse = lang.words("labelling_accuse_verbs")
+        self._as_enders = lang.words("labelling_as_enders")
+        self._extractor = None  # the ledger's, built on first need
+
+    def _voiced(self, par: Paragraph, a: int, b: int) -> bool | None:
+        """Whether the ledger puts [a, b) in the voice of a speaker (named or
+        anonymous); None when the syntactic layer is not installed."""
+        model = par.model
+        if self._extractor is None:
+            self._extractor = ledger.Extractor(ledger.Lexicon.from_lexicons(self.context.lexicons))
+        index = bisect.bisect_left([p.start for p in model.paragraphs], par.start)
+        found = ledger.paragraph_voices(self._extractor, model, index)
+        if found is None:
+            return None
+        # Only a speaker carried to a quotation with no cue of its own: a cue
+        # the language does not list ("the crowd chanted") stays no speaker.
+        return any(v.start <= a and b <= v.end and v.status != "none" and v.kind == "carried" for v in found)
+
+    def _continues_quote(self, par: Paragraph, quote) -> bool:
+        """A paragraph that opens with a quoted sentence and names no speaker
+        continues the speaker of the paragraph before (news style: “…,” said
+        Jouejati. / “I believe the regime thinks …”), or the quotation left
+        open there (“… in National Review:” / “Over the weekend … / “By
+        Monday …)."""
+        text = par.text
+        if text[:quote.start - par.start].strip():
+            return False
+        model = par.model
+        index = bisect.bisect_left([p.start for p in model.paragraphs], par.start)
+        if index == 0:
+            return False
+        prev = model.paragraphs[index - 1]
+        if prev.kind == "heading":
+            return False
+        quotes = prev.quotes
+        if any(q.attributed for q in quotes if not q.depth):
+            return True
+        last = max((q for q in quotes if not q.depth), key=lambda q: q.start, default=None)
+        return (last is not None and not last.closed) or prev.text.rstrip().endswith(":")
 
     def _labelled(self, text: str, start: int, end: int) -> bool:
         """Whether the term is a label someone named puts on something:
@@ -171,9 +241,14 @@ class LoadedTerms(Check):
             return False
         left = _CLAUSE_END.split(text[max(0, start - _LABEL_REACH):start])[-1]
         words = _WORD.findall(left)
-        if not words or words[-1].lower() in self._determiners:
+        if not words:
             return False
-        if self._labelled_as(words):
+        if self._labelled_what(words):
+            return True
+        if words[-1].lower() in self._determiners:
+            return False
+        phrase = len(_WORD.findall(left.rsplit(",", 1)[-1])) if "," in left else len(words)
+        if self._labelled_as(words, phrase) or self._accused_of(words):
             return True
         for back in range(1, min(len(words), _LABEL_WORDS + 1) + 1):
             w = words[-back].lower()
@@ -194,17 +269,22 @@ class LoadedTerms(Check):
             return bool(_BY_AGENT.search(right))  # passive: "designated … by the EU"
         return False
 
-    def _labelled_as(self, words: list[str]) -> bool:
+    def _labelled_as(self, words: list[str], phrase: int) -> bool:
         """"designate the Iran-backed group in Lebanon as a terrorist
         organisation", "label them as terrorists": the term follows "as"
-        (at most two words between) and a labelling verb with a subject
+        (at most _AS_REACH words between, no new clause) and a labelling verb with a subject
         stands earlier in the same clause, however far."""
         low = [w.lower() for w in words]
-        tail = low[-3:]
+        # Two words back anywhere; farther only within the phrase (no comma:
+        # "regarded as the best in the region, fought terrorists" is not one).
+        tail = low[-3:] if "as" in low[-3:] else low[-min(_AS_REACH + 1, phrase):]
         if "as" not in tail:
             return False
-        cut = len(low) - len(tail) + tail.index("as")
-        if cut and low[cut - 1] in ("well", "such", "so", "just"):
+        at = len(tail) - 1 - tail[::-1].index("as")
+        if any(w in self._as_enders for w in tail[at + 1:]):
+            return False  # "as he left, the terrorists …": a new clause
+        cut = len(low) - len(tail) + at
+        if cut and low[cut - 1] in self._as_blockers:
             return False  # "as well as", "such as": not a predicate
         for i in range(cut - 1, -1, -1):
             if low[i] not in self._labelling:
@@ -214,6 +294,60 @@ class LoadedTerms(Check):
                 k -= 1
             before = low[k] if k >= 0 else None
             return before is not None and before not in self._vague_labellers and before not in self._no_subject
+        return False
+
+    def _labelled_what(self, words: list[str]) -> bool:
+        """"what it perceives as U.S. support for Zionist terrorism", "what
+        Moscow calls a special military operation": a free relative whose
+        verb labels or judges; the rest of the clause is its subject's
+        characterisation, however long."""
+        low = [w.lower() for w in words]
+        for i in range(len(low) - 1, -1, -1):
+            if low[i] not in self._what:
+                continue
+            # what + a subject of one to four words + the verb (+ "as")
+            for j in range(i + 2, min(i + 6, len(low))):
+                if low[j] in self._view_verbs:
+                    if low[j - 1] in self._no_subject or low[i + 1] in self._no_subject:
+                        break  # "what is called", "what the …" handled as no owner
+                    if low[i + 1] in self._vague_labellers:
+                        break  # "what critics call …": a label no one owns
+                    return True
+            return False
+        return False
+
+    def _accused_of(self, words: list[str]) -> bool:
+        """"accused Israel of genocide", "charging the group with terrorism":
+        the accusation is the accuser's word when a subject makes it."""
+        low = [w.lower() for w in words]
+        tail = low[-4:]
+        prep = next((k for k in range(len(tail) - 1, -1, -1) if tail[k] in ("of", "with")), None)
+        if prep is None:
+            return False
+        cut = len(low) - len(tail) + prep
+        for i in range(cut - 1, max(cut - 6, -1), -1):
+            if low[i] in self._accuse:
+                before = low[i - 1] if i else None
+                while before is not None and before in self._label_adverbs and i > 1:
+                    i -= 1
+                    before = low[i - 1]
+                return before is not None and before not in self._vague_labellers and before not in self._no_subject
+        return False
+
+    def _modifies(self, text: str, end: int, nouns: frozenset, reach: int) -> bool:
+        """Whether one of ``nouns`` stands within ``reach`` words after the
+        term, in the same phrase: no punctuation, preposition or determiner
+        between ("brutal and repressive regime", "brutal Tel Aviv regime";
+        not "brutal for the regime")."""
+        right = _PHRASE_END.split(text[end:end + 24 * reach], 1)[0]
+        for i, w in enumerate(_WORD.findall(right)[:reach]):
+            low = w.lower().rstrip("'’")
+            if low.endswith(("'s", "’s")):
+                low = low[:-2]
+            if low in nouns or (low.endswith("s") and low[:-1] in nouns):
+                return True
+            if i and low in self._determiners or low in self._label_blockers and low not in ("and", "or"):
+                return False
         return False
 
     def _matches(self, text: str, norm: Normalised) -> Iterable[tuple[Rule, int, int, int, int, str]]:
@@ -227,35 +361,62 @@ class LoadedTerms(Check):
                 rule, term = self._owners[rank]
                 taken.append(span)
                 yield rule, span[0], span[1], cstart, cend, term
-        for rule, regexes in self._patterns:
-            for rx in regexes:
-                group = (getattr(rx, "groupindex", None) or {}).get("term", 0)
-                for m in rx.finditer(text):
-                    # A group named "term" is the finding; the rest is context.
-                    a, b = m.span(group)
-                    if a < 0:
-                        continue
-                    if a == b or any(x < b and a < y for x, y in taken):
-                        continue
-                    taken.append((a, b))
-                    yield rule, a, b, a, b, text[a:b]
+        if not self._patterns:
+            return
+        if self._pattern_set is not None:
+            hits = self._pattern_set.Match(text)
+            if not hits:
+                return
+            todo = [self._patterns[i] for i in sorted(hits)]
+        else:
+            todo = self._patterns
+        for rule, rx, group in todo:
+            for m in rx.finditer(text):
+                # A group named "term" is the finding; the rest is context.
+                a, b = m.span(group)
+                if a < 0:
+                    continue
+                if a == b or any(x < b and a < y for x, y in taken):
+                    continue
+                taken.append((a, b))
+                yield rule, a, b, a, b, text[a:b]
 
     def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
         text = par.text
         base = par.start
         except_spans: dict[str, list[tuple[int, int]]] = {}  # per rule, found once per paragraph
         norm = Normalised(text)
-        for rule, start, end, cstart, cend, term in self._matches(text, norm):
-            excepts = self._excepts.get(rule.id)
-            if excepts:
-                spans = except_spans.get(rule.id)
-                if spans is None:
-                    spans = except_spans[rule.id] = excepts.spans(text, norm)
-                if any(x <= start and end <= y for x, y in spans):
+        for first, start, end, cstart, cend, term in self._matches(text, norm):
+            owners = self._shared.get(term.lower(), ((first, term),)) if self._shared else ((first, term),)
+            rule = None
+            for candidate, own_term in owners:
+                excepts = self._excepts.get(candidate.id)
+                if excepts:
+                    spans = except_spans.get(candidate.id)
+                    if spans is None:
+                        spans = except_spans[candidate.id] = excepts.spans(text, norm)
+                    if any(x <= start and end <= y for x, y in spans):
+                        continue
+                heads = self._heads.get(candidate.id)
+                if heads and not self._modifies(text, end, *heads):
                     continue
+                rule, term = candidate, own_term
+                break
+            if rule is None:
+                continue
             a, b = base + start, base + end
             quote = par.quote_at(a, b)
             attributed = quote is not None and quote.attributed_nearby
+            if quote is not None and not attributed:
+                # A quotation whose speaker is named elsewhere (earlier in the
+                # paragraph, or the paragraph before): the source ledger knows;
+                # without the syntactic layer, a paragraph that opens with a
+                # whole quoted sentence continues the last speaker.
+                # A scare quote ("a wave of “green terror”") is the writer's
+                # however many speakers the paragraph has: only a quoted
+                # sentence takes one.
+                attributed = _sentence_quote(text, base, quote) and (
+                    self._continues_quote(par, quote) or bool(self._voiced(par, a, b)))
             if attributed and rule.option("allow_in_attributed_quotes", True):
                 continue
             if quote is None and rule.option("allow_when_labelled", True) and self._labelled(text, start, end):
@@ -290,6 +451,19 @@ class LoadedTerms(Check):
                 rule.id, rule.severity, message, a, b, fixes=fixes,
                 data={"term": term, "match": matched, "suggestions": suggestions, "context": context},
             )
+
+
+_CONTINUED_MIN_WORDS = 6
+
+
+def _sentence_quote(text: str, base: int, quote) -> bool:
+    """A quoted sentence (a capital and at least a few words), not scare
+    quotes around a word or two."""
+    if quote.depth:
+        return False
+    a, b = quote.inner
+    inner = text[a - base:b - base].lstrip(" ‘'\"(…")
+    return inner[:1].isupper() and len(_WORD.findall(inner)) >= _CONTINUED_MIN_WORDS
 
 
 def render_quote_message(rule: Rule, values: dict) -> str:

@@ -7,16 +7,14 @@ from pathlib import Path
 
 import click
 
-from ..config import ConfigError
-from ..formats import formats
+from ..formats import formats, open_stream
 from ..report import FileReport, Report
 from ..rules.model import SEVERITIES, SEVERITY_RANK
-from .outputs import write_option, write_reports
-from ..runner import (DEFAULT_MAX_BYTES, ConfigCache, InputError, decode_draft, default_jobs, discover, fix_target,
-                      lint_target, lint_targets,
+from .outputs import write_option
+from ..runner import (DEFAULT_MAX_BYTES, ConfigCache, InputError, decode_draft, default_jobs, fix_target, lint_targets,
                       lint_text)
-from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _explicit_config, _fail, _overrides,
-                     _setting_problems, _size, _stderr_console)
+from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _explicit_config, _fail, _overrides, _size,
+                     echo_problems, lint_setup, severity_floor, with_progress)
 
 
 @click.command()
@@ -68,113 +66,88 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
     configs = ConfigCache(_explicit_config(config_path), _overrides(extra_rules, no_default_rules, disable, enable, severity))
     report = Report()
     stdin_name = stdin_filename or "stdin.md"
-    try:
-        found = discover([p for p in paths if p != "-"], configs)
-        targets = found.targets
-        report.errors.extend(found.errors)
-        # Rule-file and config errors stop the run before any linting.
-        cfgs = {}
-        if "-" in paths:
-            cfgs[configs.for_path(Path(stdin_name).absolute())] = None
-        for t in targets:
-            cfgs[configs.for_path(t.path)] = None
-    except ConfigError as e:
-        for err in e.errors:
-            click.echo(str(err), err=True)
-        sys.exit(EXIT_ERROR)
-    rule_errors = []
-    for cfg in cfgs:
-        for err in configs.engine(cfg).errors:
-            if str(err) not in rule_errors:
-                rule_errors.append(str(err))
-    flag_errors = _setting_problems(configs.engine(cfg) for cfg in cfgs)
-    if rule_errors or flag_errors:
-        for line in rule_errors:
-            click.echo(line, err=True)
-        for line in flag_errors:
-            click.echo(f"copydesk: {line}", err=True)
-        n = len(rule_errors) + len(flag_errors)
-        where = "rule or config files" if not flag_errors else "files and options" if rule_errors else "options"
-        click.echo(f"copydesk: {n} problem(s) in {where}; nothing was linted", err=True)
-        sys.exit(EXIT_ERROR)
+    found = lint_setup([p for p in paths if p != "-"], configs,
+                       also=[Path(stdin_name).absolute()] if "-" in paths else [])
+    targets = found.targets
+    report.errors.extend(found.errors)
 
     floor = SEVERITY_RANK[min_severity]
-
-    def finish(fr):
-        # Only what the formats need stays in memory: no documents, no models.
-        # (With --jobs this runs in the worker, so only this crosses processes.)
-        fr.findings = [f for f in fr.findings if SEVERITY_RANK[f.severity] >= floor]
-        return fr.compact()
+    for engine in configs.engines:
+        report.rules.update(engine.active_rules)
+    # Every report is written as the drafts come (formats/__init__.py): only
+    # a summary of each draft stays for the messages and the exit status.
+    streams = _open_streams(fmt, output, color, writes, report)
+    counts: dict[str, int] = {}
+    finish = severity_floor(min_severity)
 
     def keep(fr):
-        report.files.append(finish(fr))
+        for stream in streams:
+            stream.add(fr)
+        for f in fr.findings:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+        report.files.append(FileReport(fr.path, None, failures=fr.failures, error=fr.error))
 
     if "-" in paths:
         try:
             text = decode_draft(sys.stdin.buffer.read())
-            keep(lint_text(configs.engine(configs.for_path(Path(stdin_name).absolute())), text, stdin_name))
+            keep(finish(lint_text(configs.engine(configs.for_path(Path(stdin_name).absolute())), text, stdin_name)))
         except InputError as e:
             keep(FileReport(stdin_name, None, error=str(e)))
 
     fixed = {"fixes": 0, "files": 0}
 
-    def lint_one(t):
-        if not fix:
-            return lint_target(t, configs, max_bytes)
+    def fix_one(t):
         fr, n = fix_target(t, configs, max_bytes)
         if n:
             fixed["fixes"] += n
             fixed["files"] += 1
-        return fr
+        return finish(fr)
 
-    interactive = sys.stderr.isatty() and not os.environ.get("CI")
-    show_progress = progress if progress is not None else (interactive and len(targets) > 20)
     if fix:
         # Fixes rewrite drafts and count what they applied: one process.
-        reports = (finish(lint_one(t)) for t in targets)
+        reports = (fix_one(t) for t in targets)
     else:
         reports = lint_targets(targets, configs, max_bytes, jobs=jobs or default_jobs(), finish=finish)
-    if show_progress:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        with Progress(TextColumn("Linting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      transient=True, console=_stderr_console()) as bar:
-            task = bar.add_task("Linting", total=len(targets))
-            for fr in reports:
-                report.files.append(fr)
-                bar.advance(task)
-    else:
-        report.files.extend(reports)
+    for fr in with_progress(reports, len(targets), progress):
+        keep(fr)
     del targets, found, reports
-
-    for engine in configs.engines:
-        report.rules.update(engine.active_rules)
-    corpus_notes: set[str] = set()
-    for fr in report.files:
-        if fr.error:
-            click.echo(f"copydesk: {fr.path}: {fr.error}", err=True)
-        for failure in fr.failures:
-            if failure.check == "corpus":  # the corpus is unavailable: said once, not per file
-                if failure.error not in corpus_notes:
-                    corpus_notes.add(failure.error)
-                    click.echo(f"copydesk: {failure.error}", err=True)
-                continue
-            click.echo(f"copydesk: {fr.path}: check {failure.check} failed: {failure.error}", err=True)
-    for line in report.errors:
-        click.echo(f"copydesk: {line}", err=True)
+    echo_problems(report)
     if fix:
+        remain = sum(n for sev, n in counts.items() if SEVERITY_RANK[sev] >= floor)
         click.echo(f"copydesk: applied {fixed['fixes']} safe fix(es) in {fixed['files']} file(s); "
-                   f"{report.count(min_severity)} finding(s) remain", err=True)
+                   f"{remain} finding(s) remain", err=True)
 
-    for line in write_reports(report, writes):
+    for line in _close_streams(streams):
         _fail(line)
-    renderer = formats()[fmt]
-    if output:
+
+    failed_checks = any(fr.failures for fr in report.files)
+    if report.errors or report.input_errors or failed_checks:
+        sys.exit(EXIT_ERROR)
+    if fail_on != "never" and any(n for sev, n in counts.items() if SEVERITY_RANK[sev] >= SEVERITY_RANK[fail_on]):
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_OK)
+
+
+def _open_streams(fmt, output, color, writes, report) -> list:
+    """The report's writers: the main format (stdout or ``-o``), then each
+    ``--write FORMAT=FILE``; a file that cannot be opened stops the run
+    before any linting."""
+    streams = []
+
+    def opened(name, path):
         try:
-            with open(output, "w", encoding="utf-8", newline="\n") as out:
-                renderer.render(report, out, color=False, options={"summary": False})
+            out = open(path, "w", encoding="utf-8", newline="\n")
         except OSError as e:
-            _fail(f"{output}: cannot write the report: {e.strerror or e}")
+            for s in streams:
+                s.close_file()
+            what = "the report" if name is None else f"the {name} report"
+            _fail(f"{path}: cannot write {what}: {e.strerror or e}")
+        return out
+
+    if output:
+        out = opened(None, output)
+        streams.append(_Output(open_stream(fmt, out, color=False, options={"summary": False},
+                                           rules=report.rules, errors=report.errors), out, output, None))
     else:
         tty = sys.stdout.isatty()
         use_color = color if color is not None else (tty and not os.environ.get("NO_COLOR"))
@@ -184,12 +157,57 @@ def check(paths, fmt, output, min_severity, fail_on, stdin_filename, color, max_
             # formats are always UTF-8, human ones degrade to "?".
             machine = fmt in ("json", "sarif", "junit")
             out.reconfigure(encoding="utf-8" if machine else out.encoding, errors="replace")
-        renderer.render(report, out, color=use_color, options={"summary": tty})
-        out.flush()
+        out = _Stdout()
+        streams.append(_Output(open_stream(fmt, out, color=use_color, options={"summary": tty},
+                                           rules=report.rules, errors=report.errors), out, None, None))
+    for name, path in writes:
+        out = opened(name, path)
+        streams.append(_Output(open_stream(name, out, color=False, options={"summary": False},
+                                           rules=report.rules, errors=report.errors), out, path, name))
+    return streams
 
-    failed_checks = any(fr.failures for fr in report.files)
-    if report.errors or report.input_errors or failed_checks:
-        sys.exit(EXIT_ERROR)
-    if fail_on != "never" and report.count(fail_on):
-        sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_OK)
+
+class _Stdout:
+    """stdout as it is at each write: the progress bar (rich) shows lines
+    written while it runs above itself."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+class _Output:
+    def __init__(self, stream, out, path, name):
+        self.stream, self.out, self.path, self.name = stream, out, path, name
+
+    def add(self, fr) -> None:
+        self.stream.add(fr)
+
+    def close_file(self) -> None:
+        if self.path is not None:
+            self.out.close()
+
+    def close(self) -> str | None:
+        """Finish the report; a problem as a message."""
+        what = "the report" if self.name is None else f"the {self.name} report"
+        try:
+            self.stream.close()
+            if self.path is None:
+                self.out.flush()
+            else:
+                self.out.close()
+        except OSError as e:
+            return f"{self.path or 'stdout'}: cannot write {what}: {e.strerror or e}"
+        return None
+
+
+def _close_streams(streams) -> list[str]:
+    problems = []
+    # The extra reports first, then the main one (as before: stdout last).
+    for s in streams[1:] + streams[:1]:
+        problem = s.close()
+        if problem:
+            problems.append(problem)
+    return problems

@@ -1,6 +1,8 @@
-"""Helpers every ``copydesk`` subcommand shares: exit codes, config options and lookup."""
+"""Helpers every ``copydesk`` subcommand shares: exit codes, config options and lookup,
+and the set-up and lint loop of the commands that lint many drafts (check, report)."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -84,21 +86,32 @@ def _setting_problems(engines) -> list[str]:
     return out
 
 
-def _fail_on_engine_errors(engines) -> None:
-    """Rule-file and config errors, and unknown rule ids in flags: report
-    them all and exit 2."""
-    errors: list[str] = []
-    for engine in engines:
-        for err in engine.errors:
-            if str(err) not in errors:
-                errors.append(str(err))
+def _engine_problems(engines) -> tuple[list[str], list[str]]:
+    """Rule-file and config errors, and unknown rule ids in flags, printed
+    on stderr (each once): (errors, flag problems)."""
+    engines = list(engines)
+    errors = list(dict.fromkeys(str(err) for engine in engines for err in engine.errors))
     flags = _setting_problems(engines)
     for line in errors:
         click.echo(line, err=True)
     for line in flags:
         click.echo(f"copydesk: {line}", err=True)
+    return errors, flags
+
+
+def _fail_on_engine_errors(engines) -> None:
+    """Rule-file and config errors, and unknown rule ids in flags: report
+    them all and exit 2."""
+    errors, flags = _engine_problems(engines)
     if errors or flags:
         sys.exit(EXIT_ERROR)
+
+
+def _config_failed(e: ConfigError) -> None:
+    """A config file's errors on stderr, then exit 2."""
+    for err in e.errors:
+        click.echo(str(err), err=True)
+    sys.exit(EXIT_ERROR)
 
 
 def _explicit_config(config_path: str | None) -> Config | None:
@@ -109,9 +122,7 @@ def _explicit_config(config_path: str | None) -> Config | None:
     except FileNotFoundError:
         _fail(f"{config_path}: no such config file")
     except ConfigError as e:
-        for err in e.errors:
-            click.echo(str(err), err=True)
-        sys.exit(EXIT_ERROR)
+        _config_failed(e)
 
 
 def _config_here(config_path: str | None) -> Config:
@@ -124,9 +135,87 @@ def _config_here(config_path: str | None) -> Config:
     try:
         return config_for(Path.cwd())
     except ConfigError as e:
-        for err in e.errors:
-            click.echo(str(err), err=True)
+        _config_failed(e)
+
+
+def lint_setup(paths, configs, also=()):
+    """The set-up ``check`` and ``report`` share: the drafts of ``paths``
+    (files, folders, globs: ``runner.discover``), then the config and rule
+    files each of them uses, loaded once.  A config or rule-file error, or
+    an unknown rule id in a flag, is printed and the run stops (exit 2)
+    before anything is linted.  ``also``: more paths whose config counts
+    (stdin's file name).  Returns the ``Discovery`` (targets, and the
+    errors of paths that gave no draft)."""
+    from ..runner import discover
+
+    try:
+        found = discover(paths, configs)
+        cfgs = dict.fromkeys([*(configs.for_path(p) for p in also), *(configs.for_path(t.path) for t in found.targets)])
+    except ConfigError as e:
+        _config_failed(e)
+    rule_errors, flag_errors = _engine_problems(configs.engine(cfg) for cfg in cfgs)
+    if rule_errors or flag_errors:
+        n = len(rule_errors) + len(flag_errors)
+        where = "rule or config files" if not flag_errors else "files and options" if rule_errors else "options"
+        click.echo(f"copydesk: {n} problem(s) in {where}; nothing was linted", err=True)
         sys.exit(EXIT_ERROR)
+    return found
+
+
+def severity_floor(min_severity: str, then=None):
+    """The ``finish`` of ``runner.lint_targets`` for a run that reports
+    findings at or above ``min_severity``: ``then(report)`` (e.g. keep the
+    draft's text), then only what the formats need stays in memory (no
+    document, no model).  With --jobs it runs in the worker, so only its
+    result crosses processes."""
+    from ..rules.model import SEVERITY_RANK
+
+    floor = SEVERITY_RANK[min_severity]
+
+    def finish(fr):
+        fr.findings = [f for f in fr.findings if SEVERITY_RANK[f.severity] >= floor]
+        if then is not None:
+            then(fr)
+        return fr.compact()
+
+    return finish
+
+
+def with_progress(reports, total: int, progress: bool | None, label: str = "Linting"):
+    """``reports`` as they come, with a progress bar on stderr when asked
+    (``progress`` None: when stderr is a terminal, outside CI, for more than
+    20 drafts)."""
+    interactive = sys.stderr.isatty() and not os.environ.get("CI")
+    if not (progress if progress is not None else (interactive and total > 20)):
+        yield from reports
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task(label, total=total)
+        for fr in reports:
+            yield fr
+            bar.advance(task)
+
+
+def echo_problems(report) -> None:
+    """On stderr: drafts that could not be read, checks that failed on a
+    draft (an unavailable corpus said once, not per draft), and the paths
+    that gave no draft."""
+    corpus_notes: set[str] = set()
+    for fr in report.files:
+        if fr.error:
+            click.echo(f"copydesk: {fr.path}: {fr.error}", err=True)
+        for failure in fr.failures:
+            if failure.check == "corpus":
+                if failure.error not in corpus_notes:
+                    corpus_notes.add(failure.error)
+                    click.echo(f"copydesk: {failure.error}", err=True)
+                continue
+            click.echo(f"copydesk: {fr.path}: check {failure.check} failed: {failure.error}", err=True)
+    for line in report.errors:
+        click.echo(f"copydesk: {line}", err=True)
 
 
 def _stderr_console():

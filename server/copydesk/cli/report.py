@@ -1,7 +1,8 @@
 """``copydesk report``: lint drafts and write one self-contained HTML page.
 
-The linting is ``copydesk check``'s (same discovery, configs, engines and
-report model); the page is ``copydesk.htmlreport``.
+The linting is ``copydesk check``'s (the same set-up, lint loop, configs,
+engines and report model: ``cli/common.py``); the source ledger is
+``copydesk sources``'s; the page is ``copydesk.htmlreport``.
 """
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ import sys
 
 import click
 
-from ..config import ConfigError
 from ..report import Report
-from ..rules.model import SEVERITIES, SEVERITY_RANK
-from ..runner import DEFAULT_MAX_BYTES, ConfigCache, discover, lint_target
-from .common import EXIT_ERROR, EXIT_OK, _config_options, _explicit_config, _fail, _overrides, _size
+from ..rules.model import SEVERITIES
+from ..runner import DEFAULT_MAX_BYTES, ConfigCache, default_jobs, lint_targets
+from .common import (EXIT_ERROR, EXIT_OK, _config_options, _explicit_config, _fail, _overrides, _size, echo_problems,
+                     lint_setup, severity_floor, with_progress)
 
 
 @click.command()
@@ -25,16 +26,24 @@ from .common import EXIT_ERROR, EXIT_OK, _config_options, _explicit_config, _fai
               help="Report findings at or above this severity.")
 @click.option("--max-file-size", default=str(DEFAULT_MAX_BYTES // 1048576) + "M", show_default=True,
               help="Skip drafts larger than this, with a message.")
+@click.option("--sources/--no-sources", "with_sources", default=True, show_default=True,
+              help="Include each draft's source ledger (needs the syntactic layer; parsing every "
+                   "paragraph is most of the run's time).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Lint drafts in this many processes (default: one per core; 1: in this process only).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when interactive).")
 @_config_options
-def report(paths, output, title, min_severity, max_file_size, config_path, extra_rules, no_default_rules,
-           disable, enable, severity):
+def report(paths, output, title, min_severity, max_file_size, with_sources, jobs, progress, config_path,
+           extra_rules, no_default_rules, disable, enable, severity):
     """Lint drafts and write an HTML report for a standards editor.
 
     One self-contained page (no network when opened): an overview, charts
     of findings per rule and over time (front-matter dates), a sortable
-    table of drafts, and each draft's text with its findings in place.
-    The findings are those of `copydesk check --format json` with the same
-    options.
+    table of drafts, and each draft's text with its findings in place and
+    its source ledger (who is quoted, named or not). The findings are those
+    of `copydesk check --format json` with the same options, the ledger
+    that of `copydesk sources --format json`; the output is the same with
+    any --jobs.
 
     Exit status: 0 the page was written, 2 usage, configuration or rule-file
     errors, or a draft that could not be read (the page is still written).
@@ -46,45 +55,28 @@ def report(paths, output, title, min_severity, max_file_size, config_path, extra
     max_bytes = _size(max_file_size)
     configs = ConfigCache(_explicit_config(config_path),
                           _overrides(extra_rules, no_default_rules, disable, enable, severity))
+    found = lint_setup(paths, configs)
     result = Report()
-    try:
-        found = discover(paths, configs)
-        result.errors.extend(found.errors)
-        cfgs = dict.fromkeys(configs.for_path(t.path) for t in found.targets)
-    except ConfigError as e:
-        for err in e.errors:
-            click.echo(str(err), err=True)
-        sys.exit(EXIT_ERROR)
-    rule_errors = list(dict.fromkeys(str(err) for cfg in cfgs for err in configs.engine(cfg).errors))
-    if rule_errors:
-        for line in rule_errors:
-            click.echo(line, err=True)
-        click.echo(f"copydesk: {len(rule_errors)} problem(s) in rule files; nothing was linted", err=True)
-        sys.exit(EXIT_ERROR)
+    result.errors.extend(found.errors)
+    sources_note = None
+    if with_sources:
+        from ..lang import syntax
 
-    floor = SEVERITY_RANK[min_severity]
-    texts: dict[str, str | None] = {}
-    for target in found.targets:
-        fr = lint_target(target, configs, max_bytes)
-        texts[fr.path] = fr.document.text if fr.document is not None else None
-        fr.findings = [f for f in fr.findings if SEVERITY_RANK[f.severity] >= floor]
-        result.files.append(fr.compact())
+        sources_note = syntax.status()  # loads the parser here, once, before any worker is forked
+        if sources_note:
+            click.echo(f"copydesk: the page has no source ledger: {sources_note} (or use --no-sources)", err=True)
+    finish = page_finish(configs, found.targets, min_severity, with_sources and not sources_note)
+    reports = lint_targets(found.targets, configs, max_bytes, jobs=jobs or default_jobs(), finish=finish)
+    result.files.extend(with_progress(reports, len(found.targets), progress))
     for engine in configs.engines:
         result.rules.update(engine.active_rules)
-
-    for fr in result.files:
-        if fr.error:
-            click.echo(f"copydesk: {fr.path}: {fr.error}", err=True)
-        for failure in fr.failures:
-            click.echo(f"copydesk: {fr.path}: check {failure.check} failed: {failure.error}", err=True)
-    for line in result.errors:
-        click.echo(f"copydesk: {line}", err=True)
+    echo_problems(result)
 
     from ..htmlreport import render
 
     try:
         with open(output, "w", encoding="utf-8", newline="\n") as out:
-            render(result, out, texts=texts, title=title)
+            render(result, out, title=title, sources=with_sources and not sources_note)
     except OSError as e:
         _fail(f"{output}: cannot write the report: {e.strerror or e}")
     n, d = sum(len(fr.findings) for fr in result.files), len(result.files)
@@ -92,3 +84,26 @@ def report(paths, output, title, min_severity, max_file_size, config_path, extra
     if result.errors or result.input_errors or any(fr.failures for fr in result.files):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_OK)
+
+
+def page_finish(configs, targets, min_severity: str, with_sources: bool):
+    """The ``finish`` of ``runner.lint_targets`` for the page: check's
+    (findings at or above ``min_severity``, then compacted), keeping the
+    draft's text and, with ``with_sources``, its source ledger as ``copydesk
+    sources --format json`` gives it.  It runs where the draft was linted (a
+    worker with --jobs), reading the ledger from the draft's text model."""
+    by_display = {t.display: t for t in targets}
+
+    def keep_text(fr):
+        doc = fr.document
+        fr.draft_text = doc.text if doc is not None else None
+        if doc is not None and with_sources:
+            from .. import ledger
+
+            engine = configs.engine(configs.for_path(by_display[fr.path].path))
+            atts = ledger.draft_ledger(engine, engine.model(doc))
+            fr.sources = None if atts is None else ledger.ledger_json(atts, doc.text)
+            for a in atts or ():
+                fr.span(*a.cue)  # the page shows where each cue is (line:column)
+
+    return severity_floor(min_severity, then=keep_text)

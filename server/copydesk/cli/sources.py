@@ -20,7 +20,9 @@ from .common import EXIT_ERROR, EXIT_OK, _config_options, _explicit_config, _fai
 @_config_options
 def sources(paths, fmt, max_file_size, config_path, extra_rules, no_default_rules, disable, enable, severity):
     """The source ledger of drafts: every attribution (cue, source, content,
-    kind, named or anonymous) and every source with its count.
+    kind, named or anonymous), every source with its count, and every
+    stretch in someone else's voice with its speaker (a quotation whose
+    speaker is given in an earlier sentence or paragraph is "carried").
 
     JSON spans are 0-based character (code point) offsets into the file's
     text as read (a UTF-8 byte-order mark dropped).  Exit status: 0, or 2
@@ -49,18 +51,20 @@ def sources(paths, fmt, max_file_size, config_path, extra_rules, no_default_rule
             continue
         model = engine.model(Document(text, path=t.display))
         atts = ledger.draft_ledger(engine, model) or []
-        files.append((t.display, text, None, atts))
+        files.append((t.display, text, ledger.voices(engine, model) or [], atts))
     out = sys.stdout
     if "utf" not in (out.encoding or "").lower() and hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8" if fmt == "json" else out.encoding, errors="replace")
     if fmt == "json":
         json.dump({"files": [{"path": path, "attributions": [a.as_json(text) for a in atts],
-                              "sources": ledger.sources_of(atts)} for path, text, _, atts in files]},
+                              "sources": ledger.sources_of(atts),
+                              "voices": [v.as_json(text) for v in voices]}
+                             for path, text, voices, atts in files]},
                   out, ensure_ascii=False, indent=1)
         out.write("\n")
     else:
-        for path, text, _, atts in files:
-            _text_report(out, path, text, atts, ledger)
+        for path, text, voices, atts in files:
+            _text_report(out, path, text, atts, ledger, voices)
     for e in errors:
         click.echo(f"copydesk: {e}", err=True)
     sys.exit(EXIT_ERROR if errors else EXIT_OK)
@@ -71,7 +75,7 @@ def _short(s: str, n: int = 70) -> str:
     return s if len(s) <= n else s[:n - 1] + "…"
 
 
-def _text_report(out, path: str, text: str, atts, ledger) -> None:
+def _text_report(out, path: str, text: str, atts, ledger, voices=()) -> None:
     doc = Document(text, path=path)
     out.write(f"{path}: {len(atts)} attribution(s)\n")
     for a in atts:
@@ -82,6 +86,11 @@ def _text_report(out, path: str, text: str, atts, ledger) -> None:
         cue = text[a.cue[0]:a.cue[1]]
         what = _short(text[a.content[0]:a.content[1]]) if a.content else ""
         out.write(f"  {line}:{col}  {a.kind:12} {who} ({tag}) {cue}: {what}\n")
+    for v in voices:
+        if v.kind == "carried":  # a quotation whose speaker is given in an earlier sentence or paragraph
+            pos = doc.position(v.start)
+            out.write(f"  {pos.line + 1}:{pos.character + 1}  {'carried':12} {v.speaker or 'no source'} ({v.status}): "
+                      f"{_short(text[v.start:v.end])}\n")
     srcs = ledger.sources_of(atts)
     if srcs:
         out.write("  sources: " + "; ".join(f"{s['speaker']} ({'named' if s['named'] else 'anonymous'}) ×{s['attributions']}"

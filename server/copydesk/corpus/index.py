@@ -22,29 +22,26 @@ import json
 import logging
 import os
 import sqlite3
-import stat
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
+from . import ingest
 from .backend import CorpusBackend
+from .ingest import FILE_DATE, article_day  # noqa: F401  (re-exported)
 from ..cachedir import cache_dir  # noqa: F401  (re-exported: corpus.cache_dir)
-from ..files import read_regular
-from ..lang.figures import Extractor, FigureLanguage, Scope, article_date, context_terms, figure_context, figure_scopes, \
-    lead_names
-from .sources import BLOCK_BREAK, PAD, discover, read_article, sentences
+from ..lang.figures import Extractor, FigureLanguage, Scope
+from .sources import discover
 
 log = logging.getLogger("copydesk.corpus")
 
 SCHEMA_VERSION = 4
-BATCH_FILES = 400
 # The full-text tokenizer: the PostgreSQL backend tokenizes with this same
 # FTS5 tokenizer so its search matches and ranks exactly like this one.
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
-PARALLEL_MIN_FILES = 300
 
 
 def has_fts5() -> bool:
@@ -100,80 +97,6 @@ class SearchHit:
     text: str
     score: float
     meta: dict = field(default_factory=dict)
-
-
-@dataclass
-class ParsedDoc:
-    path: str
-    sha: str
-    size: int
-    mtime_ns: int
-    meta: dict
-    sentences: list  # (line, col, text)
-    figures: list  # (sentence index, line, col, end_col, group, noun, phrase, text, kind, value, low, high, factor, terms,
-    #                 scope)
-    date: str = ""
-    names: str = ""
-
-
-def parse_document(path: str, data: bytes, sha: str, size: int, mtime_ns: int,
-                   extractor: Extractor) -> ParsedDoc:
-    article = read_article(path, data)
-    spans = sentences(article)
-    mask = article.mask
-    lang = extractor.lang
-    sents, figs = [], []
-    first = next((a for a, b in spans if mask[a:b].strip()), 0)
-    day = article_date(article.meta, mask, lang, first)
-    lead = lead_names(article.meta.get("title", ""), lang, title=True)
-    if spans:
-        lead |= lead_names(mask, lang, spans[0][0], spans[0][1])
-    for si, (a, b) in enumerate(spans):
-        line, col = article.line_col(a)
-        text = " ".join(mask[a:b].replace(BLOCK_BREAK, " ").replace(PAD, "").split())
-        sents.append((line, col, text))
-        found = extractor.extract(mask, a, b)
-        if not found:
-            continue
-        terms = context_terms(mask, lang, a, b)
-        scopes = figure_scopes(mask, a, b, found, lang, lead=(a, b) == spans[0] and len(spans) >= 3)
-        for f, scope in zip(found, scopes):
-            fterms = sorted(figure_context(f, found, terms, lang, lead))
-            fl, fc = article.line_col(f.start)
-            _, ec = article.line_col(f.end)
-            figs.append((si, fl, fc, ec, f.group, f.noun, " ".join(f.phrase.split()), " ".join(f.text.split()),
-                         f.kind, f.value, f.low, f.high, f.unit_factor, " ".join(fterms), scope.encode()))
-    return ParsedDoc(path, sha, size, mtime_ns, article.meta, sents, figs, day.isoformat() if day else "",
-                     " ".join(sorted(lead)))
-
-
-# An article is a few kilobytes; a bigger file is not an article (a log, a
-# dump, /dev/zero behind a symlink) and is skipped with a warning.
-MAX_ARTICLE_BYTES = 10 * 1024 * 1024
-
-# Worker state for parallel indexing.
-_WORKER_EXTRACTOR: Extractor | None = None
-
-
-def _worker_init(lexicons: dict, parent: int | None = None) -> None:
-    global _WORKER_EXTRACTOR
-    import signal
-
-    from ..procs import die_with_parent
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the pool
-    die_with_parent(parent)
-    _WORKER_EXTRACTOR = Extractor(FigureLanguage(lexicons))
-
-
-def _worker_parse(job: tuple) -> ParsedDoc | tuple:
-    path, size, mtime_ns = job
-    try:
-        data = read_regular(path, MAX_ARTICLE_BYTES)
-    except OSError as e:
-        return ("error", path, str(e))
-    sha = hashlib.sha1(data).hexdigest()
-    return parse_document(path, data, sha, size, mtime_ns, _WORKER_EXTRACTOR)
 
 
 # SQLite result codes of a damaged file (the low byte of extended codes).
@@ -247,8 +170,9 @@ class CorpusIndex(CorpusBackend):
         self._refreshed = True  # the parent brought it up to date before forking
 
     def warn(self, message: str) -> None:
-        self.warnings.append(message)
-        log.warning(message)
+        if message not in self.warnings:  # once per message (a refresh may meet the same file again)
+            self.warnings.append(message)
+            log.warning(message)
 
     # ------------------------------------------------------------- storage
 
@@ -362,50 +286,10 @@ class CorpusIndex(CorpusBackend):
             files = discover(self.sources)
             for src in self.sources:
                 if not any(c in src for c in "*?[") and not os.path.exists(src):
-                    msg = f"corpus source {src} does not exist"
-                    if msg not in self.warnings:
-                        self.warn(msg)
+                    self.warn(f"corpus source {src} does not exist")
             known = {row[0]: row[1:] for row in self.con.execute("SELECT path, size, mtime_ns, sha, doc FROM files")}
-            todo: list[tuple[str, int, int]] = []
-            touched: list[tuple[int, int, str]] = []  # same content, new stat
-            counts = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0}
-            pending_sha: dict[str, str] = {}
-            for path in files:
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    continue
-                if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ARTICLE_BYTES:
-                    # A FIFO or device would block or never end; a huge file is no article.
-                    why = ("not a regular file (a pipe, socket or device)" if not stat.S_ISREG(st.st_mode)
-                           else f"over the {MAX_ARTICLE_BYTES // 1048576} MB limit for an article")
-                    msg = f"{path}: skipped ({why})"
-                    if msg not in self.warnings:
-                        self.warn(msg)
-                    continue
-                old = known.get(path)
-                if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
-                    counts["unchanged"] += 1
-                    continue
-                if old is not None:
-                    # Stat changed: hash to see whether the content did.
-                    try:
-                        data = read_regular(path, MAX_ARTICLE_BYTES)
-                    except OSError:
-                        continue
-                    sha = hashlib.sha1(data).hexdigest()
-                    if sha == old[2]:
-                        touched.append((st.st_size, st.st_mtime_ns, path))
-                        counts["unchanged"] += 1
-                        continue
-                    counts["changed"] += 1
-                    pending_sha[path] = sha
-                else:
-                    counts["added"] += 1
-                todo.append((path, st.st_size, st.st_mtime_ns))
-            present = set(files)
-            gone = [p for p in known if p not in present]
-            counts["removed"] = len(gone)
+            plan = ingest.plan(files, known, key=lambda path: path, warn=self.warn)
+            counts, todo, touched, gone = plan.counts, plan.todo, plan.touched, plan.gone
             if touched:
                 self.con.executemany("UPDATE files SET size=?, mtime_ns=? WHERE path=?", touched)
                 self.con.commit()
@@ -456,79 +340,27 @@ class CorpusIndex(CorpusBackend):
         self.con.execute("DELETE FROM sents WHERE rowid BETWEEN ? AND ?", (slo, shi))
         self.con.execute("DELETE FROM docs WHERE id=?", (doc,))
 
-    def _parsed(self, todo: list[tuple[str, int, int]]) -> Iterator[ParsedDoc | tuple]:
-        if self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
-            import multiprocessing
-
-            ctx = multiprocessing.get_context("spawn")
-            with ctx.Pool(self.jobs, initializer=_worker_init, initargs=(self.lexicons, os.getpid())) as pool:
-                yield from pool.imap(_worker_parse, todo, chunksize=32)
-            return
-        for path, size, mtime in todo:
-            try:
-                data = read_regular(path, MAX_ARTICLE_BYTES)
-            except OSError as e:
-                yield ("error", path, str(e))
-                continue
-            sha = hashlib.sha1(data).hexdigest()
-            yield parse_document(path, data, sha, size, mtime, self.extractor)
-
     def _index(self, todo: list[tuple[str, int, int]], progress=None) -> None:
         con = self.con
-        next_doc = (con.execute("SELECT max(id) FROM docs").fetchone()[0] or 0) + 1
-        next_sent = (con.execute("SELECT max(rowid) FROM sents").fetchone()[0] or 0) + 1
-        next_fig = (con.execute("SELECT max(id) FROM figures").fetchone()[0] or 0) + 1
-        batch: list[ParsedDoc] = []
+        next_ids = tuple((con.execute(q).fetchone()[0] or 0) + 1 for q in (
+            "SELECT max(id) FROM docs", "SELECT max(rowid) FROM sents", "SELECT max(id) FROM figures"))
 
-        def flush():
-            nonlocal next_doc, next_sent, next_fig
-            if not batch:
-                return
-            files, docs, sents, figs, posts = [], [], [], [], []
-            stats: dict[tuple[str, str], int] = {}
-            for d in batch:
-                doc = next_doc
-                next_doc += 1
-                slo, flo = next_sent, next_fig
-                for line, col, text in d.sentences:
-                    sents.append((next_sent, text, doc, line, col))
-                    next_sent += 1
-                for (si, line, col, ecol, grp, noun, phrase, text, kind, value, low, high, factor,
-                     terms, scope) in d.figures:
-                    figs.append((next_fig, doc, slo + si, line, col, ecol, grp, noun, phrase, text, kind, value,
-                                 low, high, factor, terms, scope))
-                    for t in terms.split():
-                        posts.append((grp, t, next_fig))
-                        stats[(grp, t)] = stats.get((grp, t), 0) + 1
-                    next_fig += 1
-                docs.append((doc, d.path, d.sha, json.dumps(d.meta, ensure_ascii=False) if d.meta else "",
-                             slo, next_sent - 1, flo, next_fig - 1, d.date, d.names))
-                files.append((d.path, d.size, d.mtime_ns, d.sha, doc))
+        def store(batch: list[ingest.ParsedDoc]) -> None:
+            nonlocal next_ids
+            rows = ingest.rows(batch, next_ids, key=lambda path: path)
+            next_ids = rows.next_ids
             with con:
-                con.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", docs)
-                con.executemany("INSERT INTO sents(rowid, text, doc, line, col) VALUES (?,?,?,?,?)", sents)
-                con.executemany("INSERT INTO figures VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", figs)
-                con.executemany("INSERT OR IGNORE INTO fig_terms VALUES (?,?,?)", posts)
+                con.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", rows.docs)
+                con.executemany("INSERT INTO sents(rowid, doc, line, col, text) VALUES (?,?,?,?,?)", rows.sents)
+                con.executemany("INSERT INTO figures VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows.figures)
+                con.executemany("INSERT OR IGNORE INTO fig_terms VALUES (?,?,?)", rows.postings)
                 con.executemany(
                     "INSERT INTO term_stats VALUES (?,?,?) ON CONFLICT(grp, term) DO UPDATE SET n=n+excluded.n",
-                    [(g, t, n) for (g, t), n in stats.items()])
-                con.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", files)
-            batch.clear()
+                    rows.term_counts)
+                con.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", rows.files)
 
-        done = 0
-        for item in self._parsed(todo):
-            if isinstance(item, tuple):
-                self.warn(f"{item[1]}: cannot read ({item[2]})")
-                continue
-            batch.append(item)
-            done += 1
-            if len(batch) >= BATCH_FILES:
-                flush()
-                if progress:
-                    progress(done, len(todo))
-        flush()
-        if progress:
-            progress(done, len(todo))
+        ingest.in_batches(ingest.parsed(todo, self.jobs, self.lexicons, self.extractor), store, self.warn,
+                          progress, len(todo))
 
     # ------------------------------------------------------------- queries
 
@@ -553,9 +385,14 @@ class CorpusIndex(CorpusBackend):
                                   [group, *terms]).fetchall()
             if len(df) < min_shared:
                 return []
-            df.sort(key=lambda r: r[1])
+            df.sort(key=lambda r: (r[1], r[0]))
+            # The rarest terms, and those as rare as the last of them (up to
+            # twice as many probes): which of equally rare terms a figure
+            # shares is no reason to miss it.
+            k = max(1, min(probes, len(df) - min_shared + 1))
+            cut = df[k - 1][1]
             ids: set[int] = set()
-            for t, _ in df[:max(1, min(probes, len(df) - min_shared + 1))]:
+            for t, _ in [r for i, r in enumerate(df) if i < k or (i < 2 * probes and r[1] == cut)]:
                 ids.update(r[0] for r in self.con.execute(
                     "SELECT fig FROM fig_terms WHERE grp=? AND term=? ORDER BY fig DESC LIMIT ?", (group, t, fetch)))
             if not ids:

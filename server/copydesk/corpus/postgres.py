@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
+from . import ingest
 from .backend import CorpusBackend, CorpusUnavailable
 from ..lang.figures import Extractor, FigureLanguage, Scope
-from .index import (BATCH_FILES, FTS_TOKENIZE, PARALLEL_MIN_FILES, CorpusFigure, FigureEvent, ParsedDoc, SearchHit,
-                    _query_words, _worker_init, _worker_parse, parse_document)
+from .index import FTS_TOKENIZE, CorpusFigure, FigureEvent, SearchHit, _query_words
 from .sources import discover
 
 log = logging.getLogger("copydesk.corpus")
@@ -185,6 +185,7 @@ class PostgresCorpusIndex(CorpusBackend):
         self.warnings: list[str] = []
         self.path = self.display  # where the index lives, for messages
         self._lock = threading.RLock()
+        self._recent = threading.local()  # this thread's last candidates' events (figure_events)
         self._pool = None
         self._down_until = 0.0
         self._down_error: str | None = None
@@ -218,56 +219,81 @@ class PostgresCorpusIndex(CorpusBackend):
         return kw
 
     def _fail(self, e: BaseException, doing: str = "cannot reach") -> CorpusUnavailable:
-        """Remember an outage: calls fail at once until the back-off ends."""
+        """Remember an outage: calls fail at once until the back-off ends.
+        One outage keeps its first message (the user is told once)."""
         self._backoff = min(60.0, max(2.0, self._backoff * 2))
         self._down_until = time.monotonic() + self._backoff
-        self._down_error = (f"{doing} the corpus database {self.display}: {_one_line(e)}; "
-                            f"figures are not checked against the corpus (retrying)")
+        if self._down_error is None:
+            self._down_error = (f"{doing} the corpus database {self.display}: {_one_line(e)}; "
+                                f"figures are not checked against the corpus (retrying)")
         return CorpusUnavailable(self._down_error)
 
-    @contextlib.contextmanager
-    def _reader(self):
-        """A pooled read-only connection, or CorpusUnavailable."""
+    def _ready_pool(self):
+        """The pool of read-only connections, or CorpusUnavailable while the
+        server is known to be down."""
         psycopg = _psycopg()
-        from psycopg_pool import ConnectionPool, PoolTimeout
+        from psycopg_pool import ConnectionPool
 
         if time.monotonic() < self._down_until and self._down_error:
             raise CorpusUnavailable(self._down_error)
         with self._lock:
-            if self._pool is None or self._down_error:
-                # First use, or after an outage: try one direct connection
-                # (fast to fail) before trusting the pool again.
+            if self._pool is None:
+                # First use, or after an outage: one direct connection (fast
+                # to fail) before a pool that would wait for its timeout.
                 try:
                     psycopg.connect(self.url, **self._kwargs(True)).close()
                 except psycopg.Error as e:
                     raise self._fail(e) from None
-                if self._pool is None:
-                    self._pool = ConnectionPool(self.url, kwargs=self._kwargs(True), min_size=0,
-                                                max_size=self.pool_size, open=True, name="copydesk-corpus",
-                                                check=ConnectionPool.check_connection, timeout=self.timeout)
+                # Autocommit: a look-up is one round trip a statement (no
+                # BEGIN, no ROLLBACK when the connection goes back to the
+                # pool); every statement is still read-only and time-bounded.
+                self._pool = ConnectionPool(self.url, kwargs={**self._kwargs(True), "autocommit": True},
+                                            min_size=0, max_size=self.pool_size, open=True,
+                                            name="copydesk-corpus", timeout=self.timeout)
                 self._down_error = None
                 self._backoff = 0.0
-        try:
-            with self._pool.connection(timeout=self.timeout) as con:
-                yield con
-        except psycopg.errors.QueryCanceled as e:
-            raise CorpusUnavailable(f"a corpus query on {self.display} took longer than {self.timeout:g}s "
-                                    f"and was cancelled ({_one_line(e)})") from None
-        except (psycopg.OperationalError, PoolTimeout) as e:
-            raise self._fail(e) from None
-        except psycopg.errors.InsufficientPrivilege as e:
-            raise CorpusUnavailable(f"corpus database {self.display}: {_one_line(e)} "
-                                    "(readers need USAGE on schema copydesk and SELECT on its tables)") from None
-        except psycopg.errors.UndefinedTable:
-            raise CorpusUnavailable(f"the corpus database {self.display} has no index yet: "
-                                    "run `copydesk corpus index` (with write rights) to build it") from None
+            return self._pool
+
+    def _drop_pool(self, pool) -> None:
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        # Its worker threads end in the background (a closed pool waits for them).
+        threading.Thread(target=_close_quietly, args=(pool,), name="copydesk-corpus-close", daemon=True).start()
+
+    def _read(self, query):
+        """``query(connection)`` on a pooled read-only connection.  Pooled
+        connections are not pinged before use (a round trip per look-up):
+        one the server dropped since (a restart, an idle timeout) fails, and
+        the query is run once more on a new pool, which first checks the
+        server.  Any failure is CorpusUnavailable (one line for the user)."""
+        psycopg = _psycopg()
+        from psycopg_pool import PoolTimeout
+
+        for attempt in (1, 2):
+            pool = self._ready_pool()
+            try:
+                with pool.connection(timeout=self.timeout) as con:
+                    return query(con)
+            except psycopg.errors.QueryCanceled as e:
+                raise CorpusUnavailable(f"a corpus query on {self.display} took longer than {self.timeout:g}s "
+                                        f"and was cancelled ({_one_line(e)})") from None
+            except (psycopg.OperationalError, PoolTimeout) as e:
+                self._drop_pool(pool)
+                if attempt == 1 and not isinstance(e, PoolTimeout):
+                    continue
+                raise self._fail(e) from None
+            except psycopg.errors.InsufficientPrivilege as e:
+                raise CorpusUnavailable(f"corpus database {self.display}: {_one_line(e)} "
+                                        "(readers need USAGE on schema copydesk and SELECT on its tables)") from None
+            except psycopg.errors.UndefinedTable:
+                raise CorpusUnavailable(f"the corpus database {self.display} has no index yet: "
+                                        "run `copydesk corpus index` (with write rights) to build it") from None
+        raise AssertionError("unreachable")
 
     def _check_schema(self, con) -> None:
         """Refuse a schema from another copydesk version (readers)."""
-        cur = con.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.meta",))
-        if cur.fetchone()[0] is None:
-            raise CorpusUnavailable(f"the corpus database {self.display} has no index yet: "
-                                    "run `copydesk corpus index` (with write rights) to build it")
+        # One statement: no table yet is UndefinedTable, "no index yet" (_read).
         meta = dict(con.execute(f"SELECT key, value FROM {SCHEMA}.meta").fetchall())
         self._schema_matches(int(meta.get("schema", "0")), reader=True)
         self._version = meta.get("version", "0")
@@ -298,8 +324,7 @@ class PostgresCorpusIndex(CorpusBackend):
         (at most once a second: the ingest job updates it through the day)."""
         if time.monotonic() - self._checked_at < 1.0 and not self._down_error:
             return
-        with self._reader() as con:
-            self._check_schema(con)
+        self._read(self._check_schema)
         self._checked_at = time.monotonic()
 
     def _local_path(self, rel: str) -> str:
@@ -321,31 +346,36 @@ class PostgresCorpusIndex(CorpusBackend):
         if len(terms) < min_shared:
             return []
         # One round trip: the SQLite backend's probe of the rarest terms
-        # (document frequency, then term), their newest postings, the figures.
-        with self._reader() as con:
-            rows = con.execute(
-                f"""WITH df AS (
-                      SELECT term, row_number() OVER (ORDER BY n, term) AS r, count(*) OVER () AS c
-                      FROM {SCHEMA}.term_stats WHERE grp = %(g)s AND term = ANY(%(t)s) AND n > 0),
-                    probe AS (
-                      SELECT term FROM df WHERE c >= %(m)s AND r <= greatest(1, least(%(p)s, c - %(m)s + 1)))
-                    SELECT f.id, f.terms FROM {SCHEMA}.figures f WHERE f.id IN (
-                      SELECT x.fig FROM probe, LATERAL (
-                        SELECT fig FROM {SCHEMA}.fig_terms WHERE grp = %(g)s AND term = probe.term
-                        ORDER BY fig DESC LIMIT %(f)s) x)""",
-                {"g": group, "t": terms, "m": min_shared, "p": probes, "f": fetch}).fetchall()
-        return [(fid, frozenset(ts.split())) for fid, ts in rows]
+        # (document frequency, then term; equally rare terms beside the last),
+        # their newest postings, the figures, and what ``figure_events``
+        # needs of them (kept for it).
+        rows = self._read(lambda con: con.execute(
+            f"""WITH df AS (
+                  SELECT term, n, row_number() OVER (ORDER BY n, term) AS r, count(*) OVER () AS c
+                  FROM {SCHEMA}.term_stats WHERE grp = %(g)s AND term = ANY(%(t)s) AND n > 0),
+                k AS (SELECT greatest(1, least(%(p)s, c - %(m)s + 1)) AS k FROM df LIMIT 1),
+                probe AS (
+                  SELECT term FROM df, k WHERE c >= %(m)s AND (r <= k.k OR (r <= 2 * %(p)s
+                    AND n = (SELECT n FROM df WHERE r = k.k))))
+                SELECT f.id, f.terms, f.scope, d.date, d.names FROM {SCHEMA}.figures f
+                JOIN {SCHEMA}.docs d ON d.id = f.doc
+                WHERE f.id IN (
+                  SELECT x.fig FROM probe, LATERAL (
+                    SELECT fig FROM {SCHEMA}.fig_terms WHERE grp = %(g)s AND term = probe.term
+                    ORDER BY fig DESC LIMIT %(f)s) x)""",
+            {"g": group, "t": terms, "m": min_shared, "p": probes, "f": fetch}).fetchall())
+        self._recent.events = {r[0]: r[2:] for r in rows}
+        return [(r[0], frozenset(r[1].split())) for r in rows]
 
     def figures(self, ids: list[int]) -> list[CorpusFigure]:
         if not ids:
             return []
-        with self._reader() as con:
-            rows = con.execute(
-                f"SELECT f.id, d.path, f.line, f.col, f.end_col, f.grp, f.noun, f.phrase, f.text, f.kind, "
-                f"f.value, f.low, f.high, f.factor, f.terms, s.text, d.meta, f.scope, d.date, d.names "
-                f"FROM {SCHEMA}.figures f "
-                f"JOIN {SCHEMA}.docs d ON d.id = f.doc JOIN {SCHEMA}.sents s ON s.id = f.sent "
-                f"WHERE f.id = ANY(%s)", (list(ids),)).fetchall()
+        rows = self._read(lambda con: con.execute(
+            f"SELECT f.id, d.path, f.line, f.col, f.end_col, f.grp, f.noun, f.phrase, f.text, f.kind, "
+            f"f.value, f.low, f.high, f.factor, f.terms, s.text, d.meta, f.scope, d.date, d.names "
+            f"FROM {SCHEMA}.figures f "
+            f"JOIN {SCHEMA}.docs d ON d.id = f.doc JOIN {SCHEMA}.sents s ON s.id = f.sent "
+            f"WHERE f.id = ANY(%s)", (list(ids),)).fetchall())
         by_id = {}
         for r in rows:
             by_id[r[0]] = CorpusFigure(r[0], self._local_path(r[1]), *r[2:14], frozenset(r[14].split()), r[15],
@@ -354,13 +384,18 @@ class PostgresCorpusIndex(CorpusBackend):
         return [by_id[i] for i in ids if i in by_id]
 
     def figure_events(self, ids: list[int]) -> list[FigureEvent]:
-        """Scope, article date and lead names of some figures, in the order given."""
+        """Scope, article date and lead names of some figures, in the order
+        given: those of this thread's last ``figures_in_context`` without a
+        round trip (the figures check asks for its candidates)."""
         if not ids:
             return []
-        with self._reader() as con:
-            rows = con.execute(
+        known = getattr(self._recent, "events", {})
+        if all(i in known for i in ids):
+            rows = [(i, *known[i]) for i in ids]
+        else:
+            rows = self._read(lambda con: con.execute(
                 f"SELECT f.id, f.scope, d.date, d.names FROM {SCHEMA}.figures f JOIN {SCHEMA}.docs d "
-                f"ON d.id = f.doc WHERE f.id = ANY(%s)", (list(ids),)).fetchall()
+                f"ON d.id = f.doc WHERE f.id = ANY(%s)", (list(ids),)).fetchall())
         by_id = {r[0]: FigureEvent(r[0], Scope.decode(r[1]), r[2] or "", frozenset((r[3] or "").split()))
                  for r in rows}
         return [by_id[i] for i in ids if i in by_id]
@@ -377,11 +412,12 @@ class PostgresCorpusIndex(CorpusBackend):
             return []
         lexemes = sorted({t for p in phrases for t in p})
         tsquery = " & ".join("'" + t.replace("'", "''").replace("\\", "\\\\") + "'" for t in lexemes)
-        with self._reader() as con:
+
+        def query(con):
             meta = dict(con.execute(f"SELECT key, value FROM {SCHEMA}.meta WHERE key IN ('sentences', 'tokens')"))
             n_rows, n_tokens = int(meta.get("sentences", 0)), int(meta.get("tokens", 0))
             if not n_rows:
-                return []
+                return 0, 0, [], []
             rows = con.execute(
                 f"SELECT s.toks, s.text, d.path, s.line, s.col, d.meta FROM {SCHEMA}.sents s "
                 f"JOIN {SCHEMA}.docs d ON d.id = s.doc WHERE array_to_tsvector(s.toks) @@ %s::tsquery",
@@ -400,6 +436,9 @@ class PostgresCorpusIndex(CorpusBackend):
                         f"SELECT toks FROM {SCHEMA}.sents WHERE array_to_tsvector(toks) @@ %s::tsquery", (q,))
                         if _count(toks, p))
                 hits_per_phrase.append(n)
+            return n_rows, n_tokens, matched, hits_per_phrase
+
+        n_rows, n_tokens, matched, hits_per_phrase = self._read(query)
         scored = []
         for r, freqs in matched:
             score = _bm25(freqs, len(r[0]), n_rows, n_tokens, hits_per_phrase)
@@ -410,7 +449,8 @@ class PostgresCorpusIndex(CorpusBackend):
 
     def stats(self) -> dict:
         self.ensure()
-        with self._reader() as con:
+
+        def query(con) -> dict:
             one = lambda q: con.execute(q).fetchone()[0]  # noqa: E731
             # The SQLite backend's fields, and the server's own.
             out = dict(index=self.display, sources=self.sources, files=one(f"SELECT count(*) FROM {SCHEMA}.files"),
@@ -424,13 +464,16 @@ class PostgresCorpusIndex(CorpusBackend):
             out["bytes"] = int(one(
                 "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
                 f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '{SCHEMA}' AND c.relkind = 'r'"))
-        return out
+            return out
+
+        return self._read(query)
 
     def after_fork(self) -> None:
         """In a forked worker (``copydesk check --jobs``): a pool of its own.
         The inherited pool's threads did not cross the fork and its
         connections are the parent's: dropped unused, never closed here."""
         self._lock = threading.RLock()
+        self._recent = threading.local()
         self._inherited = [*getattr(self, "_inherited", []), self._pool]
         self._pool = None
 
@@ -526,36 +569,8 @@ class PostgresCorpusIndex(CorpusBackend):
                 self.warn(f"corpus source {src} does not exist")
         known = {r[0]: r[1:] for r in con.execute(f"SELECT path, size, mtime_ns, sha, doc FROM {SCHEMA}.files")}
         con.commit()
-        todo: list[tuple[str, int, int]] = []
-        touched = []
-        counts = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0}
-        present = set()
-        for path in files:
-            rel = self._rel(path)
-            present.add(rel)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            old = known.get(rel)
-            if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
-                counts["unchanged"] += 1
-                continue
-            if old is not None:
-                try:
-                    data = Path(path).read_bytes()
-                except OSError:
-                    continue
-                if hashlib.sha1(data).hexdigest() == old[2]:
-                    touched.append((st.st_size, st.st_mtime_ns, rel))
-                    counts["unchanged"] += 1
-                    continue
-                counts["changed"] += 1
-            else:
-                counts["added"] += 1
-            todo.append((path, st.st_size, st.st_mtime_ns))
-        gone = [rel for rel in known if rel not in present]
-        counts["removed"] = len(gone)
+        plan = ingest.plan(files, known, key=self._rel, warn=self.warn)
+        counts, todo, touched, gone = plan.counts, plan.todo, plan.touched, plan.gone
         with con.cursor() as cur:
             if touched:
                 cur.executemany(f"UPDATE {SCHEMA}.files SET size = %s, mtime_ns = %s WHERE path = %s", touched)
@@ -599,95 +614,45 @@ class PostgresCorpusIndex(CorpusBackend):
         cur.executemany(f"UPDATE {SCHEMA}.meta SET value = (value::bigint + %s)::text WHERE key = %s",
                         [(sentences, "sentences"), (tokens, "tokens")])
 
-    def _parsed(self, todo):
-        if self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
-            import multiprocessing
-
-            ctx = multiprocessing.get_context("spawn")
-            with ctx.Pool(self.jobs, initializer=_worker_init, initargs=(self.lexicons,)) as pool:
-                yield from pool.imap(_worker_parse, todo, chunksize=32)
-            return
-        for path, size, mtime in todo:
-            try:
-                data = Path(path).read_bytes()
-            except OSError as e:
-                yield ("error", path, str(e))
-                continue
-            yield parse_document(path, data, hashlib.sha1(data).hexdigest(), size, mtime, self.extractor)
-
     def _index(self, con, todo, old_docs: dict, progress=None) -> None:
         tokenizer = FTSTokenizer()
-        batch: list[ParsedDoc] = []
 
-        def flush():
-            if not batch:
-                return
+        def store(batch: list[ingest.ParsedDoc]) -> None:
             with con.cursor() as cur:
                 # Ids continue from the largest (one indexer at a time: the lock).
                 cur.execute(f"SELECT (SELECT coalesce(max(id), 0) FROM {SCHEMA}.docs), "
                             f"(SELECT coalesce(max(id), 0) FROM {SCHEMA}.sents), "
                             f"(SELECT coalesce(max(id), 0) FROM {SCHEMA}.figures)")
-                next_doc, next_sent, next_fig = (x + 1 for x in cur.fetchone())
-                for d in batch:
+                next_ids = tuple(x + 1 for x in cur.fetchone())
+                for d in batch:  # an article's old rows go in the transaction that adds its new ones
                     self._delete_doc(cur, old_docs.get(self._rel(d.path)))
-                files, docs, sents, figs, posts = [], [], [], [], []
-                stats: dict[tuple[str, str], int] = {}
-                ntok = 0
-                toks = tokenizer.tokens([text for d in batch for _, _, text in d.sentences])
-                k = 0
-                for d in batch:
-                    rel = self._rel(d.path)
-                    doc = next_doc
-                    next_doc += 1
-                    slo, flo = next_sent, next_fig
-                    for line, col, text in d.sentences:
-                        sents.append((next_sent, doc, line, col, text, toks[k]))
-                        ntok += len(toks[k])
-                        k += 1
-                        next_sent += 1
-                    for (si, line, col, ecol, grp, noun, phrase, text, kind, value, low, high, factor,
-                         terms, scope) in d.figures:
-                        figs.append((next_fig, doc, slo + si, line, col, ecol, grp, noun, phrase, text, kind,
-                                     value, low, high, factor, terms, scope))
-                        for t in terms.split():
-                            posts.append((grp, t, next_fig))
-                            stats[(grp, t)] = stats.get((grp, t), 0) + 1
-                        next_fig += 1
-                    docs.append((doc, article_id(rel), rel, d.sha,
-                                 json.dumps(d.meta, ensure_ascii=False) if d.meta else "",
-                                 slo, next_sent - 1, flo, next_fig - 1, d.date, d.names))
-                    files.append((rel, d.size, d.mtime_ns, d.sha, doc))
-                posts = list(dict.fromkeys(posts))
-                cur.executemany(f"INSERT INTO {SCHEMA}.docs VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)", docs)
-                _copy(cur, f"{SCHEMA}.sents (id, doc, line, col, text, toks)", sents)
-                _copy(cur, f"{SCHEMA}.figures", figs)
-                _copy(cur, f"{SCHEMA}.fig_terms", posts)
+                rows = ingest.rows(batch, next_ids, key=self._rel)
+                toks = tokenizer.tokens([s[4] for s in rows.sents])
+                # docs: the stable article id beside the path in the archive.
+                cur.executemany(f"INSERT INTO {SCHEMA}.docs VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                                [(r[0], article_id(r[1]), *r[1:]) for r in rows.docs])
+                _copy(cur, f"{SCHEMA}.sents (id, doc, line, col, text, toks)",
+                      [(*r, t) for r, t in zip(rows.sents, toks)])
+                _copy(cur, f"{SCHEMA}.figures", rows.figures)
+                _copy(cur, f"{SCHEMA}.fig_terms", rows.postings)
                 cur.executemany(
                     f"INSERT INTO {SCHEMA}.term_stats VALUES (%s,%s,%s) ON CONFLICT (grp, term) "
-                    "DO UPDATE SET n = term_stats.n + excluded.n", [(g, t, n) for (g, t), n in stats.items()])
+                    "DO UPDATE SET n = term_stats.n + excluded.n", rows.term_counts)
                 cur.executemany(
                     f"INSERT INTO {SCHEMA}.files VALUES (%s,%s,%s,%s,%s) ON CONFLICT (path) DO UPDATE SET "
                     "size = excluded.size, mtime_ns = excluded.mtime_ns, sha = excluded.sha, doc = excluded.doc",
-                    files)
-                self._add_totals(cur, len(sents), ntok)
+                    rows.files)
+                self._add_totals(cur, len(rows.sents), sum(map(len, toks)))
                 self._bump(cur)
             con.commit()
-            batch.clear()
 
-        done = 0
-        for item in self._parsed(todo):
-            if isinstance(item, tuple):
-                self.warn(f"{item[1]}: cannot read ({item[2]})")
-                continue
-            batch.append(item)
-            done += 1
-            if len(batch) >= BATCH_FILES:
-                flush()
-                if progress:
-                    progress(done, len(todo))
-        flush()
-        if progress:
-            progress(done, len(todo))
+        ingest.in_batches(ingest.parsed(todo, self.jobs, self.lexicons, self.extractor), store, self.warn,
+                          progress, len(todo))
+
+
+def _close_quietly(pool) -> None:
+    with contextlib.suppress(Exception):
+        pool.close(timeout=10)
 
 
 def _copy(cur, table: str, rows: list) -> None:

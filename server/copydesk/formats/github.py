@@ -28,24 +28,42 @@ def command(name: str, message: str, **props) -> str:
     return f"::{name} {body}::{escape_data(message)}" if body else f"::{name}::{escape_data(message)}"
 
 
-def render(report: Report, out, *, color: bool = False, options: dict | None = None) -> None:
-    for fr, f in report.findings():
-        r = fr.location(f)["range"]
-        out.write(command(
-            COMMANDS.get(f.severity, "warning"), f.message,
-            file=fr.path,
-            line=r["start"]["line"] + 1,
-            col=r["start"]["character"] + 1,
-            endLine=r["end"]["line"] + 1,
-            endColumn=r["end"]["character"] + 1,
-            title=f"copydesk {f.rule_id}",
-        ) + "\n")
-    for fr in report.files:
+class Stream:
+    """Annotations as drafts come; the errors (inputs, failed checks) after them."""
+
+    def __init__(self, out, *, color: bool = False, options: dict | None = None, rules=None, errors=None):
+        self.out = out
+        self.errors = list(errors or [])
+        self.problems: list[str] = []
+
+    def add(self, fr) -> None:
+        for f in fr.findings:
+            r = fr.location(f)["range"]
+            self.out.write(command(
+                COMMANDS.get(f.severity, "warning"), f.message,
+                file=fr.path,
+                line=r["start"]["line"] + 1,
+                col=r["start"]["character"] + 1,
+                endLine=r["end"]["line"] + 1,
+                endColumn=r["end"]["character"] + 1,
+                title=f"copydesk {f.rule_id}",
+            ) + "\n")
         if fr.error:
-            out.write(command("error", f"copydesk could not lint this file: {fr.error}", file=fr.path,
-                              title="copydesk input error") + "\n")
+            self.problems.append(command("error", f"copydesk could not lint this file: {fr.error}", file=fr.path,
+                                         title="copydesk input error") + "\n")
         for c in fr.failures:
-            out.write(command("error", f"check {c.check} failed: {c.error}", file=fr.path,
-                              title="copydesk check failure") + "\n")
-    for e in report.errors:
-        out.write(command("error", e, title="copydesk") + "\n")
+            self.problems.append(command("error", f"check {c.check} failed: {c.error}", file=fr.path,
+                                         title="copydesk check failure") + "\n")
+
+    def close(self) -> None:
+        for line in self.problems:
+            self.out.write(line)
+        for e in self.errors:
+            self.out.write(command("error", e, title="copydesk") + "\n")
+
+
+def render(report: Report, out, *, color: bool = False, options: dict | None = None) -> None:
+    stream = Stream(out, errors=report.errors)
+    for fr in report.files:
+        stream.add(fr)
+    stream.close()

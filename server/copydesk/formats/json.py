@@ -4,7 +4,7 @@ from __future__ import annotations
 from . import _jsonout
 
 from .. import __version__
-from ..report import Report
+from ..report import FigureCounts, Report
 
 NAME = "json"
 
@@ -22,14 +22,7 @@ def finding_dict(fr, f) -> dict:
             {
                 "title": fix.title,
                 "applicability": str(fix.applicability),
-                "edits": [
-                    {
-                        "start": _pos(fr, e.start, e.end, "line", "column"),
-                        "end": _pos(fr, e.start, e.end, "end_line", "end_column"),
-                        "new_text": e.new_text,
-                    }
-                    for e in fix.edits
-                ],
+                "edits": [_edit(fr, e) for e in fix.edits],
             }
             for fix in f.fixes
         ],
@@ -42,22 +35,54 @@ def finding_dict(fr, f) -> dict:
     }
 
 
-def _pos(fr, start: int, end: int, line: str, column: str) -> dict:
-    loc = fr.span(start, end)
-    return {"line": loc[line], "column": loc[column]}
+def _edit(fr, e) -> dict:
+    loc = fr.span(e.start, e.end)
+    return {"start": {"line": loc["line"], "column": loc["column"]},
+            "end": {"line": loc["end_line"], "column": loc["end_column"]}, "new_text": e.new_text}
+
+
+class Stream:
+    """The document written as drafts come: files and findings are spooled
+    (one encoded line each), the totals at the end."""
+
+    def __init__(self, out, *, color: bool = False, options: dict | None = None, rules=None, errors=None):
+        self.out = out
+        self.files = _jsonout.Spool()
+        self.findings = _jsonout.Spool()
+        self.failures: list[dict] = []
+        self.summary: dict[str, int] = {}
+        self.figures = FigureCounts(rules or {})
+
+    def add(self, fr) -> None:
+        self.files.append({"path": fr.path, "error": fr.error, "findings": len(fr.findings)})
+        summary = self.summary
+        for f in fr.findings:
+            self.findings.append(finding_dict(fr, f))
+            summary[f.severity] = summary.get(f.severity, 0) + 1
+        self.failures.extend({"path": fr.path, "check": c.check, "error": c.error} for c in fr.failures)
+        self.figures.add(fr)
+
+    def close(self) -> None:
+        payload = {
+            "tool": {"name": "copydesk", "version": __version__},
+            "files": self.files,
+            "findings": self.findings,
+            "failures": self.failures,
+            "summary": self.summary,
+        }
+        figures = self.figures.result()
+        if figures is not None:  # the figures check ran: agreeing / contradicting / newer / unverified
+            payload["figures"] = figures
+        try:
+            _jsonout.write(self.out, payload, frozenset({"findings", "files", "failures"}))
+            self.out.write("\n")
+        finally:
+            self.files.close()
+            self.findings.close()
 
 
 def render(report: Report, out, *, color: bool = False, options: dict | None = None) -> None:
-    payload = {
-        "tool": {"name": "copydesk", "version": __version__},
-        "files": [
-            {"path": fr.path, "error": fr.error, "findings": len(fr.findings)} for fr in report.files
-        ],
-        "findings": [finding_dict(fr, f) for fr, f in report.findings()],
-        "failures": [
-            {"path": fr.path, "check": c.check, "error": c.error} for fr in report.files for c in fr.failures
-        ],
-        "summary": report.counts_by_severity(),
-    }
-    _jsonout.write(out, payload, frozenset({"findings", "files", "failures"}))
-    out.write("\n")
+    stream = Stream(out, rules=report.rules)
+    for fr in report.files:
+        stream.add(fr)
+    stream.close()

@@ -149,41 +149,70 @@ def _result(fr: FileReport, f, rule_index: dict[str, int]) -> dict:
     return result
 
 
-def build(report: Report) -> dict:
-    rules = sorted(report.rules.values(), key=lambda r: r.id)
-    rule_index = {r.id: i for i, r in enumerate(rules)}
-    results = [_result(fr, f, rule_index) for fr, f in report.findings()]
-    notifications = [
-        {"level": "error", "message": {"text": f"{fr.path}: {fr.error}"},
-         "locations": [{"physicalLocation": {"artifactLocation": _artifact(fr.path)}}]}
-        for fr in report.files if fr.error
-    ] + [
-        {"level": "error", "message": {"text": f"{fr.path}: check {c.check} failed: {c.error}"}}
-        for fr in report.files for c in fr.failures
-    ] + [{"level": "error", "message": {"text": e}} for e in report.errors]
-    invocation = {
-        "executionSuccessful": not notifications,
-    }
-    if notifications:
-        invocation["toolExecutionNotifications"] = notifications
-    run = {
-        "tool": {
-            "driver": {
-                "name": "copydesk",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "informationUri": INFO_URI,
-                "rules": [_rule_descriptor(r) for r in rules],
-            }
-        },
-        "originalUriBaseIds": {BASE_ID: {"uri": Path.cwd().as_uri() + "/"}},
-        "columnKind": "utf16CodeUnits",
-        "invocations": [invocation],
-        "results": results,
-    }
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+class Stream:
+    """The log written as drafts come: results are spooled (one encoded line
+    each); the invocation's notifications, which SARIF puts before the
+    results, are written at the end with them."""
+
+    def __init__(self, out, *, color: bool = False, options: dict | None = None, rules=None, errors=None):
+        self.out = out
+        self.rules = sorted((rules or {}).values(), key=lambda r: r.id)
+        self.rule_index = {r.id: i for i, r in enumerate(self.rules)}
+        self.errors = list(errors or [])
+        self.results = _jsonout.Spool()
+        self.input_errors: list[dict] = []
+        self.failures: list[dict] = []
+
+    def add(self, fr: FileReport) -> None:
+        for f in fr.findings:
+            self.results.append(_result(fr, f, self.rule_index))
+        if fr.error:
+            self.input_errors.append(
+                {"level": "error", "message": {"text": f"{fr.path}: {fr.error}"},
+                 "locations": [{"physicalLocation": {"artifactLocation": _artifact(fr.path)}}]})
+        self.failures.extend(
+            {"level": "error", "message": {"text": f"{fr.path}: check {c.check} failed: {c.error}"}}
+            for c in fr.failures)
+
+    def log(self) -> dict:
+        notifications = self.input_errors + self.failures + [
+            {"level": "error", "message": {"text": e}} for e in self.errors]
+        invocation = {
+            "executionSuccessful": not notifications,
+        }
+        if notifications:
+            invocation["toolExecutionNotifications"] = notifications
+        run = {
+            "tool": {
+                "driver": {
+                    "name": "copydesk",
+                    "version": __version__,
+                    "semanticVersion": __version__,
+                    "informationUri": INFO_URI,
+                    "rules": [_rule_descriptor(r) for r in self.rules],
+                }
+            },
+            "originalUriBaseIds": {BASE_ID: {"uri": Path.cwd().as_uri() + "/"}},
+            "columnKind": "utf16CodeUnits",
+            "invocations": [invocation],
+            "results": self.results,
+        }
+        return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+    def close(self) -> None:
+        try:
+            _jsonout.write(self.out, self.log(), frozenset({"results", "rules"}))
+            self.out.write("\n")
+        finally:
+            self.results.close()
+
+
+def _stream(report: Report, out=None) -> Stream:
+    stream = Stream(out, rules=report.rules, errors=report.errors)
+    for fr in report.files:
+        stream.add(fr)
+    return stream
 
 
 def render(report: Report, out, *, color: bool = False, options: dict | None = None) -> None:
-    _jsonout.write(out, build(report), frozenset({"results", "rules"}))
-    out.write("\n")
+    _stream(report, out).close()

@@ -31,9 +31,6 @@ HERE = Path(__file__).resolve().parent
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 VENDOR = HERE / "vendor"
 
-# Rule namespaces of the figures check, counted in the overview.
-FIGURE_VERDICTS = {"figures/figure-mismatch": "contradicting", "figures/figure-unverified": "unverified"}
-
 
 @lru_cache(maxsize=1)
 def vendored() -> list[dict]:
@@ -71,18 +68,58 @@ def _meta(text: str | None) -> dict:
     return {k: str(data[k]) for k in ("title", "date", "outlet", "author") if data.get(k) is not None}
 
 
-def page_data(report: Report, texts: dict[str, str | None], *, title: str,
-              generated: str | None = None) -> dict:
-    """Everything the page shows, from the report model (no second analysis)."""
+def _ledger(fr, quote_rules: set[str]) -> dict | None:
+    """A draft's source ledger for the page: its attributions and sources as
+    ``copydesk sources --format json`` gives them (spans as offsets), and
+    its quotations without a speaker (the unattributed-quote findings,
+    whose check reads the same ledger)."""
+    if fr.sources is None:
+        return None
+    sources = fr.sources["sources"]
+    return {
+        "attributions": [{"kind": a["kind"], "named": a["named"], "speaker": a["speaker"],
+                          "source": a["source"]["text"] if a["source"] else None,
+                          "cue": a["cue"]["text"], "line": fr.span(a["cue"]["start"], a["cue"]["end"])["line"],
+                          "content": _short(a["content"]["text"]) if a["content"] else None}
+                         for a in fr.sources["attributions"]],
+        "sources": sources,
+        "named": sum(1 for s in sources if s["named"]),
+        "anonymous": sum(1 for s in sources if not s["named"]),
+        "unattributed_quotes": [i for i, f in enumerate(fr.findings) if f.rule_id in quote_rules],
+    }
+
+
+def _short(s: str, n: int = 160) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[:n - 1] + "…"
+
+
+def page_data(report: Report, texts: dict[str, str | None] | None = None, *, title: str,
+              generated: str | None = None, sources: bool = False) -> dict:
+    """Everything the page shows, from the report model (no second analysis).
+    ``texts``: drafts' texts by path where the reports do not carry them;
+    ``sources``: the run read each draft's source ledger."""
     by_rule: Counter = Counter()
     rule_severity: Counter = Counter()
+    quote_rules = {rid for rid, r in report.rules.items() if r.check == "unattributed-quote"}
     drafts = []
+    ledger_totals = {"drafts": 0, "attributions": 0, "named": 0, "anonymous": 0,
+                     "named_attributions": 0, "anonymous_attributions": 0, "unattributed_quotes": 0}
     for fr in report.files:
         findings = [finding_dict(fr, f) for f in fr.findings]
         by_rule.update(f.rule_id for f in fr.findings)
         rule_severity.update((f.rule_id, f.severity) for f in fr.findings)
         severities = Counter(f.severity for f in fr.findings)
-        text = texts.get(fr.path)
+        text = fr.draft_text if fr.draft_text is not None else (texts or {}).get(fr.path)
+        ledger = _ledger(fr, quote_rules) if sources else None
+        if ledger is not None:
+            ledger_totals["drafts"] += 1
+            ledger_totals["attributions"] += len(ledger["attributions"])
+            ledger_totals["named"] += ledger["named"]
+            ledger_totals["anonymous"] += ledger["anonymous"]
+            for s in ledger["sources"]:
+                ledger_totals["named_attributions" if s["named"] else "anonymous_attributions"] += s["attributions"]
+            ledger_totals["unattributed_quotes"] += len(ledger["unattributed_quotes"])
         drafts.append({
             "path": fr.path,
             "error": fr.error,
@@ -92,6 +129,9 @@ def page_data(report: Report, texts: dict[str, str | None], *, title: str,
             "total": len(findings),
             "text": text,
             "findings": findings,
+            "agreeing": [{**fr.span(n.start, n.end), "figure": n.data.get("figure"), "corpus": n.data.get("corpus", [])}
+                         for n in fr.notes if n.kind == "figure-agrees"],
+            "ledger": ledger,
         })
     rules = {}
     for rule_id, n in by_rule.items():
@@ -105,9 +145,6 @@ def page_data(report: Report, texts: dict[str, str | None], *, title: str,
             "link": rule.link if rule else None,
             "check": rule.check if rule else rule_id.split("/")[0],
         }
-    figures = {verdict: by_rule.get(rule_id, 0) for rule_id, verdict in FIGURE_VERDICTS.items()}
-    figures_enabled = {verdict: rule_id in report.rules and report.rules[rule_id].enabled
-                       for rule_id, verdict in FIGURE_VERDICTS.items()}
     timeline: dict[str, dict] = {}
     undated = 0
     for d in drafts:
@@ -129,17 +166,21 @@ def page_data(report: Report, texts: dict[str, str | None], *, title: str,
         "total": sum(len(fr.findings) for fr in report.files),
         "errors": list(report.errors),
         "rules": rules,
-        "figures": {"counts": figures, "enabled": figures_enabled},
+        # The same numbers as --format json's "figures" (None: the figures check did not run).
+        "figures": report.figure_counts(),
+        # Totals of the drafts' source ledgers (None: the run read no ledger).
+        "ledger": ledger_totals if sources else None,
+        "quote_rule": bool(quote_rules),
         "timeline": sorted(timeline.values(), key=lambda d: d["date"]),
         "undated": undated,  # readable drafts without a YYYY-MM-DD front-matter date
         "drafts": drafts,
     }
 
 
-def render(report: Report, out, *, texts: dict[str, str | None], title: str = "copydesk report",
-           generated: str | None = None) -> None:
+def render(report: Report, out, *, texts: dict[str, str | None] | None = None, title: str = "copydesk report",
+           generated: str | None = None, sources: bool = False) -> None:
     """Write the whole page to the text stream ``out``."""
-    data = page_data(report, texts, title=title, generated=generated)
+    data = page_data(report, texts, title=title, generated=generated, sources=sources)
     libs = "\n".join(
         f"<script>/* {v['package']} {v['version']} ({v['license']}) */\n"
         f"{_script_safe((VENDOR / v['file']).read_text(encoding='utf-8'), v['file'])}\n</script>"

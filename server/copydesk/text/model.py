@@ -125,6 +125,11 @@ class TextModel:
             return self.paragraphs[i]
         return None
 
+    def paragraph_before(self, par: Paragraph) -> Paragraph | None:
+        """The block just before ``par`` (None for the first)."""
+        i = bisect.bisect_left(self._starts, par.start) - 1
+        return self.paragraphs[i] if i >= 0 else None
+
     def attribute_quotes(self, par: Paragraph, quotes: list[Quote]) -> None:
         _attribute_quotes(self.cues, par, quotes)
 

@@ -1,7 +1,10 @@
 """Quotation spans: straight and curly, nested, possibly unclosed."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_DOUBLE_APOSTROPHE = re.compile("''")
 
 
 @dataclass
@@ -27,7 +30,21 @@ def _is_wordchar(ch: str) -> bool:
 
 
 def find_quotes(text: str, start: int, end: int) -> list[Quote]:
-    """Quotes inside text[start:end] (one block: quotes do not cross blocks)."""
+    """Quotes inside text[start:end] (one block: quotes do not cross blocks).
+
+    Two apostrophes stand for a double quotation mark (''…'', the
+    convention of wire and newspaper archives that lost their curly quotes).
+    """
+    seg = text[start:end]
+    if "''" in seg:
+        # one apostrophe of the pair is the mark (the second before a word,
+        # the first after one), the other is no mark (offsets stay the text's)
+        found = find_quotes(_DOUBLE_APOSTROPHE.sub(
+            lambda m: "\x00\"" if m.end() < len(seg) and seg[m.end()].isalnum() else "\"\x00", seg), 0, len(seg))
+        for q in found:
+            q.start += start
+            q.end += start
+        return found
     quotes: list[Quote] = []
     stack: list[tuple[str, int]] = []  # (closing mark expected, offset)
 
