@@ -81,3 +81,9 @@ def test_eglot_config_shows_the_cli_findings(tmp_path):
     assert got == [e[:3] for e in expected], (got, expected)
     for f in report["findings"]:
         assert any(f["message"] in d["message"] for d in seen["diagnostics"]), f["message"]
+
+    # Startup progress: eglot 1.9 (Emacs 28, Debian 12) does not offer
+    # window.workDoneProgress (its eglot-client-capabilities has no :window),
+    # so the server sends it none (no window/workDoneProgress/create, no
+    # $/progress): the mode line shows nothing until the findings arrive.
+    assert seen["progress"] == 0

@@ -110,3 +110,19 @@ def test_neovim_diagnostics_match_cli(tmp_path, name):
     assert shown == sorted((rid, sl, _byte_col(lines[sl], sc), el, _byte_col(lines[el], ec))
                            for rid, sl, sc, el, ec in (where(d, "range") for d in got["lsp"]))
     assert all(d["source"] == "copydesk" for d in got["shown"])
+
+    # Startup progress: Neovim 0.7 accepts server-initiated work-done progress,
+    # but it opens the draft at once, so the draft is linted (the first engine
+    # built) while the server's window/workDoneProgress/create is still out:
+    # whatever Neovim receives is a finished begin…end before the findings,
+    # and no "starting…" appears after them (it used to begin then and stay
+    # on the statusline for 5 minutes).
+    progress = got.get("progress") or []
+    assert len(progress) == got["progress_at_diagnostics"], progress
+    if progress:
+        kinds = [p["kind"] for p in progress]
+        assert kinds[0] == "begin" and kinds[-1] == "end" and kinds.count("end") == 1, progress
+        assert {p["token"] for p in progress} == {"copydesk-start"}
+        assert progress[0]["message"] == "starting…" and progress[-1]["message"] == "ready"
+    statusline = got.get("statusline") or []
+    assert not statusline or statusline[-1]["done"], statusline

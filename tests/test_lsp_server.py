@@ -252,17 +252,25 @@ async def test_one_save_of_a_broken_rule_file_shows_one_message(client: Language
         text_document=types.TextDocumentIdentifier(uri=pack_uri)))
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
         types.FileEvent(uri=pack_uri, type=types.FileChangeType.Changed)]))
-    await client.text_document_hover_async(types.HoverParams(  # every message above handled
-        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 0)))
-    shown = [m.message for m in client.messages if "problem(s) in rule files" in m.message]
-    assert len(shown) == 1, shown
-    # A second, different write is a change again.
-    pack.write_text(broken.replace("red", "blue"))
+    await _wait_message(client, "YAML syntax error")
+    # A second, different write is a change again.  Reloads run one after the
+    # other in the order of the events, so once its message is shown, a
+    # second reload of the first write would have shown its message too.
+    pack.write_text(RULES_OK.replace("check: loaded-term", "check: no-such-check"))
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
         types.FileEvent(uri=pack_uri, type=types.FileChangeType.Changed)]))
-    await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 0)))
-    assert len([m for m in client.messages if "problem(s) in rule files" in m.message]) == 2
+    await _wait_message(client, "no-such-check")
+    shown = [m.message for m in client.messages if "problem(s) in rule files" in m.message]
+    assert len(shown) == 2 and "YAML syntax error" in shown[0] and "no-such-check" in shown[1], shown
+
+
+async def _wait_message(client, text: str, timeout: float = 60) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not any(text in m.message for m in client.messages):
+        if loop.time() > deadline:
+            raise TimeoutError(f"no message with {text!r}: {[m.message for m in client.messages]}")
+        await asyncio.sleep(0.02)
 
 
 async def test_unrelated_yaml_changes_do_not_reload(client: LanguageClient):

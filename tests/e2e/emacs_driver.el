@@ -12,6 +12,15 @@
               (when (eq method 'textDocument/publishDiagnostics)
                 (setq copydesk-test--published (1+ copydesk-test--published)))))
 
+(defvar copydesk-test--progress 0)  ; $/progress notifications and window/workDoneProgress/create requests
+(advice-add 'eglot-handle-notification :after
+            (lambda (_server method &rest _)
+              (when (eq method '$/progress) (setq copydesk-test--progress (1+ copydesk-test--progress)))))
+(advice-add 'eglot-handle-request :before
+            (lambda (_server method &rest _)
+              (when (eq method 'window/workDoneProgress/create)
+                (setq copydesk-test--progress (1+ copydesk-test--progress)))))
+
 (defun copydesk-test--wait (pred seconds)
   (let ((deadline (+ (float-time) seconds)))
     (while (and (not (funcall pred)) (< (float-time) deadline))
@@ -42,6 +51,7 @@
     (insert (json-encode `((mode . ,mode)
                            (server . ,(and started t))
                            (published . ,copydesk-test--published)
+                           (progress . ,copydesk-test--progress)
                            (diagnostics . ,(vconcat diags))))))
   (ignore-errors (eglot-shutdown (eglot-current-server))))
 (kill-emacs 0)

@@ -11,6 +11,21 @@ local function write(payload)
   f:close()
 end
 
+-- Startup progress ($/progress work done): what the server sends, and what
+-- Neovim makes of it for a statusline (vim.lsp.util.get_progress_messages).
+local progress, statusline = {}, {}
+local original_progress = vim.lsp.handlers["$/progress"]
+vim.lsp.handlers["$/progress"] = function(err, result, ctx, config)
+  local r = original_progress and original_progress(err, result, ctx, config)
+  local v = result and result.value or {}
+  table.insert(progress, { token = result and result.token, kind = v.kind, title = v.title, message = v.message,
+                           percentage = v.percentage })
+  for _, m in ipairs(vim.lsp.util.get_progress_messages()) do
+    table.insert(statusline, { title = m.title, message = m.message, percentage = m.percentage, done = m.done or false })
+  end
+  return r
+end
+
 local original = vim.lsp.handlers["textDocument/publishDiagnostics"]
 vim.lsp.handlers["textDocument/publishDiagnostics"] = function(err, result, ctx, config)
   original(err, result, ctx, config)
@@ -24,9 +39,14 @@ vim.lsp.handlers["textDocument/publishDiagnostics"] = function(err, result, ctx,
                           code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code),
                           source = d.source, severity = d.severity })
   end
-  write({ lsp = result.diagnostics, shown = shown, client = ctx.client_id,
-          version = vim.version and tostring(vim.version().minor) or "?" })
-  vim.schedule(function() vim.cmd("qa!") end)
+  local at_diagnostics = #progress
+  -- Stay a moment: a progress that began only now would stay on the statusline.
+  vim.defer_fn(function()
+    write({ lsp = result.diagnostics, shown = shown, client = ctx.client_id, progress = progress,
+            statusline = statusline, progress_at_diagnostics = at_diagnostics,
+            version = vim.version and tostring(vim.version().minor) or "?" })
+    vim.cmd("qa!")
+  end, 2000)
 end
 
 -- Fail loudly rather than hang when the server cannot start or dies.

@@ -151,7 +151,8 @@ class FTSTokenizer:
     tokens (lower-cased, diacritics folded, Porter-stemmed) of each text."""
 
     def __init__(self) -> None:
-        self.con = sqlite3.connect(":memory:")
+        # Not tied to its thread: the language server builds engines off its loop.
+        self.con = sqlite3.connect(":memory:", check_same_thread=False)
         self.con.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{FTS_TOKENIZE}')")
         self.con.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
 

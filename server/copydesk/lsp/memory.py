@@ -11,6 +11,13 @@ tracemalloc and mallinfo2). The server therefore runs with
 threshold, and a ``malloc_trim`` after a big analysis, which hands free
 pages back even from the middle of the heap: over 24 such edits resident
 memory stayed within 2 MB.  Other platforms: pymalloc, nothing to tune.
+
+That alone was not enough in the real server, which raises the cyclic
+collector's thresholds (cli/serve.py): each analysis's text model was a
+reference cycle (model -> paragraphs -> model), so the last keystroke's whole
+analysis waited for a rare full collection (~2 MB per keystroke).  The text
+model has no such cycle any more (text/model.py ``ModelText``): an analysis
+is freed by reference counting when the next one replaces it.
 """
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -94,16 +95,35 @@ class EnginePool:
         return engine
 
     def build_engine(self, cfg: Config, previous: Engine | None) -> Engine:
-        key = repr(cfg)
         try:
             starting = getattr(self.host, "startup", None)
-            engine = starting.first_engine(lambda: Engine(cfg)) if starting is not None else Engine(cfg)
-        except Exception as e:  # a broken corpus/config must not kill the server
+            built: Engine | Exception = starting.first_engine(lambda: Engine(cfg)) if starting is not None \
+                else Engine(cfg)
+        except Exception as e:
             log.exception("building the engine failed")
-            self.host.log(f"copydesk: could not load rules: {e}", types.MessageType.Error)
+            built = e
+        return self.adopt(cfg, built, previous)
+
+    @staticmethod
+    def construct(cfg: Config) -> Engine | Exception:
+        """Build an engine and nothing else (no messages, no pool state):
+        safe to run in a worker thread while the loop keeps serving."""
+        try:
+            return Engine(cfg)
+        except Exception as e:
+            log.exception("building the engine failed")
+            return e
+
+    def adopt(self, cfg: Config, built: Engine | Exception, previous: Engine | None) -> Engine:
+        """The engine to use for ``cfg`` given a new build: the build, or the
+        last good engine when the new rules have errors; says so."""
+        key = repr(cfg)
+        if isinstance(built, Exception):  # a broken corpus/config must not kill the server
+            self.host.log(f"copydesk: could not load rules: {built}", types.MessageType.Error)
             if previous is not None:
                 return previous
-            engine = Engine(Config())  # the bundled rules, so drafts still get checked
+            built = Engine(Config())  # the bundled rules, so drafts still get checked
+        engine = built
         self.rule_errors[key] = list(engine.errors)
         self.report_setting_problems(engine)
         if engine.errors:
@@ -150,21 +170,48 @@ class EnginePool:
     def reload(self, paths: list[str | None], config_changed: bool = True) -> None:
         """Rule, corpus or config files changed: rebuild the engines of the
         configs the open documents (``paths``) use, keeping the last good one
-        when the new rules have errors."""
+        when the new rules have errors (all on the calling thread)."""
+        plan = self.plan_reload(paths, config_changed)
+        self.apply_reload(plan, {key: self.construct(cfg) for key, cfg in plan.rebuild.items()})
+
+    def plan_reload(self, paths: list[str | None], config_changed: bool = True) -> "ReloadPlan":
+        """Read the config files again and work out which engines to rebuild;
+        the pool keeps serving with its current configs and engines until
+        ``apply_reload`` (the builds may run in a thread meanwhile)."""
+        saved = self.base_configs, self.configs
         if config_changed:
-            self.base_configs.clear()
-        self.configs.clear()
+            self.base_configs = {}
+        self.configs = {}
+        try:
+            live: dict[str, Config] = {}
+            for path in paths:
+                cfg = self.config_for_path(path)
+                live[repr(cfg)] = cfg
+            plan = ReloadPlan(self.base_configs, self.configs, live,
+                              {key: cfg for key, cfg in live.items() if key in self.engines})
+        finally:
+            self.base_configs, self.configs = saved
+        return plan
+
+    def apply_reload(self, plan: "ReloadPlan", built: dict[str, Engine | Exception]) -> None:
+        """Switch to the re-read configs and the new engines (or the last
+        good ones where the new rules have errors)."""
+        self.base_configs, self.configs = plan.base_configs, plan.configs
         old = self.engines
         self.engines = {}
-        live: dict[str, Config] = {}
-        for path in paths:
-            cfg = self.config_for_path(path)
-            live[repr(cfg)] = cfg
-        for key, cfg in live.items():
-            # Configs whose engine existed are rebuilt now (keeping the old
-            # one if the new rules are broken); new ones are built on use.
-            if key in old:
-                self.engines[key] = self.build_engine(cfg, previous=old[key])
+        for key, cfg in plan.rebuild.items():
+            # Configs whose engine existed are rebuilt (keeping the old one
+            # if the new rules are broken); new ones are built on use.
+            if key in built and key in old:
+                self.engines[key] = self.adopt(cfg, built[key], old[key])
         for key in list(self.rule_errors):
-            if key not in self.engines and key not in live:
+            if key not in self.engines and key not in plan.live:
                 del self.rule_errors[key]
+
+
+@dataclass
+class ReloadPlan:
+    base_configs: dict[str, Config]
+    configs: dict[str, Config]
+    live: dict[str, Config]  # repr(config) -> config of every open document
+    rebuild: dict[str, Config]  # the ones whose engine existed: built again

@@ -20,6 +20,7 @@ class StartupProgress:
     def __init__(self, server) -> None:
         self.server = server
         self.open = False
+        self.ready = False  # the first engine is built (with or without a progress shown)
 
     async def begin(self) -> None:
         window = getattr(self.server.client_capabilities, "window", None)
@@ -27,6 +28,10 @@ class StartupProgress:
             return
         try:
             await asyncio.wait_for(self.server.work_done_progress.create_async(TOKEN), timeout=5)
+            if self.ready:
+                # A client that opens its draft at once (Neovim) had it linted
+                # while this request was out: no "starting…" after the fact.
+                return
             self.server.work_done_progress.begin(TOKEN, types.WorkDoneProgressBegin(
                 title="copydesk", message="starting…", cancellable=False))
         except Exception as e:  # a client that refuses: no progress, nothing else changes
@@ -55,7 +60,9 @@ class StartupProgress:
         """Run the first engine build under the progress, and index its corpus
         now (it would be at the first lint anyway) with the count of files."""
         if not self.open:
-            return build()
+            engine = build()
+            self.ready = True
+            return engine
         self.report("loading the rules")
         engine = build()
         corpus = getattr(engine, "corpus", None)
@@ -71,5 +78,6 @@ class StartupProgress:
                 refresh(progress=step)
             except Exception as e:  # the check reports corpus problems itself
                 log.info("first corpus index failed: %s", e)
+        self.ready = True
         self.end()
         return engine

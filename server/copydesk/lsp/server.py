@@ -75,6 +75,7 @@ class CopydeskServer(LanguageServer):
         self._error_uris: set[str] = set()  # rule/config files we published errors on
         self.linted: dict[str, Linted] = {}
         self._pending: dict[str, asyncio.TimerHandle] = {}
+        self._reload_lock = asyncio.Lock()
         self._logged_failures: dict[str, set[str]] = {}
         self._seen_files: dict[str, Any] = {}  # path -> signature when its change was handled
         self.generation = 0  # bumps when rules/config change (pull result ids)
@@ -364,12 +365,27 @@ class CopydeskServer(LanguageServer):
         if self.pool.reset_settings():
             self.relint_all()
 
-    def reload(self, config_changed: bool = True) -> None:
+    def reload(self, config_changed: bool = True) -> asyncio.Future:
         """Rule, corpus or config files changed: rebuild engines, keep the
-        last good one when the new rules have errors, re-publish."""
-        self.pool.reload([_path(uri) for uri in self.workspace.text_documents], config_changed)
-        self.publish_file_errors()
-        self.relint_all()
+        last good one when the new rules have errors, re-publish.
+
+        The engines are built in a worker thread: reading and validating a
+        big (or hostile) rule pack, building its term automaton or indexing
+        a corpus takes seconds, and meanwhile every document is still linted,
+        hovered and answered with the current engines (the last good rules).
+        Reloads run one after the other, each reading the files afresh."""
+        return asyncio.ensure_future(self._reload(config_changed))
+
+    async def _reload(self, config_changed: bool) -> None:
+        async with self._reload_lock:
+            plan = self.pool.plan_reload([_path(uri) for uri in self.workspace.text_documents], config_changed)
+            loop = asyncio.get_running_loop()
+            built = {}
+            for key, cfg in plan.rebuild.items():
+                built[key] = await loop.run_in_executor(None, self.pool.construct, cfg)
+            self.pool.apply_reload(plan, built)
+            self.publish_file_errors()
+            self.relint_all()
 
     def fresh(self, paths: list[str]) -> bool:
         """True when one of these files differs from when a change to it was
