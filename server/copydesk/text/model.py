@@ -6,6 +6,7 @@ that a check which only needs regex matches (loaded terms) stays fast.
 from __future__ import annotations
 
 import bisect
+import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -26,13 +27,30 @@ class ModelText:
     whose full collections the language server makes rare: its memory grew
     with every keystroke.)"""
 
-    __slots__ = ("doc", "language", "cues", "mask")
+    __slots__ = ("doc", "language", "cues", "mask", "_owner")
 
-    def __init__(self, doc: Document, language: Language, mask: str) -> None:
+    def __init__(self, doc: Document, language: Language, mask: str, owner: "TextModel") -> None:
         self.doc = doc
         self.language = language
         self.cues = language.cues
         self.mask = mask
+        # The whole model, for checks that read a paragraph's neighbours
+        # (``paragraphs``, ``paragraph_before``): a weak reference, so still
+        # no cycle.  A paragraph is only read while its model is in use.
+        self._owner = weakref.ref(owner)
+
+    @property
+    def owner(self) -> "TextModel":
+        model = self._owner()
+        if model is None:
+            raise RuntimeError("a paragraph outlived its text model")
+        return model
+
+    def __getattr__(self, name: str):
+        # Anything else a check asks of the model (paragraphs, paragraph_before…).
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.owner, name)
 
     @property
     def text(self) -> str:
@@ -111,7 +129,7 @@ class TextModel:
         prose = extract(doc)
         self.mask: str = prose.mask
         self.directives: list[Directive] = prose.directives
-        text = ModelText(doc, self.language, self.mask)  # what the paragraphs see: no cycle back to self
+        text = ModelText(doc, self.language, self.mask, self)  # what the paragraphs see: no cycle back to self
         self.paragraphs = [Paragraph(text, b.start, b.end, b.kind) for b in prose.blocks]
         self._starts = [p.start for p in self.paragraphs]
 
