@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
@@ -145,8 +146,14 @@ class Figures(Check):
         self.corpus = context.corpus
         self.by_report = {r.option("report"): r for r in rules}
         self._sources = [Path(s) for s in getattr(self.corpus, "sources", [])]
-        self.places = default_gazetteer(context.language.code)
+        self._language_code = context.language.code
         self.measures = {group for group, _ in self.lang.units.values()}
+
+    @cached_property
+    def places(self):
+        # Read on the first figure compared, not at start-up: the gazetteer is
+        # most of a one-line draft's cold start (0.19 of 0.32 s).
+        return default_gazetteer(self._language_code)
 
     # ----------------------------------------------------------- options
 
