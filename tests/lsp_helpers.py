@@ -9,6 +9,17 @@ from lsprotocol import types
 
 SERVER_CMD = [sys.executable, "-m", "copydesk", "serve"]
 
+# A one-rule pack a workspace saves (rule reloads, broken saves, hostile packs).
+RULES_OK = """\
+rules:
+  - id: loaded-term/hooligan
+    check: loaded-term
+    severity: info
+    terms: [hooligan]
+    suggestions: [gunmen]
+    message: "“{match}” is loaded; use {suggestions}."
+"""
+
 
 def utf16_col(line: str, index: int) -> int:
     return len(line[:index].encode("utf-16-le")) // 2

@@ -12,17 +12,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from lsp_helpers import SERVER_CMD, change_doc, file_uri, open_doc, start_session, wait_diagnostics
-
-GOOD = """\
-rules:
-  - id: loaded-term/hooligan
-    check: loaded-term
-    severity: info
-    terms: [hooligan]
-    suggestions: [gunmen]
-    message: "“{match}” is loaded; use {suggestions}."
-"""
+from lsp_helpers import RULES_OK, SERVER_CMD, change_doc, file_uri, open_doc, start_session, wait_diagnostics
 
 
 def huge_pack(terms: int = 360_000) -> str:
@@ -51,7 +41,7 @@ async def test_a_huge_pack_saved_in_the_workspace_neither_blocks_the_server_nor_
     folder = client.tmp_path
     (folder / "house").mkdir()
     pack = folder / "house" / "house.yml"
-    pack.write_text(GOOD)
+    pack.write_text(RULES_OK)
     (folder / "copydesk.toml").write_text('rules = ["house/"]\n')
     first = file_uri(folder / "first.md")
     open_doc(client, first, "Hooligans attacked the regime’s offices.\n")
@@ -99,7 +89,7 @@ async def test_a_huge_pack_saved_in_the_workspace_neither_blocks_the_server_nor_
     assert "loaded-term/hooligan" in codes(await wait_diagnostics(client, first))
 
     # And a good pack saved afterwards replaces them as usual.
-    pack.write_text(GOOD.replace("[hooligan]", "[hooligan, goon]"))
+    pack.write_text(RULES_OK.replace("[hooligan]", "[hooligan, goon]"))
     client.diagnostics.pop(pack_uri, None)
     client.diagnostics.pop(second, None)
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[

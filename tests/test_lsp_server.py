@@ -7,7 +7,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from lsp_helpers import (SERVER_CMD, apply_edits, change_doc, file_uri, find_range, open_doc, start_session,
+from lsp_helpers import (RULES_OK, SERVER_CMD, apply_edits, change_doc, file_uri, find_range, open_doc, start_session,
                          wait_diagnostics)
 
 DRAFT = (
@@ -176,16 +176,6 @@ async def test_did_change_configuration_disables_rule_and_sets_severity(client: 
     diags = by_code(await wait_diagnostics(client, uri))
     assert not any(code.startswith("loaded-term/") for code in diags)
 
-
-RULES_OK = """\
-rules:
-  - id: loaded-term/hooligan
-    check: loaded-term
-    severity: info
-    terms: [hooligan]
-    suggestions: [gunmen]
-    message: "“{match}” is loaded; use {suggestions}."
-"""
 
 
 def _house_pack(folder):
