@@ -637,7 +637,7 @@ class Attribution(Check):
         linted again when the one before it changes its source."""
         if not self.claim_rules:
             return None
-        prev = par.model.paragraph_before(par)
+        prev = par.model.owner.paragraph_before(par)
         if prev is None or prev.kind not in ("paragraph", "list") or par.kind == "heading":
             return None
         key = (prev.kind, prev.text)

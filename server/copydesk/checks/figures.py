@@ -366,7 +366,7 @@ class Figures(Check):
     def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
         if self.corpus is None:
             return
-        yield from self._check_paragraph(par, self.draft_context(par.model))
+        yield from self._check_paragraph(par, self.draft_context(par.model.owner))
 
     def _check_paragraph(self, par: Paragraph, draft: Draft) -> Iterable[Finding]:
         mask = par.model.mask

@@ -196,7 +196,7 @@ class LoadedTerms(Check):
     def _voiced(self, par: Paragraph, a: int, b: int) -> bool | None:
         """Whether the ledger puts [a, b) in the voice of a speaker (named or
         anonymous); None when the syntactic layer is not installed."""
-        model = par.model
+        model = par.model.owner
         if self._extractor is None:
             self._extractor = ledger.Extractor(ledger.Lexicon.from_lexicons(self.context.lexicons))
         index = bisect.bisect_left([p.start for p in model.paragraphs], par.start)
@@ -216,7 +216,7 @@ class LoadedTerms(Check):
         text = par.text
         if text[:quote.start - par.start].strip():
             return False
-        model = par.model
+        model = par.model.owner
         index = bisect.bisect_left([p.start for p in model.paragraphs], par.start)
         if index == 0:
             return False

@@ -34,23 +34,18 @@ class ModelText:
         self.language = language
         self.cues = language.cues
         self.mask = mask
-        # The whole model, for checks that read a paragraph's neighbours
-        # (``paragraphs``, ``paragraph_before``): a weak reference, so still
-        # no cycle.  A paragraph is only read while its model is in use.
+        # The whole model, for checks that read a paragraph's neighbours: a
+        # weak reference, so still no cycle.  A paragraph is only read while
+        # its model is in use.
         self._owner = weakref.ref(owner)
 
     @property
     def owner(self) -> "TextModel":
+        """The model this paragraph belongs to (its paragraphs, ``paragraph_before``)."""
         model = self._owner()
         if model is None:
             raise RuntimeError("a paragraph outlived its text model")
         return model
-
-    def __getattr__(self, name: str):
-        # Anything else a check asks of the model (paragraphs, paragraph_before…).
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self.owner, name)
 
     @property
     def text(self) -> str:
