@@ -21,6 +21,12 @@ rules:
 """
 
 
+def watched_file_changed(client, uri: str, change: types.FileChangeType = types.FileChangeType.Changed) -> None:
+    """What an editor's file watcher sends when a file on disk changes."""
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=uri, type=change)]))
+
+
 def utf16_col(line: str, index: int) -> int:
     return len(line[:index].encode("utf-16-le")) // 2
 

@@ -12,7 +12,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from lsp_helpers import RULES_OK, SERVER_CMD, change_doc, file_uri, open_doc, start_session, wait_diagnostics
+from lsp_helpers import (RULES_OK, SERVER_CMD, change_doc, file_uri, open_doc, start_session, wait_diagnostics,
+                         watched_file_changed)
 
 
 def huge_pack(terms: int = 360_000) -> str:
@@ -54,8 +55,7 @@ async def test_a_huge_pack_saved_in_the_workspace_neither_blocks_the_server_nor_
     # What an editor sends on save: didSave, then its file watcher's event.
     client.text_document_did_save(types.DidSaveTextDocumentParams(
         text_document=types.TextDocumentIdentifier(uri=pack_uri)))
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=pack_uri, type=types.FileChangeType.Changed)]))
+    watched_file_changed(client, pack_uri)
 
     # Meanwhile another draft is opened and the first one hovered.  Both are
     # answered before the pack's verdict: the server did not wait for it
@@ -92,8 +92,7 @@ async def test_a_huge_pack_saved_in_the_workspace_neither_blocks_the_server_nor_
     pack.write_text(RULES_OK.replace("[hooligan]", "[hooligan, goon]"))
     client.diagnostics.pop(pack_uri, None)
     client.diagnostics.pop(second, None)
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=pack_uri, type=types.FileChangeType.Changed)]))
+    watched_file_changed(client, pack_uri)
     assert list(await wait_diagnostics(client, pack_uri, timeout=60)) == []
     await wait_diagnostics(client, second)
     change_doc(client, second, 3, None, "Goons gathered.\n")

@@ -10,7 +10,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from lsp_helpers import (SERVER_CMD, accept_registrations, change_doc, file_uri, find_range, open_doc,
-                         push_capabilities, wait_diagnostics)
+                         push_capabilities, wait_diagnostics, watched_file_changed)
 
 TEXT = "Ḥalab 🙂 — the regime’s “blitzkrieg” 𝔄 failed.\n"
 
@@ -163,8 +163,7 @@ async def test_config_file_errors_are_reported_on_the_file(client: LanguageClien
     client.diagnostics.pop(file_uri(toml))
     toml.write_text('disable = ["loaded-term/regime"]\n')
     client.diagnostics.pop(uri, None)
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=file_uri(toml), type=types.FileChangeType.Changed)]))
+    watched_file_changed(client, file_uri(toml))
     assert "loaded-term/regime" not in {d.code for d in await wait_diagnostics(client, uri)}
     assert list(await wait_diagnostics(client, file_uri(toml))) == []
 

@@ -8,7 +8,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from lsp_helpers import (RULES_OK, SERVER_CMD, apply_edits, change_doc, file_uri, find_range, open_doc, start_session,
-                         wait_diagnostics)
+                         wait_diagnostics, watched_file_changed)
 
 DRAFT = (
     "# Aleppo 🙂 falls\n"
@@ -206,8 +206,7 @@ async def test_rule_file_errors_keep_last_good_rules(client: LanguageClient):
     pack.write_text(RULES_OK.replace("    terms: [hooligan]\n", "    terms: [hooligan\n    colour: red\n"))
     pack_uri = file_uri(pack)
     client.diagnostics.pop(uri, None)
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=pack_uri, type=types.FileChangeType.Changed)]))
+    watched_file_changed(client, pack_uri)
     errors = await wait_diagnostics(client, pack_uri)
     assert errors and errors[0].severity == types.DiagnosticSeverity.Error
     assert "YAML" in errors[0].message and errors[0].range.start.line >= 4
@@ -219,8 +218,7 @@ async def test_rule_file_errors_keep_last_good_rules(client: LanguageClient):
     pack.write_text(RULES_OK.replace("[hooligan]", "[hooligan, goon]"))
     client.diagnostics.pop(uri, None)
     client.diagnostics.pop(pack_uri, None)
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=pack_uri, type=types.FileChangeType.Changed)]))
+    watched_file_changed(client, pack_uri)
     assert list(await wait_diagnostics(client, pack_uri)) == []
     await wait_diagnostics(client, uri)
     change_doc(client, uri, 2, None, "Goons 🙂 attacked.\n")
@@ -240,15 +238,13 @@ async def test_one_save_of_a_broken_rule_file_shows_one_message(client: Language
     pack.write_text(broken)
     client.text_document_did_save(types.DidSaveTextDocumentParams(
         text_document=types.TextDocumentIdentifier(uri=pack_uri)))
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=pack_uri, type=types.FileChangeType.Changed)]))
+    watched_file_changed(client, pack_uri)
     await _wait_message(client, "YAML syntax error")
     # A second, different write is a change again.  Reloads run one after the
     # other in the order of the events, so once its message is shown, a
     # second reload of the first write would have shown its message too.
     pack.write_text(RULES_OK.replace("check: loaded-term", "check: no-such-check"))
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=pack_uri, type=types.FileChangeType.Changed)]))
+    watched_file_changed(client, pack_uri)
     await _wait_message(client, "no-such-check")
     shown = [m.message for m in client.messages if "problem(s) in rule files" in m.message]
     assert len(shown) == 2 and "YAML syntax error" in shown[0] and "no-such-check" in shown[1], shown
@@ -271,8 +267,7 @@ async def test_unrelated_yaml_changes_do_not_reload(client: LanguageClient):
     workflow.parent.mkdir()
     workflow.write_text("on: [push]\n")
     client.diagnostics.pop(uri)
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=file_uri(workflow), type=types.FileChangeType.Created)]))
+    watched_file_changed(client, file_uri(workflow), types.FileChangeType.Created)
     await asyncio.sleep(0.5)
     assert uri not in client.diagnostics  # nothing was rebuilt or re-published
 
@@ -314,6 +309,5 @@ async def test_a_language_pack_named_in_the_config_reloads_when_edited(client: L
     data["lexicons"]["reporting_verbs"].append("chanted")
     pack.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     client.diagnostics.pop(uri, None)
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=file_uri(pack), type=types.FileChangeType.Changed)]))
+    watched_file_changed(client, file_uri(pack))
     assert "loaded-term/regime" not in by_code(await wait_diagnostics(client, uri))  # the crowd's word now
