@@ -28,14 +28,3 @@ def write_option(fn):
         help="Also write the report in FORMAT to FILE, from the same run (repeatable): "
              "--write sarif=copydesk.sarif --write junit=copydesk.xml --write markdown=summary.md.")(fn)
 
-
-def write_reports(report, writes: list[tuple[str, str]]) -> list[str]:
-    """Render each extra report; the problems (unwritable files) as messages."""
-    problems = []
-    for fmt, path in writes:
-        try:
-            with open(path, "w", encoding="utf-8", newline="\n") as out:
-                formats()[fmt].render(report, out, color=False, options={"summary": False})
-        except OSError as e:
-            problems.append(f"{path}: cannot write the {fmt} report: {e.strerror or e}")
-    return problems
