@@ -204,8 +204,7 @@ class Engine:
         extra = check.cache_key()
         out: list[Finding] = []
         incomplete = False
-        back = check.context_before
-        for i, par in enumerate(model.paragraphs):
+        for par in model.paragraphs:
             try:
                 if par.end - par.start > _CACHE_MAX_CHARS:
                     # Huge paragraphs (pasted data, one-line files) would make the
@@ -213,8 +212,6 @@ class Engine:
                     out.extend(tuple(check.check_paragraph(par)))
                     continue
                 key = (id(check), extra, par.kind, par.text, check.paragraph_key(par))
-                if back:
-                    key += tuple(p.text for p in model.paragraphs[max(0, i - back):i])
                 hit = self._cache.get(key)
                 if hit is None:
                     hit = tuple(f.shifted(-par.start) for f in check.check_paragraph(par))

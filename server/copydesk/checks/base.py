@@ -43,8 +43,8 @@ class Check:
     # False for checks that need the whole document at once.
     paragraph_local: ClassVar[bool] = True
     # How many paragraphs before a paragraph its findings may depend on (a
-    # quotation whose speaker is named in the paragraph before): the engine's
-    # per-paragraph cache keys on their text too.
+    # quotation whose speaker is named in the paragraph before): their text
+    # is part of the engine's per-paragraph cache key (``paragraph_key``).
     context_before: ClassVar[int] = 0
 
     def __init__(self, rules: list[Rule], context: CheckContext):
@@ -74,6 +74,11 @@ class Check:
 
     def paragraph_key(self, par: Paragraph) -> Any:
         """What one paragraph's findings depend on beyond its own text (for
-        a check that reads the paragraph before it, as attribution's
-        carry-over does); part of the engine's per-paragraph cache key."""
-        return None
+        a check that reads the paragraphs before it, as attribution's
+        carry-over does); part of the engine's per-paragraph cache key.
+        By default the text of the ``context_before`` paragraphs before it."""
+        if not self.context_before:
+            return None
+        model = par.model.owner
+        i = model.index_of(par)
+        return tuple(p.text for p in model.paragraphs[max(0, i - self.context_before):i])

@@ -7,7 +7,6 @@ unattributed scare quotes, it is a finding.
 """
 from __future__ import annotations
 
-import bisect
 import re
 from typing import Iterable
 
@@ -199,7 +198,7 @@ class LoadedTerms(Check):
         model = par.model.owner
         if self._extractor is None:
             self._extractor = ledger.Extractor(ledger.Lexicon.from_lexicons(self.context.lexicons))
-        index = bisect.bisect_left([p.start for p in model.paragraphs], par.start)
+        index = model.index_of(par)
         found = ledger.paragraph_voices(self._extractor, model, index)
         if found is None:
             return None
@@ -217,7 +216,7 @@ class LoadedTerms(Check):
         if text[:quote.start - par.start].strip():
             return False
         model = par.model.owner
-        index = bisect.bisect_left([p.start for p in model.paragraphs], par.start)
+        index = model.index_of(par)
         if index == 0:
             return False
         prev = model.paragraphs[index - 1]

@@ -138,9 +138,13 @@ class TextModel:
             return self.paragraphs[i]
         return None
 
+    def index_of(self, par: Paragraph) -> int:
+        """Where ``par`` stands among the model's paragraphs."""
+        return bisect.bisect_left(self._starts, par.start)
+
     def paragraph_before(self, par: Paragraph) -> Paragraph | None:
         """The block just before ``par`` (None for the first)."""
-        i = bisect.bisect_left(self._starts, par.start) - 1
+        i = self.index_of(par) - 1
         return self.paragraphs[i] if i >= 0 else None
 
     def attribute_quotes(self, par: Paragraph, quotes: list[Quote]) -> None:
