@@ -58,6 +58,8 @@ TRIGGER_SCHEMA = {
         "words": {**_STRINGS, "description": "Words or phrases (whole words, case-insensitive)"},
         "patterns": {**_STRINGS, "description": "RE2 regular expressions (case-insensitive)"},
         "except": {**_STRINGS, "description": "Phrases in which a trigger does not count"},
+        "opening_words": {**_STRINGS, "description": "Words that count only when they open the sentence "
+                                                     "(style guides spell out small numbers, and any number that opens a sentence)"},
     },
 }
 
@@ -332,8 +334,9 @@ class Grammar:
         return _NOT_A_CUE if c.prev is not None and c.prev in self.noun_markers else None
 
     def _noun_after_modifier(self, c: "_Cue"):
-        """A noun after a modifier: "media reports", "new claims"."""
-        if c.prev is not None and c.prev in self.noun_modifiers and self._is_base_or_s(c.w):
+        """A noun after a modifier or a number: "media reports", "new claims",
+        "across three states", "25 reports"."""
+        if c.prev is not None and (c.prev in self.noun_modifiers or c.prev[:1].isdigit()) and self._is_base_or_s(c.w):
             return _NOT_A_CUE
         return None
 
@@ -503,6 +506,7 @@ class _Trigger:
     words: "PhraseMatcher | None"
     patterns: list
     excepts: "PhraseMatcher | None"
+    opening: frozenset = frozenset()
 
 
 class Attribution(Check):
@@ -587,6 +591,7 @@ class Attribution(Check):
             triggers.append(_Trigger(
                 t["name"], t.get("reason", t["name"]), self.phrase_index.matcher(t.get("words", [])),
                 _user_regexes(t.get("patterns")), self.phrase_index.matcher(t.get("except", [])),
+                _lower_set(t.get("opening_words")),
             ))
         self.structures[rule.id] = Structure(rule.option("structure"))
         return rule, triggers
@@ -744,6 +749,7 @@ class Attribution(Check):
             if reading.status == "vague":
                 frame = False
                 across = set()
+                yield from self._vague_clause(par, s, view, reading, rule, triggers, ignore_years)
                 continue
             if len(WORD_RE.findall(text)) < min_words:
                 continue
@@ -921,6 +927,78 @@ class Attribution(Check):
             data={"triggers": [f[0] for f in found], "trigger": trigger, "clause": True, "kind": name},
         )
 
+    def _vague_clause(self, par, s, view, reading, rule, triggers, ignore_years):
+        """Clause level for a vague source: "are believed", "have been
+        reported", "residents said" cover the clause they sit in, not the
+        sentence's main clause.  In "At least 70 people are dead in India,
+        while 25 deaths have been reported in Bangladesh" the main clause is
+        the writer's and is checked on its own.  Parsed only when the
+        sentence has a trigger or a structural cue word; when the vague words
+        belong to the root's own clause (its verb, auxiliaries or subject:
+        "It is believed that …", "Officials say …") the sentence stays vague."""
+        structure = self.structures.get(rule.id)
+        if not reading.vague or not (
+                self._triggers(view, triggers, ignore_years)
+                or (structure is not None and structure.candidate([t[3] for t in view.tokens()]))):
+            return
+        from ..lang import syntax
+
+        sent = par.model.mask[s.start:s.end]
+        parse = syntax.parse(sent)
+        if parse is None:
+            return
+        toks = parse.tokens
+        roots = [t for t in toks if t.dep == "ROOT"]
+        if len(roots) != 1:
+            return
+        root = roots[0]
+        spans = reading.vague
+
+        def held(t) -> bool:
+            return any(a <= t.start < b or t.start <= a < t.end for a, b in spans)
+
+        own = [root] + [toks[c] for c in parse.children[root.i] if toks[c].dep in (
+            "aux", "auxpass", "neg", "nsubj", "nsubjpass", "expl", "csubj", "csubjpass", "advmod", "npadvmod")]
+        if any(held(t) for t in own) or not any(held(t) for t in toks):
+            return
+        keep, stack = [], [root.i]
+        while stack:
+            j = stack.pop()
+            if j != root.i and any(held(toks[k]) for k in parse.subtree(j)):
+                continue
+            keep.append(j)
+            stack.extend(parse.children[j])
+        keep.sort()
+        yield from self._clause_claim(par, s, view, parse, keep, rule, triggers, ignore_years, frozenset(),
+                                      "; the vague source in this sentence covers only its own clause")
+
+    def _clause_claim(self, par, s, view, parse, keep, rule, triggers, ignore_years, prior, note):
+        """A finding on sentence ``s`` when the clause made of the tokens
+        ``keep`` is check-worthy on its own (triggers or structure)."""
+        if len(keep) < rule.option("min_words", 4):
+            return
+        toks = parse.tokens
+        sent = par.model.mask[s.start:s.end]
+        text = view.text
+        same = len(text) == len(sent)
+        clause = " ".join((text if same else sent)[toks[j].start:toks[j].end] for j in keep)
+        found = self._triggers(_View(clause), triggers, ignore_years)
+        structure = self.structures.get(rule.id)
+        if structure is not None:
+            kept = set(keep)
+            found = found + [(w.kind, w.reason, w.trigger) for w in structure.reasons(
+                parse, lambda t: t.i not in kept or (same and not text[t.start:t.end].strip()))]
+        if not found or all(name in prior for name, _, _ in found):
+            return
+        name, reason, trigger = found[0]
+        reasons = ", ".join(f"{r} (“{tr}”)" for _, r, tr in found) + note
+        yield Finding(
+            rule.id, rule.severity,
+            rule.render(reason=reason, trigger=trigger, reasons=reasons, categories=[f[0] for f in found]),
+            s.start, s.end, fixes=_placeholder(par, s, rule),
+            data={"triggers": [f[0] for f in found], "trigger": trigger, "clause": True, "kind": name},
+        )
+
     def _own_clause(self, par, s, view, rule, triggers, ignore_years):
         """Clause level: a source covers the clauses its cue governs.  In
         "The ministry announced a ceasefire, but shelling resumed within
@@ -988,6 +1066,10 @@ class Attribution(Check):
                     continue
                 hit = piece
                 break
+            if not hit and t.opening:
+                first = view.tokens()[:1]
+                if first and first[0][3] in t.opening:
+                    hit = first[0][2]  # "Seven people were rescued": a count opening the sentence
             if hit:
                 found.append((t.name, t.reason, hit))
         return found

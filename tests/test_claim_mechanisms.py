@@ -1,0 +1,51 @@
+"""unattributed-claim, wave 4 mechanisms (issue 13): each on sentences written
+here, through the CLI, one draft per test (paragraphs keep the sentences apart,
+so no carry-over joins them)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_json
+
+CLAIM = "attribution/unattributed-claim"
+
+pytestmark = pytest.mark.skipif(
+    __import__("copydesk.lang.syntax", fromlist=["available"]).available() is False,
+    reason="the syntactic layer (spaCy model) is not installed")
+
+
+def flagged(tmp_path, sentences: list[str]) -> dict[str, list[dict]]:
+    """Lint the sentences as one draft, a paragraph each; the claim findings on each."""
+    path = tmp_path / "draft.md"
+    path.write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
+    code, out = run_json(str(path))
+    assert code in (0, 1), out
+    found = [f for f in out["findings"] if f["rule_id"] == CLAIM]
+    return {s: [f for f in found if f["line"] == 1 + 2 * i] for i, s in enumerate(sentences)}
+
+
+def test_small_number_words_count_as_figures_only_when_they_open_the_sentence(tmp_path):
+    opening = "Eight climbers were rescued from the ridge overnight."
+    inside = "A farmer, Ruth Okafor, drove five neighbours to the school hall in her truck."
+    got = flagged(tmp_path, [opening, inside])
+    assert [f["data"]["kind"] for f in got[opening]] == ["figures"]
+    assert got[inside] == []
+
+
+def test_a_vague_source_covers_only_its_own_clause(tmp_path):
+    main_claim = ("At least 40 homes were destroyed along the river, while two bridges are "
+                  "reported to have collapsed further north.")
+    whole = "It is believed that at least 40 homes were destroyed along the river."
+    got = flagged(tmp_path, [main_claim, whole])
+    assert len(got[main_claim]) == 1
+    assert "covers only its own clause" in got[main_claim][0]["message"]
+    assert got[whole] == []  # the vague words govern the sentence: vague-attribution's business
+
+
+def test_a_reporting_word_after_a_number_is_a_noun(tmp_path):
+    # "states" after "four" is the noun: the figure has no source.
+    noun = "At least 30 people drowned across four states in the south."
+    verb = "The ministry states that at least 30 people drowned in the south."
+    got = flagged(tmp_path, [noun, verb])
+    assert len(got[noun]) == 1
+    assert got[verb] == []
