@@ -44,7 +44,7 @@ from ..rules.model import Rule
 from ..text.model import Paragraph
 from ..userregex import PatternError, compile_user_regex
 from .base import Check, CheckContext
-from .worthiness import STRUCTURE_SCHEMA, Structure
+from .worthiness import STRUCTURE_SCHEMA, Structure, _forms
 
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
@@ -78,6 +78,8 @@ CLAIM_SCHEMA = {
         "carry_over": {**_STRINGS, "description": "Trigger names a preceding sourced sentence of the paragraph covers"},
         "carry_over_paragraphs": {**_STRINGS, "description": "Trigger names a paragraph's closing sourced sentence covers in the next paragraph"},
         "structure": STRUCTURE_SCHEMA,
+        "forecast_verbs": {**_STRINGS, "description": "Lemmas (and irregular forms) of verbs whose active subject "
+                                                      "holds the forecast or estimate that follows (expect, forecast)"},
     },
     "required": ["triggers"],
 }
@@ -555,6 +557,7 @@ class Attribution(Check):
         super().__init__(rules, context)
         self.phrase_index = PhraseIndex()
         self.structures: dict[str, Structure] = {}
+        self.forecasters: dict[str, tuple[frozenset, frozenset]] = {}
         self._contexts: dict[tuple[str, str], tuple[str, str] | None] = {}  # paragraph -> the report it hands on
         by_kind: dict[str, list[Rule]] = {}
         for r in rules:
@@ -594,6 +597,8 @@ class Attribution(Check):
                 _lower_set(t.get("opening_words")),
             ))
         self.structures[rule.id] = Structure(rule.option("structure"))
+        lemmas = _lower_set(rule.option("forecast_verbs"))
+        self.forecasters[rule.id] = (lemmas, frozenset(f for w in lemmas for f in _forms(w)))
         return rule, triggers
 
     def _verb_setup(self, rule: Rule):
@@ -773,7 +778,7 @@ class Attribution(Check):
                 if not own:
                     continue
                 found = own + found
-            if self._governed(par, s, view):
+            if self._governed(par, s, view) or self._held(par, s, view, rule):
                 frame = True
                 continue  # the parse finds a source the word lists missed
             name, reason, trigger = found[0]
@@ -845,6 +850,50 @@ class Attribution(Check):
                 return True  # the cue is the main verb: "He thinks that …"
             if a.content and a.content[0] <= root.start < a.content[1]:
                 return True  # the main clause is the content: "…, as Y observed"
+        return False
+
+    def _held(self, par, s, view, rule) -> bool:
+        """Whether the parse shows the main clause held by its subject,
+        through a verb no reporting lexicon lists:
+
+        * a forecast verb (``forecast_verbs``) in the active voice with a
+          subject that is not the writer: "Analysts had expected earnings of
+          $1.20 a share", "In May, Ms Ruiz forecast growth of 2 per cent" —
+          the figure is their forecast;
+        * a verb with a person as object and a "that" clause, the pattern of
+          telling whatever the verb ("The regulator has reassured the public
+          that …", "persuaded voters that …"), with a named subject.
+
+        Parsed only when the sentence holds a form of a forecast verb or the
+        word "that"."""
+        lemmas, forms = self.forecasters.get(rule.id, (frozenset(), frozenset()))
+        low = [t[3] for t in view.tokens()]
+        if not any(w in forms for w in low) and "that" not in low:
+            return False
+        from ..lang import syntax
+
+        sent = par.model.mask[s.start:s.end]
+        parse = syntax.parse(sent)
+        if parse is None:
+            return False
+        toks = parse.tokens
+        roots = [t for t in toks if t.dep == "ROOT"]
+        if len(roots) != 1 or roots[0].pos not in ("VERB", "AUX"):
+            return False
+        root = roots[0]
+        kids = parse.children[root.i]
+        subj = [c for c in kids if toks[c].dep == "nsubj"]
+        if not subj or toks[subj[0]].lower in ("i", "we", "you", "it", "there"):
+            return False
+        if root.lemma in lemmas or root.lower in lemmas:
+            return True
+        objs = [c for c in kids if toks[c].dep in ("dobj", "dative")]
+        # The "that" clause hangs on the verb, or (a parse of the same string) on its object.
+        told = [c for c in list(kids) + [g for o in objs for g in parse.children[o] if toks[g].dep == "acl"]
+                if toks[c].dep in ("ccomp", "acl")
+                and any(toks[g].dep == "mark" and toks[g].lower == "that" for g in parse.children[c])]
+        if told and objs:
+            return any(toks[k].pos == "PROPN" for k in parse.subtree(subj[0]))
         return False
 
     def _main_clause(self, par, s, view, reading, rule, triggers, ignore_years, prior=frozenset()):
