@@ -69,3 +69,12 @@ def test_a_named_subject_telling_someone_that_is_a_source(tmp_path):
     got = flagged(tmp_path, [told, plain])
     assert got[told] == []
     assert len(got[plain]) == 1
+
+
+def test_a_closing_participle_comments_on_the_main_event_wherever_the_parse_hangs_it(tmp_path):
+    rehung = ("The storm reached the coast hours after a curfew was announced by the governor, "
+              "raising fears of looting in the empty towns.")
+    sourced = "The storm reached the coast hours after a curfew was announced by the governor."
+    got = flagged(tmp_path, [rehung, sourced])
+    assert [f["data"]["kind"] for f in got[rehung]] == ["cause"]
+    assert got[sourced] == []

@@ -945,11 +945,13 @@ class Attribution(Check):
                 j = toks[j].head
             if j != root or not any(d in ("advcl", "acl", "relcl", "prep", "pobj", "pcomp") for d in path):
                 return
-        # The main clause: the root's subtree without the branches that hold an attribution.
+        # The main clause: the root's subtree without the branches that hold an attribution,
+        # and the participles that close the sentence wherever the parser hung them.
         keep, stack = [], [roots[0].i]
         while stack:
             j = stack.pop()
             if any(inside(toks[k]) for k in parse.subtree(j)) and j != roots[0].i:
+                stack.extend(_trailing_participles(parse, j, inside))
                 continue
             keep.append(j)
             stack.extend(parse.children[j])
@@ -1201,6 +1203,28 @@ class Attribution(Check):
                     fixes=(Fix(f"Replace “{matched}” with “{replacement}”", (Edit(start, end, replacement),), True),),
                     data={"match": matched, "replacement": replacement},
                 )
+
+
+def _trailing_participles(parse, j: int, inside) -> list[int]:
+    """Participle clauses after a comma at the end of the sentence, inside
+    branch ``j`` but outside every attribution ("…, raising fears of
+    escalation"): the parser hangs them on the nearest verb, which may be
+    the cue of a subordinate clause ("a truce announced by the mediators,
+    raising fears …"), but they comment on the sentence's main event."""
+    toks = parse.tokens
+    last = len(toks) - 1
+    out = []
+    for k in parse.subtree(j):
+        t = toks[k]
+        if t.dep != "advcl" or t.tag != "VBG" or k == 0 or toks[k - 1].text != ",":
+            continue
+        sub = list(parse.subtree(k))
+        if any(inside(toks[m]) for m in sub):
+            continue
+        if any(toks[m].pos not in ("PUNCT",) for m in range(max(sub) + 1, last + 1)):
+            continue  # not the end of the sentence
+        out.append(k)
+    return out
 
 
 def _dateline(text: str, a) -> bool:
