@@ -78,3 +78,11 @@ def test_a_closing_participle_comments_on_the_main_event_wherever_the_parse_hang
     got = flagged(tmp_path, [rehung, sourced])
     assert [f["data"]["kind"] for f in got[rehung]] == ["cause"]
     assert got[sourced] == []
+
+
+def test_an_opening_phrase_naming_a_document_is_the_source(tmp_path):
+    framed = "In the lawsuit, the tenants' union seeks to stop 40 evictions planned for March."
+    not_a_document = "In the morning, the tenants' union sought to stop 40 evictions planned for March."
+    got = flagged(tmp_path, [framed, not_a_document])
+    assert got[framed] == []
+    assert len(got[not_a_document]) == 1

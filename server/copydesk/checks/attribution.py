@@ -78,6 +78,17 @@ CLAIM_SCHEMA = {
         "carry_over": {**_STRINGS, "description": "Trigger names a preceding sourced sentence of the paragraph covers"},
         "carry_over_paragraphs": {**_STRINGS, "description": "Trigger names a paragraph's closing sourced sentence covers in the next paragraph"},
         "structure": STRUCTURE_SCHEMA,
+        "record_frames": {
+            "type": "object", "additionalProperties": False,
+            "description": "An opening phrase that names a document frames the sentence as its content "
+                           "(\"In the complaint, …\", \"In a letter to the council, …\")",
+            "properties": {
+                "prepositions": {**_STRINGS, "description": "Words that open the phrase (in, under)"},
+                "nouns": {**_STRINGS, "description": "Documents (complaint, indictment, letter, report)"},
+                "reach": {"type": "integer", "minimum": 1, "maximum": 20, "default": 10,
+                          "description": "Words from the preposition to the comma that closes the phrase"},
+            },
+        },
         "forecast_verbs": {**_STRINGS, "description": "Lemmas (and irregular forms) of verbs whose active subject "
                                                       "holds the forecast or estimate that follows (expect, forecast)"},
     },
@@ -558,6 +569,7 @@ class Attribution(Check):
         self.phrase_index = PhraseIndex()
         self.structures: dict[str, Structure] = {}
         self.forecasters: dict[str, tuple[frozenset, frozenset]] = {}
+        self.record_frames: dict[str, tuple[frozenset, frozenset, int]] = {}
         self._contexts: dict[tuple[str, str], tuple[str, str] | None] = {}  # paragraph -> the report it hands on
         by_kind: dict[str, list[Rule]] = {}
         for r in rules:
@@ -597,6 +609,9 @@ class Attribution(Check):
                 _lower_set(t.get("opening_words")),
             ))
         self.structures[rule.id] = Structure(rule.option("structure"))
+        frames = rule.option("record_frames") or {}
+        self.record_frames[rule.id] = (_lower_set(frames.get("prepositions")), _lower_set(frames.get("nouns")),
+                                       frames.get("reach", 10))
         lemmas = _lower_set(rule.option("forecast_verbs"))
         self.forecasters[rule.id] = (lemmas, frozenset(f for w in lemmas for f in _forms(w)))
         return rule, triggers
@@ -758,6 +773,9 @@ class Attribution(Check):
                 continue
             if len(WORD_RE.findall(text)) < min_words:
                 continue
+            if self._record_frame(view, rule):
+                frame = True
+                continue  # "In the complaint, …": the document's content
             found = self._triggers(view, triggers, ignore_years)
             if not found:
                 found = self._structure(par, s, view, self.structures.get(rule.id))
@@ -850,6 +868,26 @@ class Attribution(Check):
                 return True  # the cue is the main verb: "He thinks that …"
             if a.content and a.content[0] <= root.start < a.content[1]:
                 return True  # the main clause is the content: "…, as Y observed"
+        return False
+
+    def _record_frame(self, view, rule) -> bool:
+        """Whether the sentence opens with a phrase naming a document, closed
+        by a comma: "In the complaint, the agency seeks …", "In a letter to
+        the council on Monday, …", "Under the indictment, …".  What follows
+        is the document's content: a record as the source."""
+        preps, nouns, reach = self.record_frames.get(rule.id, (frozenset(), frozenset(), 10))
+        words = view.tokens()
+        if not preps or not words or words[0][3] not in preps:
+            return False
+        text = view.text
+        noun = False
+        for k in range(1, min(len(words), reach + 1)):
+            gap = text[words[k - 1][1]:words[k][0]]
+            if "," in gap:
+                return noun
+            if gap.strip():
+                return False  # other punctuation: not a simple opening phrase
+            noun = noun or (words[k][3] in nouns and k <= 4)
         return False
 
     def _held(self, par, s, view, rule) -> bool:
