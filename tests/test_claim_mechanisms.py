@@ -86,3 +86,12 @@ def test_an_opening_phrase_naming_a_document_is_the_source(tmp_path):
     got = flagged(tmp_path, [framed, not_a_document])
     assert got[framed] == []
     assert len(got[not_a_document]) == 1
+
+
+def test_one_evaluative_adjective_is_enough_as_the_main_clauses_predicate(tmp_path):
+    predicate = "The revised timetable is awful for commuters on the northern line."
+    neutral = "The revised timetable is available for commuters on the northern line."
+    modifier = "The awful timetable was published for commuters on the northern line."  # one word, not the claim
+    got = flagged(tmp_path, [predicate, neutral, modifier])
+    assert [f["data"]["kind"] for f in got[predicate]] == ["evaluation"]
+    assert got[neutral] == [] and got[modifier] == []

@@ -191,7 +191,7 @@ class Structure:
         if self.valence:
             strong = [w for w in low_words if abs(self.valence.get(w, 0.0)) >= self.min_valence
                       and w not in self.factual]
-            return len(strong) >= min(self.min_count, 2)
+            return len(strong) >= 1  # one may be the predicate of the main clause
         return False
 
     def evaluative(self, words) -> bool:
@@ -388,7 +388,11 @@ class Structure:
             v = self.valence.get(t.lower, self.valence.get(t.lemma, 0.0))
             if self.min_valence is not None and abs(v) >= self.min_valence:
                 weak.append(t)
-        if not strong and len(weak) < self.min_count:
+        toks = parse.tokens
+        # One evaluative adjective is enough when it is what the main clause says of its
+        # subject ("The forecast was more pleasing to investors", "The response looks inept").
+        predicate = [t for t in weak if t.dep == "acomp" and toks[t.head].dep == "ROOT"]
+        if not strong and len(weak) < self.min_count and not predicate:
             return None
-        first = (strong or weak)[0]
+        first = (strong or predicate or weak)[0]
         return Why("evaluation", self.reason["evaluation"] or "an evaluation", first.text, first.start, first.end)
