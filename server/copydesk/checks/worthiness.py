@@ -391,7 +391,9 @@ class Structure:
         toks = parse.tokens
         # One evaluative adjective is enough when it is what the main clause says of its
         # subject ("The forecast was more pleasing to investors", "The response looks inept").
-        predicate = [t for t in weak if t.dep == "acomp" and toks[t.head].dep == "ROOT"]
+        # A personal pronoun's feelings ("I am glad", "they were less pleased") are its own stance.
+        predicate = [t for t in weak if t.dep == "acomp" and toks[t.head].dep == "ROOT" and not any(
+            toks[c].dep == "nsubj" and toks[c].pos == "PRON" for c in parse.children[t.head])]
         if not strong and len(weak) < self.min_count and not predicate:
             return None
         first = (strong or predicate or weak)[0]
