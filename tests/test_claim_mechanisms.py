@@ -95,3 +95,11 @@ def test_one_evaluative_adjective_is_enough_as_the_main_clauses_predicate(tmp_pa
     got = flagged(tmp_path, [predicate, neutral, modifier])
     assert [f["data"]["kind"] for f in got[predicate]] == ["evaluation"]
     assert got[neutral] == [] and got[modifier] == []
+
+
+def test_a_casualty_noun_after_the_or_a_possessive_refers_back_to_the_reported_event(tmp_path):
+    back = "The shelling took place on the eastern edge of the town, near the old mill."
+    new = "Shelling hit the eastern edge of the town, near the old mill."
+    got = flagged(tmp_path, [back, new])
+    assert got[back] == []
+    assert [f["data"]["kind"] for f in got[new]] == ["casualties"]

@@ -58,6 +58,8 @@ TRIGGER_SCHEMA = {
         "words": {**_STRINGS, "description": "Words or phrases (whole words, case-insensitive)"},
         "patterns": {**_STRINGS, "description": "RE2 regular expressions (case-insensitive)"},
         "except": {**_STRINGS, "description": "Phrases in which a trigger does not count"},
+        "not_after": {**_STRINGS, "description": "Words right before a trigger that make it a reference to an event "
+                                                 "already reported (\"the violence\", \"their dead\")"},
         "opening_words": {**_STRINGS, "description": "Words that count only when they open the sentence "
                                                      "(style guides spell out small numbers, and any number that opens a sentence)"},
     },
@@ -520,6 +522,7 @@ class _Trigger:
     patterns: list
     excepts: "PhraseMatcher | None"
     opening: frozenset = frozenset()
+    not_after: frozenset = frozenset()
 
 
 class Attribution(Check):
@@ -606,7 +609,7 @@ class Attribution(Check):
             triggers.append(_Trigger(
                 t["name"], t.get("reason", t["name"]), self.phrase_index.matcher(t.get("words", [])),
                 _user_regexes(t.get("patterns")), self.phrase_index.matcher(t.get("except", [])),
-                _lower_set(t.get("opening_words")),
+                _lower_set(t.get("opening_words")), _lower_set(t.get("not_after")),
             ))
         self.structures[rule.id] = Structure(rule.option("structure"))
         frames = rule.option("record_frames") or {}
@@ -1153,6 +1156,8 @@ class Attribution(Check):
                 piece = text[a:b].strip(" ,.;:()[]")
                 if ignore_years and t.patterns and _NUMBER_RE.search(piece) and self.numbers.not_a_figure(text, a, b):
                     continue
+                if t.not_after and _word_before(text, a) in t.not_after:
+                    continue  # "the violence", "their dead": the event the story already reported
                 hit = piece
                 break
             if not hit and t.opening:
@@ -1241,6 +1246,15 @@ class Attribution(Check):
                     fixes=(Fix(f"Replace “{matched}” with “{replacement}”", (Edit(start, end, replacement),), True),),
                     data={"match": matched, "replacement": replacement},
                 )
+
+
+def _word_before(text: str, a: int) -> str:
+    """The lower-cased word right before offset ``a`` (only spaces between)."""
+    head = text[:a]
+    if head and not head[-1].isspace():
+        return ""
+    m = re.search(r"([A-Za-z’']+)\s*$", head)
+    return m.group(1).lower() if m else ""
 
 
 def _trailing_participles(parse, j: int, inside) -> list[int]:
