@@ -928,6 +928,13 @@ class Attribution(Check):
             return False
         if root.lemma in lemmas or root.lower in lemmas:
             return True
+        # A participle of a forecast verb on the main clause takes its subject
+        # ("Analysts have had lower figures, expecting earnings of $9 a share").
+        for c in kids:
+            t = toks[c]
+            if (t.dep in ("advcl", "xcomp", "conj") and t.tag == "VBG" and t.lemma in lemmas
+                    and not any(toks[g].dep in ("nsubj", "nsubjpass", "auxpass") for g in parse.children[c])):
+                return True
         objs = [c for c in kids if toks[c].dep in ("dobj", "dative")]
         # The "that" clause hangs on the verb, or (a parse of the same string) on its object.
         told = [c for c in list(kids) + [g for o in objs for g in parse.children[o] if toks[g].dep == "acl"]
