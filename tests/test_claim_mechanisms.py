@@ -55,7 +55,7 @@ def test_the_subject_of_a_forecast_verb_holds_the_figure(tmp_path):
     held = [
         "Brokers had expected the bakery chain to earn 14 cents a share.",
         "In March, finance director Amal Haddad forecast sales growth of 6 per cent for the year.",
-        "Brokers have since turned gloomier, predicting a loss of 3 cents a share.",
+        "Brokers have since turned gloomier, expecting a loss of 3 cents a share.",
     ]
     writer = "Sales are expected to reach 6 billion rand next year."  # agentless: nobody holds it
     got = flagged(tmp_path, held + [writer])
