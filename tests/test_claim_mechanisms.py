@@ -104,3 +104,11 @@ def test_a_casualty_noun_after_the_or_a_possessive_refers_back_to_the_reported_e
     got = flagged(tmp_path, [back, new])
     assert got[back] == []
     assert [f["data"]["kind"] for f in got[new]] == ["casualties"]
+
+
+def test_a_share_price_where_it_traded_is_the_exchanges_record(tmp_path):
+    price = "Shares of the brewer were down 4 percent at $31.20 in extended trading."
+    profit = "Profit at the brewer was down 4 percent at $31.2 million in the quarter."
+    got = flagged(tmp_path, [price, profit])
+    assert got[price] == []
+    assert [f["data"]["kind"] for f in got[profit]] == ["figures"]

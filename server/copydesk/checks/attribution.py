@@ -91,6 +91,16 @@ CLAIM_SCHEMA = {
                           "description": "Words from the preposition to the comma that closes the phrase"},
             },
         },
+        "market_records": {
+            "type": "object", "additionalProperties": False,
+            "description": "A price of a traded security, in a sentence that names the market it traded on, is the "
+                           "exchange's public record, not a claim (\"shares fell 7% in after-hours trading\")",
+            "properties": {
+                "subjects": {**_STRINGS, "description": "What is traded (shares, stock)"},
+                "contexts": {**_STRINGS, "description": "Where or when it traded (in extended trading, closed at)"},
+                "kinds": {**_STRINGS, "description": "Trigger names such a sentence does not count (figures)"},
+            },
+        },
         "forecast_verbs": {**_STRINGS, "description": "Lemmas (and irregular forms) of verbs whose active subject "
                                                       "holds the forecast or estimate that follows (expect, forecast)"},
     },
@@ -573,6 +583,7 @@ class Attribution(Check):
         self.structures: dict[str, Structure] = {}
         self.forecasters: dict[str, tuple[frozenset, frozenset]] = {}
         self.record_frames: dict[str, tuple[frozenset, frozenset, int]] = {}
+        self.markets: dict[str, tuple] = {}
         self._contexts: dict[tuple[str, str], tuple[str, str] | None] = {}  # paragraph -> the report it hands on
         by_kind: dict[str, list[Rule]] = {}
         for r in rules:
@@ -615,6 +626,10 @@ class Attribution(Check):
         frames = rule.option("record_frames") or {}
         self.record_frames[rule.id] = (_lower_set(frames.get("prepositions")), _lower_set(frames.get("nouns")),
                                        frames.get("reach", 10))
+        market = rule.option("market_records") or {}
+        self.markets[rule.id] = (self.phrase_index.matcher(market.get("subjects", [])),
+                                 self.phrase_index.matcher(market.get("contexts", [])),
+                                 frozenset(market.get("kinds", [])))
         lemmas = _lower_set(rule.option("forecast_verbs"))
         self.forecasters[rule.id] = (lemmas, frozenset(f for w in lemmas for f in _forms(w)))
         return rule, triggers
@@ -779,7 +794,7 @@ class Attribution(Check):
             if self._record_frame(view, rule):
                 frame = True
                 continue  # "In the complaint, …": the document's content
-            found = self._triggers(view, triggers, ignore_years)
+            found = self._market(view, rule, self._triggers(view, triggers, ignore_years))
             if not found:
                 found = self._structure(par, s, view, self.structures.get(rule.id))
             if not found and threshold is not None:
@@ -872,6 +887,18 @@ class Attribution(Check):
             if a.content and a.content[0] <= root.start < a.content[1]:
                 return True  # the main clause is the content: "…, as Y observed"
         return False
+
+    def _market(self, view, rule, found):
+        """Drop the kinds of ``market_records`` from a sentence that prices a
+        traded security where it traded ("Apple's stock was down 5.8 percent
+        in after-hours trading", "shares closed at $17.65"): the exchange's
+        public record.  Only when nothing else in it is check-worthy."""
+        subjects, contexts, kinds = self.markets.get(rule.id, (None, None, frozenset()))
+        if not found or not kinds or not all(name in kinds for name, _, _ in found):
+            return found
+        if view.spans(subjects) and view.spans(contexts):
+            return []
+        return found
 
     def _record_frame(self, view, rule) -> bool:
         """Whether the sentence opens with a phrase naming a document, closed
