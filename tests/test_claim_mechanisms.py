@@ -112,3 +112,11 @@ def test_a_share_price_where_it_traded_is_the_exchanges_record(tmp_path):
     got = flagged(tmp_path, [price, profit])
     assert got[price] == []
     assert [f["data"]["kind"] for f in got[profit]] == ["figures"]
+
+
+def test_a_situation_judged_to_be_getting_worse_is_the_writers_assessment(tmp_path):
+    judged = "After a quiet week along the border, the situation deteriorated on Sunday."
+    plain = "After a quiet week along the border, the weather changed on Sunday."
+    got = flagged(tmp_path, [judged, plain])
+    assert [f["data"]["kind"] for f in got[judged]] == ["evaluation"]
+    assert got[plain] == []
