@@ -120,3 +120,11 @@ def test_a_situation_judged_to_be_getting_worse_is_the_writers_assessment(tmp_pa
     got = flagged(tmp_path, [judged, plain])
     assert [f["data"]["kind"] for f in got[judged]] == ["evaluation"]
     assert got[plain] == []
+
+
+def test_a_purpose_clause_after_a_comma_is_a_motive_the_writer_gives(tmp_path):
+    motive = "Protesters blocked the ring road for six hours, to counter the council's parking plan."
+    plain = "Protesters blocked the ring road for six hours on Monday."
+    got = flagged(tmp_path, [motive, plain])
+    assert [f["data"]["kind"] for f in got[motive]] == ["intent"]
+    assert got[plain] == []

@@ -833,7 +833,7 @@ class Attribution(Check):
         sentence holds one of the kinds' cue words; words inside quotation
         marks and inside an attribution (its cue and content) are not the
         writer's and are not read."""
-        if structure is None or not structure.candidate([t[3] for t in view.tokens()]):
+        if structure is None or not structure.candidate([t[3] for t in view.tokens()], view.text):
             return []
         from ..lang import syntax
 
@@ -847,6 +847,8 @@ class Attribution(Check):
         for a in self.extractor.parse(parse):
             if a.state or a.source is None or _dateline(sent, a):
                 continue  # "X aims to …" stated by the writer, or a cue with no one behind it ("was accused")
+            if _purpose_infinitive(parse, a.cue[0]):
+                continue  # "…, to counter the advance": a purpose, not a report
             covered.append(a.cue)
             if a.content:
                 covered.append(a.content)
@@ -1280,6 +1282,19 @@ class Attribution(Check):
                     fixes=(Fix(f"Replace “{matched}” with “{replacement}”", (Edit(start, end, replacement),), True),),
                     data={"match": matched, "replacement": replacement},
                 )
+
+
+def _purpose_infinitive(parse, start: int) -> bool:
+    """Whether the cue at ``start`` is an infinitive of purpose ("…, to
+    counter the advance", "to warn off rivals"): no one reports anything."""
+    toks = parse.tokens
+    t = next((x for x in toks if x.start <= start < x.end), None)
+    if t is None:
+        return False
+    if t.tag == "TO":  # the cue span starts at "to"
+        t = toks[t.head]
+    return t.dep == "advcl" and t.tag == "VB" and any(
+        toks[c].dep == "aux" and toks[c].tag == "TO" for c in parse.children[t.i])
 
 
 def _word_before(text: str, a: int) -> str:
