@@ -128,3 +128,13 @@ def test_a_purpose_clause_after_a_comma_is_a_motive_the_writer_gives(tmp_path):
     got = flagged(tmp_path, [motive, plain])
     assert [f["data"]["kind"] for f in got[motive]] == ["intent"]
     assert got[plain] == []
+
+
+def test_a_participle_clause_around_a_main_cue_is_the_writers_comment(tmp_path):
+    opening = "Ignoring a truce already in tatters, the envoy told both armies to hold their fire."
+    closing = "The utility announced a price freeze on Monday, raising fears of power cuts in winter."
+    sourced = "The envoy told both armies to hold their fire."
+    got = flagged(tmp_path, [opening, closing, sourced])
+    assert [f["data"]["kind"] for f in got[opening]] == ["evaluation"]
+    assert [f["data"]["kind"] for f in got[closing]] == ["cause"]
+    assert got[sourced] == []

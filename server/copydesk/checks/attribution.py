@@ -1004,7 +1004,30 @@ class Attribution(Check):
             return any(x <= t.start < y for x, y in covered)
 
         roots = [t for t in toks if t.dep == "ROOT"]
-        if len(roots) != 1 or inside(roots[0]):
+        if len(roots) == 1 and inside(roots[0]):
+            # The cue is the main verb: a participle clause that opens or closes the sentence
+            # outside every attribution is the writer's comment on it ("Seeming to ignore the
+            # fighting, the envoy urged restraint", "X announced the cuts, raising fears of …").
+            # Facts there continue the report (`carry_over`); judgements are the writer's.
+            carry = frozenset(rule.option("carry_over", [])) | prior
+            for c in parse.children[roots[0].i]:
+                t = toks[c]
+                if t.dep != "advcl" or t.tag not in ("VBG", "VBN"):
+                    continue
+                sub = parse.subtree(c)
+                if any(inside(toks[k]) for k in sub):
+                    continue
+                opening = min(sub) == 0 and max(sub) + 1 < len(toks) and toks[max(sub) + 1].text == ","
+                closing = min(sub) > 0 and toks[min(sub) - 1].text == "," and all(
+                    toks[k].pos == "PUNCT" for k in range(max(sub) + 1, len(toks)))
+                if opening or closing:
+                    found = list(self._clause_claim(par, s, view, parse, sorted(sub), rule, triggers, ignore_years,
+                                                    carry, "; the source in this sentence covers only the clause its cue governs"))
+                    if found:
+                        yield found[0]
+                        return
+            return
+        if len(roots) != 1:
             return
         # Every reporting verb the word lists found must be a finite verb or past participle
         # inside a modifier of the main clause (an adverbial, relative or adnominal clause,
