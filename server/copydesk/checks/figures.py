@@ -181,9 +181,18 @@ class Figures(Check):
         min_shared = int(self._opt(rule, "min_shared"))
         min_context = float(self._opt(rule, "min_context"))
         weight = float(self._opt(rule, "name_weight"))
-        found = self.corpus.figures_in_context(fig.group, terms.keys(), min_shared, int(self._opt(rule, "fetch")))
+        fetch = int(self._opt(rule, "fetch"))
+        found = self.corpus.figures_in_context(fig.group, terms.keys(), min_shared, fetch)
         keys = terms.keys()
         names = {t for t, name in terms.items() if name}  # weighty: names and co-reported figures
+        # The rarest terms of a long sentence are often its own wording (one
+        # outlet's); another outlet's report of the same count shares its
+        # names.  Probe those too.
+        named = [t for t in names if "=" not in t]
+        if len(named) >= min_shared:
+            seen = {fid for fid, _ in found}
+            found = list(found) + [(fid, ft) for fid, ft in self.corpus.figures_in_context(
+                fig.group, named, min_shared, fetch) if fid not in seen]
         event_groups = set(self._opt(rule, "events"))
         events = self._events(fig.group, keys, event_groups)
         scored = []
@@ -209,6 +218,7 @@ class Figures(Check):
         if fig.group in set(self._opt(rule, "moving_groups")):
             window = 0.0  # the missing are found: only the same day's counts compare
         same = []
+        own: set[int] = set()  # candidates whose own clause names what the figure's names
         anchor_score: dict[int, float] = {}
         terms_of = dict(found)
         for ev in self.corpus.figure_events([fid for _, fid in scored[: limit * 3]]):
@@ -226,11 +236,15 @@ class Figures(Check):
                 continue
             same.append(ev.id)
             anchor_score[ev.id] = len(beyond) + (weight - 1) * len(beyond & names) + (2 if both_tolls else 0)
+            if scope.names & ev.scope.names:
+                own.add(ev.id)
         if not same:
             return Assessment(fig, [])
         best = max(anchor_score.values())
         cutoff = best * float(self._opt(rule, "relative_context"))
-        same = self.corpus.figures([fid for fid in same if anchor_score[fid] >= cutoff][:limit])
+        # Another outlet's wording scores below a copy of the same wire story;
+        # a count tied to the same names in its own clause stays a candidate.
+        same = self.corpus.figures([fid for fid in same if anchor_score[fid] >= cutoff or fid in own][:limit])
         margins = {k: float(self._opt(rule, k)) for k in ("tolerance", "open_margin", "approx_margin")}
         out = [Candidate(cf, score_of[cf.id], tuple(sorted(cf.terms & keys)),
                          consistent(fig, _as_figure(cf), **margins)) for cf in same]
