@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 12
+EXTRACTOR_VERSION = 13
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -984,9 +984,14 @@ def _phrase_at(tokens: list[Token], i: int, phrases: list[tuple[str, ...]], endi
     for p in phrases:
         n = len(p)
         a, b = (i - n, i) if ending else (i, i + n)
-        if a >= 0 and b <= len(tokens) and tuple(t.low for t in tokens[a:b]) == p:
+        if a >= 0 and b <= len(tokens) and tuple(_bare(t.low) for t in tokens[a:b]) == p:
             return True
     return False
+
+
+def _bare(low: str) -> str:
+    """A word without its possessive ending: "last year's mudslide" is "last year"."""
+    return low[:-2] if low.endswith(("'s", "’s")) and len(low) > 2 else low
 
 
 def _source_indices(tokens: list[Token], lang: FigureLanguage, clause_of: list[int] | None = None) -> set[int]:
