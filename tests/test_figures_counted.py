@@ -1,0 +1,85 @@
+"""Counted groups beyond people (homes destroyed or damaged, the displaced
+"forced from their homes"), another outlet's wording of the same count,
+and possessive past anchors.  The corpus and drafts are written for
+these tests about a fictional flood in real places."""
+import pytest
+
+from copydesk.config import Config
+from copydesk.engine import Engine
+from copydesk.text.document import Document
+
+WIRE = """---
+title: Floods hit Peru
+outlet: Wire Desk
+date: 2031-03-10
+---
+
+Torrential rains unleashed mudslides that buried riverside hamlets, swept away bridges and toppled power pylons in Piura, Peru, killing 138 people, hospital and police officials said.
+
+The floods destroyed 5,700 houses in Piura on Sunday, officials said.
+
+About 73,000 homes were damaged in Piura on Sunday, officials said.
+
+The floods forced 120,000 people from their homes in Piura, officials said.
+"""
+
+OTHER = """---
+title: Peru flood toll climbs
+outlet: Other Paper
+date: 2031-03-10
+---
+
+At least 156 people have been confirmed dead in Piura by the Peruvian government after the floods.
+"""
+
+# The wire lead, retold: its rarest words are the wire's own, not the other
+# outlet's; only the names are shared.
+LEAD = ("Torrential rains unleashed mudslides that buried riverside hamlets, swept away bridges and toppled power "
+        "pylons in Piura, Peru, killing {n} people, hospital and police officials said.")
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("wire")
+    (folder / "wire.md").write_text(WIRE, encoding="utf-8")
+    (folder / "other.md").write_text(OTHER, encoding="utf-8")
+    return Engine(Config(corpus=(str(folder),), cache=str(tmp_path_factory.mktemp("cache"))))
+
+
+def figures(engine, body: str, date: str = "2031-03-10"):
+    text = f"---\ntitle: Floods\ndate: {date}\n---\n\n{body}\n"
+    result = engine.lint(Document(text, path="draft.md"))
+    return text, [f for f in result.findings if f.rule_id.startswith("figures/")]
+
+
+def test_another_outlets_count_is_found_by_its_names(engine):
+    # 156 is the other outlet's count ("the Peruvian government"): it agrees,
+    # though the sentence shares only its names with the draft.
+    assert figures(engine, LEAD.format(n="at least 156"))[1] == []
+    text, [f] = figures(engine, LEAD.format(n="400"))
+    assert text[f.start:f.end] == "400 people"
+    cited = {ev.path.rsplit("/", 1)[-1] for ev in f.related}
+    assert cited == {"wire.md", "other.md"} and "“At least 156 people”" in f.message
+
+
+def test_homes_destroyed_and_homes_damaged_are_different_counts(engine):
+    text, [f] = figures(engine, "The floods destroyed 7,500 homes in Piura on Sunday, officials said.")
+    assert text[f.start:f.end] == "7,500 homes" and f.data["group"] == "homes"
+    assert "“5,700 houses”" in f.message and "73,000" not in f.message
+    assert figures(engine, "About 73,000 homes were damaged in Piura on Sunday, officials said.")[1] == []
+    assert figures(engine, "The floods destroyed 5,700 homes in Piura on Sunday, officials said.")[1] == []
+    # People are not houses.
+    assert figures(engine, "The floods stranded 5,000 people in Piura on Sunday, officials said.")[1] == []
+
+
+def test_people_forced_from_their_homes_are_the_displaced(engine):
+    text, [f] = figures(engine, "About 210,000 people were forced from their homes in Piura, officials said.")
+    assert f.data["group"] == "displaced" and "“120,000 people”" in f.message
+    assert figures(engine, "Some 120,000 people were driven from their homes in Piura, officials said.")[1] == []
+
+
+def test_a_possessive_past_anchor_is_another_event(engine):
+    # "last year's mudslide" is last year's, as "last year" is.
+    assert figures(engine, "Five houses were destroyed in last year's mudslide in Piura, officials said.")[1] == []
+    text, [f] = figures(engine, "Five houses were destroyed in the mudslide in Piura on Sunday, officials said.")
+    assert "“5,700 houses”" in f.message
