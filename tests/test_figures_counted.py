@@ -1,5 +1,5 @@
 """Counted groups beyond people (homes destroyed or damaged, the displaced
-"forced from their homes"), another outlet's wording of the same count,
+"forced from their homes"), a short sentence read with the one before it, another outlet's wording of the same count,
 and possessive past anchors.  The corpus and drafts are written for
 these tests about a fictional flood in real places."""
 import pytest
@@ -21,6 +21,8 @@ The floods destroyed 5,700 houses in Piura on Sunday, officials said.
 About 73,000 homes were damaged in Piura on Sunday, officials said.
 
 The floods forced 120,000 people from their homes in Piura, officials said.
+
+Officials called it the worst disaster to strike the northern coast in seven decades. Some 2,500 people were injured.
 """
 
 OTHER = """---
@@ -83,3 +85,12 @@ def test_a_possessive_past_anchor_is_another_event(engine):
     assert figures(engine, "Five houses were destroyed in last year's mudslide in Piura, officials said.")[1] == []
     text, [f] = figures(engine, "Five houses were destroyed in the mudslide in Piura on Sunday, officials said.")
     assert "“5,700 houses”" in f.message
+
+
+def test_a_sentence_without_context_of_its_own_continues_the_one_before(engine):
+    said = "The president said it was the worst disaster to strike the northern coast in seven decades."
+    text, [f] = figures(engine, f"{said} About 5,200 people were injured.")
+    assert text[f.start:f.end] == "About 5,200 people" and "“Some 2,500 people”" in f.message
+    assert figures(engine, f"{said} Some 2,500 people were injured.")[1] == []
+    # Another paragraph is not a continuation.
+    assert figures(engine, f"{said}\n\nAbout 5,200 people were injured.")[1] == []

@@ -29,8 +29,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
-from ..lang.figures import (Extractor, Figure, Scope, article_date, consistent, context_terms, figure_context,
-                              figure_scopes, language_for, lead_names, today)
+from ..lang.figures import (Extractor, Figure, Scope, article_date, consistent, figure_context,
+                              figure_scopes, language_for, lead_names, sentence_context, today)
 from ..lang.places import default_gazetteer
 from ..corpus.sources import front_matter
 from ..findings import Edit, Evidence, Finding, Fix, Note
@@ -360,12 +360,14 @@ class Figures(Check):
 
     def _figures(self, model_mask: str, start: int, end: int, sentences, lead: frozenset = frozenset(),
                  first: int = -1) -> Iterable[tuple[Figure, dict, Scope]]:
+        prev = None
         for s in sentences:
+            before, prev = prev, (s.start, s.end)
             if s.end <= start or s.start >= end:
                 continue
             figs = self.extractor.extract(model_mask, s.start, s.end)
             if figs:
-                terms = context_terms(model_mask, self.lang, s.start, s.end)
+                terms = sentence_context(model_mask, self.lang, s.start, s.end, before)
                 scopes = figure_scopes(model_mask, s.start, s.end, figs, self.lang, lead=s.start == first)
                 for f, scope in zip(figs, scopes):
                     yield f, figure_context(f, figs, terms, self.lang, lead), scope

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 13
+EXTRACTOR_VERSION = 14
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -861,6 +861,32 @@ def context_terms(text: str, lang: FigureLanguage, start: int = 0, end: int | No
             term = term[:1].upper() + term[1:]  # names stay apart: "Aleppo"
         out[term] = out.get(term, False) or name
     return out
+
+
+# A sentence with fewer content words than this (beside its counted groups)
+# continues the sentence before it in its paragraph ("He said it was the
+# worst tragedy in seven decades. About 2,500 people were injured."): the
+# figure is matched on both.
+MIN_OWN_TERMS = 2
+# A blank line, or an HTML block's end (text.html.BLOCK_BREAK).
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\x1e")
+
+
+def sentence_context(text: str, lang: FigureLanguage, start: int, end: int,
+                     before: tuple[int, int] | None = None) -> dict[str, bool]:
+    """The context terms of the sentence text[start:end], with those of the
+    sentence ``before`` it when it has too few of its own and the two are in
+    one paragraph (no line break between them)."""
+    terms = context_terms(text, lang, start, end)
+    if before is None or sum(1 for t in terms if t not in lang.group_words) >= MIN_OWN_TERMS:
+        return terms
+    a, b = before
+    gap = text[b:start]
+    if b > start or _PARAGRAPH_BREAK.search(gap):
+        return terms
+    for t, name in context_terms(text, lang, a, b).items():
+        terms.setdefault(t, name)
+    return terms
 
 
 @lru_cache(maxsize=16)
