@@ -94,3 +94,15 @@ def test_a_sentence_without_context_of_its_own_continues_the_one_before(engine):
     assert figures(engine, f"{said} Some 2,500 people were injured.")[1] == []
     # Another paragraph is not a continuation.
     assert figures(engine, f"{said}\n\nAbout 5,200 people were injured.")[1] == []
+
+
+def test_a_toll_noun_ties_a_count_across_a_copula():
+    from copydesk.lang.figures import Extractor, default_language
+
+    ex = Extractor(default_language())
+    text = "The provisional death toll in Sunday's floods in Piura is 278, the governor said."
+    [f] = ex.extract(text)
+    assert (f.text, f.group, f.value) == ("278", "deaths", 278)
+    # A copula after another subject is no count: an age, a share.
+    assert ex.extract("His son, who was killed in the floods, is 12.") == []
+    assert [g.group for g in ex.extract("The number of people killed was 40.")] == []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 14
+EXTRACTOR_VERSION = 15
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -213,6 +213,7 @@ class FigureLanguage:
         self.fractions: dict[str, float] = {}  # "half a million"
         self.time_words: set[str] = set()  # "5 p.m", "0830 GMT": clock times
         self.toll_verbs: set[str] = set()  # "the toll … rose to 412"
+        self.toll_copulas: set[str] = set()  # "the death toll … is 278": only after a toll noun
         self.lookback_glue: set[str] = set()  # words between a count word and its number
         self.subject_reach = 12
         self.event_before = 4
@@ -292,6 +293,8 @@ class FigureLanguage:
                 self.time_words |= {w.lower() for w in words}
             elif name == "figure-toll-verbs":
                 self.toll_verbs |= {w.lower() for w in words}
+            elif name == "figure-toll-copulas":
+                self.toll_copulas |= {w.lower() for w in words}
             elif name == "figure-lookback-glue":
                 self.lookback_glue |= {w.lower() for w in words}
             elif name == "figure-reach":
@@ -766,6 +769,12 @@ class Extractor:
                 return tok
             if tok.low in self.lang.toll_verbs:
                 return self._subject_before(tokens, j)
+            if tok.low in self.lang.toll_copulas:
+                # "the death toll in Wednesday's earthquake is 278"; a copula
+                # after another subject says nothing of a count ("his son,
+                # who was killed, is 12").
+                subject = self._subject_before(tokens, j)
+                return subject if subject is not None and _bare(subject.low) in self.lang.toll_nouns else None
             if tok.low not in self.lang.lookback_glue:
                 return None
             j -= 1
