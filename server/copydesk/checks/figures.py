@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Iterable
 
 from ..lang.figures import (Extractor, Figure, Scope, article_date, consistent, figure_context,
-                              figure_scopes, language_for, lead_names, sentence_context, today)
+                              figure_scopes, language_for, lead_names, report_day, sentence_context,
+                              today)
 from ..lang.places import default_gazetteer
 from ..corpus.sources import front_matter
 from ..findings import Edit, Evidence, Finding, Fix, Note
@@ -358,8 +359,12 @@ class Figures(Check):
         # draft of a sentence or two they are the figure's own.
         return Draft(day, lead, start if first is not None and len(sentences) >= LEAD_MIN_SENTENCES else -1)
 
-    def _figures(self, model_mask: str, start: int, end: int, sentences, lead: frozenset = frozenset(),
-                 first: int = -1) -> Iterable[tuple[Figure, dict, Scope]]:
+    def _figures(self, model_mask: str, start: int, end: int, sentences, draft: Draft
+                 ) -> Iterable[tuple[Figure, dict, Scope, Draft]]:
+        """Each figure of the sentences in [start, end) with its context
+        terms, its scope and the draft as of the day the count was given
+        ("the mayor said Friday")."""
+        lead, first = draft.lead, draft.first
         prev = None
         for s in sentences:
             before, prev = prev, (s.start, s.end)
@@ -369,8 +374,10 @@ class Figures(Check):
             if figs:
                 terms = sentence_context(model_mask, self.lang, s.start, s.end, before)
                 scopes = figure_scopes(model_mask, s.start, s.end, figs, self.lang, lead=s.start == first)
+                day = report_day(model_mask, s.start, s.end, self.lang, draft.date)
+                as_of = draft if day == draft.date else replace(draft, date=day)
                 for f, scope in zip(figs, scopes):
-                    yield f, figure_context(f, figs, terms, self.lang, lead), scope
+                    yield f, figure_context(f, figs, terms, self.lang, lead), scope, as_of
 
     def check_document(self, model: TextModel) -> Iterable[Finding]:
         if self.corpus is None:
@@ -388,7 +395,7 @@ class Figures(Check):
         mask = par.model.mask
         mismatch = self.by_report.get("mismatch")
         unverified = self.by_report.get("unverified")
-        for fig, terms, scope in self._figures(mask, par.start, par.end, par.sentences, draft.lead, draft.first):
+        for fig, terms, scope, draft in self._figures(mask, par.start, par.end, par.sentences, draft):
             if mismatch is not None and self._checks_group(mismatch, fig.group):
                 a = self.assess(fig, terms, mismatch, scope, draft)
                 if a.verdict == "mismatch":
@@ -502,7 +509,7 @@ class Figures(Check):
         if rule is None:
             return None
         draft = self.draft_context(model)
-        for fig, terms, scope in self._figures(model.mask, offset, offset + 1, par.sentences, draft.lead, draft.first):
+        for fig, terms, scope, draft in self._figures(model.mask, offset, offset + 1, par.sentences, draft):
             if not (fig.start <= offset <= fig.end):
                 continue
             a = self.assess(fig, terms, rule, scope, draft)

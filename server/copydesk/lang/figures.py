@@ -219,6 +219,7 @@ class FigureLanguage:
         self.event_before = 4
         self.event_after = 7
         self.reporting: set[str] = set()  # said, told, according …: names near them are sources
+        self.weekdays: dict[str, int] = {}  # friday -> 4 ("the mayor said Friday": the count's day)
         self.place_preps: set[str] = set()  # in, at, across …: the name after is a place
         self.clause_openers: set[str] = set()  # while, but, whereas: a new clause with its own place
         self.clause_splitters: set[str] = set()  # with, as: a new clause that may share the place before
@@ -305,6 +306,10 @@ class FigureLanguage:
                                        "event after": "event_after"}[key], int(float(value)))
             elif name == "figure-reporting-words":
                 self.reporting |= {w.lower() for w in words}
+            elif name == "figure-weekdays":
+                for entry in words:
+                    word, number = _parse_entry(entry)
+                    self.weekdays[word] = int(number)
             elif name == "figure-place-prepositions":
                 self.place_preps |= {w.lower() for w in words}
             elif name == "figure-clause-openers":
@@ -1304,6 +1309,27 @@ def file_day(mtime_ns: int):
 
 # How much of an article's opening a wire date line may take.
 DATELINE_CHARS = 300
+
+
+def report_day(text: str, start: int, end: int, lang: FigureLanguage, day):
+    """The day a count was given, when its sentence says so ("the mayor
+    said Friday", "officials said on Friday"): that weekday on or before the
+    article's ``day`` (within the week before it); else ``day``."""
+    import datetime as _dt
+
+    if day is None:
+        return day
+    tokens = [t for t in tokenize(text, start, end) if t.is_word]
+    for k, tok in enumerate(tokens[:-1]):
+        if tok.low not in lang.reporting:
+            continue
+        nxt = tokens[k + 1].low
+        if nxt == "on" and k + 2 < len(tokens):
+            nxt = tokens[k + 2].low
+        if nxt in lang.weekdays:
+            back = (day.weekday() - lang.weekdays[nxt]) % 7
+            return day - _dt.timedelta(days=back)
+    return day
 
 
 def article_date(meta: dict, text: str, lang: FigureLanguage, start: int = 0):
