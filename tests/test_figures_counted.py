@@ -24,6 +24,8 @@ The floods forced 120,000 people from their homes in Piura, officials said.
 
 At least 15 people were still missing in Piura, the mayor said.
 
+Six people were rescued from a collapsed hotel in Paita on Sunday, officials said.
+
 Officials called it the worst disaster to strike the northern coast in seven decades. Some 2,500 people were injured.
 """
 
@@ -120,3 +122,10 @@ def test_the_day_a_count_was_given_is_the_weekday_its_sentence_names(engine):
     assert figures(engine, f"{missing}.", date="2031-03-11")[1] == []
     assert figures(engine, "At least 15 people were still missing in Piura, the mayor said Monday.",
                    date="2031-03-11")[1] == []
+
+
+def test_an_aside_of_parts_does_not_cut_a_count_from_its_predicate(engine):
+    rescued = ", including two girls, one of them an infant, were rescued from the ruins of a hotel near the port of Paita."
+    text, [f] = figures(engine, "Sixteen people" + rescued)
+    assert text[f.start:f.end] == "Sixteen people" and "“Six people”" in f.message
+    assert figures(engine, "Six people" + rescued)[1] == []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 15
+EXTRACTOR_VERSION = 16
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -1204,6 +1204,13 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
             after = {place_terms[k] for k in mine if ti < k < nxt}
             before = {place_terms[k] for k in mine if prv < k < ti}
             p = after or before or p
+        # "six people, including two girls, were rescued near Manta": an
+        # aside opened by a part marker stands between a subject and its
+        # predicate, whose names are the figure's.
+        pred = _predicate_after_aside(tokens, clause_of, cl, n_clauses, lang)
+        if pred is not None:
+            n |= names[pred]
+            p |= places[pred]
         # A clause without names of its own takes those of the clauses
         # before it ("…in Pakistan, with more than 1,000 injured"), unless
         # it opens a contrast ("while Afghan officials reported 33 dead").
@@ -1237,6 +1244,27 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
                                          for k in range(ti, len(tokens)) if clause_of[k] == clause_of[ti]))
         out.append(Scope(frozenset(n), frozenset() if lead else frozenset(p), frozenset(y), pa, part, inc, toll))
     return out
+
+
+def _predicate_after_aside(tokens: list[Token], clause_of: list[int], cl: int, n_clauses: int,
+                           lang: FigureLanguage) -> int | None:
+    """The clause that carries the predicate of clause ``cl``'s subject
+    past an aside opened by a part marker ("six people, including two girls,
+    one of them an infant, were rescued …"): the first of the next few
+    clauses to open with an auxiliary; None when the next clause is no such
+    aside."""
+    firsts: dict[int, int] = {}
+    for k, c in enumerate(clause_of):
+        if c > cl and c not in firsts and tokens[k].is_word:
+            firsts[c] = k
+    if cl + 1 not in firsts or not any(_phrase_at(tokens, firsts[cl + 1], [p], ending=False)
+                                       for p in lang.part_before):
+        return None
+    for c in range(cl + 2, min(n_clauses, cl + 5)):
+        k = firsts.get(c)
+        if k is not None and tokens[k].low in lang.verb_glue:
+            return c
+    return None
 
 
 def lead_names(text: str, lang: FigureLanguage, start: int = 0, end: int | None = None,
