@@ -26,6 +26,8 @@ At least 15 people were still missing in Piura, the mayor said.
 
 Six people were rescued from a collapsed hotel in Paita on Sunday, officials said.
 
+The tremor killed four people at the mine, the company said.
+
 Officials called it the worst disaster to strike the northern coast in seven decades. Some 2,500 people were injured.
 """
 
@@ -129,3 +131,10 @@ def test_an_aside_of_parts_does_not_cut_a_count_from_its_predicate(engine):
     text, [f] = figures(engine, "Sixteen people" + rescued)
     assert text[f.start:f.end] == "Sixteen people" and "“Six people”" in f.message
     assert figures(engine, "Six people" + rescued)[1] == []
+
+
+def test_outlets_words_for_one_event_are_one_context_term(engine):
+    # "quake" and "tremor" both read as "earthquake".
+    text, [f] = figures(engine, "The quake killed nine people at the mine, the owners said.")
+    assert text[f.start:f.end] == "nine people" and "“four people”" in f.message
+    assert figures(engine, "The quake killed four people at the mine, the owners said.")[1] == []

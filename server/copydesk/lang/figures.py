@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 16
+EXTRACTOR_VERSION = 17
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -220,6 +220,7 @@ class FigureLanguage:
         self.event_after = 7
         self.reporting: set[str] = set()  # said, told, according …: names near them are sources
         self.weekdays: dict[str, int] = {}  # friday -> 4 ("the mayor said Friday": the count's day)
+        self.context_synonyms: dict[str, str] = {}  # quake -> earthquake: one context term per event word
         self.place_preps: set[str] = set()  # in, at, across …: the name after is a place
         self.clause_openers: set[str] = set()  # while, but, whereas: a new clause with its own place
         self.clause_splitters: set[str] = set()  # with, as: a new clause that may share the place before
@@ -306,6 +307,10 @@ class FigureLanguage:
                                        "event after": "event_after"}[key], int(float(value)))
             elif name == "figure-reporting-words":
                 self.reporting |= {w.lower() for w in words}
+            elif name == "figure-context-synonyms":
+                for entry in words:
+                    word, canon = _parse_entry(entry)
+                    self.context_synonyms[word] = canon.lower()
             elif name == "figure-weekdays":
                 for entry in words:
                     word, number = _parse_entry(entry)
@@ -864,6 +869,8 @@ def context_terms(text: str, lang: FigureLanguage, start: int = 0, end: int | No
         term = singular(low, lang.irregular)
         if term in lang.stopwords:
             continue
+        # Outlets name one event in different words: "quake", "earthquake".
+        term = lang.context_synonyms.get(term, lang.context_synonyms.get(low, term))
         # Words of a noun group stand for the group: "killed" in the draft
         # meets "deaths" in the corpus.
         group = lang.groups.get(low) or lang.groups.get(term)
