@@ -78,6 +78,7 @@ class Lexicon:
     adjectives: frozenset[str] = frozenset()  # "is confident that", "are unhappy with"
     topics: frozenset[str] = frozenset()  # "talked about", "criticism of": prepositions of a topic
     predicates: frozenset[str] = frozenset()  # "described X as Y": the object's predicate
+    times: frozenset[str] = frozenset()  # "responded on Sunday": a time, not a topic
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -91,7 +92,8 @@ class Lexicon:
                    low("source_pronouns"), low("impersonal_pronouns"), low("relative_pronouns"),
                    low("definite_determiners"), low("cue_stance_verbs") | low("cue_state_verbs"),
                    low("cue_nouns"), low("cue_adverbs"), low("cue_adjectives"), low("cue_topic_prepositions"),
-                   low("cue_predicate_prepositions"))
+                   low("cue_predicate_prepositions"),
+                   low("time_nouns") | low("months") | low("duration_units"))
 
 
 @dataclass
@@ -326,7 +328,7 @@ class Extractor:
                     # the first preposition after the verb, when it names a topic ("spoke to
                     # reporters on Tuesday" is about nothing)
                     preps = [c for c in kids if toks[c].dep == "prep" and c > i][:1]
-                    preps = [c for c in preps if toks[c].lower in self.lx.topics]
+                    preps = [c for c in preps if toks[c].lower in self.lx.topics and not self._time(p, c)]
                     objs = [o for o in p.children[preps[0]] if toks[o].dep in ("pobj", "pcomp")] if preps else []
                     if objs:
                         content_idx = p.subtree(objs[0])
@@ -480,6 +482,15 @@ class Extractor:
                 inside.update(p.subtree(c))
         return sorted(inside)
 
+    def _time(self, p, prep: int) -> bool:
+        """A preposition whose object is a time ("on Sunday", "at Thursday
+        night's debate", "in March"): a circumstance, not a topic."""
+        toks = p.tokens
+        for o in p.children[prep]:
+            if toks[o].dep == "pobj" and (toks[o].lemma in self.lx.times or toks[o].lower in self.lx.times):
+                return True
+        return False
+
     def _prep_content(self, p, i: int, after: int) -> list[int]:
         toks = p.tokens
         for c in p.children[i]:
@@ -547,12 +558,19 @@ class Extractor:
 
     def _make(self, p, cue, src, src_head, content_idx, kind, state: _State, sent_span) -> Attribution:
         toks = p.tokens
-        cue_span = (toks[cue[0]].start, toks[cue[1]].end)
         content_idx = [j for j in content_idx if not (cue[0] <= j <= cue[1])]
         while content_idx and toks[content_idx[0]].dep == "punct" and toks[content_idx[0]].text not in _QUOTES:
             content_idx.pop(0)
         while content_idx and toks[content_idx[-1]].dep == "punct" and toks[content_idx[-1]].text not in _QUOTES:
             content_idx.pop()
+        nxt = cue[1] + 1
+        if nxt < len(toks) and toks[nxt].sent == toks[cue[1]].sent and not (content_idx and content_idx[0] < cue[0]):
+            # the preposition between the cue and what it is about ("criticism
+            # of X", "pointed to X"), a colon before the words ("said: …")
+            if content_idx and content_idx[0] == nxt + 1 and toks[nxt].dep == "prep" or toks[nxt].text == ":":
+                cue = (cue[0], nxt)
+                content_idx = [j for j in content_idx if j != nxt]
+        cue_span = (toks[cue[0]].start, toks[cue[1]].end)
         content = p.span(content_idx) if content_idx else None
         if content is not None:
             content = _widen_to_quotes(p.text, *content)
