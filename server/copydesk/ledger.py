@@ -242,7 +242,9 @@ class Extractor:
             rest = list(range(*nxt)) if nxt else []
         names = [j for j in range(a, k or a) if toks[j].pos == "PROPN"
                  or toks[j].pos == "NOUN" and toks[j].text[:1].isupper()]
+        # A one-letter label is an interview's "Q:" / "A:", not a speaker.
         if (k is not None and a < k and rest and names and toks[k - 1].text[:1].isupper()
+                and sum(ch.isalpha() for j in range(a, k) for ch in toks[j].text) > 1
                 and not any(toks[j].tag.startswith("VB") for j in range(a, k))
                 and any(toks[j].tag.startswith("VB") or toks[j].text in _QUOTES for j in rest)):
             head = names[-1]
