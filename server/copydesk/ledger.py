@@ -563,8 +563,9 @@ class Extractor:
         content_idx = [j for j in content_idx if not (cue[0] <= j <= cue[1])]
         while content_idx and toks[content_idx[0]].dep == "punct" and toks[content_idx[0]].text not in _QUOTES:
             content_idx.pop(0)
-        while content_idx and toks[content_idx[-1]].dep == "punct" and toks[content_idx[-1]].text not in _QUOTES:
-            content_idx.pop()
+        while content_idx and (toks[content_idx[-1]].dep == "punct" and toks[content_idx[-1]].text not in _QUOTES
+                               or toks[content_idx[-1]].dep == "cc"):
+            content_idx.pop()  # "… met with Manafort twice but": the conjunction leads elsewhere
         nxt = cue[1] + 1
         if nxt < len(toks) and toks[nxt].sent == toks[cue[1]].sent and not (content_idx and content_idx[0] < cue[0]):
             # the preposition between the cue and what it is about ("criticism
