@@ -484,6 +484,33 @@ class Extractor:
                 inside.update(p.subtree(c))
         return sorted(inside)
 
+    @staticmethod
+    def _drop_aside(p, idx: list[int]) -> list[int]:
+        """A relative clause set off by a comma at the end of the content is
+        the writer's aside, not what was said: "said he supports Clinton,
+        who he backed in the primary" reports "he supports Clinton"."""
+        toks = p.tokens
+        if not idx:
+            return idx
+        inside = set(idx)
+        changed = True
+        while changed:
+            changed = False
+            last = max(inside)
+            for j in sorted(inside):
+                if toks[j].dep != "relcl" or toks[j].head not in inside:
+                    continue
+                sub = p.subtree(j)
+                first = sub[0]
+                if first - 1 in inside and toks[first - 1].text in (",", "—", "–", "--") and max(sub) >= last - 1 \
+                        and first - 1 > min(inside) and toks[first].text not in _QUOTES:
+                    rest = inside - set(sub) - {first - 1}
+                    if rest:
+                        inside = rest
+                        changed = True
+                        break
+        return sorted(inside)
+
     def _time(self, p, prep: int) -> bool:
         """A preposition whose object is a time ("on Sunday", "at Thursday
         night's debate", "in March"): a circumstance, not a topic."""
@@ -561,6 +588,7 @@ class Extractor:
     def _make(self, p, cue, src, src_head, content_idx, kind, state: _State, sent_span) -> Attribution:
         toks = p.tokens
         content_idx = [j for j in content_idx if not (cue[0] <= j <= cue[1])]
+        content_idx = self._drop_aside(p, content_idx)
         while content_idx and toks[content_idx[0]].dep == "punct" and toks[content_idx[0]].text not in _QUOTES:
             content_idx.pop(0)
         while content_idx and (toks[content_idx[-1]].dep == "punct" and toks[content_idx[-1]].text not in _QUOTES
