@@ -182,7 +182,8 @@ SPANS = (
     "Q: Will the dam hold?\n\n"
     "A: It will hold until spring.\n\n"
     "Inspector Dahl said the levee had held twice but said it could still fail.\n\n"
-    "The mayor said she supports the new dam, which was built in 1990.\n"
+    "The mayor said she supports the new dam, which was built in 1990.\n\n"
+    "Governor Reyes said he plans to rebuild the bridge, insisting that the money was already there.\n"
 )
 
 
@@ -192,7 +193,8 @@ def test_sources_span_edges(tmp_path):
     the next; an object with the verb's modifiers after it; the preposition
     or colon between a cue and its words; a time is not a topic; an
     interview's Q:/A: is no speaker; a comma-set relative clause at the end
-    is the writer's aside."""
+    is the writer's aside; ", insisting that …" hung on the reported clause
+    is said by the speaker of the sentence, not by the clause's subject."""
     proc, report = _ledger(tmp_path, SPANS)
     assert proc.returncode == 0, proc.stderr_text
     atts = report["files"][0]["attributions"]
@@ -217,6 +219,8 @@ def test_sources_span_edges(tmp_path):
     dahl = [a["content"]["text"] for a in by_source["Inspector Dahl"]]
     assert dahl == ["the levee had held twice", "it could still fail"]
     assert by_source["The mayor"][0]["content"]["text"] == "she supports the new dam"
+    reyes = [(a["cue"]["text"], a["content"]["text"]) for a in by_source["Governor Reyes"]]
+    assert reyes == [("said", "he plans to rebuild the bridge"), ("insisting", "that the money was already there")]
 
 
 def test_sources_text_format(tmp_path):

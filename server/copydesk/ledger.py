@@ -556,6 +556,12 @@ class Extractor:
             if t.dep == "relcl":
                 return t.head  # "the man who …" handled by its own nsubj; else the noun
             j = t.head
+            # ", saying …" / ", insisting …" hung on the reported clause
+            # ("Carson said he plans X, insisting that …"): the speaker is
+            # the subject of the verb that reports that clause
+            while (toks[i].tag == "VBG" and toks[j].dep == "ccomp" and toks[j].head != j
+                   and toks[toks[j].head].lemma in self.lx.verbs and i > j):
+                j = toks[j].head
             subj = [c for c in p.children[j] if toks[c].dep in ("nsubj", "nsubjpass")]
             if subj:
                 return subj[0]
