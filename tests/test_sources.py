@@ -183,7 +183,9 @@ SPANS = (
     "A: It will hold until spring.\n\n"
     "Inspector Dahl said the levee had held twice but said it could still fail.\n\n"
     "The mayor said she supports the new dam, which was built in 1990.\n\n"
-    "Governor Reyes said he plans to rebuild the bridge, insisting that the money was already there.\n"
+    "Governor Reyes said he plans to rebuild the bridge, insisting that the money was already there.\n\n"
+    "The new dam is expected to open in spring. The old bridge seems to be failing. "
+    "Mr. Haddad has been criticized for delaying the repairs.\n"
 )
 
 
@@ -194,7 +196,9 @@ def test_sources_span_edges(tmp_path):
     or colon between a cue and its words; a time is not a topic; an
     interview's Q:/A: is no speaker; a comma-set relative clause at the end
     is the writer's aside; ", insisting that …" hung on the reported clause
-    is said by the speaker of the sentence, not by the clause's subject."""
+    is said by the speaker of the sentence, not by the clause's subject; an
+    agentless passive or a verb of impression reports its whole clause, with
+    no source."""
     proc, report = _ledger(tmp_path, SPANS)
     assert proc.returncode == 0, proc.stderr_text
     atts = report["files"][0]["attributions"]
@@ -221,6 +225,10 @@ def test_sources_span_edges(tmp_path):
     assert by_source["The mayor"][0]["content"]["text"] == "she supports the new dam"
     reyes = [(a["cue"]["text"], a["content"]["text"]) for a in by_source["Governor Reyes"]]
     assert reyes == [("said", "he plans to rebuild the bridge"), ("insisting", "that the money was already there")]
+    unnamed = {a["cue"]["text"]: a["content"]["text"] for a in by_source[None]}
+    assert unnamed == {"is expected": "The new dam is expected to open in spring",
+                       "seems": "The old bridge seems to be failing",
+                       "has been criticized": "Mr. Haddad has been criticized for delaying the repairs"}
 
 
 def test_sources_text_format(tmp_path):

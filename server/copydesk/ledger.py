@@ -79,6 +79,7 @@ class Lexicon:
     topics: frozenset[str] = frozenset()  # "talked about", "criticism of": prepositions of a topic
     predicates: frozenset[str] = frozenset()  # "described X as Y": the object's predicate
     times: frozenset[str] = frozenset()  # "responded on Sunday": a time, not a topic
+    raising: frozenset[str] = frozenset()  # "X seems to": X is what the impression is about
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -93,7 +94,7 @@ class Lexicon:
                    low("definite_determiners"), low("cue_stance_verbs") | low("cue_state_verbs"),
                    low("cue_nouns"), low("cue_adverbs"), low("cue_adjectives"), low("cue_topic_prepositions"),
                    low("cue_predicate_prepositions"),
-                   low("time_nouns") | low("months") | low("duration_units"))
+                   low("time_nouns") | low("months") | low("duration_units"), low("cue_raising_verbs"))
 
 
 @dataclass
@@ -350,6 +351,14 @@ class Extractor:
                 continue  # "spoke to reporters": a stance needs what it is about
             if passive and src_head is None and not content_idx:
                 continue
+            if t.lemma in self.lx.raising and clause and toks[clause[0]].dep == "xcomp":
+                # "Hizbollah seems unlikely to act": the subject is what the
+                # impression is about, not who holds it (no source)
+                content_idx, src_head, prep_cue = p.subtree(i), None, None
+            elif passive and src_head is None and t.dep in ("ROOT", "relcl", "ccomp", "conj"):
+                # "Mr. Sanders has been criticized for X", "Trump is expected
+                # to win": no one is named, and the whole clause is reported
+                content_idx, prep_cue = p.subtree(i), None
             if src_head is None and not content_idx:
                 continue
             src = p.subtree(src_head) if src_head is not None else []
