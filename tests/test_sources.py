@@ -185,7 +185,8 @@ SPANS = (
     "The mayor said she supports the new dam, which was built in 1990.\n\n"
     "Governor Reyes said he plans to rebuild the bridge, insisting that the money was already there.\n\n"
     "The new dam is expected to open in spring. The old bridge seems to be failing. "
-    "Mr. Haddad has been criticized for delaying the repairs.\n"
+    "Mr. Haddad has been criticized for delaying the repairs.\n\n"
+    "The river rose two metres and three villages were cut off, according to the fire service.\n"
 )
 
 
@@ -198,7 +199,7 @@ def test_sources_span_edges(tmp_path):
     is the writer's aside; ", insisting that …" hung on the reported clause
     is said by the speaker of the sentence, not by the clause's subject; an
     agentless passive or a verb of impression reports its whole clause, with
-    no source."""
+    no source; "according to" covers every clause of the sentence it ends."""
     proc, report = _ledger(tmp_path, SPANS)
     assert proc.returncode == 0, proc.stderr_text
     atts = report["files"][0]["attributions"]
@@ -229,6 +230,8 @@ def test_sources_span_edges(tmp_path):
     assert unnamed == {"is expected": "The new dam is expected to open in spring",
                        "seems": "The old bridge seems to be failing",
                        "has been criticized": "Mr. Haddad has been criticized for delaying the repairs"}
+    fire = by_source["the fire service"][0]
+    assert fire["content"]["text"] == "The river rose two metres and three villages were cut off"
 
 
 def test_sources_text_format(tmp_path):

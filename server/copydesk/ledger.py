@@ -546,6 +546,10 @@ class Extractor:
         while seen < 20:
             t = p.tokens[j]
             if t.tag.startswith("VB") or t.dep == "ROOT":
+                # "A happened and B followed, according to X": X covers both
+                while p.tokens[j].dep == "conj" and p.tokens[j].head != j and seen < 20:
+                    j = p.tokens[j].head
+                    seen += 1
                 return j
             if t.head == j:
                 return j
