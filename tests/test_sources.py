@@ -186,7 +186,8 @@ SPANS = (
     "Governor Reyes said he plans to rebuild the bridge, insisting that the money was already there.\n\n"
     "The new dam is expected to open in spring. The old bridge seems to be failing. "
     "Mr. Haddad has been criticized for delaying the repairs.\n\n"
-    "The river rose two metres and three villages were cut off, according to the fire service.\n"
+    "The river rose two metres and three villages were cut off, according to the fire service.\n\n"
+    "The engineer pointed to the rising river. The pilot spoke to reporters on Friday.\n"
 )
 
 
@@ -199,7 +200,8 @@ def test_sources_span_edges(tmp_path):
     is the writer's aside; ", insisting that …" hung on the reported clause
     is said by the speaker of the sentence, not by the clause's subject; an
     agentless passive or a verb of impression reports its whole clause, with
-    no source; "according to" covers every clause of the sentence it ends."""
+    no source; "according to" covers every clause of the sentence it ends;
+    "pointed to X" is about X, "spoke to reporters" about nothing."""
     proc, report = _ledger(tmp_path, SPANS)
     assert proc.returncode == 0, proc.stderr_text
     atts = report["files"][0]["attributions"]
@@ -232,6 +234,9 @@ def test_sources_span_edges(tmp_path):
                        "has been criticized": "Mr. Haddad has been criticized for delaying the repairs"}
     fire = by_source["the fire service"][0]
     assert fire["content"]["text"] == "The river rose two metres and three villages were cut off"
+    pointed = next(a for a in by_source["The engineer"] if a["cue"]["text"].startswith("pointed"))
+    assert (pointed["cue"]["text"], pointed["content"]["text"]) == ("pointed to", "the rising river")
+    assert "The pilot" not in by_source  # a listener is not a topic
 
 
 def test_sources_text_format(tmp_path):

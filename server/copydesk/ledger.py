@@ -80,6 +80,8 @@ class Lexicon:
     predicates: frozenset[str] = frozenset()  # "described X as Y": the object's predicate
     times: frozenset[str] = frozenset()  # "responded on Sunday": a time, not a topic
     raising: frozenset[str] = frozenset()  # "X seems to": X is what the impression is about
+    speakers: frozenset[str] = frozenset()  # "spoke to reporters": a listener, not a topic
+    verb_topics: frozenset[str] = frozenset()  # "referring to X": a topic after a reporting verb
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -94,7 +96,8 @@ class Lexicon:
                    low("definite_determiners"), low("cue_stance_verbs") | low("cue_state_verbs"),
                    low("cue_nouns"), low("cue_adverbs"), low("cue_adjectives"), low("cue_topic_prepositions"),
                    low("cue_predicate_prepositions"),
-                   low("time_nouns") | low("months") | low("duration_units"), low("cue_raising_verbs"))
+                   low("time_nouns") | low("months") | low("duration_units"), low("cue_raising_verbs"),
+                   low("speaker_words") | low("anonymous_sources"), low("cue_verb_topic_prepositions"))
 
 
 @dataclass
@@ -330,8 +333,15 @@ class Extractor:
                     # object; the preposition belongs to the cue ("talked about")
                     # the first preposition after the verb, when it names a topic ("spoke to
                     # reporters on Tuesday" is about nothing)
-                    preps = [c for c in kids if toks[c].dep == "prep" and c > i][:1]
-                    preps = [c for c in preps if toks[c].lower in self.lx.topics and not self._time(p, c)]
+                    first = [c for c in kids if toks[c].dep == "prep" and c > i][:1]
+                    preps = [c for c in first if toks[c].lower in self.lx.topics and not self._time(p, c)]
+                    if not preps and first and t.lemma in self.lx.verbs and toks[first[0]].lower in self.lx.verb_topics:
+                        # "referring to the convention", "pointed to the polls";
+                        # not "said to reporters", "wrote to Clinton" (a listener)
+                        obj = next((o for o in p.children[first[0]] if toks[o].dep == "pobj"), None)
+                        if obj is not None and toks[obj].pos not in ("PRON", "PROPN") \
+                                and toks[obj].lemma not in self.lx.speakers:
+                            preps = first
                     objs = [o for o in p.children[preps[0]] if toks[o].dep in ("pobj", "pcomp")] if preps else []
                     if objs:
                         content_idx = p.subtree(objs[0])
