@@ -187,7 +187,8 @@ SPANS = (
     "The new dam is expected to open in spring. The old bridge seems to be failing. "
     "Mr. Haddad has been criticized for delaying the repairs.\n\n"
     "The river rose two metres and three villages were cut off, according to the fire service.\n\n"
-    "The engineer pointed to the rising river. The pilot spoke to reporters on Friday.\n"
+    "The engineer pointed to the rising river. The pilot spoke to reporters on Friday.\n\n"
+    "Mendes also said for the first time that some letters have been located.\n"
 )
 
 
@@ -237,6 +238,8 @@ def test_sources_span_edges(tmp_path):
     pointed = next(a for a in by_source["The engineer"] if a["cue"]["text"].startswith("pointed"))
     assert (pointed["cue"]["text"], pointed["content"]["text"]) == ("pointed to", "the rising river")
     assert "The pilot" not in by_source  # a listener is not a topic
+    mendes = by_source["Mendes"][0]  # "for the first time" is when, the clause hung on it what
+    assert (mendes["cue"]["text"], mendes["content"]["text"]) == ("also said", "that some letters have been located")
 
 
 def test_sources_text_format(tmp_path):

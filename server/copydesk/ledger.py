@@ -348,6 +348,8 @@ class Extractor:
                         prep_cue = preps[0]
                     elif preps:
                         content_idx = p.subtree(preps[0])
+                    elif first and t.lemma in self.lx.verbs:
+                        content_idx = self._stray_clause(p, first[0])
             if content_idx:
                 # ", telling reporters that …", ", adding that …": a report of its own
                 inside = set(content_idx)
@@ -529,6 +531,23 @@ class Extractor:
                         changed = True
                         break
         return sorted(inside)
+
+    @staticmethod
+    def _stray_clause(p, prep: int) -> list[int]:
+        """"says in a statement that …", "said for the first time that …":
+        the parser hangs the reported clause on the noun of the circumstance;
+        a clause there that opens with a complementiser "that" is what was
+        said."""
+        toks = p.tokens
+        for o in p.children[prep]:
+            if toks[o].dep != "pobj":
+                continue
+            for c in p.children[o]:
+                sub = p.subtree(c)
+                if (toks[c].dep in ("acl", "relcl", "ccomp") and c > o and toks[sub[0]].lower == "that"
+                        and toks[sub[0]].dep in ("mark", "advmod")):
+                    return sub
+        return []
 
     def _time(self, p, prep: int) -> bool:
         """A preposition whose object is a time ("on Sunday", "at Thursday
