@@ -188,7 +188,8 @@ SPANS = (
     "Mr. Haddad has been criticized for delaying the repairs.\n\n"
     "The river rose two metres and three villages were cut off, according to the fire service.\n\n"
     "The engineer pointed to the rising river. The pilot spoke to reporters on Friday.\n\n"
-    "Mendes also said for the first time that some letters have been located.\n"
+    "Mendes also said for the first time that some letters have been located.\n\n"
+    "Mayor Ortiz won the vote by promising a new bridge.\n"
 )
 
 
@@ -240,6 +241,8 @@ def test_sources_span_edges(tmp_path):
     assert "The pilot" not in by_source  # a listener is not a topic
     mendes = by_source["Mendes"][0]  # "for the first time" is when, the clause hung on it what
     assert (mendes["cue"]["text"], mendes["content"]["text"]) == ("also said", "that some letters have been located")
+    ortiz = by_source["Mayor Ortiz"][0]  # "by promising": the subject of the verb it hangs on
+    assert (ortiz["cue"]["text"], ortiz["content"]["text"]) == ("promising", "a new bridge")
 
 
 def test_sources_text_format(tmp_path):

@@ -304,7 +304,7 @@ class Extractor:
                 src_head = max(c for c in kids if toks[c].dep == "compound")  # the tagger's slip, above
             elif t.dep == "acl" and toks[t.head].pos in ("NOUN", "PROPN"):
                 src_head = t.head  # "a report from Bloomberg saying …", "a man shouting"
-            elif t.dep in ("xcomp", "conj", "advcl", "relcl") or t.dep == "ROOT":
+            elif t.dep in ("xcomp", "conj", "advcl", "relcl", "pcomp") or t.dep == "ROOT":
                 src_head = self._inherited_subject(p, i)
             content_idx: list[int] = []
             prep_cue = None
@@ -607,7 +607,8 @@ class Extractor:
             subj = [c for c in p.children[j] if toks[c].dep in ("nsubj", "nsubjpass")]
             if subj:
                 return subj[0]
-            if toks[j].dep not in ("xcomp", "conj", "advcl", "ccomp"):
+            if toks[j].dep not in ("xcomp", "conj", "advcl", "ccomp") and not (
+                    toks[j].dep == "prep" and toks[t.i].dep == "pcomp"):  # "won by promising"
                 return None
         return None
 
