@@ -548,6 +548,7 @@ class Attribution(Check):
         "non_reporting_particles", "honorifics", "anonymous_sources", "impersonal_pronouns",
         "definite_determiners", "cue_stance_verbs", "cue_nouns", "cue_adverbs", "cue_adjectives",
         "cue_topic_prepositions", "cue_predicate_prepositions",
+        "cue_verb_topic_prepositions", "cue_raising_verbs", "time_nouns",
     )
     schemas = {
         "unattributed-claim": CLAIM_SCHEMA,
