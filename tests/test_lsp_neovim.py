@@ -1,7 +1,9 @@
 """A real editor: headless Neovim with the shipped editors/neovim/copydesk.lua.
 
 Neovim starts ``copydesk serve`` (a ``copydesk`` shim on PATH that runs this
-checkout), opens a draft, receives publishDiagnostics; the diagnostics must
+checkout), opens a draft, receives publishDiagnostics (with fastFirst, the
+default, first the findings that need no parse, then the whole set, which the
+server follows with copydesk/diagnosticsFinal); the final diagnostics must
 match ``copydesk check --format json`` on the same file: same rule ids, same
 ranges (UTF-16 on the wire, byte columns in Neovim).
 """
@@ -102,6 +104,7 @@ def test_neovim_diagnostics_match_cli(tmp_path, name):
 
     wire = sorted(where(d, "span") for d in got["lsp"])
     assert expected and wire == expected
+    assert got["final_version"] == 0 and got["published"] >= 1  # Neovim's first version of a buffer
     assert {"loaded-term/regime", "loaded-term/blitzkrieg"} <= {e[0] for e in expected}
 
     # Neovim itself shows them, converted to byte columns correctly.
