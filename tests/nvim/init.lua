@@ -38,8 +38,36 @@ vim.lsp.handlers["textDocument/publishDiagnostics"] = function(err, result, ctx,
   end
 end
 
+-- COPYDESK_NVIM_THEN_WRITE / _TEXT: after the first final set, write that file
+-- (a rule or config file; Neovim 0.7 cannot watch files for the server, which
+-- then polls them) and report the final set that follows instead.
+local then_write, then_text = os.getenv("COPYDESK_NVIM_THEN_WRITE"), os.getenv("COPYDESK_NVIM_THEN_TEXT")
+local before, polling, first_final = nil, false, nil
+local function write_then()
+  if then_write and not before and polling and first_final then
+    before = first_final
+    local f = assert(io.open(then_write, "w"))
+    f:write(then_text)
+    f:close()
+  end
+end
+-- The server says in its log when its polling has taken stock of the files:
+-- an edit before that would not count as a change.
+local original_log = vim.lsp.handlers["window/logMessage"]
+vim.lsp.handlers["window/logMessage"] = function(err, result, ctx, config)
+  if result and result.message and result.message:find("checking %d+ files for changes") then
+    polling = true
+    write_then()
+  end
+  return original_log and original_log(err, result, ctx, config)
+end
 vim.lsp.handlers["copydesk/diagnosticsFinal"] = function(err, result, ctx, config)
   if not last or result.uri ~= last.uri then
+    return
+  end
+  if then_write and not before then
+    first_final = last.diagnostics
+    write_then()
     return
   end
   local bufnr = vim.uri_to_bufnr(result.uri)
@@ -53,7 +81,7 @@ vim.lsp.handlers["copydesk/diagnosticsFinal"] = function(err, result, ctx, confi
   -- Stay a moment: a progress that began only now would stay on the statusline.
   vim.defer_fn(function()
     write({ lsp = diagnostics, shown = shown, client = ctx.client_id, progress = progress,
-            statusline = statusline, progress_at_diagnostics = at_diagnostics, published = count,
+            statusline = statusline, progress_at_diagnostics = at_diagnostics, published = count, before = before,
             final_version = result.version, version = vim.version and tostring(vim.version().minor) or "?" })
     vim.cmd("qa!")
   end, 2000)
@@ -65,4 +93,4 @@ vim.defer_fn(function()
   vim.cmd("qa!")
 end, 20000)
 
-dofile(shipped).setup({ settings = { copydesk = { debounce = 0 } } })
+dofile(shipped).setup({ settings = { copydesk = { debounce = 0, pollInterval = tonumber(os.getenv("COPYDESK_NVIM_POLL") or "2000") } } })
