@@ -31,7 +31,7 @@ from ..text.document import Document
 from ..text.prose import keep_incremental_state
 from . import actions, workspace_lint
 from . import ledger as lsp_ledger
-from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
+from .convert import SOURCE, DiagnosticMemo, lsp_range, memoize_unstructure, path_uri, rule_error_diagnostic
 from .memory import give_back
 from .pools import EnginePool
 from .filepoll import start_polling
@@ -80,6 +80,7 @@ class CopydeskServer(LanguageServer):
         self.pool = EnginePool(self)  # configs per folder, engines per config
         self._error_uris: set[str] = set()  # rule/config files we published errors on
         self.linted: dict[str, Linted] = {}
+        self._diagnostics: dict[str, DiagnosticMemo] = {}  # per document: its last lint's, reused
         self._pending: dict[str, asyncio.TimerHandle] = {}
         self._reload_lock = asyncio.Lock()
         self._logged_failures: dict[str, set[str]] = {}
@@ -273,9 +274,11 @@ class CopydeskServer(LanguageServer):
         if len(doc.text) > BIG_DOCUMENT_CHARS:
             give_back()  # the big temporaries of this analysis, not kept by the allocator
         self._log_failures(uri, result)
-        enc = self.encoding
-        diags = [diagnostic(doc, f, engine.active_rules.get(f.rule_id) or engine.ruleset.get(f.rule_id), enc)
-                 for f in result.findings]
+        memo = self._diagnostics.get(uri)
+        if memo is None:
+            memo = self._diagnostics[uri] = DiagnosticMemo()
+        diags = memo.convert(doc, result.findings, lambda rid: engine.active_rules.get(rid) or engine.ruleset.get(rid),
+                             self.encoding, (self.generation, id(engine)))
         linted = Linted(tdoc.version, doc, result, engine, diags, self.generation)
         self.linted[uri] = linted
         return linted
@@ -495,6 +498,7 @@ def _cap(obj: Any, *names: str) -> Any:
 
 def create_server() -> CopydeskServer:
     server = CopydeskServer()
+    memoize_unstructure(server.protocol._converter)  # a keystroke re-sends the unchanged diagnostics
     # A keystroke re-parses only the Markdown blocks around the edit.
     keep_incremental_state(INCREMENTAL_DOCUMENTS)
 
@@ -563,6 +567,7 @@ def create_server() -> CopydeskServer:
         if handle is not None:
             handle.cancel()
         ls.linted.pop(uri, None)
+        ls._diagnostics.pop(uri, None)
         ls._parse_wanted.pop(uri, None)
         ls._logged_failures.pop(uri, None)
         if uri not in ls._error_uris:
