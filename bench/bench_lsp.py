@@ -147,6 +147,11 @@ class Bench:
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
                 content_changes=[types.TextDocumentContentChangePartial(range=types.Range(pos, pos), text=ch)])))
 
+    def server_cpu(self) -> float:
+        """CPU seconds (user + system) the server process has used so far."""
+        fields = open(f"/proc/{self.client._server.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     async def hover(self, uri: str, line: int, col: int) -> float:
         t0 = time.perf_counter()
         await asyncio.wait_for(self.client.text_document_hover_async(types.HoverParams(
@@ -190,6 +195,7 @@ async def main() -> None:
     for i, text in enumerate(texts):
         opens.append(await bench.open((ROOT / "bench" / f"draft{i}.md").as_uri(), text))
 
+    cpu_before_edits = bench.server_cpu()
     rng = random.Random(1)
     lines = draft.split("\n")
     prose = [i for i, line in enumerate(lines) if len(line) > 20 and not line.startswith("#")]
@@ -201,6 +207,7 @@ async def main() -> None:
         lines[n] = lines[n][:col] + ch + lines[n][col:]
         # the draft has no astral characters on prose lines: columns are UTF-16
         edits.append(await bench.edit(uri, version, n, col, ch))
+    edit_cpu = bench.server_cpu() - cpu_before_edits
     hovers = []
     for _ in range(args.hovers):
         n = rng.choice(prose)
@@ -220,7 +227,8 @@ async def main() -> None:
     print(f"open {args.opens} distinct drafts: first publish {dist([o[0] for o in opens])}; "
           f"final {dist([o[1] for o in opens])}")
     print(f"one-character edit over {args.edits} edits: first publish {dist([e[0] for e in edits])}; "
-          f"final {dist([e[1] for e in edits])}")
+          f"final {dist([e[1] for e in edits])}; server CPU per edit {ms(edit_cpu / args.edits)} "
+          f"(wall per edit to the final publish {ms(statistics.mean(e[1] for e in edits))})")
     if hovers:
         print(f"hover at a random place over {args.hovers} hovers: median {ms(statistics.median(hovers))}, "
               f"p95 {ms(p95(hovers))}, max {ms(max(hovers))}")
