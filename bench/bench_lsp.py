@@ -12,13 +12,13 @@ debounce 0.  Measures
 - hover: a hover request at a random place in the prose of the edited draft
   (after its diagnostics arrived) -> the response, 100 hovers
 
-With ``--fast-first`` the server publishes the findings that need no new
-parse at once and the syntactic layer's when the parse is done (the
-``fastFirst`` setting); opens then report both the first publish and the
-whole set (the publish whose count equals an in-process ``Engine.lint`` of
-the same text), and edits the first publish.
+With ``fastFirst`` (the server's default) the server publishes the findings
+that need no new parse at once and the syntactic layer's when the parse is done,
+then sends ``copydesk/diagnosticsFinal``: opens and edits report both the first
+publish (what the writer sees at once) and the final one.  ``--one-publish``
+measures ``fastFirst: false`` (one publish, after the parse).
 
-    python bench/bench_lsp.py [--words 5000] [--edits 100] [--opens 10] [--hovers 100] [--fast-first]
+    python bench/bench_lsp.py [--words 5000] [--edits 100] [--opens 10] [--hovers 100] [--one-publish]
 """
 from __future__ import annotations
 
@@ -74,13 +74,16 @@ def build_draft(words: int, seed: int = 7, tag: str = "") -> str:
     return "\n".join(paras)
 
 
+FINAL = "copydesk/diagnosticsFinal"  # follows the last publish of a version (lsp/server.py)
+
+
 class Bench:
     def __init__(self) -> None:
         self.client = LanguageClient("copydesk-bench", "1")
         self.waiters: dict[tuple[str, int | None], asyncio.Future] = {}
-        self.whole: dict[tuple[str, int | None, int], asyncio.Future] = {}
+        self.finals: dict[tuple[str, int | None], asyncio.Future] = {}
         self.counts: dict[str, int] = {}
-        self.fast_first = False
+        self.fast_first = True
 
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def on_diagnostics(params: types.PublishDiagnosticsParams):
@@ -89,7 +92,12 @@ class Bench:
             fut = self.waiters.pop((params.uri, params.version), None)
             if fut is not None and not fut.done():
                 fut.set_result(now)
-            fut = self.whole.pop((params.uri, params.version, len(params.diagnostics)), None)
+
+        @self.client.feature(FINAL)
+        def on_final(params):
+            now = time.perf_counter()
+            get = params.get if isinstance(params, dict) else lambda k: getattr(params, k, None)
+            fut = self.finals.pop((get("uri"), get("version")), None)
             if fut is not None and not fut.done():
                 fut.set_result(now)
 
@@ -101,45 +109,48 @@ class Bench:
         def on_show(params):
             pass
 
-    def expect(self, uri: str, version: int) -> asyncio.Future:
-        fut = asyncio.get_running_loop().create_future()
-        self.waiters[(uri, version)] = fut
-        return fut
+    def expect(self, uri: str, version: int) -> tuple[asyncio.Future, asyncio.Future]:
+        loop = asyncio.get_running_loop()
+        first, final = loop.create_future(), loop.create_future()
+        self.waiters[(uri, version)] = first
+        self.finals[(uri, version)] = final
+        return first, final
 
     async def start(self) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "server"), env.get("PYTHONPATH", "")])
         cmd = os.environ.get("BENCH_SERVER_PREFIX", "").split() + ["-m", "copydesk", "serve"]
         await self.client.start_io(sys.executable, *cmd, env=env)
+        options = {"debounce": 0} if self.fast_first else {"debounce": 0, "fastFirst": False}
         await self.client.initialize_async(types.InitializeParams(
-            capabilities=types.ClientCapabilities(),
-            initialization_options={"debounce": 0, "fastFirst": self.fast_first},
-            root_uri=ROOT.as_uri()))
+            capabilities=types.ClientCapabilities(), initialization_options=options, root_uri=ROOT.as_uri()))
         self.client.initialized(types.InitializedParams())
 
-    async def open(self, uri: str, text: str, expected: int | None = None) -> float | tuple[float, float]:
-        """Seconds to the first publish; with ``expected`` (a count of
-        findings), also to the publish of that many (the whole set)."""
-        fut = self.expect(uri, 1)
-        whole = None
-        if expected is not None:
-            whole = self.whole[(uri, 1, expected)] = asyncio.get_running_loop().create_future()
+    async def _timed(self, uri: str, version: int, send) -> tuple[float, float]:
+        """Seconds from sending to the first publish of that version, and to
+        its final one (copydesk/diagnosticsFinal)."""
+        first, final = self.expect(uri, version)
         t0 = time.perf_counter()
-        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
-            types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)))
-        first = (await asyncio.wait_for(fut, 60)) - t0
-        if whole is None:
-            return first
-        return first, (await asyncio.wait_for(whole, 120)) - t0
+        send()
+        a = await asyncio.wait_for(first, 60)
+        b = await asyncio.wait_for(final, 120)
+        return a - t0, b - t0
 
-    async def edit(self, uri: str, version: int, line: int, col: int, ch: str) -> float:
-        fut = self.expect(uri, version)
+    async def open(self, uri: str, text: str) -> tuple[float, float]:
+        return await self._timed(uri, 1, lambda: self.client.text_document_did_open(types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text))))
+
+    async def edit(self, uri: str, version: int, line: int, col: int, ch: str) -> tuple[float, float]:
         pos = types.Position(line, col)
-        t0 = time.perf_counter()
-        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[types.TextDocumentContentChangePartial(range=types.Range(pos, pos), text=ch)]))
-        return (await asyncio.wait_for(fut, 30)) - t0
+        return await self._timed(uri, version, lambda: self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangePartial(range=types.Range(pos, pos), text=ch)])))
+
+    def server_cpu(self) -> float:
+        """CPU seconds (user + system) the server process has used so far."""
+        fields = open(f"/proc/{self.client._server.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     async def hover(self, uri: str, line: int, col: int) -> float:
         t0 = time.perf_counter()
@@ -164,41 +175,27 @@ async def main() -> None:
     ap.add_argument("--edits", type=int, default=100)
     ap.add_argument("--opens", type=int, default=10)
     ap.add_argument("--hovers", type=int, default=100)
-    ap.add_argument("--fast-first", action="store_true",
-                    help="the fastFirst setting: fast findings at once, the syntactic layer's after the parse")
+    ap.add_argument("--one-publish", action="store_true",
+                    help="fastFirst off: one publish per version, after the parse")
     args = ap.parse_args()
 
     draft = build_draft(args.words)
     texts = [build_draft(args.words, seed=100 + i, tag=str(i)) for i in range(args.opens)]
-    expected: dict[str, int] = {}
-    if args.fast_first:
-        # The whole set's size, from the engine in this process (before the
-        # server starts, so it takes no CPU from the timed part).
-        sys.path.insert(0, str(ROOT / "server"))
-        from copydesk.runner import ConfigCache
-        from copydesk.text.document import Document
-
-        configs = ConfigCache()
-        for name, text in [("draft.md", draft)] + [(f"draft{i}.md", t) for i, t in enumerate(texts)]:
-            path = ROOT / "bench" / name
-            engine = configs.engine(configs.for_path(path))
-            expected[path.as_uri()] = len(engine.lint(Document(text, path=str(path), language="markdown")).findings)
-        del configs, engine
 
     bench = Bench()
-    bench.fast_first = args.fast_first
+    bench.fast_first = not args.one_publish
     t0 = time.perf_counter()
     await bench.start()
     warm = await bench.open((ROOT / "bench" / "warmup.md").as_uri(), "The regime fell.\n")
     startup = time.perf_counter() - t0
 
     uri = (ROOT / "bench" / "draft.md").as_uri()
-    first = await bench.open(uri, draft, expected.get(uri))
+    first = await bench.open(uri, draft)
     opens = []
     for i, text in enumerate(texts):
-        u = (ROOT / "bench" / f"draft{i}.md").as_uri()
-        opens.append(await bench.open(u, text, expected.get(u)))
+        opens.append(await bench.open((ROOT / "bench" / f"draft{i}.md").as_uri(), text))
 
+    cpu_before_edits = bench.server_cpu()
     rng = random.Random(1)
     lines = draft.split("\n")
     prose = [i for i, line in enumerate(lines) if len(line) > 20 and not line.startswith("#")]
@@ -210,6 +207,7 @@ async def main() -> None:
         lines[n] = lines[n][:col] + ch + lines[n][col:]
         # the draft has no astral characters on prose lines: columns are UTF-16
         edits.append(await bench.edit(uri, version, n, col, ch))
+    edit_cpu = bench.server_cpu() - cpu_before_edits
     hovers = []
     for _ in range(args.hovers):
         n = rng.choice(prose)
@@ -217,18 +215,20 @@ async def main() -> None:
     await bench.stop()
 
     ms = lambda s: f"{s * 1000:.1f} ms"  # noqa: E731
+
+    def dist(values: list[float]) -> str:
+        return f"median {ms(statistics.median(values))}, p95 {ms(p95(values))}, max {ms(max(values))}"
+
+    mode = "fastFirst (default)" if bench.fast_first else "one publish (fastFirst off)"
+    print(f"mode: {mode}")
     print(f"draft: {len(draft.split())} words, {len(draft)} characters, {bench.counts.get(uri)} diagnostics")
-    print(f"server start + first tiny document: {ms(startup)} (first publish {ms(warm)})")
-    if args.fast_first:
-        fo, wo = [o[0] for o in opens], [o[1] for o in opens]
-        print(f"open 5,000-word draft (cold paragraph cache), fastFirst: first publish {ms(first[0])}, whole set "
-              f"{ms(first[1])}; {args.opens} distinct drafts: first publish median {ms(statistics.median(fo))} "
-              f"(p95 {ms(p95(fo))}), whole set median {ms(statistics.median(wo))} (p95 {ms(p95(wo))})")
-    else:
-        print(f"open 5,000-word draft (cold paragraph cache): first {ms(first)}; "
-              f"{args.opens} distinct drafts median {ms(statistics.median(opens))}, p95 {ms(p95(opens))}")
-    print(f"one-character edit -> publishDiagnostics over {args.edits} edits: "
-          f"median {ms(statistics.median(edits))}, p95 {ms(p95(edits))}, max {ms(max(edits))}")
+    print(f"server start + first tiny document: {ms(startup)} (first publish {ms(warm[0])}, final {ms(warm[1])})")
+    print(f"open 5,000-word draft (cold paragraph cache): first publish {ms(first[0])}, final {ms(first[1])}")
+    print(f"open {args.opens} distinct drafts: first publish {dist([o[0] for o in opens])}; "
+          f"final {dist([o[1] for o in opens])}")
+    print(f"one-character edit over {args.edits} edits: first publish {dist([e[0] for e in edits])}; "
+          f"final {dist([e[1] for e in edits])}; server CPU per edit {ms(edit_cpu / args.edits)} "
+          f"(wall per edit to the final publish {ms(statistics.mean(e[1] for e in edits))})")
     if hovers:
         print(f"hover at a random place over {args.hovers} hovers: median {ms(statistics.median(hovers))}, "
               f"p95 {ms(p95(hovers))}, max {ms(max(hovers))}")

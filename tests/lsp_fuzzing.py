@@ -17,9 +17,8 @@ from pathlib import Path
 
 from lsprotocol import types
 from lsprotocol.converters import get_converter
-from pytest_lsp import ClientServerConfig
 
-from lsp_helpers import SERVER_CMD, accept_registrations, file_uri, push_capabilities
+from lsp_helpers import accept_registrations, file_uri, push_capabilities, server_config, wait_diagnostics
 
 _EOL = re.compile(r"\r\n|\r|\n")
 
@@ -161,7 +160,7 @@ class ServerSession:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(self.timeout)
 
     async def _start(self):
-        client = await ClientServerConfig(server_command=SERVER_CMD).start()
+        client = await server_config().start()
         accept_registrations(client)
         await client.initialize_session(types.InitializeParams(
             capabilities=push_capabilities(),
@@ -212,13 +211,16 @@ class ServerSession:
         self.run(go())
 
     def published(self, uri: str) -> list[str] | None:
-        """Diagnostics published for uri since the last open/change, once
-        every earlier message is processed (a request round trip orders it)."""
+        """The whole set of diagnostics published for uri since the last
+        open/change: the publish the server followed with
+        copydesk/diagnosticsFinal (fastFirst may publish a quick set first);
+        None if none came."""
         async def go():
-            await self.client.text_document_hover_async(types.HoverParams(
-                text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 0)))
-            got = self.client.diagnostics.get(uri)
-            return None if got is None else _normal(got)
+            try:
+                got = await wait_diagnostics(self.client, uri, timeout=self.timeout / 2)
+            except TimeoutError:
+                return None
+            return _normal(got)
         return self.run(go())
 
     def errors_logged(self) -> list[str]:

@@ -6,8 +6,64 @@ import sys
 from pathlib import Path
 
 from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp.client import make_test_lsp_client
 
 SERVER_CMD = [sys.executable, "-m", "copydesk", "serve"]
+# Follows the last publishDiagnostics of a document version (lsp/server.py).
+DIAGNOSTICS_FINAL = "copydesk/diagnosticsFinal"
+
+
+class Diagnostics(dict):
+    """``client.diagnostics`` that also knows whether the set held for a uri
+    is the whole set of its version: a publish makes it provisional, the
+    server's copydesk/diagnosticsFinal after it makes it final.  Every
+    publish is kept in ``log`` too, in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.final: set[str] = set()
+        self.log: list[tuple[str, list, bool]] = []  # (uri, diagnostics, final)
+
+    def __setitem__(self, uri, diags):
+        self.final.discard(uri)
+        self.log.append((uri, list(diags), False))
+        super().__setitem__(uri, diags)
+
+    def pop(self, uri, *default):
+        self.final.discard(uri)
+        return super().pop(uri, *default)
+
+    def mark_final(self, uri: str) -> None:
+        if uri in self:
+            self.final.add(uri)
+            for i in range(len(self.log) - 1, -1, -1):
+                if self.log[i][0] == uri:
+                    self.log[i] = (uri, self.log[i][1], True)
+                    break
+
+    def sets(self, uri: str) -> list[tuple[list, bool]]:
+        """Every set published for uri, in order, with whether it was final."""
+        return [(d, f) for u, d, f in self.log if u == uri]
+
+
+def make_client() -> LanguageClient:
+    """pytest-lsp's test client, knowing which diagnostics are final."""
+    client = make_test_lsp_client()
+    client.diagnostics = Diagnostics()
+
+    @client.feature(DIAGNOSTICS_FINAL)
+    def _final(params):
+        uri = params["uri"] if isinstance(params, dict) else getattr(params, "uri", None)
+        if isinstance(client.diagnostics, Diagnostics) and uri is not None:
+            client.diagnostics.mark_final(uri)
+
+    return client
+
+
+def server_config(command: list[str] | None = None, **kwargs) -> ClientServerConfig:
+    """The config of every LSP test: ``copydesk serve`` and ``make_client``."""
+    return ClientServerConfig(server_command=command or SERVER_CMD, client_factory=make_client, **kwargs)
 
 # A one-rule pack a workspace saves (rule reloads, broken saves, hostile packs).
 RULES_OK = """\
@@ -45,14 +101,39 @@ def find_range(text: str, needle: str, nth: int = 0) -> types.Range:
 
 
 async def wait_diagnostics(client, uri: str, timeout: float = 15.0):
-    """Wait until diagnostics for uri arrive (callers pop the uri first)."""
+    """Wait until the whole set of diagnostics for uri has arrived: a publish
+    the server said was final (callers pop the uri first).  With fastFirst a
+    version's first publish may be provisional; this waits for the last."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while uri not in client.diagnostics:
+    final = getattr(client.diagnostics, "final", None)
+    while uri not in client.diagnostics or (final is not None and uri not in final):
         if loop.time() > deadline:
-            raise TimeoutError(f"no diagnostics for {uri}")
+            state = "only a provisional set" if uri in client.diagnostics else "none"
+            raise TimeoutError(f"no final diagnostics for {uri} ({state})")
         await asyncio.sleep(0.01)
     return client.diagnostics[uri]
+
+
+async def pull_diagnostics(client, uri: str, previous: str | None = None, timeout: float = 60.0):
+    """textDocument/diagnostic as VS Code pulls it.  With fastFirst a report
+    whose resultId ends in ":partial" lacks the findings that wait for the
+    parse; the server then sends workspace/diagnostic/refresh and the client
+    pulls again: this does the same until the report is whole."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        refreshes = client.diagnostic_refresh_count
+        report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), previous_result_id=previous))
+        if not (report.result_id or "").endswith(":partial"):
+            return report
+        client.partial_reports = getattr(client, "partial_reports", 0) + 1
+        while client.diagnostic_refresh_count == refreshes:
+            if loop.time() > deadline:
+                raise TimeoutError(f"no workspace/diagnostic/refresh after a partial report for {uri}")
+            await asyncio.sleep(0.01)
+        previous = report.result_id
 
 
 def open_doc(client, uri: str, text: str, language: str = "markdown", version: int = 1) -> None:

@@ -444,12 +444,12 @@ def test_server_stopped_under_the_cli_is_one_message_and_the_other_checks_run(tm
 
 import pytest_lsp  # noqa: E402
 from lsprotocol import types  # noqa: E402
-from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
+from pytest_lsp import LanguageClient  # noqa: E402
 
-from lsp_helpers import SERVER_CMD, change_doc, file_uri, open_doc, start_session, wait_diagnostics  # noqa: E402
+from lsp_helpers import change_doc, file_uri, open_doc, server_config, start_session, wait_diagnostics  # noqa: E402
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def shared_client(lsp_client: LanguageClient, tmp_path, db, pg):
     folder = tmp_path / "ws"
     folder.mkdir()

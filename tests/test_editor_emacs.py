@@ -72,6 +72,10 @@ def test_eglot_config_shows_the_cli_findings(tmp_path):
     seen = json.loads(out.read_text(encoding="utf-8"))
     assert seen["mode"] == "copydesk-markdown-mode"  # .md without markdown-mode still lints as Markdown
     assert seen["server"] and seen["published"] >= 1
+    # What flymake shows was read after the server's copydesk/diagnosticsFinal
+    # for the draft: the whole set (fastFirst publishes the quick part first).
+    final_uri, _version, published_before = seen["final"]
+    assert final_uri == draft.resolve().as_uri() and published_before >= 1
 
     _code, report = run_json(str(draft))
     expected = sorted((*underlined(f), f["rule_id"]) for f in report["findings"])

@@ -7,10 +7,10 @@ import json
 
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
 from conftest import run_cli
-from lsp_helpers import SERVER_CMD, file_uri, open_doc, start_session, wait_diagnostics
+from lsp_helpers import file_uri, open_doc, server_config, start_session, wait_diagnostics
 
 PAGE = """\
 <!DOCTYPE html>
@@ -73,7 +73,7 @@ def test_html_and_htm_found_in_folders(tmp_path):
         ("drafts/c.md", "loaded-term/regime", 5)]
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient, tmp_path):
     await start_session(lsp_client, tmp_path, {"debounce": 0})
     yield

@@ -10,16 +10,16 @@ import json
 import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
 from lsp_fuzzing import Edit, FullLint, _normal
-from lsp_helpers import SERVER_CMD, file_uri, open_doc, start_session, wait_diagnostics
+from lsp_helpers import file_uri, open_doc, server_config, start_session, wait_diagnostics
 
 METHOD_NOT_FOUND, INVALID_REQUEST, INVALID_PARAMS = -32601, -32600, -32602
 _ids = itertools.count(1)
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient, tmp_path):
     await start_session(lsp_client, tmp_path, {"debounce": 0})
     yield
@@ -260,7 +260,7 @@ async def test_ten_megabyte_single_line_document(client: LanguageClient):
     assert [d.code for d in await published_now(client, uri)] == ["loaded-term/regime"]
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def default_client(lsp_client: LanguageClient, tmp_path):
     """A client with the server's default settings (debounced linting)."""
     await start_session(lsp_client, tmp_path)

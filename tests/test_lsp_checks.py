@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
-from lsp_helpers import (apply_edits, change_doc, file_uri, open_doc, push_capabilities, start_session,
+from lsp_helpers import (apply_edits, change_doc, file_uri, open_doc, push_capabilities, server_config, start_session,
                          wait_diagnostics)
 
 PLUGINS = Path(__file__).parent / "lsp_plugins"
@@ -22,7 +22,7 @@ SERVER_WITH_PROBE = [
 ]
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_WITH_PROBE))
+@pytest_lsp.fixture(config=server_config(SERVER_WITH_PROBE))
 async def client(lsp_client: LanguageClient, tmp_path):
     await start_session(lsp_client, tmp_path, {"debounce": 0, "rules": [str(PLUGINS / "probe.yml")]},
                         capabilities=push_capabilities(configuration=False), root_uri=False)

@@ -9,9 +9,9 @@ import os
 
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
-from lsp_helpers import SERVER_CMD, file_uri, open_doc, push_capabilities, start_session
+from lsp_helpers import file_uri, open_doc, push_capabilities, server_config, start_session
 
 PACK = """\
 rules:
@@ -25,7 +25,7 @@ rules:
 DRAFT = "Hooligans 🙂 attacked the depot. Goons fled.\n"
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient, tmp_path):
     (tmp_path / "house").mkdir()
     (tmp_path / "house" / "house.yml").write_text(PACK.format(terms="hooligan"), encoding="utf-8")

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
-from lsp_helpers import SERVER_CMD, file_uri, find_range, open_doc, push_capabilities, start_session, wait_diagnostics
+from lsp_helpers import (file_uri, find_range, open_doc, push_capabilities, server_config, start_session,
+                         wait_diagnostics)
 
 DRAFT = ("# Idlib 🙂\n\n"
          "The jihadists 🙂 swept through towns and villages across the north-west in less than a week.\n")
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient, tmp_path):
     await start_session(lsp_client, tmp_path, {"debounce": 0})
     yield
@@ -50,7 +51,7 @@ async def test_claim_squiggle_on_its_trigger_leaves_the_term_visible(client: Lan
     assert hover.contents.value.startswith(f"**{claim.message}**")
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def progress_client(lsp_client: LanguageClient, tmp_path):
     caps = push_capabilities()
     caps.window = types.WindowClientCapabilities(work_done_progress=True)

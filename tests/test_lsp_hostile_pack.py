@@ -10,9 +10,9 @@ import asyncio
 
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
-from lsp_helpers import (RULES_OK, SERVER_CMD, change_doc, file_uri, open_doc, start_session, wait_diagnostics,
+from lsp_helpers import (RULES_OK, change_doc, file_uri, open_doc, server_config, start_session, wait_diagnostics,
                          watched_file_changed)
 
 
@@ -22,7 +22,7 @@ def huge_pack(terms: int = 360_000) -> str:
             + ", ".join(f"w{i:06d}x" for i in range(terms)) + "]\n")
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient, tmp_path):
     await start_session(lsp_client, tmp_path, {"debounce": 0})
     yield

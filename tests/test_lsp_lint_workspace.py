@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
 from conftest import run_json
-from lsp_helpers import SERVER_CMD, start_session
+from lsp_helpers import server_config, start_session
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient, tmp_path):
     drafts = tmp_path / "drafts"
     drafts.mkdir()

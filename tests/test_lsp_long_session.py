@@ -12,9 +12,9 @@ from __future__ import annotations
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
-from lsp_helpers import SERVER_CMD, file_uri, open_doc, start_session, wait_diagnostics
+from lsp_helpers import file_uri, open_doc, server_config, start_session, wait_diagnostics
 
 # Drives a 400 KB draft through 30 re-analyses (~3 min): slow; `pytest -m "not e2e"` skips it.
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,7 @@ def rss_mib(pid: int) -> float:
     raise AssertionError("no VmRSS")
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient, tmp_path):
     await start_session(lsp_client, tmp_path, {"debounce": 0})
     yield

@@ -1,7 +1,9 @@
 """A real editor: headless Neovim with the shipped editors/neovim/copydesk.lua.
 
 Neovim starts ``copydesk serve`` (a ``copydesk`` shim on PATH that runs this
-checkout), opens a draft, receives publishDiagnostics; the diagnostics must
+checkout), opens a draft, receives publishDiagnostics (with fastFirst, the
+default, first the findings that need no parse, then the whole set, which the
+server follows with copydesk/diagnosticsFinal); the final diagnostics must
 match ``copydesk check --format json`` on the same file: same rule ids, same
 ranges (UTF-16 on the wire, byte columns in Neovim).
 """
@@ -54,9 +56,9 @@ def _shim(folder: Path) -> Path:
     return bin_dir
 
 
-def _run_nvim(tmp_path: Path, draft: Path) -> dict:
+def _run_nvim(tmp_path: Path, draft: Path, **extra_env: str) -> dict:
     out = tmp_path / "diagnostics.json"
-    env = dict(os.environ)
+    env = dict(os.environ, **extra_env)
     env["PATH"] = f"{_shim(tmp_path)}{os.pathsep}{env.get('PATH', '')}"
     env["COPYDESK_NVIM_OUT"] = str(out)
     env["COPYDESK_NVIM_CONFIG"] = str(SHIPPED)
@@ -102,6 +104,7 @@ def test_neovim_diagnostics_match_cli(tmp_path, name):
 
     wire = sorted(where(d, "span") for d in got["lsp"])
     assert expected and wire == expected
+    assert got["final_version"] == 0 and got["published"] >= 1  # Neovim's first version of a buffer
     assert {"loaded-term/regime", "loaded-term/blitzkrieg"} <= {e[0] for e in expected}
 
     # Neovim itself shows them, converted to byte columns correctly.
@@ -126,3 +129,24 @@ def test_neovim_diagnostics_match_cli(tmp_path, name):
         assert progress[0]["message"] == "starting…" and progress[-1]["message"] == "ready"
     statusline = got.get("statusline") or []
     assert not statusline or statusline[-1]["done"], statusline
+
+
+def test_neovim_0_7_sees_a_config_edit_without_file_watching(tmp_path):
+    """Neovim 0.7 offers no workspace/didChangeWatchedFiles: the server polls
+    the rule and config files it uses itself (pollInterval) and re-publishes
+    when one changes, with no restart (issue 19)."""
+    _require_nvim()
+    if not subprocess.run([NVIM, "--version"], capture_output=True, text=True).stdout.startswith("NVIM v0.7."):
+        pytest.skip("this Neovim watches files for the server (0.7, Debian 12's, does not)")
+    project = tmp_path / "project"
+    project.mkdir()
+    config = project / "copydesk.toml"
+    config.write_text("")
+    draft = project / "draft.md"
+    draft.write_text(DRAFT, encoding="utf-8")
+    got = _run_nvim(tmp_path, draft, COPYDESK_NVIM_THEN_WRITE=str(config),
+                    COPYDESK_NVIM_THEN_TEXT='disable = ["loaded-term/regime"]\n', COPYDESK_NVIM_POLL="200")
+    before = {d["code"] for d in got["before"]}
+    after = {d["code"] for d in got["lsp"]}
+    assert "loaded-term/regime" in before and "loaded-term/regime" not in after
+    assert after == before - {"loaded-term/regime"}

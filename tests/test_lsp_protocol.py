@@ -7,10 +7,10 @@ import asyncio
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
-from lsp_helpers import (SERVER_CMD, accept_registrations, change_doc, file_uri, find_range, open_doc,
-                         push_capabilities, wait_diagnostics, watched_file_changed)
+from lsp_helpers import (accept_registrations, change_doc, file_uri, find_range, open_doc, pull_diagnostics,
+                         push_capabilities, server_config, wait_diagnostics, watched_file_changed)
 
 TEXT = "Ḥalab 🙂 — the regime’s “blitzkrieg” 𝔄 failed.\n"
 
@@ -26,7 +26,7 @@ async def _start(client: LanguageClient, tmp_path, capabilities, init=None, fold
     ))
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient):
     yield
     await asyncio.wait_for(lsp_client.shutdown_session(), 10)
@@ -44,28 +44,26 @@ async def test_pull_diagnostics(client: LanguageClient, tmp_path):
     assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf16
     uri = file_uri(tmp_path / "d.md")
     open_doc(client, uri, TEXT)
-    report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
-        text_document=types.TextDocumentIdentifier(uri=uri)))
+    report = await pull_diagnostics(client, uri)
     assert report.kind == "full"
     codes = {d.code: d for d in report.items}
     assert codes["loaded-term/regime"].range == find_range(TEXT, "regime’s")
-    again = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), previous_result_id=report.result_id))
+    again = await pull_diagnostics(client, uri, report.result_id)
     assert again.kind == "unchanged"
     # The client pulls: nothing is pushed for documents, so it never sees duplicates.
     change_doc(client, uri, 2, find_range(TEXT, "regime’s"), "government’s")
-    report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), previous_result_id=report.result_id))
+    report = await pull_diagnostics(client, uri, report.result_id)
     assert report.kind == "full" and "loaded-term/regime" not in {d.code for d in report.items}
     await asyncio.sleep(0.3)
     assert uri not in client.diagnostics
     # A settings change asks the client to pull again.
+    before = client.diagnostic_refresh_count
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"copydesk": {"disable": ["loaded-term"]}}))
     for _ in range(100):
-        if client.diagnostic_refresh_count:
+        if client.diagnostic_refresh_count > before:
             break
         await asyncio.sleep(0.02)
-    assert client.diagnostic_refresh_count >= 1
+    assert client.diagnostic_refresh_count > before
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-32"])
@@ -184,9 +182,7 @@ async def test_recorded_client_capabilities(client: LanguageClient, tmp_path, sp
     uri = file_uri(tmp_path / "d.md")
     open_doc(client, uri, TEXT)
     if caps.text_document.diagnostic is not None:
-        report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
-            text_document=types.TextDocumentIdentifier(uri=uri)))
-        diags = report.items
+        diags = (await pull_diagnostics(client, uri)).items
     else:
         diags = await wait_diagnostics(client, uri)
     regime = {d.code: d for d in diags}["loaded-term/regime"]

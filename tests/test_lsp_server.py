@@ -5,10 +5,10 @@ import asyncio
 
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
-from lsp_helpers import (RULES_OK, SERVER_CMD, apply_edits, change_doc, file_uri, find_range, open_doc, start_session,
-                         wait_diagnostics, watched_file_changed)
+from lsp_helpers import (RULES_OK, apply_edits, change_doc, file_uri, find_range, open_doc, server_config,
+                         start_session, wait_diagnostics, watched_file_changed)
 
 DRAFT = (
     "# Aleppo 🙂 falls\n"
@@ -20,7 +20,7 @@ DRAFT = (
 )
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient, tmp_path):
     await start_session(lsp_client, tmp_path, {"debounce": 0})
     yield

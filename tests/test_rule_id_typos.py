@@ -9,10 +9,10 @@ import json
 
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
 from conftest import run_cli
-from lsp_helpers import SERVER_CMD, file_uri, open_doc, start_session, wait_diagnostics
+from lsp_helpers import file_uri, open_doc, server_config, start_session, wait_diagnostics
 
 DRAFT = "The regime’s “blitzkrieg” — 🔥 — left Ḥalab.\nIt was a crushing blow for the thugs.\n"
 
@@ -103,7 +103,7 @@ def test_rules_explain_and_list_with_a_broken_house_pack_exit_2(tmp_path):
         assert "house.yml:" in proc.stderr_text and "YAML syntax error" in proc.stderr_text
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient, tmp_path):
     await start_session(lsp_client, tmp_path, {"debounce": 0, "disable": ["loaded-term/regim"],
                                                "severity": {"figurs": "info"}})

@@ -11,10 +11,11 @@ import sys
 
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
 from conftest import run_cli
-from lsp_helpers import SERVER_CMD, file_uri, find_range, open_doc, push_capabilities, start_session, wait_diagnostics
+from lsp_helpers import (file_uri, find_range, open_doc, push_capabilities, server_config, start_session,
+                         wait_diagnostics)
 
 DRAFT = (
     "# Ceasefire talks\n\n"
@@ -280,7 +281,7 @@ def test_sources_needs_paths():
     assert proc.returncode == 2 and "no paths given" in proc.stderr_text
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
+@pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient, tmp_path):
     caps = push_capabilities(configuration=False)
     caps.text_document.document_symbol = types.DocumentSymbolClientCapabilities(
@@ -309,8 +310,7 @@ async def test_outline_shows_who_says_what_and_hover_names_the_source(client: La
     assert "**Mariam Haddad**" in hover.contents.value and "(“She”)" in hover.contents.value
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD,
-                                              server_env={**os.environ, "COPYDESK_SPACY_MODEL": "copydesk_no_such_model"}))
+@pytest_lsp.fixture(config=server_config(server_env={**os.environ, "COPYDESK_SPACY_MODEL": "copydesk_no_such_model"}))
 async def bare_client(lsp_client: LanguageClient, tmp_path):
     await start_session(lsp_client, tmp_path, {"debounce": 0}, capabilities=push_capabilities(configuration=False))
     yield

@@ -207,6 +207,7 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     env.update(E2E_URL=code_server["url"], E2E_FILE="draft.md", E2E_EXPECTED=json.dumps(expected),
                E2E_FIX_TITLE=to_fix["fixes"][0], E2E_FIX_RULE=to_fix["rule_id"],
                E2E_SETTINGS=str(code_server["settings"]), E2E_OTHER_FILE="wire.txt", E2E_OTHER_EXPECTED=json.dumps(wire), E2E_FIX_LINE=str(to_fix["line"]), E2E_SHOTS=str(shots),
+               E2E_HOVER=json.dumps({k: to_fix[k] for k in ("line", "column", "message")}),
                E2E_PROFILE=str(code_server["tmp"] / "chromium-profile"), PLAYWRIGHT_CORE=str(PLAYWRIGHT),
                CHROMIUM=code_server["tools"]["chromium"])
     started = time.monotonic()
@@ -230,6 +231,19 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     assert seen["squiggles"] >= 1
     # The status bar counts the active draft's findings.
     assert any(s.strip().endswith(f"copydesk: {len(expected)}") for s in seen["status"]), seen["status"]
+    # ... and said "starting…" before the first squiggle was drawn (issue 19: no
+    # sign of life for 19-40 s), then changed.
+    history, at_squiggle = seen["statusHistory"], seen["statusAtFirstSquiggle"]
+    assert at_squiggle is not None, history
+    assert any("copydesk: starting…" in s for s in history[:at_squiggle]), (history, at_squiggle)
+    assert "starting…" not in history[-1] and re.search(r"copydesk: \d+", history[-1]), history
+    assert not any("copydesk: stopped" in s for s in history), history  # no red flash at activation
+    # The hover on the finding: its own message first, then its fix, then the
+    # rule's background (issue 19: the evidence was at the bottom of a long stack).
+    hover = seen["hover"].replace("\xa0", " ")
+    assert hover.lstrip().startswith(to_fix["message"]), hover
+    assert hover.index(to_fix["message"]) < hover.index(f"Fix: {to_fix['fixes'][0]}") \
+        < hover.index(f"{to_fix['rule_id']} ("), hover
     assert any(to_fix["fixes"][0] in item for item in seen["quickFixMenu"]), seen["quickFixMenu"]
 
     # The fix changed the text (saved from the editor) and its finding went away.

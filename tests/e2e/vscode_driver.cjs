@@ -5,6 +5,7 @@
 //   E2E_EXPECTED     JSON list of {line, column, message, rule_id} the CLI reported
 //   E2E_FIX_TITLE    the quick fix to pick from the Ctrl+. menu
 //   E2E_FIX_LINE     1-based line of the finding to fix
+//   E2E_HOVER        JSON {line, column, message}: the finding to hover (1-based line and column)
 //   E2E_SHOTS        folder for screenshots
 //   E2E_PROFILE      Chromium profile folder
 //   PLAYWRIGHT_CORE  path of the playwright-core package
@@ -71,6 +72,26 @@ async function runCommand(page, title) {
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
   });
+  // Every state of copydesk's status bar items from the first paint on, and
+  // how many there had been when the first squiggle was drawn: "starting…"
+  // lasts only until the server answers, too short to catch by polling.
+  await browser.addInitScript(() => {
+    const seen = [];
+    window.__copydeskStatus = seen;
+    window.__copydeskStatusAtFirstSquiggle = null;
+    const record = () => {
+      const now = [...document.querySelectorAll(".statusbar-item")]
+        .map((el) => (el.textContent || "").trim()).filter((t) => /copydesk/.test(t)).join(" | ");
+      if (now && seen[seen.length - 1] !== now) seen.push(now);
+      if (window.__copydeskStatusAtFirstSquiggle === null &&
+          document.querySelector(".monaco-editor .squiggly-warning, .monaco-editor .squiggly-error, .monaco-editor .squiggly-info")) {
+        window.__copydeskStatusAtFirstSquiggle = seen.length;
+      }
+    };
+    const start = () => new MutationObserver(record)
+      .observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true });
+    if (document.documentElement) start(); else document.addEventListener("DOMContentLoaded", start);
+  });
   const page = browser.pages()[0] || (await browser.newPage());
   page.setDefaultTimeout(60000);
   try {
@@ -86,16 +107,22 @@ async function runCommand(page, title) {
     await page.locator(".monaco-editor .view-lines").first().click();
     await page.keyboard.press("Control+Shift+M");
     await page.waitForSelector(".markers-panel", { timeout: 30000 });
-    // Wait until every finding the CLI reported is listed.
-    let rows = await waitForRows(page, (rs) => {
+    // Wait until the Problems panel lists exactly the findings the CLI reported
+    // (rule, line, column): with fastFirst a quick report may come first.
+    const listedExactly = (rs) => {
       const markers = rs.filter((r) => /copydesk/.test(r.aria + r.text));
-      return markers.length >= expected.length && expected.length > 0;
-    }, "the copydesk findings");
-    await page.waitForTimeout(1500); // let late diagnostics arrive: the comparison must see them all
-    rows = await problemRows(page);
+      return expected.length > 0 && markers.length === expected.length && expected.every((f) =>
+        markers.some((r) => r.text.includes(f.rule_id) && r.text.includes(`[Ln ${f.line}, Col ${f.column}]`)));
+    };
+    let rows = await waitForRows(page, listedExactly, "the copydesk findings");
     result.problems = rows;
     result.squiggles = await page.locator(".monaco-editor .squiggly-warning, .monaco-editor .squiggly-error, .monaco-editor .squiggly-info").count();
+    // The status bar counts them (it follows the diagnostics: wait for it to catch up).
+    await page.locator(".statusbar-item", { hasText: `copydesk: ${expected.length}` }).first()
+      .waitFor({ timeout: 15000 }).catch(() => undefined);
     result.status = await page.locator(".statusbar-item", { hasText: "copydesk" }).allInnerTexts().catch(() => []);
+    result.statusHistory = await page.evaluate(() => window.__copydeskStatus || []);
+    result.statusAtFirstSquiggle = await page.evaluate(() => window.__copydeskStatusAtFirstSquiggle);
     step(`problems listed: ${rows.length}`);
     await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-problems.png") });
     if (process.env.E2E_ONLY_PROBLEMS) {  // the untrusted-folder run: linting is all it checks
@@ -104,6 +131,42 @@ async function runCommand(page, title) {
       process.stdout.write(JSON.stringify(result) + "\n");
       return;
     }
+
+    // The hover on a finding, as a keyboard user shows it: the cursor put on the
+    // finding with Go to Line/Column (Ctrl+G "line:column"), then the command
+    // "Show or Focus Hover" (editor.action.showHover).
+    const hoverAt = JSON.parse(process.env.E2E_HOVER);
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+G");
+    const goto = page.locator(".quick-input-widget input").first();
+    await goto.waitFor({ timeout: 15000 });
+    await goto.fill(`:${hoverAt.line}:${hoverAt.column + 1}`);  // one character into the term
+    await page.keyboard.press("Enter");
+    await page.locator(".quick-input-widget").first().waitFor({ state: "hidden", timeout: 15000 }).catch(() => undefined);
+    result.hoverCursor = await page.locator(".statusbar-item", { hasText: /Ln \d+, Col \d+/ }).first().innerText().catch(() => "");
+    const hoverBox = page.locator(".monaco-hover:visible", { hasText: hoverAt.message }).first();
+    const hoverShown = () => hoverBox.waitFor({ state: "visible", timeout: 15000 }).then(() => true).catch(() => false);
+    await runCommand(page, "Show or Focus Hover");
+    let shown = await hoverShown();
+    if (!shown) {  // debug aid: what the screen looked like
+      await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-hover-missing.png") });
+      step("hover not shown by the command; trying Ctrl+K Ctrl+I");
+      await page.keyboard.press("Control+K");
+      await page.keyboard.press("Control+I");
+      shown = await hoverShown();
+    }
+    if (!shown) throw new Error(`no hover with "${hoverAt.message}" at ${result.hoverCursor}`);
+    // VS Code draws the problem's own part at once and adds the server's hover
+    // (textDocument/hover: message, fix, evidence, the rule) when it answers.
+    const full = page.locator(".monaco-hover:visible", { hasText: "Fix: " }).first();
+    if (!(await full.waitFor({ state: "visible", timeout: 20000 }).then(() => true).catch(() => false))) {
+      await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-hover-partial.png") });
+      throw new Error(`the hover never showed the server's part: ${await hoverBox.innerText().catch(() => "")}`);
+    }
+    result.hover = await full.innerText();
+    await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-hover.png") });
+    await page.keyboard.press("Escape");
+    step("hover shown");
 
     // A setting changed while VS Code runs takes effect without a reload: edit the
     // user settings.json in VS Code, as a writer would, and save.

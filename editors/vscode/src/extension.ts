@@ -25,7 +25,8 @@ let output: vscode.OutputChannel;
 let status: vscode.StatusBarItem;
 let client: LanguageClient | undefined;
 let interpreter: Interpreter | undefined;
-let serverState: "starting" | "running" | "stopped" | "error" | "no-python" = "stopped";
+// "starting" from activation on: the first status shown is "copydesk: starting…", not a red "stopped".
+let serverState: "starting" | "running" | "stopped" | "error" | "no-python" = "starting";
 let serverProblem = "";
 let workspaceDiagnostics: vscode.DiagnosticCollection;
 let restarting: Promise<void> = Promise.resolve();
@@ -47,6 +48,7 @@ function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
     corpus: c.get<string[]>("corpus", []),
     severityOverrides: c.get<Record<string, string>>("severityOverrides", {}),
     run: c.get<string>("run", "onType"),
+    fastFirst: c.get<boolean>("fastFirst", true),
   };
 }
 

@@ -1,6 +1,7 @@
 """Engine values -> LSP values (ranges in the negotiated position encoding)."""
 from __future__ import annotations
 
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -102,6 +103,61 @@ def diagnostic(doc: Document, f: Finding, rule: Rule | None, encoding: str) -> t
         related_information=[related_information(ev, encoding) for ev in f.related] or None,
         data=data,
     )
+
+
+class DiagnosticMemo:
+    """A document's diagnostics of its last lint, reused for the findings a
+    keystroke left alone: building a Diagnostic (and its JSON form, see
+    ``memoize_unstructure``) for every finding of a long draft on every
+    keystroke costs more than linting the paragraph that changed.  A finding
+    is the same diagnostic when its rule, message, fixes, evidence, data and
+    place (line and column, not offset: an edit above moves offsets only)
+    are."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple, types.Diagnostic] = {}
+        self._generation: object = None
+
+    def convert(self, doc: Document, findings, rule_of, encoding: str, generation: object) -> list[types.Diagnostic]:
+        if generation != self._generation:  # rules or config changed: rebuild all
+            self._last, self._generation = {}, generation
+        last, now, out = self._last, {}, []
+        for f in findings:
+            start, end = squiggle(doc, f)
+            rule = rule_of(f.rule_id)
+            key = (f.rule_id, f.severity, f.message, tuple(fix.title for fix in f.fixes), f.related,
+                   doc.column_in(start, encoding), doc.column_in(end, encoding),
+                   (doc.column_in(f.start, encoding), doc.column_in(f.end, encoding)) if (start, end) != (f.start, f.end)
+                   else None, repr(f.data) if f.data else "", rule.link if rule is not None else None, encoding)
+            d = now.get(key) or last.get(key)
+            if d is None:
+                d = diagnostic(doc, f, rule, encoding)
+            now[key] = d
+            out.append(d)
+        self._last = now
+        return out
+
+
+def memoize_unstructure(converter) -> None:
+    """Have ``converter`` (the server's) keep the JSON form of each Diagnostic
+    object it has sent: DiagnosticMemo hands the same objects back for the
+    findings an edit did not touch.  Call before the converter first
+    unstructures anything (cattrs builds the nested hooks then)."""
+    base = converter.get_unstructure_hook(types.Diagnostic)
+    # id -> (weak reference, JSON form): an entry lives as long as its
+    # Diagnostic (kept by a DiagnosticMemo while its document's last lint has it).
+    done: dict[int, tuple[weakref.ref, dict]] = {}
+
+    def unstructure(d: types.Diagnostic) -> dict:
+        key = id(d)
+        hit = done.get(key)
+        if hit is not None and hit[0]() is d:
+            return hit[1]
+        out = base(d)
+        done[key] = (weakref.ref(d, lambda ref, key=key: done.get(key, (None,))[0] is ref and done.pop(key)), out)
+        return out
+
+    converter.register_unstructure_hook(types.Diagnostic, unstructure)
 
 
 def squiggle(doc: Document, f: Finding) -> tuple[int, int]:

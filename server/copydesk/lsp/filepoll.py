@@ -42,9 +42,11 @@ class FilePoller:
     runs on ``loop`` when some changed."""
 
     def __init__(self, paths: Callable[[], list[str]], changed: Callable[[list[str], bool], None],
-                 loop: asyncio.AbstractEventLoop, interval: float = DEFAULT_INTERVAL) -> None:
+                 loop: asyncio.AbstractEventLoop, interval: float = DEFAULT_INTERVAL,
+                 ready: Callable[[int], None] | None = None) -> None:
         self._paths = paths
         self._changed = changed
+        self._ready = ready  # called on ``loop`` with the count once the first baseline is taken
         self._loop = loop
         self.interval = interval
         self._stop = threading.Event()
@@ -84,6 +86,9 @@ class FilePoller:
                 # racing the refresh is not lost.
                 self._refresh.clear()
                 snapshot = {p: snapshot[p] if p in snapshot else _stamp(p) for p in paths}
+                if self._ready is not None:  # from now on a change is seen
+                    self._loop.call_soon_threadsafe(self._ready, len(paths))
+                    self._ready = None
             else:
                 changed = []
                 for p in paths:
@@ -165,6 +170,10 @@ def start_polling(server) -> FilePoller | None:
         server.reload(config_changed=config)
         poller.refresh()
 
-    poller = FilePoller(lambda: files_in_use(server), changed, asyncio.get_running_loop(), seconds)
+    def ready(count: int) -> None:
+        server.log(f"copydesk: the client does not watch files; checking {count} files for changes "
+                   f"every {seconds:g} s")
+
+    poller = FilePoller(lambda: files_in_use(server), changed, asyncio.get_running_loop(), seconds, ready)
     poller.start()
     return poller

@@ -31,7 +31,7 @@ from ..text.document import Document
 from ..text.prose import keep_incremental_state
 from . import actions, workspace_lint
 from . import ledger as lsp_ledger
-from .convert import SOURCE, diagnostic, lsp_range, path_uri, rule_error_diagnostic
+from .convert import SOURCE, DiagnosticMemo, lsp_range, memoize_unstructure, path_uri, rule_error_diagnostic
 from .memory import give_back
 from .pools import EnginePool
 from .filepoll import start_polling
@@ -63,6 +63,12 @@ MAX_DOCUMENT_CHARS = 1_000_000
 BIG_DOCUMENT_CHARS = 100_000
 # Documents whose Markdown structure is kept for incremental re-parsing.
 INCREMENTAL_DOCUMENTS = 64
+# Sent right after a publishDiagnostics that is the whole set for its document
+# version ({"uri", "version"}): with fastFirst the first publish of a version
+# may lack the findings that wait for the syntactic parse, and a client (or a
+# test) that needs the final set waits for this.  Clients that do not know it
+# ignore it, as JSON-RPC has them ignore any unknown notification.
+DIAGNOSTICS_FINAL = "copydesk/diagnosticsFinal"
 
 
 class CopydeskServer(LanguageServer):
@@ -74,6 +80,7 @@ class CopydeskServer(LanguageServer):
         self.pool = EnginePool(self)  # configs per folder, engines per config
         self._error_uris: set[str] = set()  # rule/config files we published errors on
         self.linted: dict[str, Linted] = {}
+        self._diagnostics: dict[str, DiagnosticMemo] = {}  # per document: its last lint's, reused
         self._pending: dict[str, asyncio.TimerHandle] = {}
         self._reload_lock = asyncio.Lock()
         self._logged_failures: dict[str, set[str]] = {}
@@ -204,13 +211,24 @@ class CopydeskServer(LanguageServer):
             self._publish(uri, diags, None)
         self._error_uris = set(by_uri)
 
-    def _publish(self, uri: str, diags: list[types.Diagnostic], version: int | None) -> None:
+    def _publish(self, uri: str, diags: list[types.Diagnostic], version: int | None, final: bool = True) -> None:
+        """Publish; unless more is coming for this version (``final=False``:
+        fastFirst's first set), say that this was the whole set."""
         try:
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=diags, version=version)
             )
         except Exception:
             log.exception("publishing diagnostics failed")
+            return
+        if final:
+            self._final(uri, version)
+
+    def _final(self, uri: str, version: int | None) -> None:
+        try:
+            self.protocol.notify(DIAGNOSTICS_FINAL, {"uri": uri, "version": version})
+        except Exception:
+            log.exception("sending %s failed", DIAGNOSTICS_FINAL)
 
     # ------------------------------------------------------------- linting
 
@@ -256,9 +274,11 @@ class CopydeskServer(LanguageServer):
         if len(doc.text) > BIG_DOCUMENT_CHARS:
             give_back()  # the big temporaries of this analysis, not kept by the allocator
         self._log_failures(uri, result)
-        enc = self.encoding
-        diags = [diagnostic(doc, f, engine.active_rules.get(f.rule_id) or engine.ruleset.get(f.rule_id), enc)
-                 for f in result.findings]
+        memo = self._diagnostics.get(uri)
+        if memo is None:
+            memo = self._diagnostics[uri] = DiagnosticMemo()
+        diags = memo.convert(doc, result.findings, lambda rid: engine.active_rules.get(rid) or engine.ruleset.get(rid),
+                             self.encoding, (self.generation, id(engine)))
         linted = Linted(tdoc.version, doc, result, engine, diags, self.generation)
         self.linted[uri] = linted
         return linted
@@ -301,7 +321,7 @@ class CopydeskServer(LanguageServer):
             self.log(f"copydesk: linting {uri} failed: {e}", types.MessageType.Error)
             return
         if linted is not None:
-            self._publish(uri, linted.diagnostics, linted.version)
+            self._publish(uri, linted.diagnostics, linted.version, final=not linted.result.pending)
             if linted.result.pending:
                 self._request_parse(uri, linted.result.pending)
 
@@ -325,10 +345,16 @@ class CopydeskServer(LanguageServer):
                     await loop.run_in_executor(self._parser, syntax.parse_many, texts)
                 except Exception as e:  # the parses are not cached: asking again would loop
                     self.log(f"copydesk: parsing {uri} failed: {e}", types.MessageType.Error)
+                    linted = self.linted.get(uri)
+                    if linted is not None and uri not in self._parse_wanted and uri not in self._pending:
+                        self._final(uri, linted.version)  # what was published is all there will be
                     continue
                 if uri in self._parse_wanted or uri in self._pending or not is_open(self.workspace, uri):
                     continue  # changed meanwhile: the newer lint asks (or asked) for its own parses
-                self.lint_and_publish(uri)
+                if self.pull_mode:
+                    self.refresh_pulled()  # the client pulls again and gets the whole set
+                else:
+                    self.lint_and_publish(uri)
         finally:
             self._parse_running = False
 
@@ -351,7 +377,16 @@ class CopydeskServer(LanguageServer):
             if self.pull_mode:
                 continue
             self.lint_and_publish(uri)
-        if self.pull_mode and _cap(self.client_capabilities, "workspace", "diagnostics", "refresh_support"):
+        if self.pull_mode:
+            self.refresh_pulled()
+
+    def can_refresh(self) -> bool:
+        return bool(_cap(self.client_capabilities, "workspace", "diagnostics", "refresh_support"))
+
+    def refresh_pulled(self) -> None:
+        """workspace/diagnostic/refresh: a client that pulls diagnostics asks
+        again for the open documents' (unchanged ones answer "unchanged")."""
+        if self.can_refresh():
             try:
                 self.workspace_diagnostic_refresh(None)
             except Exception:
@@ -463,6 +498,7 @@ def _cap(obj: Any, *names: str) -> Any:
 
 def create_server() -> CopydeskServer:
     server = CopydeskServer()
+    memoize_unstructure(server.protocol._converter)  # a keystroke re-sends the unchanged diagnostics
     # A keystroke re-parses only the Markdown blocks around the edit.
     keep_incremental_state(INCREMENTAL_DOCUMENTS)
 
@@ -531,6 +567,7 @@ def create_server() -> CopydeskServer:
         if handle is not None:
             handle.cancel()
         ls.linted.pop(uri, None)
+        ls._diagnostics.pop(uri, None)
         ls._parse_wanted.pop(uri, None)
         ls._logged_failures.pop(uri, None)
         if uri not in ls._error_uris:
@@ -545,10 +582,19 @@ def create_server() -> CopydeskServer:
         handle = ls._pending.pop(uri, None)
         if handle is not None:
             handle.cancel()
-        linted = ls.lint(uri, wait=True)  # a pulled report is the whole set
+        # With fastFirst and a client that takes refresh requests, a report
+        # that needs a parse first comes at once without the parse's findings
+        # (its result id says "partial"); the parse runs off the event loop and
+        # a workspace/diagnostic/refresh has the client pull the whole set.
+        # Otherwise a pulled report is the whole set.
+        fast = ls.settings_for(_path(uri)).fast_first and ls.can_refresh()
+        linted = ls.lint(uri, wait=not fast)
         if linted is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
         result_id = f"{linted.generation}:{linted.version}:{hash(linted.document.text) & 0xFFFFFFFF:x}"
+        if linted.result.pending:
+            result_id += ":partial"
+            ls._request_parse(uri, linted.result.pending)
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return types.RelatedFullDocumentDiagnosticReport(items=linted.diagnostics, result_id=result_id)

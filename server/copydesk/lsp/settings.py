@@ -12,8 +12,9 @@ accepted too:
     corpus           ["seeds/"]            reference corpus folders
     checks           ["loaded-term"]       check namespaces to run (default all)
     debounce         300                   ms after a change before linting (0: at once)
-    fastFirst        false                 publish the findings that need no new parse at once,
-                                           the rest when the syntactic layer has parsed the text
+    fastFirst        true                  publish the findings that need no new parse at once,
+                                           the whole set when the syntactic layer has parsed the
+                                           text, followed by copydesk/diagnosticsFinal
                                            (false: one publish, after the parse)
     languages        ["markdown", "plaintext", "html"]   languageIds the server lints
     diagnosticMode   "auto"                "push" forces publishDiagnostics even for clients
@@ -32,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DEBOUNCE_MS = 300
-# Off by default while the editor tests (Neovim, Emacs, VS Code) compare the first
-# publish with the CLI's findings.
-DEFAULT_FAST_FIRST = False
+# The last publish of a version is followed by copydesk/diagnosticsFinal
+# (server.DIAGNOSTICS_FINAL): clients and tests that need the whole set wait for it.
+DEFAULT_FAST_FIRST = True
 DEFAULT_LANGUAGES = ("markdown", "plaintext", "html")
 
 _ALIASES = {
