@@ -119,7 +119,8 @@ class LoadedTerms(Check):
     kinds = ("loaded-term",)
     lexicons = ("labelling_verbs", "labelling_blockers", "vague_labellers", "verb_adverbs",
                 "labelling_no_subject", "labelling_determiners", "labelling_as_blockers", "labelling_what",
-                "labelling_view_verbs", "labelling_accuse_verbs", "labelling_as_enders")
+                "labelling_view_verbs", "labelling_accuse_verbs", "labelling_as_enders", "reporting_verbs",
+                "labelling_call_verbs")
     schemas = {"loaded-term": SCHEMA}
     # A quotation may take its speaker from the paragraphs before (the ledger).
     context_before = ledger.CARRY_PARAGRAPHS
@@ -190,6 +191,8 @@ class LoadedTerms(Check):
         self._view_verbs = lang.words("labelling_view_verbs") | self._labelling
         self._accuse = lang.words("labelling_accuse_verbs")
         self._as_enders = lang.words("labelling_as_enders")
+        self._reporting = lang.words("reporting_verbs")
+        self._call_verbs = lang.words("labelling_call_verbs")
         self._extractor = None  # the ledger's, built on first need
 
     def _voiced(self, par: Paragraph, a: int, b: int) -> bool | None:
@@ -266,6 +269,54 @@ class LoadedTerms(Check):
                 return True  # an active subject: "the US designate", "He called it"
             right = _CLAUSE_END.split(text[end:end + _LABEL_REACH])[0]
             return bool(_BY_AGENT.search(right))  # passive: "designated … by the EU"
+        return False
+
+    def _has_subject(self, low: list[str], i: int) -> bool:
+        """Whether the verb at ``low[i]`` has a subject of its own (not a
+        vague crowd, not a passive or a bare determiner before it)."""
+        k = i - 1
+        while k >= 0 and (low[k] in self._label_adverbs or low[k].endswith("ly")):
+            k -= 1
+        before = low[k] if k >= 0 else None
+        return before is not None and before not in self._vague_labellers and before not in self._no_subject
+
+    def _called_quote(self, text: str, qstart: int) -> bool:
+        """A quotation that is the predicate of "X called / branded / dubbed
+        Y “…”" in the same clause: "Medvedev called the strike on Belgorod
+        “a crime of …”", "The minister branded the protesters “vandals”".
+        Not "called on the regime “…”" (the word after the verb is a
+        preposition) nor "called for “…”"."""
+        if not self._call_verbs:
+            return False
+        left = _CLAUSE_END.split(text[max(0, qstart - 2 * _LABEL_REACH):qstart])[-1]
+        low = [w.lower() for w in _WORD.findall(left)]
+        for i in range(len(low) - 1, -1, -1):
+            if low[i] not in self._call_verbs:
+                continue
+            after = low[i + 1] if i + 1 < len(low) else None
+            if after is not None and after in self._label_blockers:
+                return False
+            return self._has_subject(low, i)
+        return False
+
+    def _colon_statement(self, par: Paragraph, text: str, start: int) -> bool:
+        """The term stands after "<speaker> <reporting verb> [to whom]:" in
+        its sentence: "This movement stated: The occupiers …", "He told
+        reporters: the regime …".  The colon hands the rest of the sentence
+        to the speaker as a quotation mark would."""
+        if not self._reporting:
+            return False
+        sent = par.sentences[par.sentence_index(par.start + start)]
+        a = sent.start - par.start
+        colon = text.rfind(":", a, start)
+        if colon < 0:
+            return False
+        low = [w.lower() for w in _WORD.findall(text[a:colon])]
+        # the verb, then at most three words (“told reporters”, “said in a statement”)
+        for back in range(1, min(len(low), 5) + 1):
+            i = len(low) - back
+            if low[i] in self._reporting:
+                return self._has_subject(low, i)
         return False
 
     def _labelled_as(self, words: list[str], phrase: int) -> bool:
@@ -416,6 +467,15 @@ class LoadedTerms(Check):
                 # sentence takes one.
                 attributed = _sentence_quote(text, base, quote) and (
                     self._continues_quote(par, quote) or bool(self._voiced(par, a, b)))
+            if quote is not None and not attributed and not quote.depth:
+                # “Medvedev called the strike “a crime of …””: a quoted
+                # predicate after a labelling verb with a subject is the
+                # subject's word, however long the object between.
+                attributed = self._called_quote(text, quote.start - base)
+            if quote is None and not attributed:
+                # “This movement stated: The occupiers …”: a statement after
+                # a speaker's reporting verb and a colon, to the sentence end.
+                attributed = self._colon_statement(par, text, start)
             if attributed and rule.option("allow_in_attributed_quotes", True):
                 continue
             if quote is None and rule.option("allow_when_labelled", True) and self._labelled(text, start, end):
