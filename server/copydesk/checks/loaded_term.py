@@ -120,7 +120,7 @@ class LoadedTerms(Check):
     lexicons = ("labelling_verbs", "labelling_blockers", "vague_labellers", "verb_adverbs",
                 "labelling_no_subject", "labelling_determiners", "labelling_as_blockers", "labelling_what",
                 "labelling_view_verbs", "labelling_accuse_verbs", "labelling_as_enders", "reporting_verbs",
-                "labelling_call_verbs")
+                "labelling_call_verbs", "headline_labels")
     schemas = {"loaded-term": SCHEMA}
     # A quotation may take its speaker from the paragraphs before (the ledger).
     context_before = ledger.CARRY_PARAGRAPHS
@@ -193,6 +193,7 @@ class LoadedTerms(Check):
         self._as_enders = lang.words("labelling_as_enders")
         self._reporting = lang.words("reporting_verbs")
         self._call_verbs = lang.words("labelling_call_verbs")
+        self._headline_labels = lang.words("headline_labels")
         self._extractor = None  # the ledger's, built on first need
 
     def _voiced(self, par: Paragraph, a: int, b: int) -> bool | None:
@@ -318,6 +319,26 @@ class LoadedTerms(Check):
             if low[i] in self._reporting:
                 return self._has_subject(low, i)
         return False
+
+    def _headline_speaker(self, par: Paragraph, text: str, start: int) -> bool:
+        """A paragraph that opens with a name and a colon, "Hamas: The
+        massacre of civilians shows …", "Zelensky: Russia will pay": the
+        headline (or transcript) convention that gives the rest of the
+        sentence to the speaker.  Not a place ("Gaza: strikes kill 20", the
+        gazetteer knows it) nor a section label ("Analysis:", "Update:")."""
+        m = _HEAD_COLON.match(text)
+        if m is None or m.end() > start:
+            return False
+        name = m.group(1)
+        words = name.split()
+        if not all(w[:1].isupper() for w in words) or (len(words) > 1 and name.isupper()):
+            return False  # "The summary:"; a kicker in capitals ("HAPPENING NOW:")
+        low = name.lower()
+        if low in self._headline_labels or words[0].lower() in self._headline_labels:
+            return False
+        if low in _place_names() or any(w.lower() in _place_names() for w in words):
+            return False
+        return par.sentence_index(par.start + m.end() - 1) == par.sentence_index(par.start + start)
 
     def _labelled_as(self, words: list[str], phrase: int) -> bool:
         """"designate the Iran-backed group in Lebanon as a terrorist
@@ -467,17 +488,22 @@ class LoadedTerms(Check):
                 # sentence takes one.
                 attributed = _sentence_quote(text, base, quote) and (
                     self._continues_quote(par, quote) or bool(self._voiced(par, a, b)))
-            if quote is not None and not attributed and not quote.depth:
-                # “Medvedev called the strike “a crime of …””: a quoted
-                # predicate after a labelling verb with a subject is the
-                # subject's word, however long the object between.
-                attributed = self._called_quote(text, quote.start - base)
             if quote is None and not attributed:
                 # “This movement stated: The occupiers …”: a statement after
                 # a speaker's reporting verb and a colon, to the sentence end.
-                attributed = self._colon_statement(par, text, start)
+                attributed = self._colon_statement(par, text, start) or self._headline_speaker(par, text, start)
             if attributed and rule.option("allow_in_attributed_quotes", True):
                 continue
+            if (quote is not None and not attributed and not quote.depth
+                    and rule.option("allow_when_labelled", True)):
+                # A quoted label someone applies: “The US considers Hamas a
+                # “terrorist group””, “described the raids as “terrorism””,
+                # “Medvedev called the strike on Belgorod “a crime of …”” (a
+                # quoted predicate of a labelling verb, however long the
+                # object between).
+                qs = quote.start - base
+                if self._called_quote(text, qs) or self._labelled(text, qs, quote.end - base):
+                    continue
             if quote is None and rule.option("allow_when_labelled", True) and self._labelled(text, start, end):
                 continue
             matched = text[start:end]
@@ -513,6 +539,27 @@ class LoadedTerms(Check):
 
 
 _CONTINUED_MIN_WORDS = 6
+# "Hamas: …", "Vladimir Putin: …" at the head of a paragraph: one to four words, then a colon.
+_HEAD_COLON = re.compile(r"\s*([^\W\d_][\w’'.-]*(?: [^\W\d_][\w’'.-]*){0,3}):\s")
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset:
+    """Every name of the bundled gazetteer (countries, provinces, cities),
+    lower-cased: read once, only when a paragraph opens with "Name:"."""
+    from ..resources import default_rules_dir
+
+    path = default_rules_dir() / "language" / "places-en.tsv"
+    names = set()
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) >= 2 and not line.startswith("#"):
+                    names.add(parts[1].lower())
+    except OSError:
+        pass
+    return frozenset(names)
 
 
 def _sentence_quote(text: str, base: int, quote) -> bool:
