@@ -331,7 +331,7 @@ class LoadedTerms(Check):
             return False
         name = m.group(1)
         words = name.split()
-        if not all(w[:1].isupper() for w in words) or (len(words) > 1 and name.isupper()):
+        if not (words[0][:1].isupper() and words[-1][:1].isupper()) or (len(words) > 1 and name.isupper()):
             return False  # "The summary:"; a kicker in capitals ("HAPPENING NOW:")
         low = name.lower()
         if low in self._headline_labels or words[0].lower() in self._headline_labels:
@@ -539,8 +539,8 @@ class LoadedTerms(Check):
 
 
 _CONTINUED_MIN_WORDS = 6
-# "Hamas: …", "Vladimir Putin: …" at the head of a paragraph: one to four words, then a colon.
-_HEAD_COLON = re.compile(r"\s*([^\W\d_][\w’'.-]*(?: [^\W\d_][\w’'.-]*){0,3}):\s")
+# "Hamas: …", "Opposition leader Ana Ruiz: …" at the head of a paragraph: one to five words, then a colon.
+_HEAD_COLON = re.compile(r"\s*([^\W\d_][\w’'.-]*(?: [^\W\d_][\w’'.-]*){0,4}):\s")
 
 
 @lru_cache(maxsize=1)
