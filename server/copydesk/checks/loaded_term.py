@@ -457,6 +457,7 @@ class LoadedTerms(Check):
         base = par.start
         except_spans: dict[str, list[tuple[int, int]]] = {}  # per rule, found once per paragraph
         norm = Normalised(text)
+        first_colon = text.find(":")
         for first, start, end, cstart, cend, term in self._matches(text, norm):
             owners = self._shared.get(term.lower(), ((first, term),)) if self._shared else ((first, term),)
             rule = None
@@ -488,9 +489,10 @@ class LoadedTerms(Check):
                 # sentence takes one.
                 attributed = _sentence_quote(text, base, quote) and (
                     self._continues_quote(par, quote) or bool(self._voiced(par, a, b)))
-            if quote is None and not attributed:
+            if quote is None and not attributed and 0 <= first_colon < start:
                 # “This movement stated: The occupiers …”: a statement after
-                # a speaker's reporting verb and a colon, to the sentence end.
+                # a speaker's reporting verb and a colon, to the sentence end;
+                # “Hamas: The massacre …”, a line headed by its speaker.
                 attributed = self._colon_statement(par, text, start) or self._headline_speaker(par, text, start)
             if attributed and rule.option("allow_in_attributed_quotes", True):
                 continue
