@@ -253,3 +253,34 @@ def test_scare_quotes_stay_the_writers_whoever_spoke_before():
     text = ("“We will win,” said Ahmed, a commander.\n\n"
             "The island lives under a wave of “green terror” and the “final solution” of the regime.\n")
     assert [t for r, t in found(text) if r.startswith("loaded-term/")] == ["green terror", "final solution", "regime"]
+
+
+def _loaded(text: str) -> list[str]:
+    return [f["text"] for f in cli_findings(text, "--disable", "attribution") if f["rule_id"].startswith("loaded-term/")]
+
+
+@pytest.mark.parametrize("sentence", [
+    # a quoted label someone applies, however long the object before it
+    "The governor called the night-time drone strike on the power station in his province “a barbaric act”.",
+    "The US State Department considers the group a “terrorist organisation”.",
+    "The ministry described the raids on the border villages as “terrorism”.",
+    # a statement after a speaker, a reporting verb and a colon
+    "The movement stated: the regime will pay for every village it bombs.",
+    "She told reporters on Monday: the regime has lost the war.",
+    # a headline or transcript line headed by a speaker's name
+    "Opposition leader Ana Ruiz: The regime stole the election",
+])
+def test_attributed_constructions_are_the_speakers(sentence):
+    assert _loaded(sentence + "\n") == []
+
+
+@pytest.mark.parametrize("sentence, word", [
+    ("Kharkiv: The regime shelled the suburbs again", "regime"),          # a place heads it: a topic, not a speaker
+    ("Analysis: the regime is running out of money.", "regime"),         # a section label
+    ("BREAKING NEWS: The regime shelled the suburbs.", "regime"),        # a kicker in capitals
+    ("The summary: the regime fell on Monday.", "regime"),               # not a name
+    ("The shelling stopped: the regime had run out of shells.", "regime"),  # no reporting verb before the colon
+    ("The regime fell. The minister said: nothing.", "regime"),          # the colon is in another sentence
+])
+def test_the_writers_voice_around_colons_and_quotes_stays_flagged(sentence, word):
+    assert word in _loaded(sentence + "\n")

@@ -119,7 +119,8 @@ class LoadedTerms(Check):
     kinds = ("loaded-term",)
     lexicons = ("labelling_verbs", "labelling_blockers", "vague_labellers", "verb_adverbs",
                 "labelling_no_subject", "labelling_determiners", "labelling_as_blockers", "labelling_what",
-                "labelling_view_verbs", "labelling_accuse_verbs", "labelling_as_enders")
+                "labelling_view_verbs", "labelling_accuse_verbs", "labelling_as_enders", "reporting_verbs",
+                "labelling_call_verbs", "headline_labels")
     schemas = {"loaded-term": SCHEMA}
     # A quotation may take its speaker from the paragraphs before (the ledger).
     context_before = ledger.CARRY_PARAGRAPHS
@@ -190,6 +191,9 @@ class LoadedTerms(Check):
         self._view_verbs = lang.words("labelling_view_verbs") | self._labelling
         self._accuse = lang.words("labelling_accuse_verbs")
         self._as_enders = lang.words("labelling_as_enders")
+        self._reporting = lang.words("reporting_verbs")
+        self._call_verbs = lang.words("labelling_call_verbs")
+        self._headline_labels = lang.words("headline_labels")
         self._extractor = None  # the ledger's, built on first need
 
     def _voiced(self, par: Paragraph, a: int, b: int) -> bool | None:
@@ -267,6 +271,74 @@ class LoadedTerms(Check):
             right = _CLAUSE_END.split(text[end:end + _LABEL_REACH])[0]
             return bool(_BY_AGENT.search(right))  # passive: "designated … by the EU"
         return False
+
+    def _has_subject(self, low: list[str], i: int) -> bool:
+        """Whether the verb at ``low[i]`` has a subject of its own (not a
+        vague crowd, not a passive or a bare determiner before it)."""
+        k = i - 1
+        while k >= 0 and (low[k] in self._label_adverbs or low[k].endswith("ly")):
+            k -= 1
+        before = low[k] if k >= 0 else None
+        return before is not None and before not in self._vague_labellers and before not in self._no_subject
+
+    def _called_quote(self, text: str, qstart: int) -> bool:
+        """A quotation that is the predicate of "X called / branded / dubbed
+        Y “…”" in the same clause: "Medvedev called the strike on Belgorod
+        “a crime of …”", "The minister branded the protesters “vandals”".
+        Not "called on the regime “…”" (the word after the verb is a
+        preposition) nor "called for “…”"."""
+        if not self._call_verbs:
+            return False
+        left = _CLAUSE_END.split(text[max(0, qstart - 2 * _LABEL_REACH):qstart])[-1]
+        low = [w.lower() for w in _WORD.findall(left)]
+        for i in range(len(low) - 1, -1, -1):
+            if low[i] not in self._call_verbs:
+                continue
+            after = low[i + 1] if i + 1 < len(low) else None
+            if after is not None and after in self._label_blockers:
+                return False
+            return self._has_subject(low, i)
+        return False
+
+    def _colon_statement(self, par: Paragraph, text: str, start: int) -> bool:
+        """The term stands after "<speaker> <reporting verb> [to whom]:" in
+        its sentence: "This movement stated: The occupiers …", "He told
+        reporters: the regime …".  The colon hands the rest of the sentence
+        to the speaker as a quotation mark would."""
+        if not self._reporting:
+            return False
+        sent = par.sentences[par.sentence_index(par.start + start)]
+        a = sent.start - par.start
+        colon = text.rfind(":", a, start)
+        if colon < 0:
+            return False
+        low = [w.lower() for w in _WORD.findall(text[a:colon])]
+        # the verb, then at most three words (“told reporters”, “said in a statement”)
+        for back in range(1, min(len(low), 5) + 1):
+            i = len(low) - back
+            if low[i] in self._reporting:
+                return self._has_subject(low, i)
+        return False
+
+    def _headline_speaker(self, par: Paragraph, text: str, start: int) -> bool:
+        """A paragraph that opens with a name and a colon, "Hamas: The
+        massacre of civilians shows …", "Zelensky: Russia will pay": the
+        headline (or transcript) convention that gives the rest of the
+        sentence to the speaker.  Not a place ("Gaza: strikes kill 20", the
+        gazetteer knows it) nor a section label ("Analysis:", "Update:")."""
+        m = _HEAD_COLON.match(text)
+        if m is None or m.end() > start:
+            return False
+        name = m.group(1)
+        words = name.split()
+        if not (words[0][:1].isupper() and words[-1][:1].isupper()) or (len(words) > 1 and name.isupper()):
+            return False  # "The summary:"; a kicker in capitals ("HAPPENING NOW:")
+        low = name.lower()
+        if low in self._headline_labels or words[0].lower() in self._headline_labels:
+            return False
+        if low in _place_names() or any(w.lower() in _place_names() for w in words):
+            return False
+        return par.sentence_index(par.start + m.end() - 1) == par.sentence_index(par.start + start)
 
     def _labelled_as(self, words: list[str], phrase: int) -> bool:
         """"designate the Iran-backed group in Lebanon as a terrorist
@@ -385,6 +457,7 @@ class LoadedTerms(Check):
         base = par.start
         except_spans: dict[str, list[tuple[int, int]]] = {}  # per rule, found once per paragraph
         norm = Normalised(text)
+        first_colon = text.find(":")
         for first, start, end, cstart, cend, term in self._matches(text, norm):
             owners = self._shared.get(term.lower(), ((first, term),)) if self._shared else ((first, term),)
             rule = None
@@ -416,8 +489,23 @@ class LoadedTerms(Check):
                 # sentence takes one.
                 attributed = _sentence_quote(text, base, quote) and (
                     self._continues_quote(par, quote) or bool(self._voiced(par, a, b)))
+            if quote is None and not attributed and 0 <= first_colon < start:
+                # “This movement stated: The occupiers …”: a statement after
+                # a speaker's reporting verb and a colon, to the sentence end;
+                # “Hamas: The massacre …”, a line headed by its speaker.
+                attributed = self._colon_statement(par, text, start) or self._headline_speaker(par, text, start)
             if attributed and rule.option("allow_in_attributed_quotes", True):
                 continue
+            if (quote is not None and not attributed and not quote.depth
+                    and rule.option("allow_when_labelled", True)):
+                # A quoted label someone applies: “The US considers Hamas a
+                # “terrorist group””, “described the raids as “terrorism””,
+                # “Medvedev called the strike on Belgorod “a crime of …”” (a
+                # quoted predicate of a labelling verb, however long the
+                # object between).
+                qs = quote.start - base
+                if self._called_quote(text, qs) or self._labelled(text, qs, quote.end - base):
+                    continue
             if quote is None and rule.option("allow_when_labelled", True) and self._labelled(text, start, end):
                 continue
             matched = text[start:end]
@@ -453,6 +541,27 @@ class LoadedTerms(Check):
 
 
 _CONTINUED_MIN_WORDS = 6
+# "Hamas: …", "Opposition leader Ana Ruiz: …" at the head of a paragraph: one to five words, then a colon.
+_HEAD_COLON = re.compile(r"\s*([^\W\d_][\w’'.-]*(?: [^\W\d_][\w’'.-]*){0,4}):\s")
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset:
+    """Every name of the bundled gazetteer (countries, provinces, cities),
+    lower-cased: read once, only when a paragraph opens with "Name:"."""
+    from ..resources import default_rules_dir
+
+    path = default_rules_dir() / "language" / "places-en.tsv"
+    names = set()
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) >= 2 and not line.startswith("#"):
+                    names.add(parts[1].lower())
+    except OSError:
+        pass
+    return frozenset(names)
 
 
 def _sentence_quote(text: str, base: int, quote) -> bool:
