@@ -46,6 +46,11 @@ class Engine:
         self.corpus = corpus
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
+        from .cachedir import cache_dir
+
+        # Parses of the syntactic layer are kept in the cache folder too (a
+        # re-run whose sentences were parsed before does not load spaCy).
+        syntax.use_disk_cache(cache_dir(getattr(self.config, "cache_path", None)))
         self._build()
 
     @property

@@ -11,8 +11,11 @@ lemmatizer: no named entities).  A missing model is not an error: ``status()``
 says why, ``parse`` returns ``None``, and the callers fall back to the word
 lists.
 
-Parses are cached by text (a paragraph), like the rest of the text model: a
-keystroke re-parses only the paragraph it touched.  The environment variable
+Parses are cached by text (a sentence or a paragraph), like the rest of the
+text model: a keystroke re-parses only the sentence it touched.  Beside the
+cache in memory, parses are kept on disk in the cache folder
+(``parsecache.py``, keyed by the text and the pipeline's fingerprint), so a
+run whose sentences were all parsed before does not load spaCy.  The environment variable
 ``COPYDESK_SPACY_MODEL`` names another installed pipeline package or path
 (``off`` turns the layer off).
 """
@@ -73,6 +76,44 @@ _parse_lock = threading.Lock()  # one pipeline, one parse at a time (the LSP par
 _nlp = None
 _error: str | None = None
 _cache: "OrderedDict[str, Parse]" = OrderedDict()
+_disk_folder = None  # the cache folder (set by the engine); None: parses are kept in memory only
+_disks: dict = {}  # (folder, model name) -> parsecache.DiskCache, or None when it cannot be used
+
+
+def use_disk_cache(folder) -> None:
+    """Keep parses in ``folder`` (the cache folder) too; None: in memory
+    only.  ``COPYDESK_PARSE_CACHE=off`` overrides."""
+    global _disk_folder
+    _disk_folder = folder
+
+
+def _disk():
+    if _disk_folder is None or os.environ.get("COPYDESK_PARSE_CACHE", "").lower() == "off":
+        return None
+    name = _model_name()
+    key = (str(_disk_folder), name)
+    if key not in _disks:
+        from . import parsecache
+
+        fp = None if name == "off" else parsecache.fingerprint(name, EXCLUDE)
+        _disks[key] = parsecache.DiskCache(_disk_folder, fp) if fp else None
+    return _disks[key]
+
+
+def _lookup(texts) -> dict[str, "Parse"]:
+    """Parses of ``texts`` (distinct, none in memory) from the disk cache,
+    moved into the memory cache."""
+    disk = _disk()
+    if disk is None or not texts:
+        return {}
+    found = disk.get_many(list(texts), Token, Parse)
+    if found:
+        with _cache_lock:
+            for t, p in found.items():
+                _cache[t] = p
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+    return found
 
 
 def _model_name() -> str:
@@ -209,15 +250,7 @@ def parse_deferred(deferral: Deferral) -> bool:
 
 
 def _from_cache(texts: list[str], deferral: Deferral) -> list[Parse] | None:
-    if _nlp is None and _error is None:
-        if deferral.load:
-            _load()
-        else:  # the load, too, is deferred: it runs in the background meanwhile
-            load_in_background()
-            if _nlp is None and _error is None:
-                deferral.wanted.update(dict.fromkeys(texts))
-                raise NeedsParse(len(texts))
-    if _nlp is None:
+    if _nlp is None and _error is not None:
         return None
     out = []
     missing = []
@@ -232,9 +265,21 @@ def _from_cache(texts: list[str], deferral: Deferral) -> list[Parse] | None:
                     missing.append(t)
             out.append(hit)
     if missing:
-        deferral.wanted.update(dict.fromkeys(missing))
-        raise NeedsParse(len(missing))
-    return out
+        found = _lookup(dict.fromkeys(missing))
+        if found:
+            out = [p if p is not None else found.get(t) for t, p in zip(texts, out)]
+            missing = [t for t in missing if t not in found]
+    if not missing:
+        return out
+    if _nlp is None:
+        if deferral.load:
+            _load()
+        else:  # the load, too, is deferred: it runs in the background meanwhile
+            load_in_background()
+        if _nlp is None and _error is not None:
+            return None
+    deferral.wanted.update(dict.fromkeys(missing))
+    raise NeedsParse(len(missing))
 
 
 def parse_many(texts: list[str]) -> list[Parse] | None:
@@ -243,13 +288,7 @@ def parse_many(texts: list[str]) -> list[Parse] | None:
     deferral = getattr(_local, "deferral", None)
     if deferral is not None:
         return _from_cache(texts, deferral)
-    loader = _loader
-    if loader is not None and loader.is_alive() and loader is not threading.current_thread():
-        # Started early (the server's `initialized`), so usually done by the
-        # time a draft needs it; waiting keeps the editor's findings the CLI's.
-        loader.join()
-    nlp = _load()
-    if nlp is None:
+    if _nlp is None and _error is not None:
         return None
     out: list[Parse | None] = []
     todo: dict[str, list[int]] = {}
@@ -262,6 +301,18 @@ def parse_many(texts: list[str]) -> list[Parse] | None:
                 todo.setdefault(t, []).append(k)
             out.append(hit)
     if todo:
+        for t, p in _lookup(todo).items():
+            for k in todo.pop(t):
+                out[k] = p
+    if todo:
+        loader = _loader
+        if loader is not None and loader.is_alive() and loader is not threading.current_thread():
+            # Started early (the server's `initialized`), so usually done by the
+            # time a draft needs it; waiting keeps the editor's findings the CLI's.
+            loader.join()
+        nlp = _load()
+        if nlp is None:
+            return None
         keys = list(todo)
         with _parse_lock:
             parsed = [_convert(doc, t) for t, doc in zip(keys, nlp.pipe(keys, batch_size=64))]
@@ -272,6 +323,9 @@ def parse_many(texts: list[str]) -> list[Parse] | None:
                 _cache[t] = p
                 while len(_cache) > CACHE_SIZE:
                     _cache.popitem(last=False)
+        disk = _disk()
+        if disk is not None:
+            disk.put_many(parsed)
     return out  # type: ignore[return-value]
 
 
