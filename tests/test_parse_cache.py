@@ -275,3 +275,21 @@ def test_an_unwritable_folder_is_no_cache(tmp_path):
     [p] = syntax.parse_many(SENTENCES[:1])
     disk.put_many([p])
     assert disk.get_many([p.text], syntax.Token, syntax.Parse) == {}
+
+
+def test_spacy_command_line_still_works_after_the_layer_loads():
+    """The layer keeps spaCy's command line from being imported with spaCy
+    (stand-ins for ``spacy.cli``); anything that asks for it gets the real one."""
+    code = ("from copydesk.lang import syntax\n"
+            "import sys\n"
+            "assert syntax.parse('Officials said the town fell.') is not None\n"
+            "assert 'typer' not in sys.modules, 'spacy.cli imported with the pipeline'\n"
+            "import spacy\n"
+            "from spacy.cli import download\n"
+            "from spacy.cli.info import info_cli\n"
+            "assert callable(download) and callable(info_cli)\n"
+            "assert spacy.info()['spacy_version'] == spacy.__version__\n"
+            "print('ok')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=300,
+                          env={**__import__("os").environ, "COPYDESK_PARSE_CACHE": "off"})
+    assert proc.stdout.decode().strip() == "ok", proc.stderr.decode()[-2000:]

@@ -24,6 +24,7 @@ quick fix per distinct corpus figure.
 from __future__ import annotations
 
 import datetime
+import itertools
 import weakref
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -354,7 +355,10 @@ class Figures(Check):
         """The draft's date (front matter, date line; else today) and the
         names of its title and lead."""
         meta, _ = front_matter(model.doc.text[:20000])
-        sentences = [s for par in model.paragraphs for s in par.sentences if model.mask[s.start:s.end].strip()]
+        # The first sentences only (a keystroke's model splits no more of the draft than this).
+        sentences = list(itertools.islice(
+            (s for par in model.paragraphs for s in par.sentences if model.mask[s.start:s.end].strip()),
+            LEAD_MIN_SENTENCES))
         first = sentences[0] if sentences else None
         start = first.start if first is not None else 0
         day = article_date(meta, model.mask, self.lang, start) or today()

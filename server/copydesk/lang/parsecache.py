@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 import threading
 import zlib
 from pathlib import Path
@@ -108,12 +109,16 @@ def decode(text: str, rec: bytes, token_cls, parse_cls):
         raise ValueError("parse record with broken sentences")
     children: list[list[int]] = [[] for _ in range(count)]
     tokens = []
+    intern = sys.intern  # as syntax._convert: each word and label once
     for i, row in enumerate(toks):
         start, end, lemma, tag, pos, dep, head = row[:7]
         if not (0 <= start <= end <= n and 0 <= head < count):
             raise ValueError("parse record out of range")
-        word = text[start:end]
-        lower = row[7] if len(row) > 7 else word.lower()
+        word = intern(text[start:end])
+        lower = intern(row[7]) if len(row) > 7 else word.lower()
+        lower = word if lower == word else intern(lower)
+        lemma = lower if lemma == lower else intern(lemma)
+        tag, pos, dep = intern(tag), intern(pos), intern(dep)
         if head != i:
             children[head].append(i)
         tokens.append(token_cls(i, start, end, word, lower, lemma, tag, pos, dep, head, sent_of[i]))

@@ -22,6 +22,7 @@ run whose sentences were all parsed before does not load spaCy.  The environment
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -132,7 +133,11 @@ def _load():
             _error = "the syntactic layer is turned off (COPYDESK_SPACY_MODEL=off)"
             return None
         try:
+            _defer_spacy_cli()
             import spacy
+
+            if "spacy.cli" in sys.modules and not hasattr(spacy, "cli"):
+                spacy.cli = sys.modules["spacy.cli"]  # the stand-in, as the import would have set it
         except ImportError:
             _error = (f"spaCy is not installed, so attribution falls back to word lists "
                       f"(install copydesk with its dependencies, or: pip install spacy {MODEL_DIST})")
@@ -145,6 +150,55 @@ def _load():
         except Exception as e:  # a damaged model must not break the checks
             _error = f"the spaCy model {name!r} could not be loaded ({type(e).__name__}: {str(e)[:200]})"
     return _nlp
+
+
+def _defer_spacy_cli() -> None:
+    """spaCy's ``__init__`` imports its command line (``from .cli.info import
+    info``: typer, rich, requests, weasel; about 140 ms and 18 MB, a third of
+    spaCy's import) for ``spacy.info`` alone, which copydesk never calls.
+    Before spaCy is first imported, ``spacy.cli`` and ``spacy.cli.info`` are
+    registered as stand-ins that import the real modules the first time
+    anything asks them for a name (so ``spacy.cli.download`` or ``spacy.info``
+    still work); the pipeline never does."""
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        return
+    import importlib
+    import importlib.util
+    import types
+
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    cli_dir = os.path.join(list(spec.submodule_search_locations)[0], "cli")
+    stand_ins: dict[str, types.ModuleType] = {}
+
+    def real(name: str):
+        # Drop the stand-ins and import spaCy's own modules in their place.
+        for mod in ("spacy.cli.info", "spacy.cli"):
+            if sys.modules.get(mod) is stand_ins.get(mod):
+                sys.modules.pop(mod, None)
+        module = importlib.import_module(name)
+        parent = sys.modules.get("spacy")
+        if parent is not None:
+            parent.cli = sys.modules["spacy.cli"]
+        return module
+
+    def forward(module: str):
+        def __getattr__(name: str):
+            if name.startswith("__"):  # the import system probing (``__path__``): not a use
+                raise AttributeError(name)
+            return getattr(real(module), name)
+        return __getattr__
+
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = [cli_dir]  # its submodules still import from spaCy's own files
+    cli.__getattr__ = forward("spacy.cli")  # type: ignore[method-assign]
+    info = types.ModuleType("spacy.cli.info")
+    info.__getattr__ = forward("spacy.cli.info")  # type: ignore[method-assign]
+    info.info = lambda *a, **k: real("spacy.cli.info").info(*a, **k)  # type: ignore[attr-defined]
+    cli.info = info  # type: ignore[attr-defined]
+    stand_ins.update({"spacy.cli": cli, "spacy.cli.info": info})
+    sys.modules.update(stand_ins)
 
 
 _background = False
@@ -190,14 +244,20 @@ def _convert(doc, text: str) -> Parse:
     toks = []
     sents = []
     children: list[list[int]] = [[] for _ in range(len(doc))]
+    intern = sys.intern  # a parse holds each word and label once, not a copy per token (memory)
     for si, s in enumerate(doc.sents):
         sents.append((s.start, s.end))
         for t in s:
             h = t.head.i
             if h != t.i:
                 children[h].append(t.i)
-            toks.append(Token(t.i, t.idx, t.idx + len(t.text), t.text, t.lower_, t.lemma_.lower(), t.tag_,
-                              t.pos_, t.dep_, h, si))
+            word = intern(t.text)
+            lower = t.lower_
+            lower = word if lower == word else intern(lower)
+            lemma = t.lemma_.lower()
+            lemma = lower if lemma == lower else intern(lemma)
+            toks.append(Token(t.i, t.idx, t.idx + len(word), word, lower, lemma, intern(t.tag_),
+                              intern(t.pos_), intern(t.dep_), h, si))
     return Parse(text, tuple(toks), tuple(sents), tuple(tuple(c) for c in children))
 
 
