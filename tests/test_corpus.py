@@ -169,3 +169,49 @@ def test_a_missing_corpus_folder_is_a_warning_not_a_crash(tmp_path):
     assert idx.refresh()["added"] == 0
     assert idx.warnings == [f"corpus source {tmp_path / 'nowhere'} does not exist"]
     assert idx.figures_in_context("deaths", ["aleppo", "fighting"]) == []
+
+
+# --- the ingest job's parsing pool does not run ahead of a slow writer ---------------
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_bounded_imap_keeps_at_most_a_window_of_results_waiting():
+    import multiprocessing
+    import threading
+
+    from copydesk.corpus.ingest import bounded_imap
+
+    taken = 0
+    lock = threading.Lock()
+
+    def jobs():
+        nonlocal taken
+        for i in range(400):
+            with lock:
+                taken += 1
+            yield i
+
+    seen = []
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        for consumed, result in enumerate(bounded_imap(pool, _square, jobs(), window=16, chunksize=4), 1):
+            with lock:
+                # Jobs handed to the pool but not yet consumed: never more than the window.
+                assert taken - consumed <= 16
+            seen.append(result)
+    assert seen == [i * i for i in range(400)]
+
+
+def test_bounded_imap_stopped_early_lets_the_pool_end():
+    import multiprocessing
+
+    from copydesk.corpus.ingest import bounded_imap
+
+    # A writer that fails after a few results closes the generator: the pool's
+    # feeder thread must end, or terminating the pool (which joins it) would hang.
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        results = bounded_imap(pool, _square, iter(range(10_000)), window=8, chunksize=2)
+        assert [next(results) for _ in range(3)] == [0, 1, 4]
+        results.close()
+    assert pool._state == "TERMINATE"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import threading
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -22,6 +23,9 @@ from .sources import BLOCK_BREAK, PAD, read_article, sentences
 BATCH_FILES = 400
 # Fewer changed files than this are parsed in the indexing process itself.
 PARALLEL_MIN_FILES = 300
+# Parsed articles waiting for the writer, at most: a writer slower than the
+# parsers (a database server) must not make the results pile up in memory.
+MAX_IN_FLIGHT = 1024
 # An article is a few kilobytes; a bigger file is not an article (a log, a
 # dump, /dev/zero behind a symlink) and is skipped with a warning.
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
@@ -182,10 +186,37 @@ def parsed(todo: list[tuple[str, int, int]], jobs: int, lexicons: dict,
 
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(jobs, initializer=_worker_init, initargs=(lexicons, os.getpid())) as pool:
-            yield from pool.imap(_worker_parse, todo, chunksize=32)
+            yield from bounded_imap(pool, _worker_parse, todo, MAX_IN_FLIGHT, chunksize=32)
         return
     for job in todo:
         yield _read_and_parse(job, extractor)
+
+
+def bounded_imap(pool, func: Callable, jobs: Iterable, window: int, chunksize: int = 1) -> Iterator:
+    """``pool.imap`` with at most ``window`` jobs handed out and not yet
+    consumed.  The pool's feeder thread takes the next job only when the
+    consumer has taken a result; when the consumer stops early the feeder
+    ends too, so the pool can be terminated (it joins that thread)."""
+    free = threading.Semaphore(max(window, chunksize))  # a whole chunk must fit, or nothing moves
+    stop = threading.Event()
+
+    def feed():
+        source = iter(jobs)
+        while True:
+            while not free.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
+            job = next(source, stop)  # taken from the source only once there is room
+            if job is stop or stop.is_set():
+                return
+            yield job
+
+    try:
+        for result in pool.imap(func, feed(), chunksize=chunksize):
+            free.release()
+            yield result
+    finally:
+        stop.set()
 
 
 def in_batches(items: Iterable[ParsedDoc | tuple], store: Callable[[list[ParsedDoc]], None],
