@@ -82,29 +82,31 @@ _disks: dict = {}  # (folder, model name) -> parsecache.DiskCache, or None when 
 
 
 def use_disk_cache(folder) -> None:
-    """Keep parses in ``folder`` (the cache folder) too; None: in memory
-    only.  ``COPYDESK_PARSE_CACHE=off`` overrides."""
+    """Keep parses in ``folder`` (the cache folder) too, for parses asked
+    for outside an engine's lint (which names its own folder: ``Deferral``);
+    None: in memory only.  ``COPYDESK_PARSE_CACHE=off`` overrides."""
     global _disk_folder
     _disk_folder = folder
 
 
-def _disk():
-    if _disk_folder is None or os.environ.get("COPYDESK_PARSE_CACHE", "").lower() == "off":
+def _disk(folder=None):
+    folder = folder if folder is not None else _disk_folder
+    if folder is None or os.environ.get("COPYDESK_PARSE_CACHE", "").lower() == "off":
         return None
     name = _model_name()
-    key = (str(_disk_folder), name)
+    key = (str(folder), name)
     if key not in _disks:
         from . import parsecache
 
         fp = None if name == "off" else parsecache.fingerprint(name, EXCLUDE)
-        _disks[key] = parsecache.DiskCache(_disk_folder, fp) if fp else None
+        _disks[key] = parsecache.DiskCache(folder, fp) if fp else None
     return _disks[key]
 
 
-def _lookup(texts) -> dict[str, "Parse"]:
+def _lookup(texts, folder=None) -> dict[str, "Parse"]:
     """Parses of ``texts`` (distinct, none in memory) from the disk cache,
     moved into the memory cache."""
-    disk = _disk()
+    disk = _disk(folder)
     if disk is None or not texts:
         return {}
     found = disk.get_many(list(texts), Token, Parse)
@@ -272,6 +274,7 @@ class Deferral:
     wanted: dict = field(default_factory=dict)  # texts asked for, in order (a dict as an ordered set)
     pinned: dict = field(default_factory=dict)  # text -> Parse, parsed for this deferral (never evicted)
     load: bool = True  # load the model when a parse needs it (False: the load, too, is deferred)
+    folder: object = None  # the cache folder whose parses to use (None: ``use_disk_cache``'s)
 
 
 _local = threading.local()
@@ -300,7 +303,7 @@ def parse_deferred(deferral: Deferral) -> bool:
     previous = getattr(_local, "deferral", None)
     _local.deferral = None
     try:
-        parsed = parse_many(texts)
+        parsed = parse_many(texts, folder=deferral.folder)
     finally:
         _local.deferral = previous
     if parsed is None:
@@ -325,7 +328,7 @@ def _from_cache(texts: list[str], deferral: Deferral) -> list[Parse] | None:
                     missing.append(t)
             out.append(hit)
     if missing:
-        found = _lookup(dict.fromkeys(missing))
+        found = _lookup(dict.fromkeys(missing), deferral.folder)
         if found:
             out = [p if p is not None else found.get(t) for t, p in zip(texts, out)]
             missing = [t for t in missing if t not in found]
@@ -342,9 +345,10 @@ def _from_cache(texts: list[str], deferral: Deferral) -> list[Parse] | None:
     raise NeedsParse(len(missing))
 
 
-def parse_many(texts: list[str]) -> list[Parse] | None:
+def parse_many(texts: list[str], folder=None) -> list[Parse] | None:
     """Parses of several texts (paragraphs), batched through the pipeline;
-    None when the layer is not available."""
+    None when the layer is not available.  ``folder``: the cache folder
+    whose parses to read and keep (None: ``use_disk_cache``'s)."""
     deferral = getattr(_local, "deferral", None)
     if deferral is not None:
         return _from_cache(texts, deferral)
@@ -361,7 +365,7 @@ def parse_many(texts: list[str]) -> list[Parse] | None:
                 todo.setdefault(t, []).append(k)
             out.append(hit)
     if todo:
-        for t, p in _lookup(todo).items():
+        for t, p in _lookup(todo, folder).items():
             for k in todo.pop(t):
                 out[k] = p
     if todo:
@@ -383,7 +387,7 @@ def parse_many(texts: list[str]) -> list[Parse] | None:
                 _cache[t] = p
                 while len(_cache) > CACHE_SIZE:
                     _cache.popitem(last=False)
-        disk = _disk()
+        disk = _disk(folder)
         if disk is not None:
             disk.put_many(parsed)
     return out  # type: ignore[return-value]
