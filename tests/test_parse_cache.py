@@ -293,3 +293,21 @@ def test_spacy_command_line_still_works_after_the_layer_loads():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=300,
                           env={**__import__("os").environ, "COPYDESK_PARSE_CACHE": "off"})
     assert proc.stdout.decode().strip() == "ok", proc.stderr.decode()[-2000:]
+
+
+
+def test_a_file_sqlite_cannot_open_is_no_cache(tmp_path):
+    """Where the file should be there is something SQLite cannot open (here
+    a folder): every call is a miss, never an error, and after a few tries
+    the process stops trying."""
+    syntax = _syntax()
+    from copydesk.lang import parsecache
+
+    disk = parsecache.DiskCache(tmp_path, "test")
+    disk.path.mkdir(parents=True)
+    [p] = syntax.parse_many(SENTENCES[:1])
+    for _ in range(4):
+        disk.put_many([p])
+        assert disk.get_many([p.text], syntax.Token, syntax.Parse) == {}
+    assert disk._broken
+    assert disk.path.is_dir()  # left alone: only a file that is not a database is replaced

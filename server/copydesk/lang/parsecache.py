@@ -135,6 +135,7 @@ class DiskCache:
         self._conn: sqlite3.Connection | None = None
         self._pid = -1
         self._broken = False
+        self._failures = 0  # failed connections in a row
         self._inherited: list = []  # connections from before a fork: never used or closed in the child
 
     # -- connection --------------------------------------------------------
@@ -160,8 +161,12 @@ class DiskCache:
                     conn.close()
                     raise
             except sqlite3.OperationalError:
-                # locked by another process for longer than the timeout, or
-                # an unwritable folder: no disk cache for now (tried again later)
+                # locked by another process for longer than the timeout (tried
+                # again on the next call), or a folder it cannot write: after
+                # a few failures in a row, no disk cache for this process
+                self._failures += 1
+                if self._failures >= 3:
+                    self._broken = True
                 return None
             except sqlite3.DatabaseError:
                 # not a database (damaged, or something else under that name):
@@ -173,7 +178,7 @@ class DiskCache:
             except OSError:
                 self._broken = True
                 return None
-            self._conn, self._pid = conn, os.getpid()
+            self._conn, self._pid, self._failures = conn, os.getpid(), 0
             return conn
         return None
 
