@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 import pytest_lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -33,6 +34,15 @@ class Published(dict):
     def __setitem__(self, uri, diags):
         self.log.append((uri, list(diags)))
         super().__setitem__(uri, diags)
+
+
+@pytest.fixture(autouse=True)
+def _every_parse_new(monkeypatch):
+    """The parse cache in the cache folder off (for the CLI runs and the
+    server started after this): the order checked here is that of a draft
+    whose sentences need a new parse, as a sentence being typed does.  (With
+    its parses cached, a draft's first publish is already the whole set.)"""
+    monkeypatch.setenv("COPYDESK_PARSE_CACHE", "off")
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
