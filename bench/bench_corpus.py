@@ -185,8 +185,8 @@ def main(argv=None) -> dict:
             draft = check.draft_context(model)
             draft = Draft(datetime.date(2024, rng.randint(1, 12), rng.randint(1, 28)), draft.lead, draft.first)
             for par in model.paragraphs:
-                drafts.extend((f, t, sc, draft) for f, t, sc in check._figures(
-                    model.mask, par.start, par.end, par.sentences, draft.lead, draft.first)
+                drafts.extend((f, t, sc, d) for f, t, sc, d in check._figures(
+                    model.mask, par.start, par.end, par.sentences, draft)
                     if check._checks_group(rule, f.group))
         drafts = drafts[:args.lookups]
         times, verdicts = [], {}

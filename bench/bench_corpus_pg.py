@@ -57,8 +57,8 @@ def draft_figures(engine, n: int, seed: int):
         model = engine.model(Document(bench_corpus.vary(rng.choice(pool), rng), path="draft.txt"))
         draft = check.draft_context(model)
         for par in model.paragraphs:
-            out.extend((f, t, scope, draft) for f, t, scope in check._figures(
-                model.mask, par.start, par.end, par.sentences, draft.lead, draft.first)
+            out.extend((f, t, scope, d) for f, t, scope, d in check._figures(
+                model.mask, par.start, par.end, par.sentences, draft)
                 if check._checks_group(rule, f.group))
     return check, rule, out[:n]
 

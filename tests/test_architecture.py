@@ -132,6 +132,7 @@ ALLOWED = {
     ("text/html.py", "p"): "HTML block elements",
     ("lang/figures.py", "JJ"): "Penn part-of-speech tags",
     ("checks/attribution.py", "advcl"): "dependency labels (ClearNLP) of the parser: a modifier clause",
+    ("checks/attribution.py", "aux"): "dependency labels (ClearNLP) of the parser: the words of a clause's own verb",
     ("checks/worthiness.py", "ROOT"): "dependency labels (ClearNLP) of the parser: clauses of the sentence",
     ("checks/worthiness.py", "relcl"): "dependency labels (ClearNLP) of the parser: clauses that end a verb's own",
     ("cli/__init__.py", "check"): "subcommand names and their modules",

@@ -153,8 +153,8 @@ def test_sources_reads_stances_nouns_and_whole_quotes(tmp_path):
                 assert STANCES[a[role]["start"]:a[role]["end"]] == a[role]["text"]
     got = {a["cue"]["text"]: (a["source"] and a["source"]["text"], a["content"] and a["content"]["text"], a["kind"])
            for a in atts}
-    assert got["criticism"] == ("The senator’s", "the pipeline deal", "indirect")
-    assert got["are unhappy"] == ("Voters", "the choice", "indirect")
+    assert got["criticism of"] == ("The senator’s", "the pipeline deal", "indirect")
+    assert got["are unhappy with"] == ("Voters", "the choice", "indirect")
     assert got["reportedly"][0] is None and "plans to resign" in got["reportedly"][1]
     assert got["talked about"] == ("Officials", "the flooding", "indirect")  # not "on Tuesday"
     assert got["supports"] == ("Mr. Okafor", "the ban", "indirect")
@@ -170,6 +170,79 @@ def test_sources_reads_stances_nouns_and_whole_quotes(tmp_path):
     voices = report["files"][0]["voices"]
     walkout = next(v for v in voices if "walkout" in v["text"])
     assert walkout["speaker"] == "chairman" and walkout["cue"]["text"] == "released the following statement:"
+
+
+SPANS = (
+    "# Flood season\n\n"
+    "“We will rebuild the bridge,” the mayor said, “and we will finish it before winter.”\n\n"
+    "''The river rose fast,'' Ms. Okonkwo said. ''Nobody expected it.''\n\n"
+    "The farmers' union endorsed Maria Lopez for governor. The council's criticism of the budget grew louder.\n\n"
+    "The engineer said: “The levee is ready.”\n\n"
+    "The minister spoke on Monday.\n\n"
+    "Q: Will the dam hold?\n\n"
+    "A: It will hold until spring.\n\n"
+    "Inspector Dahl said the levee had held twice but said it could still fail.\n\n"
+    "The mayor said she supports the new dam, which was built in 1990.\n\n"
+    "Governor Reyes said he plans to rebuild the bridge, insisting that the money was already there.\n\n"
+    "The new dam is expected to open in spring. The old bridge seems to be failing. "
+    "Mr. Haddad has been criticized for delaying the repairs.\n\n"
+    "The river rose two metres and three villages were cut off, according to the fire service.\n\n"
+    "The engineer pointed to the rising river. The pilot spoke to reporters on Friday.\n\n"
+    "Mendes also said for the first time that some letters have been located.\n\n"
+    "Mayor Ortiz won the vote by promising a new bridge.\n"
+)
+
+
+def test_sources_span_edges(tmp_path):
+    """Where cue and content begin and end (the edges PolNeAR's exact match
+    scores): a quotation that goes on after its cue, in the same sentence or
+    the next; an object with the verb's modifiers after it; the preposition
+    or colon between a cue and its words; a time is not a topic; an
+    interview's Q:/A: is no speaker; a comma-set relative clause at the end
+    is the writer's aside; ", insisting that …" hung on the reported clause
+    is said by the speaker of the sentence, not by the clause's subject; an
+    agentless passive or a verb of impression reports its whole clause, with
+    no source; "according to" covers every clause of the sentence it ends;
+    "pointed to X" is about X, "spoke to reporters" about nothing."""
+    proc, report = _ledger(tmp_path, SPANS)
+    assert proc.returncode == 0, proc.stderr_text
+    atts = report["files"][0]["attributions"]
+    by_source = {}
+    for a in atts:
+        for role in ("cue", "source", "content"):
+            if a[role] is not None:
+                assert SPANS[a[role]["start"]:a[role]["end"]] == a[role]["text"]
+        by_source.setdefault(a["source"] and a["source"]["text"], []).append(a)
+    mayor = by_source["the mayor"][0]
+    assert mayor["content"]["text"] == "“We will rebuild the bridge,” the mayor said, “and we will finish it before winter.”"
+    assert mayor["kind"] == "direct"
+    okonkwo = by_source["Ms. Okonkwo"][0]
+    assert okonkwo["content"]["text"] == "''The river rose fast,'' Ms. Okonkwo said. ''Nobody expected it.''"
+    assert by_source["The farmers' union"][0]["content"]["text"] == "Maria Lopez for governor"
+    council = by_source["The council's"][0]
+    assert (council["cue"]["text"], council["content"]["text"]) == ("criticism of", "the budget")
+    engineer = by_source["The engineer"][0]
+    assert (engineer["cue"]["text"], engineer["content"]["text"]) == ("said:", "“The levee is ready.”")
+    assert "The minister" not in by_source  # "on Monday" is when, not what about
+    assert not any(a["cue"]["text"] == ":" for a in atts)  # Q: and A: are no speakers
+    dahl = [a["content"]["text"] for a in by_source["Inspector Dahl"]]
+    assert dahl == ["the levee had held twice", "it could still fail"]
+    assert by_source["The mayor"][0]["content"]["text"] == "she supports the new dam"
+    reyes = [(a["cue"]["text"], a["content"]["text"]) for a in by_source["Governor Reyes"]]
+    assert reyes == [("said", "he plans to rebuild the bridge"), ("insisting", "that the money was already there")]
+    unnamed = {a["cue"]["text"]: a["content"]["text"] for a in by_source[None]}
+    assert unnamed == {"is expected": "The new dam is expected to open in spring",
+                       "seems": "The old bridge seems to be failing",
+                       "has been criticized": "Mr. Haddad has been criticized for delaying the repairs"}
+    fire = by_source["the fire service"][0]
+    assert fire["content"]["text"] == "The river rose two metres and three villages were cut off"
+    pointed = next(a for a in by_source["The engineer"] if a["cue"]["text"].startswith("pointed"))
+    assert (pointed["cue"]["text"], pointed["content"]["text"]) == ("pointed to", "the rising river")
+    assert "The pilot" not in by_source  # a listener is not a topic
+    mendes = by_source["Mendes"][0]  # "for the first time" is when, the clause hung on it what
+    assert (mendes["cue"]["text"], mendes["content"]["text"]) == ("also said", "that some letters have been located")
+    ortiz = by_source["Mayor Ortiz"][0]  # "by promising": the subject of the verb it hangs on
+    assert (ortiz["cue"]["text"], ortiz["content"]["text"]) == ("promising", "a new bridge")
 
 
 def test_sources_text_format(tmp_path):

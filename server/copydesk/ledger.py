@@ -78,6 +78,10 @@ class Lexicon:
     adjectives: frozenset[str] = frozenset()  # "is confident that", "are unhappy with"
     topics: frozenset[str] = frozenset()  # "talked about", "criticism of": prepositions of a topic
     predicates: frozenset[str] = frozenset()  # "described X as Y": the object's predicate
+    times: frozenset[str] = frozenset()  # "responded on Sunday": a time, not a topic
+    raising: frozenset[str] = frozenset()  # "X seems to": X is what the impression is about
+    speakers: frozenset[str] = frozenset()  # "spoke to reporters": a listener, not a topic
+    verb_topics: frozenset[str] = frozenset()  # "referring to X": a topic after a reporting verb
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -91,7 +95,9 @@ class Lexicon:
                    low("source_pronouns"), low("impersonal_pronouns"), low("relative_pronouns"),
                    low("definite_determiners"), low("cue_stance_verbs") | low("cue_state_verbs"),
                    low("cue_nouns"), low("cue_adverbs"), low("cue_adjectives"), low("cue_topic_prepositions"),
-                   low("cue_predicate_prepositions"))
+                   low("cue_predicate_prepositions"),
+                   low("time_nouns") | low("months") | low("duration_units"), low("cue_raising_verbs"),
+                   low("speaker_words") | low("anonymous_sources"), low("cue_verb_topic_prepositions"))
 
 
 @dataclass
@@ -240,7 +246,9 @@ class Extractor:
             rest = list(range(*nxt)) if nxt else []
         names = [j for j in range(a, k or a) if toks[j].pos == "PROPN"
                  or toks[j].pos == "NOUN" and toks[j].text[:1].isupper()]
+        # A one-letter label is an interview's "Q:" / "A:", not a speaker.
         if (k is not None and a < k and rest and names and toks[k - 1].text[:1].isupper()
+                and sum(ch.isalpha() for j in range(a, k) for ch in toks[j].text) > 1
                 and not any(toks[j].tag.startswith("VB") for j in range(a, k))
                 and any(toks[j].tag.startswith("VB") or toks[j].text in _QUOTES for j in rest)):
             head = names[-1]
@@ -296,7 +304,7 @@ class Extractor:
                 src_head = max(c for c in kids if toks[c].dep == "compound")  # the tagger's slip, above
             elif t.dep == "acl" and toks[t.head].pos in ("NOUN", "PROPN"):
                 src_head = t.head  # "a report from Bloomberg saying …", "a man shouting"
-            elif t.dep in ("xcomp", "conj", "advcl", "relcl") or t.dep == "ROOT":
+            elif t.dep in ("xcomp", "conj", "advcl", "relcl", "pcomp") or t.dep == "ROOT":
                 src_head = self._inherited_subject(p, i)
             content_idx: list[int] = []
             prep_cue = None
@@ -315,6 +323,7 @@ class Extractor:
                         j for c in kids if c > objs[0] and (toks[c].dep == "oprd" or toks[c].dep == "prep"
                                                             and toks[c].lower in self.lx.predicates)
                         for j in p.subtree(c)]
+                    content_idx = self._object_tail(p, i, objs[0], content_idx)
                 elif t.dep in ("parataxis", "ccomp") and toks[t.head].sent == t.sent and t.head != i:
                     # "…, he said" / "“…,” he said, “…”": the clause commented on.
                     mine = set(p.subtree(i))
@@ -324,14 +333,23 @@ class Extractor:
                     # object; the preposition belongs to the cue ("talked about")
                     # the first preposition after the verb, when it names a topic ("spoke to
                     # reporters on Tuesday" is about nothing)
-                    preps = [c for c in kids if toks[c].dep == "prep" and c > i][:1]
-                    preps = [c for c in preps if toks[c].lower in self.lx.topics]
+                    first = [c for c in kids if toks[c].dep == "prep" and c > i][:1]
+                    preps = [c for c in first if toks[c].lower in self.lx.topics and not self._time(p, c)]
+                    if not preps and first and t.lemma in self.lx.verbs and toks[first[0]].lower in self.lx.verb_topics:
+                        # "referring to the convention", "pointed to the polls";
+                        # not "said to reporters", "wrote to Clinton" (a listener)
+                        obj = next((o for o in p.children[first[0]] if toks[o].dep == "pobj"), None)
+                        if obj is not None and toks[obj].pos not in ("PRON", "PROPN") \
+                                and toks[obj].lemma not in self.lx.speakers:
+                            preps = first
                     objs = [o for o in p.children[preps[0]] if toks[o].dep in ("pobj", "pcomp")] if preps else []
                     if objs:
                         content_idx = p.subtree(objs[0])
                         prep_cue = preps[0]
                     elif preps:
                         content_idx = p.subtree(preps[0])
+                    elif first and t.lemma in self.lx.verbs:
+                        content_idx = self._stray_clause(p, first[0])
             if content_idx:
                 # ", telling reporters that …", ", adding that …": a report of its own
                 inside = set(content_idx)
@@ -345,6 +363,14 @@ class Extractor:
                 continue  # "spoke to reporters": a stance needs what it is about
             if passive and src_head is None and not content_idx:
                 continue
+            if t.lemma in self.lx.raising and clause and toks[clause[0]].dep == "xcomp":
+                # "Hizbollah seems unlikely to act": the subject is what the
+                # impression is about, not who holds it (no source)
+                content_idx, src_head, prep_cue = p.subtree(i), None, None
+            elif passive and src_head is None and t.dep in ("ROOT", "relcl", "ccomp", "conj"):
+                # "Mr. Sanders has been criticized for X", "Trump is expected
+                # to win": no one is named, and the whole clause is reported
+                content_idx, prep_cue = p.subtree(i), None
             if src_head is None and not content_idx:
                 continue
             src = p.subtree(src_head) if src_head is not None else []
@@ -463,6 +489,75 @@ class Extractor:
                     return p.subtree(objs[0])
         return []
 
+    def _object_tail(self, p, i: int, obj: int, content_idx: list[int]) -> list[int]:
+        """An object takes in the verb's modifiers after it, up to a comma:
+        "endorsed Cruz for president", "never mentioned Sanders by name",
+        "announced his candidacy last year" say what was endorsed,
+        mentioned, announced."""
+        toks = p.tokens
+        inside = set(content_idx)
+        for c in p.children[i]:
+            if c <= obj:
+                continue
+            if toks[c].dep == "punct" and toks[c].text == ",":
+                break
+            if toks[c].dep in ("prep", "npadvmod"):
+                inside.update(p.subtree(c))
+        return sorted(inside)
+
+    @staticmethod
+    def _drop_aside(p, idx: list[int]) -> list[int]:
+        """A relative clause set off by a comma at the end of the content is
+        the writer's aside, not what was said: "said he supports Clinton,
+        who he backed in the primary" reports "he supports Clinton"."""
+        toks = p.tokens
+        if not idx:
+            return idx
+        inside = set(idx)
+        changed = True
+        while changed:
+            changed = False
+            last = max(inside)
+            for j in sorted(inside):
+                if toks[j].dep != "relcl" or toks[j].head not in inside:
+                    continue
+                sub = p.subtree(j)
+                first = sub[0]
+                if first - 1 in inside and toks[first - 1].text in (",", "—", "–", "--") and max(sub) >= last - 1 \
+                        and first - 1 > min(inside) and toks[first].text not in _QUOTES:
+                    rest = inside - set(sub) - {first - 1}
+                    if rest:
+                        inside = rest
+                        changed = True
+                        break
+        return sorted(inside)
+
+    @staticmethod
+    def _stray_clause(p, prep: int) -> list[int]:
+        """"says in a statement that …", "said for the first time that …":
+        the parser hangs the reported clause on the noun of the circumstance;
+        a clause there that opens with a complementiser "that" is what was
+        said."""
+        toks = p.tokens
+        for o in p.children[prep]:
+            if toks[o].dep != "pobj":
+                continue
+            for c in p.children[o]:
+                sub = p.subtree(c)
+                if (toks[c].dep in ("acl", "relcl", "ccomp") and c > o and toks[sub[0]].lower == "that"
+                        and toks[sub[0]].dep in ("mark", "advmod")):
+                    return sub
+        return []
+
+    def _time(self, p, prep: int) -> bool:
+        """A preposition whose object is a time ("on Sunday", "at Thursday
+        night's debate", "in March"): a circumstance, not a topic."""
+        toks = p.tokens
+        for o in p.children[prep]:
+            if toks[o].dep == "pobj" and (toks[o].lemma in self.lx.times or toks[o].lower in self.lx.times):
+                return True
+        return False
+
     def _prep_content(self, p, i: int, after: int) -> list[int]:
         toks = p.tokens
         for c in p.children[i]:
@@ -480,6 +575,10 @@ class Extractor:
         while seen < 20:
             t = p.tokens[j]
             if t.tag.startswith("VB") or t.dep == "ROOT":
+                # "A happened and B followed, according to X": X covers both
+                while p.tokens[j].dep == "conj" and p.tokens[j].head != j and seen < 20:
+                    j = p.tokens[j].head
+                    seen += 1
                 return j
             if t.head == j:
                 return j
@@ -499,10 +598,17 @@ class Extractor:
             if t.dep == "relcl":
                 return t.head  # "the man who …" handled by its own nsubj; else the noun
             j = t.head
+            # ", saying …" / ", insisting …" hung on the reported clause
+            # ("Carson said he plans X, insisting that …"): the speaker is
+            # the subject of the verb that reports that clause
+            while (toks[i].tag == "VBG" and toks[j].dep == "ccomp" and toks[j].head != j
+                   and toks[toks[j].head].lemma in self.lx.verbs and i > j):
+                j = toks[j].head
             subj = [c for c in p.children[j] if toks[c].dep in ("nsubj", "nsubjpass")]
             if subj:
                 return subj[0]
-            if toks[j].dep not in ("xcomp", "conj", "advcl", "ccomp"):
+            if toks[j].dep not in ("xcomp", "conj", "advcl", "ccomp") and not (
+                    toks[j].dep == "prep" and toks[t.i].dep == "pcomp"):  # "won by promising"
                 return None
         return None
 
@@ -530,12 +636,21 @@ class Extractor:
 
     def _make(self, p, cue, src, src_head, content_idx, kind, state: _State, sent_span) -> Attribution:
         toks = p.tokens
-        cue_span = (toks[cue[0]].start, toks[cue[1]].end)
         content_idx = [j for j in content_idx if not (cue[0] <= j <= cue[1])]
+        content_idx = self._drop_aside(p, content_idx)
         while content_idx and toks[content_idx[0]].dep == "punct" and toks[content_idx[0]].text not in _QUOTES:
             content_idx.pop(0)
-        while content_idx and toks[content_idx[-1]].dep == "punct" and toks[content_idx[-1]].text not in _QUOTES:
-            content_idx.pop()
+        while content_idx and (toks[content_idx[-1]].dep == "punct" and toks[content_idx[-1]].text not in _QUOTES
+                               or toks[content_idx[-1]].dep == "cc"):
+            content_idx.pop()  # "… met with Manafort twice but": the conjunction leads elsewhere
+        nxt = cue[1] + 1
+        if nxt < len(toks) and toks[nxt].sent == toks[cue[1]].sent and not (content_idx and content_idx[0] < cue[0]):
+            # the preposition between the cue and what it is about ("criticism
+            # of X", "pointed to X"), a colon before the words ("said: …")
+            if content_idx and content_idx[0] == nxt + 1 and toks[nxt].dep == "prep" or toks[nxt].text == ":":
+                cue = (cue[0], nxt)
+                content_idx = [j for j in content_idx if j != nxt]
+        cue_span = (toks[cue[0]].start, toks[cue[1]].end)
         content = p.span(content_idx) if content_idx else None
         if content is not None:
             content = _widen_to_quotes(p.text, *content)
@@ -651,17 +766,32 @@ def _whole_quotes(text: str, atts: list[Attribution], quotes) -> None:
         q = next((q for q in quotes if q.start < b < q.end), None)
         if q is not None and not (q.start <= at.cue[0] < q.end):
             b = q.end
-        # the cue after the quotation; the next sentence a quotation of its own
+        # the cue after the quotation: the quotation that goes on after the
+        # cue, in the same sentence (“A,” she said, “B.”) or as the next
+        # sentence (“A,” she said. “B.”), and any that follows it directly
         if at.cue[0] >= b and at.sentence[1] <= len(text):
             rest = at.sentence[1]
             while rest < len(text) and text[rest] in " \t":
                 rest += 1
-            q2 = next((q for q in quotes if q.start == rest), None)
-            if q2 is not None and not any(o is not at and (o.cue[0] < q2.end and q2.start < o.cue[1]
-                                                         or o.content and o.content[0] < q2.end and q2.start < o.content[1])
-                                          for o in atts):
-                b = q2.end
-        at.content = (a, b)
+            after = at.cue[1]
+            for q2 in quotes:
+                if q2.start < after:
+                    continue
+                # only the speaker's name, commas or the sentence's end between
+                if q2.start > rest or not _free(q2, at, atts):
+                    break
+                b = after = q2.end
+                rest = q2.end
+                while rest < len(text) and text[rest] in " \t":
+                    rest += 1
+        at.content = _widen_to_quotes(text, a, b)
+
+
+def _free(q, at: Attribution, atts: list[Attribution]) -> bool:
+    """No other attribution's cue or content is in the quotation ``q``."""
+    return not any(o is not at and (o.cue[0] < q.end and q.start < o.cue[1]
+                                    or o.content and o.content[0] < q.end and q.start < o.content[1])
+                   for o in atts)
 
 
 def _outermost(found: list[Attribution]) -> list[Attribution]:

@@ -44,7 +44,7 @@ from ..rules.model import Rule
 from ..text.model import Paragraph
 from ..userregex import PatternError, compile_user_regex
 from .base import Check, CheckContext
-from .worthiness import STRUCTURE_SCHEMA, Structure
+from .worthiness import STRUCTURE_SCHEMA, Structure, _forms
 
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
@@ -58,6 +58,10 @@ TRIGGER_SCHEMA = {
         "words": {**_STRINGS, "description": "Words or phrases (whole words, case-insensitive)"},
         "patterns": {**_STRINGS, "description": "RE2 regular expressions (case-insensitive)"},
         "except": {**_STRINGS, "description": "Phrases in which a trigger does not count"},
+        "not_after": {**_STRINGS, "description": "Words right before a trigger that make it a reference to an event "
+                                                 "already reported (\"the violence\", \"their dead\")"},
+        "opening_words": {**_STRINGS, "description": "Words that count only when they open the sentence "
+                                                     "(style guides spell out small numbers, and any number that opens a sentence)"},
     },
 }
 
@@ -76,6 +80,29 @@ CLAIM_SCHEMA = {
         "carry_over": {**_STRINGS, "description": "Trigger names a preceding sourced sentence of the paragraph covers"},
         "carry_over_paragraphs": {**_STRINGS, "description": "Trigger names a paragraph's closing sourced sentence covers in the next paragraph"},
         "structure": STRUCTURE_SCHEMA,
+        "record_frames": {
+            "type": "object", "additionalProperties": False,
+            "description": "An opening phrase that names a document frames the sentence as its content "
+                           "(\"In the complaint, …\", \"In a letter to the council, …\")",
+            "properties": {
+                "prepositions": {**_STRINGS, "description": "Words that open the phrase (in, under)"},
+                "nouns": {**_STRINGS, "description": "Documents (complaint, indictment, letter, report)"},
+                "reach": {"type": "integer", "minimum": 1, "maximum": 20, "default": 10,
+                          "description": "Words from the preposition to the comma that closes the phrase"},
+            },
+        },
+        "market_records": {
+            "type": "object", "additionalProperties": False,
+            "description": "A price of a traded security, in a sentence that names the market it traded on, is the "
+                           "exchange's public record, not a claim (\"shares fell 7% in after-hours trading\")",
+            "properties": {
+                "subjects": {**_STRINGS, "description": "What is traded (shares, stock)"},
+                "contexts": {**_STRINGS, "description": "Where or when it traded (in extended trading, closed at)"},
+                "kinds": {**_STRINGS, "description": "Trigger names such a sentence does not count (figures)"},
+            },
+        },
+        "forecast_verbs": {**_STRINGS, "description": "Lemmas (and irregular forms) of verbs whose active subject "
+                                                      "holds the forecast or estimate that follows (expect, forecast)"},
     },
     "required": ["triggers"],
 }
@@ -332,8 +359,9 @@ class Grammar:
         return _NOT_A_CUE if c.prev is not None and c.prev in self.noun_markers else None
 
     def _noun_after_modifier(self, c: "_Cue"):
-        """A noun after a modifier: "media reports", "new claims"."""
-        if c.prev is not None and c.prev in self.noun_modifiers and self._is_base_or_s(c.w):
+        """A noun after a modifier or a number: "media reports", "new claims",
+        "across three states", "25 reports"."""
+        if c.prev is not None and (c.prev in self.noun_modifiers or c.prev[:1].isdigit()) and self._is_base_or_s(c.w):
             return _NOT_A_CUE
         return None
 
@@ -503,6 +531,8 @@ class _Trigger:
     words: "PhraseMatcher | None"
     patterns: list
     excepts: "PhraseMatcher | None"
+    opening: frozenset = frozenset()
+    not_after: frozenset = frozenset()
 
 
 class Attribution(Check):
@@ -518,6 +548,7 @@ class Attribution(Check):
         "non_reporting_particles", "honorifics", "anonymous_sources", "impersonal_pronouns",
         "definite_determiners", "cue_stance_verbs", "cue_nouns", "cue_adverbs", "cue_adjectives",
         "cue_topic_prepositions", "cue_predicate_prepositions",
+        "cue_verb_topic_prepositions", "cue_raising_verbs", "time_nouns",
     )
     schemas = {
         "unattributed-claim": CLAIM_SCHEMA,
@@ -551,6 +582,9 @@ class Attribution(Check):
         super().__init__(rules, context)
         self.phrase_index = PhraseIndex()
         self.structures: dict[str, Structure] = {}
+        self.forecasters: dict[str, tuple[frozenset, frozenset]] = {}
+        self.record_frames: dict[str, tuple[frozenset, frozenset, int]] = {}
+        self.markets: dict[str, tuple] = {}
         self._contexts: dict[tuple[str, str], tuple[str, str] | None] = {}  # paragraph -> the report it hands on
         by_kind: dict[str, list[Rule]] = {}
         for r in rules:
@@ -587,8 +621,18 @@ class Attribution(Check):
             triggers.append(_Trigger(
                 t["name"], t.get("reason", t["name"]), self.phrase_index.matcher(t.get("words", [])),
                 _user_regexes(t.get("patterns")), self.phrase_index.matcher(t.get("except", [])),
+                _lower_set(t.get("opening_words")), _lower_set(t.get("not_after")),
             ))
         self.structures[rule.id] = Structure(rule.option("structure"))
+        frames = rule.option("record_frames") or {}
+        self.record_frames[rule.id] = (_lower_set(frames.get("prepositions")), _lower_set(frames.get("nouns")),
+                                       frames.get("reach", 10))
+        market = rule.option("market_records") or {}
+        self.markets[rule.id] = (self.phrase_index.matcher(market.get("subjects", [])),
+                                 self.phrase_index.matcher(market.get("contexts", [])),
+                                 frozenset(market.get("kinds", [])))
+        lemmas = _lower_set(rule.option("forecast_verbs"))
+        self.forecasters[rule.id] = (lemmas, frozenset(f for w in lemmas for f in _forms(w)))
         return rule, triggers
 
     def _verb_setup(self, rule: Rule):
@@ -744,10 +788,14 @@ class Attribution(Check):
             if reading.status == "vague":
                 frame = False
                 across = set()
+                yield from self._vague_clause(par, s, view, reading, rule, triggers, ignore_years)
                 continue
             if len(WORD_RE.findall(text)) < min_words:
                 continue
-            found = self._triggers(view, triggers, ignore_years)
+            if self._record_frame(view, rule):
+                frame = True
+                continue  # "In the complaint, …": the document's content
+            found = self._market(view, rule, self._triggers(view, triggers, ignore_years))
             if not found:
                 found = self._structure(par, s, view, self.structures.get(rule.id))
             if not found and threshold is not None:
@@ -767,7 +815,7 @@ class Attribution(Check):
                 if not own:
                     continue
                 found = own + found
-            if self._governed(par, s, view):
+            if self._governed(par, s, view) or self._held(par, s, view, rule):
                 frame = True
                 continue  # the parse finds a source the word lists missed
             name, reason, trigger = found[0]
@@ -786,7 +834,7 @@ class Attribution(Check):
         sentence holds one of the kinds' cue words; words inside quotation
         marks and inside an attribution (its cue and content) are not the
         writer's and are not read."""
-        if structure is None or not structure.candidate([t[3] for t in view.tokens()]):
+        if structure is None or not structure.candidate([t[3] for t in view.tokens()], view.text):
             return []
         from ..lang import syntax
 
@@ -800,6 +848,8 @@ class Attribution(Check):
         for a in self.extractor.parse(parse):
             if a.state or a.source is None or _dateline(sent, a):
                 continue  # "X aims to …" stated by the writer, or a cue with no one behind it ("was accused")
+            if _purpose_infinitive(parse, a.cue[0]):
+                continue  # "…, to counter the advance": a purpose, not a report
             covered.append(a.cue)
             if a.content:
                 covered.append(a.content)
@@ -841,6 +891,89 @@ class Attribution(Check):
                 return True  # the main clause is the content: "…, as Y observed"
         return False
 
+    def _market(self, view, rule, found):
+        """Drop the kinds of ``market_records`` from a sentence that prices a
+        traded security where it traded ("Apple's stock was down 5.8 percent
+        in after-hours trading", "shares closed at $17.65"): the exchange's
+        public record.  Only when nothing else in it is check-worthy."""
+        subjects, contexts, kinds = self.markets.get(rule.id, (None, None, frozenset()))
+        if not found or not kinds or not all(name in kinds for name, _, _ in found):
+            return found
+        if view.spans(subjects) and view.spans(contexts):
+            return []
+        return found
+
+    def _record_frame(self, view, rule) -> bool:
+        """Whether the sentence opens with a phrase naming a document, closed
+        by a comma: "In the complaint, the agency seeks …", "In a letter to
+        the council on Monday, …", "Under the indictment, …".  What follows
+        is the document's content: a record as the source."""
+        preps, nouns, reach = self.record_frames.get(rule.id, (frozenset(), frozenset(), 10))
+        words = view.tokens()
+        if not preps or not words or words[0][3] not in preps:
+            return False
+        text = view.text
+        noun = False
+        for k in range(1, min(len(words), reach + 1)):
+            gap = text[words[k - 1][1]:words[k][0]]
+            if "," in gap:
+                return noun
+            if gap.strip():
+                return False  # other punctuation: not a simple opening phrase
+            noun = noun or (words[k][3] in nouns and k <= 4)
+        return False
+
+    def _held(self, par, s, view, rule) -> bool:
+        """Whether the parse shows the main clause held by its subject,
+        through a verb no reporting lexicon lists:
+
+        * a forecast verb (``forecast_verbs``) in the active voice with a
+          subject that is not the writer: "Analysts had expected earnings of
+          $1.20 a share", "In May, Ms Ruiz forecast growth of 2 per cent" —
+          the figure is their forecast;
+        * a verb with a person as object and a "that" clause, the pattern of
+          telling whatever the verb ("The regulator has reassured the public
+          that …", "persuaded voters that …"), with a named subject.
+
+        Parsed only when the sentence holds a form of a forecast verb or the
+        word "that"."""
+        lemmas, forms = self.forecasters.get(rule.id, (frozenset(), frozenset()))
+        low = [t[3] for t in view.tokens()]
+        if not any(w in forms for w in low) and "that" not in low:
+            return False
+        from ..lang import syntax
+
+        sent = par.model.mask[s.start:s.end]
+        parse = syntax.parse(sent)
+        if parse is None:
+            return False
+        toks = parse.tokens
+        roots = [t for t in toks if t.dep == "ROOT"]
+        if len(roots) != 1 or roots[0].pos not in ("VERB", "AUX"):
+            return False
+        root = roots[0]
+        kids = parse.children[root.i]
+        subj = [c for c in kids if toks[c].dep == "nsubj"]
+        if not subj or toks[subj[0]].lower in ("i", "we", "you", "it", "there"):
+            return False
+        if root.lemma in lemmas or root.lower in lemmas:
+            return True
+        # A participle of a forecast verb on the main clause takes its subject
+        # ("Analysts have had lower figures, expecting earnings of $9 a share").
+        for c in kids:
+            t = toks[c]
+            if (t.dep in ("advcl", "xcomp", "conj") and t.tag == "VBG" and t.lemma in lemmas
+                    and not any(toks[g].dep in ("nsubj", "nsubjpass", "auxpass") for g in parse.children[c])):
+                return True
+        objs = [c for c in kids if toks[c].dep in ("dobj", "dative")]
+        # The "that" clause hangs on the verb, or (a parse of the same string) on its object.
+        told = [c for c in list(kids) + [g for o in objs for g in parse.children[o] if toks[g].dep == "acl"]
+                if toks[c].dep in ("ccomp", "acl")
+                and any(toks[g].dep == "mark" and toks[g].lower == "that" for g in parse.children[c])]
+        if told and objs:
+            return any(toks[k].pos == "PROPN" for k in parse.subtree(subj[0]))
+        return False
+
     def _main_clause(self, par, s, view, reading, rule, triggers, ignore_years, prior=frozenset()):
         """Clause level, the main clause: a source covers the clauses its
         cue governs, so when the cue sits in a subordinate clause or a
@@ -872,7 +1005,30 @@ class Attribution(Check):
             return any(x <= t.start < y for x, y in covered)
 
         roots = [t for t in toks if t.dep == "ROOT"]
-        if len(roots) != 1 or inside(roots[0]):
+        if len(roots) == 1 and inside(roots[0]):
+            # The cue is the main verb: a participle clause that opens or closes the sentence
+            # outside every attribution is the writer's comment on it ("Seeming to ignore the
+            # fighting, the envoy urged restraint", "X announced the cuts, raising fears of …").
+            # Facts there continue the report (`carry_over`); judgements are the writer's.
+            carry = frozenset(rule.option("carry_over", [])) | prior
+            for c in parse.children[roots[0].i]:
+                t = toks[c]
+                if t.dep != "advcl" or t.tag not in ("VBG", "VBN"):
+                    continue
+                sub = parse.subtree(c)
+                if any(inside(toks[k]) for k in sub):
+                    continue
+                opening = min(sub) == 0 and max(sub) + 1 < len(toks) and toks[max(sub) + 1].text == ","
+                closing = min(sub) > 0 and toks[min(sub) - 1].text == "," and all(
+                    toks[k].pos == "PUNCT" for k in range(max(sub) + 1, len(toks)))
+                if opening or closing:
+                    found = list(self._clause_claim(par, s, view, parse, sorted(sub), rule, triggers, ignore_years,
+                                                    carry, "; the source in this sentence covers only the clause its cue governs"))
+                    if found:
+                        yield found[0]
+                        return
+            return
+        if len(roots) != 1:
             return
         # Every reporting verb the word lists found must be a finite verb or past participle
         # inside a modifier of the main clause (an adverbial, relative or adnominal clause,
@@ -890,11 +1046,13 @@ class Attribution(Check):
                 j = toks[j].head
             if j != root or not any(d in ("advcl", "acl", "relcl", "prep", "pobj", "pcomp") for d in path):
                 return
-        # The main clause: the root's subtree without the branches that hold an attribution.
+        # The main clause: the root's subtree without the branches that hold an attribution,
+        # and the participles that close the sentence wherever the parser hung them.
         keep, stack = [], [roots[0].i]
         while stack:
             j = stack.pop()
             if any(inside(toks[k]) for k in parse.subtree(j)) and j != roots[0].i:
+                stack.extend(_trailing_participles(parse, j, inside))
                 continue
             keep.append(j)
             stack.extend(parse.children[j])
@@ -914,6 +1072,78 @@ class Attribution(Check):
         name, reason, trigger = found[0]
         reasons = ", ".join(f"{r} (“{tr}”)" for _, r, tr in found)
         reasons += "; the source in this sentence covers only the clause its cue governs"
+        yield Finding(
+            rule.id, rule.severity,
+            rule.render(reason=reason, trigger=trigger, reasons=reasons, categories=[f[0] for f in found]),
+            s.start, s.end, fixes=_placeholder(par, s, rule),
+            data={"triggers": [f[0] for f in found], "trigger": trigger, "clause": True, "kind": name},
+        )
+
+    def _vague_clause(self, par, s, view, reading, rule, triggers, ignore_years):
+        """Clause level for a vague source: "are believed", "have been
+        reported", "residents said" cover the clause they sit in, not the
+        sentence's main clause.  In "At least 70 people are dead in India,
+        while 25 deaths have been reported in Bangladesh" the main clause is
+        the writer's and is checked on its own.  Parsed only when the
+        sentence has a trigger or a structural cue word; when the vague words
+        belong to the root's own clause (its verb, auxiliaries or subject:
+        "It is believed that …", "Officials say …") the sentence stays vague."""
+        structure = self.structures.get(rule.id)
+        if not reading.vague or not (
+                self._triggers(view, triggers, ignore_years)
+                or (structure is not None and structure.candidate([t[3] for t in view.tokens()]))):
+            return
+        from ..lang import syntax
+
+        sent = par.model.mask[s.start:s.end]
+        parse = syntax.parse(sent)
+        if parse is None:
+            return
+        toks = parse.tokens
+        roots = [t for t in toks if t.dep == "ROOT"]
+        if len(roots) != 1:
+            return
+        root = roots[0]
+        spans = reading.vague
+
+        def held(t) -> bool:
+            return any(a <= t.start < b or t.start <= a < t.end for a, b in spans)
+
+        own = [root] + [toks[c] for c in parse.children[root.i] if toks[c].dep in (
+            "aux", "auxpass", "neg", "nsubj", "nsubjpass", "expl", "csubj", "csubjpass", "advmod", "npadvmod")]
+        if any(held(t) for t in own) or not any(held(t) for t in toks):
+            return
+        keep, stack = [], [root.i]
+        while stack:
+            j = stack.pop()
+            if j != root.i and any(held(toks[k]) for k in parse.subtree(j)):
+                continue
+            keep.append(j)
+            stack.extend(parse.children[j])
+        keep.sort()
+        yield from self._clause_claim(par, s, view, parse, keep, rule, triggers, ignore_years, frozenset(),
+                                      "; the vague source in this sentence covers only its own clause")
+
+    def _clause_claim(self, par, s, view, parse, keep, rule, triggers, ignore_years, prior, note):
+        """A finding on sentence ``s`` when the clause made of the tokens
+        ``keep`` is check-worthy on its own (triggers or structure)."""
+        if len(keep) < rule.option("min_words", 4):
+            return
+        toks = parse.tokens
+        sent = par.model.mask[s.start:s.end]
+        text = view.text
+        same = len(text) == len(sent)
+        clause = " ".join((text if same else sent)[toks[j].start:toks[j].end] for j in keep)
+        found = self._triggers(_View(clause), triggers, ignore_years)
+        structure = self.structures.get(rule.id)
+        if structure is not None:
+            kept = set(keep)
+            found = found + [(w.kind, w.reason, w.trigger) for w in structure.reasons(
+                parse, lambda t: t.i not in kept or (same and not text[t.start:t.end].strip()))]
+        if not found or all(name in prior for name, _, _ in found):
+            return
+        name, reason, trigger = found[0]
+        reasons = ", ".join(f"{r} (“{tr}”)" for _, r, tr in found) + note
         yield Finding(
             rule.id, rule.severity,
             rule.render(reason=reason, trigger=trigger, reasons=reasons, categories=[f[0] for f in found]),
@@ -986,8 +1216,14 @@ class Attribution(Check):
                 piece = text[a:b].strip(" ,.;:()[]")
                 if ignore_years and t.patterns and _NUMBER_RE.search(piece) and self.numbers.not_a_figure(text, a, b):
                     continue
+                if t.not_after and _word_before(text, a) in t.not_after:
+                    continue  # "the violence", "their dead": the event the story already reported
                 hit = piece
                 break
+            if not hit and t.opening:
+                first = view.tokens()[:1]
+                if first and first[0][3] in t.opening:
+                    hit = first[0][2]  # "Seven people were rescued": a count opening the sentence
             if hit:
                 found.append((t.name, t.reason, hit))
         return found
@@ -1070,6 +1306,50 @@ class Attribution(Check):
                     fixes=(Fix(f"Replace “{matched}” with “{replacement}”", (Edit(start, end, replacement),), True),),
                     data={"match": matched, "replacement": replacement},
                 )
+
+
+def _purpose_infinitive(parse, start: int) -> bool:
+    """Whether the cue at ``start`` is an infinitive of purpose ("…, to
+    counter the advance", "to warn off rivals"): no one reports anything."""
+    toks = parse.tokens
+    t = next((x for x in toks if x.start <= start < x.end), None)
+    if t is None:
+        return False
+    if t.tag == "TO":  # the cue span starts at "to"
+        t = toks[t.head]
+    return t.dep == "advcl" and t.tag == "VB" and any(
+        toks[c].dep == "aux" and toks[c].tag == "TO" for c in parse.children[t.i])
+
+
+def _word_before(text: str, a: int) -> str:
+    """The lower-cased word right before offset ``a`` (only spaces between)."""
+    head = text[:a]
+    if head and not head[-1].isspace():
+        return ""
+    m = re.search(r"([A-Za-z’']+)\s*$", head)
+    return m.group(1).lower() if m else ""
+
+
+def _trailing_participles(parse, j: int, inside) -> list[int]:
+    """Participle clauses after a comma at the end of the sentence, inside
+    branch ``j`` but outside every attribution ("…, raising fears of
+    escalation"): the parser hangs them on the nearest verb, which may be
+    the cue of a subordinate clause ("a truce announced by the mediators,
+    raising fears …"), but they comment on the sentence's main event."""
+    toks = parse.tokens
+    last = len(toks) - 1
+    out = []
+    for k in parse.subtree(j):
+        t = toks[k]
+        if t.dep != "advcl" or t.tag != "VBG" or k == 0 or toks[k - 1].text != ",":
+            continue
+        sub = list(parse.subtree(k))
+        if any(inside(toks[m]) for m in sub):
+            continue
+        if any(toks[m].pos not in ("PUNCT",) for m in range(max(sub) + 1, last + 1)):
+            continue  # not the end of the sentence
+        out.append(k)
+    return out
 
 
 def _dateline(text: str, a) -> bool:

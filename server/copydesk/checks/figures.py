@@ -31,8 +31,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
-from ..lang.figures import (Extractor, Figure, Scope, article_date, consistent, context_terms, figure_context,
-                              figure_scopes, language_for, lead_names, today)
+from ..lang.figures import (Extractor, Figure, Scope, article_date, consistent, figure_context,
+                              figure_scopes, language_for, lead_names, report_day, sentence_context,
+                              today)
 from ..lang.places import default_gazetteer
 from ..corpus.sources import front_matter
 from ..findings import Edit, Evidence, Finding, Fix, Note
@@ -185,9 +186,18 @@ class Figures(Check):
         min_shared = int(self._opt(rule, "min_shared"))
         min_context = float(self._opt(rule, "min_context"))
         weight = float(self._opt(rule, "name_weight"))
-        found = self.corpus.figures_in_context(fig.group, terms.keys(), min_shared, int(self._opt(rule, "fetch")))
+        fetch = int(self._opt(rule, "fetch"))
+        found = self.corpus.figures_in_context(fig.group, terms.keys(), min_shared, fetch)
         keys = terms.keys()
         names = {t for t, name in terms.items() if name}  # weighty: names and co-reported figures
+        # The rarest terms of a long sentence are often its own wording (one
+        # outlet's); another outlet's report of the same count shares its
+        # names.  Probe those too.
+        named = [t for t in names if "=" not in t]
+        if len(named) >= min_shared:
+            seen = {fid for fid, _ in found}
+            found = list(found) + [(fid, ft) for fid, ft in self.corpus.figures_in_context(
+                fig.group, named, min_shared, fetch) if fid not in seen]
         event_groups = set(self._opt(rule, "events"))
         events = self._events(fig.group, keys, event_groups)
         scored = []
@@ -213,6 +223,7 @@ class Figures(Check):
         if fig.group in set(self._opt(rule, "moving_groups")):
             window = 0.0  # the missing are found: only the same day's counts compare
         same = []
+        own: set[int] = set()  # candidates whose own clause names what the figure's names
         anchor_score: dict[int, float] = {}
         terms_of = dict(found)
         for ev in self.corpus.figure_events([fid for _, fid in scored[: limit * 3]]):
@@ -230,11 +241,15 @@ class Figures(Check):
                 continue
             same.append(ev.id)
             anchor_score[ev.id] = len(beyond) + (weight - 1) * len(beyond & names) + (2 if both_tolls else 0)
+            if scope.names & ev.scope.names:
+                own.add(ev.id)
         if not same:
             return Assessment(fig, [])
         best = max(anchor_score.values())
         cutoff = best * float(self._opt(rule, "relative_context"))
-        same = self.corpus.figures([fid for fid in same if anchor_score[fid] >= cutoff][:limit])
+        # Another outlet's wording scores below a copy of the same wire story;
+        # a count tied to the same names in its own clause stays a candidate.
+        same = self.corpus.figures([fid for fid in same if anchor_score[fid] >= cutoff or fid in own][:limit])
         margins = {k: float(self._opt(rule, k)) for k in ("tolerance", "open_margin", "approx_margin")}
         out = [Candidate(cf, score_of[cf.id], tuple(sorted(cf.terms & keys)),
                          consistent(fig, _as_figure(cf), **margins)) for cf in same]
@@ -369,17 +384,25 @@ class Figures(Check):
         # draft of a sentence or two they are the figure's own.
         return Draft(day, lead, start if first is not None and len(sentences) >= LEAD_MIN_SENTENCES else -1)
 
-    def _figures(self, model_mask: str, start: int, end: int, sentences, lead: frozenset = frozenset(),
-                 first: int = -1) -> Iterable[tuple[Figure, dict, Scope]]:
+    def _figures(self, model_mask: str, start: int, end: int, sentences, draft: Draft
+                 ) -> Iterable[tuple[Figure, dict, Scope, Draft]]:
+        """Each figure of the sentences in [start, end) with its context
+        terms, its scope and the draft as of the day the count was given
+        ("the mayor said Friday")."""
+        lead, first = draft.lead, draft.first
+        prev = None
         for s in sentences:
+            before, prev = prev, (s.start, s.end)
             if s.end <= start or s.start >= end:
                 continue
             figs = self.extractor.extract(model_mask, s.start, s.end)
             if figs:
-                terms = context_terms(model_mask, self.lang, s.start, s.end)
+                terms = sentence_context(model_mask, self.lang, s.start, s.end, before)
                 scopes = figure_scopes(model_mask, s.start, s.end, figs, self.lang, lead=s.start == first)
+                day = report_day(model_mask, s.start, s.end, self.lang, draft.date)
+                as_of = draft if day == draft.date else replace(draft, date=day)
                 for f, scope in zip(figs, scopes):
-                    yield f, figure_context(f, figs, terms, self.lang, lead), scope
+                    yield f, figure_context(f, figs, terms, self.lang, lead), scope, as_of
 
     def check_document(self, model: TextModel) -> Iterable[Finding]:
         if self.corpus is None:
@@ -397,7 +420,7 @@ class Figures(Check):
         mask = par.model.mask
         mismatch = self.by_report.get("mismatch")
         unverified = self.by_report.get("unverified")
-        for fig, terms, scope in self._figures(mask, par.start, par.end, par.sentences, draft.lead, draft.first):
+        for fig, terms, scope, draft in self._figures(mask, par.start, par.end, par.sentences, draft):
             if mismatch is not None and self._checks_group(mismatch, fig.group):
                 a = self.assess(fig, terms, mismatch, scope, draft)
                 if a.verdict == "mismatch":
@@ -511,7 +534,7 @@ class Figures(Check):
         if rule is None:
             return None
         draft = self.draft_context(model)
-        for fig, terms, scope in self._figures(model.mask, offset, offset + 1, par.sentences, draft.lead, draft.first):
+        for fig, terms, scope, draft in self._figures(model.mask, offset, offset + 1, par.sentences, draft):
             if not (fig.start <= offset <= fig.end):
                 continue
             a = self.assess(fig, terms, rule, scope, draft)

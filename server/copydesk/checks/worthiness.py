@@ -181,17 +181,20 @@ class Structure:
         self.enabled = bool(spec)
 
     # -- which sentences are parsed ------------------------------------------
-    def candidate(self, low_words) -> bool:
-        """Whether a sentence (its lower-cased words) may hold a structural
-        reason: one of the kinds' cue words, or an evaluative word."""
+    def candidate(self, low_words, text: str = "") -> bool:
+        """Whether a sentence (its lower-cased words, and its text) may hold
+        a structural reason: one of the kinds' cue words, an evaluative word,
+        or a purpose clause set off by a comma (", to …")."""
         if not self.enabled:
             return False
         if any(w in self.candidates for w in low_words):
             return True
+        if self.intent and ", to " in text:
+            return True
         if self.valence:
             strong = [w for w in low_words if abs(self.valence.get(w, 0.0)) >= self.min_valence
                       and w not in self.factual]
-            return len(strong) >= min(self.min_count, 2)
+            return len(strong) >= 1  # one may be the predicate of the main clause
         return False
 
     def evaluative(self, words) -> bool:
@@ -220,8 +223,8 @@ class Structure:
         for t in toks:
             if skip(t) or self._in_relative(parse, t):
                 continue
-            why = (self._intent(parse, t) or self._forecast(parse, t) or self._accusation(parse, t)
-                   or self._cause(parse, t))
+            why = (self._intent(parse, t) or self._purpose(parse, t) or self._forecast(parse, t)
+                   or self._accusation(parse, t) or self._cause(parse, t))
             if why is not None:
                 out.append(why)
         ev = self._evaluation(parse, skip)
@@ -281,6 +284,30 @@ class Structure:
             return None
         subj = self._text(parse, [j for j in parse.subtree(s)][:6])[0]
         a, b = t.start, toks[inf[0]].end
+        return Why("intent", (self.reason["intent"] or "a motive attributed to {subject}").replace("{subject}", f"“{subj}”"),
+                   parse.text[a:b], a, b)
+
+    def _purpose(self, parse, t) -> Why | None:
+        """A purpose clause set off by a comma ("Rebels shelled the road, to
+        cut the army's supply line"): the writer states why a third party
+        acted.  Needs ``intent`` data (its reason names the subject)."""
+        if not self.intent or t.dep != "advcl" or t.tag != "VB" or t.lemma in ("be", "have") or t.i < 2:
+            return None
+        toks = parse.tokens
+        kids = parse.children[t.i]
+        to = [c for c in kids if toks[c].dep == "aux" and toks[c].tag == "TO"]
+        if not to or to[0] != t.i - 1 or toks[to[0] - 1].text != ",":
+            return None
+        head = toks[t.head]
+        if head.dep not in _MAIN or head.pos not in ("VERB", "AUX"):
+            return None
+        if any(toks[c].dep in ("nsubjpass", "auxpass") for c in parse.children[head.i]):
+            return None
+        s = self._subject(parse, head)
+        if s is None or toks[s].lower in _FIRST_PERSON or toks[s].pos == "PRON" and toks[s].lower == "it":
+            return None
+        subj = self._text(parse, [j for j in parse.subtree(s)][:6])[0]
+        a, b = toks[to[0]].start, t.end
         return Why("intent", (self.reason["intent"] or "a motive attributed to {subject}").replace("{subject}", f"“{subj}”"),
                    parse.text[a:b], a, b)
 
@@ -388,7 +415,13 @@ class Structure:
             v = self.valence.get(t.lower, self.valence.get(t.lemma, 0.0))
             if self.min_valence is not None and abs(v) >= self.min_valence:
                 weak.append(t)
-        if not strong and len(weak) < self.min_count:
+        toks = parse.tokens
+        # One evaluative adjective is enough when it is what the main clause says of its
+        # subject ("The forecast was more pleasing to investors", "The response looks inept").
+        # A personal pronoun's feelings ("I am glad", "they were less pleased") are its own stance.
+        predicate = [t for t in weak if t.dep == "acomp" and toks[t.head].dep == "ROOT" and not any(
+            toks[c].dep == "nsubj" and toks[c].pos == "PRON" for c in parse.children[t.head])]
+        if not strong and len(weak) < self.min_count and not predicate:
             return None
-        first = (strong or weak)[0]
+        first = (strong or predicate or weak)[0]
         return Why("evaluation", self.reason["evaluation"] or "an evaluation", first.text, first.start, first.end)

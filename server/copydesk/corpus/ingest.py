@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from ..files import read_regular
-from ..lang.figures import Extractor, FigureLanguage, article_date, file_day, context_terms, figure_context, figure_scopes, \
-    lead_names
+from ..lang.figures import Extractor, FigureLanguage, article_date, file_day, figure_context, figure_scopes, \
+    lead_names, sentence_context
 from .sources import BLOCK_BREAK, PAD, read_article, sentences
 
 # Files per transaction: readers see whole batches, a killed run loses at most one.
@@ -64,7 +64,7 @@ def parse_document(path: str, data: bytes, sha: str, size: int, mtime_ns: int,
         found = extractor.extract(mask, a, b)
         if not found:
             continue
-        terms = context_terms(mask, lang, a, b)
+        terms = sentence_context(mask, lang, a, b, spans[si - 1] if si else None)
         scopes = figure_scopes(mask, a, b, found, lang, lead=(a, b) == spans[0] and len(spans) >= 3)
         for f, scope in zip(found, scopes):
             fterms = sorted(figure_context(f, found, terms, lang, lead))

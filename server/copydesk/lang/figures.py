@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 12
+EXTRACTOR_VERSION = 17
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -213,11 +213,14 @@ class FigureLanguage:
         self.fractions: dict[str, float] = {}  # "half a million"
         self.time_words: set[str] = set()  # "5 p.m", "0830 GMT": clock times
         self.toll_verbs: set[str] = set()  # "the toll … rose to 412"
+        self.toll_copulas: set[str] = set()  # "the death toll … is 278": only after a toll noun
         self.lookback_glue: set[str] = set()  # words between a count word and its number
         self.subject_reach = 12
         self.event_before = 4
         self.event_after = 7
         self.reporting: set[str] = set()  # said, told, according …: names near them are sources
+        self.weekdays: dict[str, int] = {}  # friday -> 4 ("the mayor said Friday": the count's day)
+        self.context_synonyms: dict[str, str] = {}  # quake -> earthquake: one context term per event word
         self.place_preps: set[str] = set()  # in, at, across …: the name after is a place
         self.clause_openers: set[str] = set()  # while, but, whereas: a new clause with its own place
         self.clause_splitters: set[str] = set()  # with, as: a new clause that may share the place before
@@ -292,6 +295,8 @@ class FigureLanguage:
                 self.time_words |= {w.lower() for w in words}
             elif name == "figure-toll-verbs":
                 self.toll_verbs |= {w.lower() for w in words}
+            elif name == "figure-toll-copulas":
+                self.toll_copulas |= {w.lower() for w in words}
             elif name == "figure-lookback-glue":
                 self.lookback_glue |= {w.lower() for w in words}
             elif name == "figure-reach":
@@ -302,6 +307,14 @@ class FigureLanguage:
                                        "event after": "event_after"}[key], int(float(value)))
             elif name == "figure-reporting-words":
                 self.reporting |= {w.lower() for w in words}
+            elif name == "figure-context-synonyms":
+                for entry in words:
+                    word, canon = _parse_entry(entry)
+                    self.context_synonyms[word] = canon.lower()
+            elif name == "figure-weekdays":
+                for entry in words:
+                    word, number = _parse_entry(entry)
+                    self.weekdays[word] = int(number)
             elif name == "figure-place-prepositions":
                 self.place_preps |= {w.lower() for w in words}
             elif name == "figure-clause-openers":
@@ -766,6 +779,12 @@ class Extractor:
                 return tok
             if tok.low in self.lang.toll_verbs:
                 return self._subject_before(tokens, j)
+            if tok.low in self.lang.toll_copulas:
+                # "the death toll in Wednesday's earthquake is 278"; a copula
+                # after another subject says nothing of a count ("his son,
+                # who was killed, is 12").
+                subject = self._subject_before(tokens, j)
+                return subject if subject is not None and _bare(subject.low) in self.lang.toll_nouns else None
             if tok.low not in self.lang.lookback_glue:
                 return None
             j -= 1
@@ -850,6 +869,8 @@ def context_terms(text: str, lang: FigureLanguage, start: int = 0, end: int | No
         term = singular(low, lang.irregular)
         if term in lang.stopwords:
             continue
+        # Outlets name one event in different words: "quake", "earthquake".
+        term = lang.context_synonyms.get(term, lang.context_synonyms.get(low, term))
         # Words of a noun group stand for the group: "killed" in the draft
         # meets "deaths" in the corpus.
         group = lang.groups.get(low) or lang.groups.get(term)
@@ -861,6 +882,32 @@ def context_terms(text: str, lang: FigureLanguage, start: int = 0, end: int | No
             term = term[:1].upper() + term[1:]  # names stay apart: "Aleppo"
         out[term] = out.get(term, False) or name
     return out
+
+
+# A sentence with fewer content words than this (beside its counted groups)
+# continues the sentence before it in its paragraph ("He said it was the
+# worst tragedy in seven decades. About 2,500 people were injured."): the
+# figure is matched on both.
+MIN_OWN_TERMS = 2
+# A blank line, or an HTML block's end (text.html.BLOCK_BREAK).
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\x1e")
+
+
+def sentence_context(text: str, lang: FigureLanguage, start: int, end: int,
+                     before: tuple[int, int] | None = None) -> dict[str, bool]:
+    """The context terms of the sentence text[start:end], with those of the
+    sentence ``before`` it when it has too few of its own and the two are in
+    one paragraph (no line break between them)."""
+    terms = context_terms(text, lang, start, end)
+    if before is None or sum(1 for t in terms if t not in lang.group_words) >= MIN_OWN_TERMS:
+        return terms
+    a, b = before
+    gap = text[b:start]
+    if b > start or _PARAGRAPH_BREAK.search(gap):
+        return terms
+    for t, name in context_terms(text, lang, a, b).items():
+        terms.setdefault(t, name)
+    return terms
 
 
 @lru_cache(maxsize=16)
@@ -984,9 +1031,14 @@ def _phrase_at(tokens: list[Token], i: int, phrases: list[tuple[str, ...]], endi
     for p in phrases:
         n = len(p)
         a, b = (i - n, i) if ending else (i, i + n)
-        if a >= 0 and b <= len(tokens) and tuple(t.low for t in tokens[a:b]) == p:
+        if a >= 0 and b <= len(tokens) and tuple(_bare(t.low) for t in tokens[a:b]) == p:
             return True
     return False
+
+
+def _bare(low: str) -> str:
+    """A word without its possessive ending: "last year's mudslide" is "last year"."""
+    return low[:-2] if low.endswith(("'s", "’s")) and len(low) > 2 else low
 
 
 def _source_indices(tokens: list[Token], lang: FigureLanguage, clause_of: list[int] | None = None) -> set[int]:
@@ -1159,6 +1211,13 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
             after = {place_terms[k] for k in mine if ti < k < nxt}
             before = {place_terms[k] for k in mine if prv < k < ti}
             p = after or before or p
+        # "six people, including two girls, were rescued near Manta": an
+        # aside opened by a part marker stands between a subject and its
+        # predicate, whose names are the figure's.
+        pred = _predicate_after_aside(tokens, clause_of, cl, n_clauses, lang)
+        if pred is not None:
+            n |= names[pred]
+            p |= places[pred]
         # A clause without names of its own takes those of the clauses
         # before it ("…in Pakistan, with more than 1,000 injured"), unless
         # it opens a contrast ("while Afghan officials reported 33 dead").
@@ -1192,6 +1251,27 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
                                          for k in range(ti, len(tokens)) if clause_of[k] == clause_of[ti]))
         out.append(Scope(frozenset(n), frozenset() if lead else frozenset(p), frozenset(y), pa, part, inc, toll))
     return out
+
+
+def _predicate_after_aside(tokens: list[Token], clause_of: list[int], cl: int, n_clauses: int,
+                           lang: FigureLanguage) -> int | None:
+    """The clause that carries the predicate of clause ``cl``'s subject
+    past an aside opened by a part marker ("six people, including two girls,
+    one of them an infant, were rescued …"): the first of the next few
+    clauses to open with an auxiliary; None when the next clause is no such
+    aside."""
+    firsts: dict[int, int] = {}
+    for k, c in enumerate(clause_of):
+        if c > cl and c not in firsts and tokens[k].is_word:
+            firsts[c] = k
+    if cl + 1 not in firsts or not any(_phrase_at(tokens, firsts[cl + 1], [p], ending=False)
+                                       for p in lang.part_before):
+        return None
+    for c in range(cl + 2, min(n_clauses, cl + 5)):
+        k = firsts.get(c)
+        if k is not None and tokens[k].low in lang.verb_glue:
+            return c
+    return None
 
 
 def lead_names(text: str, lang: FigureLanguage, start: int = 0, end: int | None = None,
@@ -1264,6 +1344,27 @@ def file_day(mtime_ns: int):
 
 # How much of an article's opening a wire date line may take.
 DATELINE_CHARS = 300
+
+
+def report_day(text: str, start: int, end: int, lang: FigureLanguage, day):
+    """The day a count was given, when its sentence says so ("the mayor
+    said Friday", "officials said on Friday"): that weekday on or before the
+    article's ``day`` (within the week before it); else ``day``."""
+    import datetime as _dt
+
+    if day is None:
+        return day
+    tokens = [t for t in tokenize(text, start, end) if t.is_word]
+    for k, tok in enumerate(tokens[:-1]):
+        if tok.low not in lang.reporting:
+            continue
+        nxt = tokens[k + 1].low
+        if nxt == "on" and k + 2 < len(tokens):
+            nxt = tokens[k + 2].low
+        if nxt in lang.weekdays:
+            back = (day.weekday() - lang.weekdays[nxt]) % 7
+            return day - _dt.timedelta(days=back)
+    return day
 
 
 def article_date(meta: dict, text: str, lang: FigureLanguage, start: int = 0):
