@@ -83,6 +83,18 @@ def run_json(*args: str, **kw) -> tuple[int, dict]:
 SEEDS_DAY_EPOCH = 1733140800
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_env(tmp_path_factory):
+    """What every test sets (below), also for module-scoped fixtures, which
+    start before a test's own fixtures: a language server started once for a
+    module (the fuzzer's) must see the same "now" and cache folder as the
+    in-process lint it is compared with."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COPYDESK_CACHE_DIR", str(tmp_path_factory.mktemp("copydesk-cache-session")))
+        mp.setenv("SOURCE_DATE_EPOCH", str(SEEDS_DAY_EPOCH))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _cache_in_tmp(tmp_path_factory, monkeypatch):
     """Corpus indexes go to a temporary folder: no test writes to $HOME."""
