@@ -4,6 +4,7 @@ loop); the last set published for a version is followed by
 copydesk/diagnosticsFinal and equals the CLI's.  Order is checked, never time."""
 from __future__ import annotations
 
+import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
@@ -22,6 +23,15 @@ DRAFT = (
     "\n"
     "Critics called it a blitzkrieg.\n"
 )
+
+
+@pytest.fixture(autouse=True)
+def _every_parse_new(monkeypatch):
+    """The parse cache in the cache folder off (for the CLI runs and the
+    server started after this): the order checked here is that of a draft
+    whose sentences need a new parse, as a sentence being typed does.  (With
+    its parses cached, a draft's first publish is already the whole set.)"""
+    monkeypatch.setenv("COPYDESK_PARSE_CACHE", "off")
 
 
 @pytest_lsp.fixture(config=server_config())

@@ -1,8 +1,8 @@
 """The one cache folder: config ``cache``, $COPYDESK_CACHE_DIR,
 $XDG_CACHE_HOME/copydesk, ~/.cache/copydesk.
 
-The corpus index and the validated rule-pack cache both live there; copydesk
-writes nowhere else.
+The corpus index, the validated rule-pack cache and the syntactic layer's
+parses (``parses/``) live there; copydesk writes nowhere else.
 """
 from __future__ import annotations
 

@@ -46,6 +46,15 @@ class Engine:
         self.corpus = corpus
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
+        from .cachedir import cache_dir
+
+        # Parses of the syntactic layer are kept in the cache folder too (a
+        # re-run whose sentences were parsed before does not load spaCy):
+        # this engine's lints use its config's folder; parses asked for
+        # outside a lint (the server's parse thread, the ledger) the last
+        # engine's.
+        self._parse_folder = cache_dir(getattr(self.config, "cache_path", None))
+        syntax.use_disk_cache(self._parse_folder)
         self._build()
 
     @property
@@ -122,7 +131,7 @@ class Engine:
         ``pending`` the texts still to parse (``syntax.parse_many``) before
         a lint gives the whole set."""
         model = self.model(doc)
-        deferral = syntax.Deferral(load=wait)
+        deferral = syntax.Deferral(load=wait, folder=self._parse_folder)
         found: dict[int, list[Finding]] = {}
         failed: dict[int, CheckFailure] = {}
         todo = list(range(len(self.checks)))

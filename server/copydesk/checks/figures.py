@@ -24,6 +24,8 @@ quick fix per distinct corpus figure.
 from __future__ import annotations
 
 import datetime
+import itertools
+import weakref
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -137,8 +139,9 @@ class Figures(Check):
     schemas = {"figures": SCHEMA}
     needs_corpus = True  # the engine opens the corpus only for checks that say so
     # The draft's date and lead (front matter, first sentence) bear on every
-    # paragraph's figures: the check runs on the whole document.
-    paragraph_local = False
+    # paragraph's figures: they are part of each paragraph's cache key
+    # (``paragraph_key``), so a keystroke re-checks only the paragraph it
+    # touched unless it changed the date or the lead.
 
     def __init__(self, rules: list[Rule], context: CheckContext):
         super().__init__(rules, context)
@@ -149,6 +152,7 @@ class Figures(Check):
         self._sources = [Path(s) for s in getattr(self.corpus, "sources", [])]
         self._language_code = context.language.code
         self.measures = {group for group, _ in self.lang.units.values()}
+        self._draft_memo: tuple | None = None  # (weak reference to a text model, its Draft)
 
     @cached_property
     def places(self):
@@ -344,11 +348,32 @@ class Figures(Check):
                 found.add(g)
         return found
 
+    def paragraph_key(self, par: Paragraph):
+        """The draft's date and lead names, and where the lead sentence is
+        when it is in this paragraph (relative: cached findings move with
+        their paragraph)."""
+        draft = self._draft_of(par.model.owner)
+        first = draft.first - par.start if par.start <= draft.first < par.end else -1
+        return draft.date, draft.lead, first
+
+    def _draft_of(self, model: TextModel) -> Draft:
+        """``draft_context`` once per text model (the engine asks for every
+        paragraph's key)."""
+        memo = self._draft_memo
+        if memo is not None and memo[0]() is model:
+            return memo[1]
+        draft = self.draft_context(model)
+        self._draft_memo = (weakref.ref(model), draft)
+        return draft
+
     def draft_context(self, model: TextModel) -> Draft:
         """The draft's date (front matter, date line; else today) and the
         names of its title and lead."""
         meta, _ = front_matter(model.doc.text[:20000])
-        sentences = [s for par in model.paragraphs for s in par.sentences if model.mask[s.start:s.end].strip()]
+        # The first sentences only (a keystroke's model splits no more of the draft than this).
+        sentences = list(itertools.islice(
+            (s for par in model.paragraphs for s in par.sentences if model.mask[s.start:s.end].strip()),
+            LEAD_MIN_SENTENCES))
         first = sentences[0] if sentences else None
         start = first.start if first is not None else 0
         day = article_date(meta, model.mask, self.lang, start) or today()
@@ -389,7 +414,7 @@ class Figures(Check):
     def check_paragraph(self, par: Paragraph) -> Iterable[Finding]:
         if self.corpus is None:
             return
-        yield from self._check_paragraph(par, self.draft_context(par.model.owner))
+        yield from self._check_paragraph(par, self._draft_of(par.model.owner))
 
     def _check_paragraph(self, par: Paragraph, draft: Draft) -> Iterable[Finding]:
         mask = par.model.mask

@@ -5,11 +5,23 @@ inputs")."""
 from __future__ import annotations
 
 import tempfile
-import xml.etree.ElementTree as ET
 
 from . import _jsonout
 
 from ..report import Report
+
+
+class _ElementTree:
+    """``xml.etree.ElementTree``, imported when a JUnit report is written
+    (the format registry imports every format at start-up)."""
+
+    def __getattr__(self, name):
+        import xml.etree.ElementTree as module
+
+        return getattr(module, name)
+
+
+ET = _ElementTree()
 
 NAME = "junit"
 

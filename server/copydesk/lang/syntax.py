@@ -11,14 +11,18 @@ lemmatizer: no named entities).  A missing model is not an error: ``status()``
 says why, ``parse`` returns ``None``, and the callers fall back to the word
 lists.
 
-Parses are cached by text (a paragraph), like the rest of the text model: a
-keystroke re-parses only the paragraph it touched.  The environment variable
+Parses are cached by text (a sentence or a paragraph), like the rest of the
+text model: a keystroke re-parses only the sentence it touched.  Beside the
+cache in memory, parses are kept on disk in the cache folder
+(``parsecache.py``, keyed by the text and the pipeline's fingerprint), so a
+run whose sentences were all parsed before does not load spaCy.  The environment variable
 ``COPYDESK_SPACY_MODEL`` names another installed pipeline package or path
 (``off`` turns the layer off).
 """
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -73,6 +77,46 @@ _parse_lock = threading.Lock()  # one pipeline, one parse at a time (the LSP par
 _nlp = None
 _error: str | None = None
 _cache: "OrderedDict[str, Parse]" = OrderedDict()
+_disk_folder = None  # the cache folder (set by the engine); None: parses are kept in memory only
+_disks: dict = {}  # (folder, model name) -> parsecache.DiskCache, or None when it cannot be used
+
+
+def use_disk_cache(folder) -> None:
+    """Keep parses in ``folder`` (the cache folder) too, for parses asked
+    for outside an engine's lint (which names its own folder: ``Deferral``);
+    None: in memory only.  ``COPYDESK_PARSE_CACHE=off`` overrides."""
+    global _disk_folder
+    _disk_folder = folder
+
+
+def _disk(folder=None):
+    folder = folder if folder is not None else _disk_folder
+    if folder is None or os.environ.get("COPYDESK_PARSE_CACHE", "").lower() == "off":
+        return None
+    name = _model_name()
+    key = (str(folder), name)
+    if key not in _disks:
+        from . import parsecache
+
+        fp = None if name == "off" else parsecache.fingerprint(name, EXCLUDE)
+        _disks[key] = parsecache.DiskCache(folder, fp) if fp else None
+    return _disks[key]
+
+
+def _lookup(texts, folder=None) -> dict[str, "Parse"]:
+    """Parses of ``texts`` (distinct, none in memory) from the disk cache,
+    moved into the memory cache."""
+    disk = _disk(folder)
+    if disk is None or not texts:
+        return {}
+    found = disk.get_many(list(texts), Token, Parse)
+    if found:
+        with _cache_lock:
+            for t, p in found.items():
+                _cache[t] = p
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+    return found
 
 
 def _model_name() -> str:
@@ -91,7 +135,11 @@ def _load():
             _error = "the syntactic layer is turned off (COPYDESK_SPACY_MODEL=off)"
             return None
         try:
+            _defer_spacy_cli()
             import spacy
+
+            if "spacy.cli" in sys.modules and not hasattr(spacy, "cli"):
+                spacy.cli = sys.modules["spacy.cli"]  # the stand-in, as the import would have set it
         except ImportError:
             _error = (f"spaCy is not installed, so attribution falls back to word lists "
                       f"(install copydesk with its dependencies, or: pip install spacy {MODEL_DIST})")
@@ -104,6 +152,55 @@ def _load():
         except Exception as e:  # a damaged model must not break the checks
             _error = f"the spaCy model {name!r} could not be loaded ({type(e).__name__}: {str(e)[:200]})"
     return _nlp
+
+
+def _defer_spacy_cli() -> None:
+    """spaCy's ``__init__`` imports its command line (``from .cli.info import
+    info``: typer, rich, requests, weasel; about 140 ms and 18 MB, a third of
+    spaCy's import) for ``spacy.info`` alone, which copydesk never calls.
+    Before spaCy is first imported, ``spacy.cli`` and ``spacy.cli.info`` are
+    registered as stand-ins that import the real modules the first time
+    anything asks them for a name (so ``spacy.cli.download`` or ``spacy.info``
+    still work); the pipeline never does."""
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        return
+    import importlib
+    import importlib.util
+    import types
+
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    cli_dir = os.path.join(list(spec.submodule_search_locations)[0], "cli")
+    stand_ins: dict[str, types.ModuleType] = {}
+
+    def real(name: str):
+        # Drop the stand-ins and import spaCy's own modules in their place.
+        for mod in ("spacy.cli.info", "spacy.cli"):
+            if sys.modules.get(mod) is stand_ins.get(mod):
+                sys.modules.pop(mod, None)
+        module = importlib.import_module(name)
+        parent = sys.modules.get("spacy")
+        if parent is not None:
+            parent.cli = sys.modules["spacy.cli"]
+        return module
+
+    def forward(module: str):
+        def __getattr__(name: str):
+            if name.startswith("__"):  # the import system probing (``__path__``): not a use
+                raise AttributeError(name)
+            return getattr(real(module), name)
+        return __getattr__
+
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = [cli_dir]  # its submodules still import from spaCy's own files
+    cli.__getattr__ = forward("spacy.cli")  # type: ignore[method-assign]
+    info = types.ModuleType("spacy.cli.info")
+    info.__getattr__ = forward("spacy.cli.info")  # type: ignore[method-assign]
+    info.info = lambda *a, **k: real("spacy.cli.info").info(*a, **k)  # type: ignore[attr-defined]
+    cli.info = info  # type: ignore[attr-defined]
+    stand_ins.update({"spacy.cli": cli, "spacy.cli.info": info})
+    sys.modules.update(stand_ins)
 
 
 _background = False
@@ -149,14 +246,20 @@ def _convert(doc, text: str) -> Parse:
     toks = []
     sents = []
     children: list[list[int]] = [[] for _ in range(len(doc))]
+    intern = sys.intern  # a parse holds each word and label once, not a copy per token (memory)
     for si, s in enumerate(doc.sents):
         sents.append((s.start, s.end))
         for t in s:
             h = t.head.i
             if h != t.i:
                 children[h].append(t.i)
-            toks.append(Token(t.i, t.idx, t.idx + len(t.text), t.text, t.lower_, t.lemma_.lower(), t.tag_,
-                              t.pos_, t.dep_, h, si))
+            word = intern(t.text)
+            lower = t.lower_
+            lower = word if lower == word else intern(lower)
+            lemma = t.lemma_.lower()
+            lemma = lower if lemma == lower else intern(lemma)
+            toks.append(Token(t.i, t.idx, t.idx + len(word), word, lower, lemma, intern(t.tag_),
+                              intern(t.pos_), intern(t.dep_), h, si))
     return Parse(text, tuple(toks), tuple(sents), tuple(tuple(c) for c in children))
 
 
@@ -171,6 +274,7 @@ class Deferral:
     wanted: dict = field(default_factory=dict)  # texts asked for, in order (a dict as an ordered set)
     pinned: dict = field(default_factory=dict)  # text -> Parse, parsed for this deferral (never evicted)
     load: bool = True  # load the model when a parse needs it (False: the load, too, is deferred)
+    folder: object = None  # the cache folder whose parses to use (None: ``use_disk_cache``'s)
 
 
 _local = threading.local()
@@ -199,7 +303,7 @@ def parse_deferred(deferral: Deferral) -> bool:
     previous = getattr(_local, "deferral", None)
     _local.deferral = None
     try:
-        parsed = parse_many(texts)
+        parsed = parse_many(texts, folder=deferral.folder)
     finally:
         _local.deferral = previous
     if parsed is None:
@@ -209,15 +313,7 @@ def parse_deferred(deferral: Deferral) -> bool:
 
 
 def _from_cache(texts: list[str], deferral: Deferral) -> list[Parse] | None:
-    if _nlp is None and _error is None:
-        if deferral.load:
-            _load()
-        else:  # the load, too, is deferred: it runs in the background meanwhile
-            load_in_background()
-            if _nlp is None and _error is None:
-                deferral.wanted.update(dict.fromkeys(texts))
-                raise NeedsParse(len(texts))
-    if _nlp is None:
+    if _nlp is None and _error is not None:
         return None
     out = []
     missing = []
@@ -232,24 +328,31 @@ def _from_cache(texts: list[str], deferral: Deferral) -> list[Parse] | None:
                     missing.append(t)
             out.append(hit)
     if missing:
-        deferral.wanted.update(dict.fromkeys(missing))
-        raise NeedsParse(len(missing))
-    return out
+        found = _lookup(dict.fromkeys(missing), deferral.folder)
+        if found:
+            out = [p if p is not None else found.get(t) for t, p in zip(texts, out)]
+            missing = [t for t in missing if t not in found]
+    if not missing:
+        return out
+    if _nlp is None:
+        if deferral.load:
+            _load()
+        else:  # the load, too, is deferred: it runs in the background meanwhile
+            load_in_background()
+        if _nlp is None and _error is not None:
+            return None
+    deferral.wanted.update(dict.fromkeys(missing))
+    raise NeedsParse(len(missing))
 
 
-def parse_many(texts: list[str]) -> list[Parse] | None:
+def parse_many(texts: list[str], folder=None) -> list[Parse] | None:
     """Parses of several texts (paragraphs), batched through the pipeline;
-    None when the layer is not available."""
+    None when the layer is not available.  ``folder``: the cache folder
+    whose parses to read and keep (None: ``use_disk_cache``'s)."""
     deferral = getattr(_local, "deferral", None)
     if deferral is not None:
         return _from_cache(texts, deferral)
-    loader = _loader
-    if loader is not None and loader.is_alive() and loader is not threading.current_thread():
-        # Started early (the server's `initialized`), so usually done by the
-        # time a draft needs it; waiting keeps the editor's findings the CLI's.
-        loader.join()
-    nlp = _load()
-    if nlp is None:
+    if _nlp is None and _error is not None:
         return None
     out: list[Parse | None] = []
     todo: dict[str, list[int]] = {}
@@ -262,6 +365,18 @@ def parse_many(texts: list[str]) -> list[Parse] | None:
                 todo.setdefault(t, []).append(k)
             out.append(hit)
     if todo:
+        for t, p in _lookup(todo, folder).items():
+            for k in todo.pop(t):
+                out[k] = p
+    if todo:
+        loader = _loader
+        if loader is not None and loader.is_alive() and loader is not threading.current_thread():
+            # Started early (the server's `initialized`), so usually done by the
+            # time a draft needs it; waiting keeps the editor's findings the CLI's.
+            loader.join()
+        nlp = _load()
+        if nlp is None:
+            return None
         keys = list(todo)
         with _parse_lock:
             parsed = [_convert(doc, t) for t, doc in zip(keys, nlp.pipe(keys, batch_size=64))]
@@ -272,6 +387,9 @@ def parse_many(texts: list[str]) -> list[Parse] | None:
                 _cache[t] = p
                 while len(_cache) > CACHE_SIZE:
                     _cache.popitem(last=False)
+        disk = _disk(folder)
+        if disk is not None:
+            disk.put_many(parsed)
     return out  # type: ignore[return-value]
 
 

@@ -8,7 +8,6 @@ bundled ones and any house pack): a rule id, a check namespace (``figures``,
 """
 from __future__ import annotations
 
-import difflib
 import fnmatch
 from dataclasses import dataclass
 
@@ -56,6 +55,8 @@ def unknown_message(pattern: str, ruleset: RuleSet, key: str = "disable") -> str
 
 
 def _suggest(word: str, candidates: list[str]) -> str:
+    import difflib  # only for a typo: not at every start-up
+
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f"; did you mean {close[0]}?" if close else "; see copydesk rules list"
 

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""A keystroke's analysis in-process: ``Engine.lint`` on the 5,091-word draft
+of ``bench_lsp.py`` after each one-character edit (random places, seeded),
+as CPU time beside wall time, with the sentences spaCy parsed per edit.  No
+language server around it, so the figures say what the engine costs, even on
+a loaded machine (CPU time); ``bench_lsp.py`` times the whole round trip.
+The Markdown is parsed whole here (the server re-parses only the touched
+blocks), so this is an upper bound of the server's analysis.
+
+    python bench/bench_keystroke.py [--edits 80] [--tree PATH ...]
+
+Each ``--tree`` (a checkout, e.g. ``git worktree add /tmp/base main``) runs in
+its own process with its ``server/`` on the path, one after the other, on
+the same edits: ratios within one run are what to compare.  The parse cache
+on disk is off (``COPYDESK_PARSE_CACHE=off``): every edit is new text.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def measure(edits: int) -> dict:
+    import random
+    import statistics
+    import time
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_lsp import build_draft
+    from copydesk.lang import syntax
+    from copydesk.runner import ConfigCache
+    from copydesk.text.document import Document
+
+    draft = build_draft(5000)
+    configs = ConfigCache()
+    path = ROOT / "bench" / "draft.md"
+    engine = configs.engine(configs.for_path(path))
+    engine.lint(Document(draft, path=str(path), language="markdown"))  # warm: model loaded, caches filled
+    parsed = [0]
+    nlp = syntax._nlp
+
+    class Counting:  # counts the texts the pipeline parses
+        def pipe(self, texts, **kw):
+            texts = list(texts)
+            parsed[0] += len(texts)
+            return nlp.pipe(texts, **kw)
+
+    if nlp is not None:
+        syntax._nlp = Counting()
+    rng = random.Random(1)
+    lines = draft.split("\n")
+    prose = [i for i, line in enumerate(lines) if len(line) > 20 and not line.startswith("#")]
+    wall, cpu = [], []
+    for _ in range(edits):
+        n = rng.choice(prose)
+        col = rng.randrange(len(lines[n]))
+        lines[n] = lines[n][:col] + rng.choice("abcdefghijklmnopqrstuvwxyz ,") + lines[n][col:]
+        doc = Document("\n".join(lines), path=str(path), language="markdown")
+        t, c = time.perf_counter(), time.process_time()
+        engine.lint(doc)
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+
+    def p95(v):
+        return sorted(v)[min(len(v) - 1, int(round(0.95 * len(v))) - 1)]
+
+    return {"cpu_median": statistics.median(cpu), "cpu_p95": p95(cpu), "wall_median": statistics.median(wall),
+            "wall_p95": p95(wall), "parsed_per_edit": parsed[0] / edits}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--edits", type=int, default=80)
+    ap.add_argument("--tree", action="append", default=[], help="a checkout to measure (default: this one)")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.edits)))
+        return 0
+    trees = [Path(t).resolve() for t in args.tree] or [ROOT]
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("| tree | CPU median | CPU p95 | wall median | wall p95 | sentences parsed per edit |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for tree in trees:
+        env = {**os.environ, "PYTHONPATH": str(tree / "server"), "COPYDESK_PARSE_CACHE": "off"}
+        out = subprocess.run([sys.executable, __file__, "--child", "--edits", str(args.edits)], env=env,
+                             capture_output=True, text=True, check=True).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        ms = lambda s: f"{s * 1000:.1f} ms"  # noqa: E731
+        print(f"| {tree} | {ms(r['cpu_median'])} | {ms(r['cpu_p95'])} | {ms(r['wall_median'])} | "
+              f"{ms(r['wall_p95'])} | {r['parsed_per_edit']:.2f} |", flush=True)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
