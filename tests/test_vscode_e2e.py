@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_json
+from conftest import run_cli, run_json
 
 # Starts a real editor, browser or packager: slow; `pytest -m "not e2e"` skips it.
 pytestmark = pytest.mark.e2e
@@ -45,6 +45,23 @@ Officials in Damascus called the fighters “terrorists” and promised to retak
 """
 
 WIRE = "Critics called the advance a blitzkrieg, and the regime vowed to respond.\n"
+
+# One sentence with an unattributed claim (a toll with no source: its trigger is
+# the figure, found without a parse) and a loaded term at another word.
+TOLL = "The thugs killed 40 civilians in the strike on Tuesday.\n"
+
+# A house pack (README: copydesk.toml `rules = [...]`) with a mistake in it, for
+# the drafts of house/ only: rules explain must report it, not explain the bundled rule.
+HOUSE_CONFIG = 'rules = ["newsroom-rules/"]\n'
+HOUSE_PACK = """\
+rules:
+  - id: loaded-term/regime
+    check: loaded-term
+    severity: warnng
+    terms: [regime]
+    message: "Say government"
+"""
+HOUSE_STORY = "The regime fell.\n"
 
 
 def _tools() -> dict:
@@ -103,6 +120,12 @@ def _code_server(tmp_path, trusted: bool, workspace_settings: dict | None = None
     (workspace / "draft.md").write_text(DRAFT, encoding="utf-8")
     (workspace / "wire").mkdir()
     (workspace / "wire" / "wire.txt").write_text(WIRE, encoding="utf-8")
+    (workspace / "toll.md").write_text(TOLL, encoding="utf-8")
+    house = workspace / "house"
+    (house / "newsroom-rules").mkdir(parents=True)
+    (house / "copydesk.toml").write_text(HOUSE_CONFIG, encoding="utf-8")
+    (house / "newsroom-rules" / "house.yml").write_text(HOUSE_PACK, encoding="utf-8")
+    (house / "story.md").write_text(HOUSE_STORY, encoding="utf-8")
     if workspace_settings:
         (workspace / ".vscode").mkdir()
         (workspace / ".vscode" / "settings.json").write_text(json.dumps(workspace_settings), encoding="utf-8")
@@ -166,10 +189,13 @@ def _drive(code_server: dict, env: dict) -> tuple[dict, bytes]:
 
 def _findings(report: dict) -> list[dict]:
     """The CLI's findings, placed as VS Code shows them (1-based line, UTF-16 column).
-    A sentence-wide finding with a trigger word is underlined on that word."""
+    A sentence-wide finding with a trigger word is underlined on that word.
+    ``length``: UTF-16 units of a one-line range (None when it spans lines)."""
     out = []
     for f in report["findings"]:
         line, col = f["range"]["start"]["line"], f["range"]["start"]["character"]
+        end = f["range"]["end"]
+        length = end["character"] - col if end["line"] == line else None
         trigger = (f.get("data") or {}).get("trigger")
         if isinstance(trigger, str) and trigger.strip() and trigger in f["text"] and len(f["text"]) > len(trigger):
             before = f["text"][: f["text"].index(trigger)]
@@ -177,8 +203,9 @@ def _findings(report: dict) -> list[dict]:
                 line, col = line + before.count("\n"), 0
                 before = before.rsplit("\n", 1)[1]
             col += len(before.encode("utf-16-le")) // 2
+            length = len(trigger.encode("utf-16-le")) // 2
         out.append({"rule_id": f["rule_id"], "message": f["message"], "line": line + 1, "column": col + 1,
-                    "fixes": [x["title"] for x in f["fixes"]]})
+                    "length": length, "fixes": [x["title"] for x in f["fixes"]]})
     return out
 
 
@@ -201,6 +228,21 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     assert any(f["rule_id"] == "loaded-term/regime" for f in expected), expected
     to_fix = next(f for f in expected if f["rule_id"] == "loaded-term/regime")
 
+    # The toll sentence: an unattributed claim (its trigger, the figure) and a
+    # loaded term at another word, both found without a parse.
+    _code, toll_report = run_json(str(workspace / "toll.md"))
+    toll = _findings(toll_report)
+    claim = next(f for f in toll if f["rule_id"] == "attribution/unattributed-claim")
+    term = next(f for f in toll if f["rule_id"].startswith("loaded-term/"))
+    assert claim["line"] == term["line"] == 1 and claim["column"] != term["column"], toll
+    toll_spans = [{"rule_id": f["rule_id"], "start": f["column"] - 1, "end": f["column"] - 1 + f["length"]}
+                  for f in (claim, term)]
+    # The house draft: the CLI refuses to explain the rule from there (exit 2, the pack's error).
+    house = workspace / "house"
+    refused = run_cli("rules", "explain", "loaded-term/regime", cwd=house)
+    assert refused.returncode == 2 and "house.yml" in refused.stderr_text, refused.stderr_text
+    pack_error = next(line for line in refused.stderr_text.splitlines() if "house.yml" in line)
+
     shots = ARTIFACTS
     shots.mkdir(exist_ok=True)
     env = dict(code_server["env"])
@@ -209,6 +251,10 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
                E2E_SETTINGS=str(code_server["settings"]), E2E_OTHER_FILE="wire.txt", E2E_OTHER_EXPECTED=json.dumps(wire), E2E_FIX_LINE=str(to_fix["line"]), E2E_SHOTS=str(shots),
                E2E_HOVER=json.dumps({k: to_fix[k] for k in ("line", "column", "message")}),
                E2E_PROFILE=str(code_server["tmp"] / "chromium-profile"), PLAYWRIGHT_CORE=str(PLAYWRIGHT),
+               E2E_TOLL=json.dumps({"file": "toll.md", "line": claim["line"], "text": TOLL.rstrip("\n"),
+                                    "expected": toll, "spans": toll_spans}),
+               E2E_HOUSE=json.dumps({"folder": "house", "file": "story.md", "rule_id": "loaded-term/regime",
+                                     "line": 1, "column": HOUSE_STORY.index("regime") + 1}),
                CHROMIUM=code_server["tools"]["chromium"])
     started = time.monotonic()
     seen, err = _drive(code_server, env)
@@ -275,6 +321,38 @@ def test_problems_panel_matches_cli_and_quick_fix_applies(code_server):
     for f in wire:
         assert any(f["rule_id"] in t and f"[Ln {f['line']}, Col {f['column']}]" in t and f["message"] in t
                    for t in rows), (f, rows)
+    # The toll sentence in VS Code: the Problems panel places the claim on its
+    # trigger, and the editor draws each squiggle on its own word: the loaded
+    # term's is not hidden under a sentence-wide one (issue 19).
+    toll_rows = [r["text"] for r in seen["tollProblems"]]
+    for f in toll:
+        assert any(f["rule_id"] in t and f"[Ln {f['line']}, Col {f['column']}]" in t and f["message"] in t
+                   for t in toll_rows), (f, toll_rows)
+    geo = seen["tollSquiggles"]
+    assert "error" not in geo, geo
+    words, squiggles = geo["words"], geo["squiggles"]
+    line_left, line_right = geo["sentence"]["left"], geo["sentence"]["right"]
+
+    def drawn_on(word):
+        return [s for s in squiggles if abs(s["left"] - word["left"]) <= 2 and abs(s["right"] - word["right"]) <= 2]
+
+    for word in words:  # one squiggle exactly under each finding's word
+        assert drawn_on(word), (word, squiggles)
+    # ... and no other squiggle on the line: nothing sentence-wide over the loaded term.
+    assert len(squiggles) == len(words), (words, squiggles)
+    claim_word = next(w for w in words if w["rule_id"] == claim["rule_id"])
+    term_word = next(w for w in words if w["rule_id"] == term["rule_id"])
+    assert claim_word["right"] - claim_word["left"] < (line_right - line_left) / 4, (claim_word, geo["sentence"])
+    assert all(s["right"] <= term_word["left"] + 1 or s["left"] >= term_word["right"] - 1
+               for s in drawn_on(claim_word)), (claim_word, term_word, squiggles)
+
+    # Explain Rule at Cursor in a folder whose house pack is broken shows the
+    # pack's error, as `copydesk rules explain` there does: not the bundled rule.
+    shown = seen["houseExplain"].replace("\xa0", " ")
+    assert "copydesk rules explain loaded-term/regime failed" in shown, shown
+    assert pack_error in shown, (pack_error, shown)
+    assert "loaded-term/regime —" not in shown and "check:     loaded-term" not in shown, shown
+
     # With no usable Python the message names the setting, and the status bar says so.
     assert "copydesk.interpreter" in seen["noPythonMessage"] and "/nonexistent/python3" in seen["noPythonMessage"]
     assert any("no Python" in s for s in seen["noPythonStatus"]), seen["noPythonStatus"]

@@ -6,6 +6,10 @@
 //   E2E_FIX_TITLE    the quick fix to pick from the Ctrl+. menu
 //   E2E_FIX_LINE     1-based line of the finding to fix
 //   E2E_HOVER        JSON {line, column, message}: the finding to hover (1-based line and column)
+//   E2E_TOLL         JSON {file, line, text, expected, spans:[{rule_id, start, end}]}: a draft whose line
+//                    has a sentence-wide finding and a narrower one; where their squiggles are drawn
+//   E2E_HOUSE        JSON {folder, file, rule_id, line, column}: a draft under a broken house pack;
+//                    what Explain Rule at Cursor shows there
 //   E2E_SHOTS        folder for screenshots
 //   E2E_PROFILE      Chromium profile folder
 //   PLAYWRIGHT_CORE  path of the playwright-core package
@@ -53,6 +57,54 @@ async function writeUserSettings(page, settings) {
   await page.keyboard.press("Backspace");
   await page.keyboard.insertText(JSON.stringify(settings)); // one line: no auto-indent, no auto-closing
   await saveActive(page);
+}
+
+// Where one line's words and squiggles are drawn (client pixels), in the editor showing the line.
+async function squiggleGeometry(page, lineText, spans) {
+  return page.evaluate(({ lineText, spans }) => {
+    const norm = (t) => (t || "").replace(/\u00a0/g, " ");
+    const lines = [...document.querySelectorAll(".monaco-editor .view-line")];
+    const line = lines.find((l) => norm(l.textContent) === lineText);
+    if (!line) return { error: "line not rendered", lines: lines.map((l) => norm(l.textContent)) };
+    const editor = line.closest(".monaco-editor");
+    const nodes = [];
+    const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+    for (let n, off = 0; (n = walker.nextNode()); off += n.data.length) nodes.push({ node: n, start: off });
+    const pos = (i, end) => {
+      const x = nodes.find((x) => (end ? i <= x.start + x.node.data.length : i < x.start + x.node.data.length));
+      return [x.node, i - x.start];
+    };
+    const box = (b) => ({ left: b.left, right: b.right, top: b.top, bottom: b.bottom });
+    const rectOf = (start, end) => {
+      const r = document.createRange();
+      r.setStart(...pos(start, false));
+      r.setEnd(...pos(end, true));
+      return box(r.getBoundingClientRect());
+    };
+    const lr = line.getBoundingClientRect();
+    const squiggles = [...editor.querySelectorAll('[class*="squiggly-"]')].map((el) => ({
+      cls: [...el.classList].filter((c) => c.startsWith("squiggly-")).join(" "), ...box(el.getBoundingClientRect()),
+    })).filter((s) => s.right > s.left && (s.top + s.bottom) / 2 >= lr.top && (s.top + s.bottom) / 2 <= lr.bottom);
+    return { line: box(lr), sentence: rectOf(0, lineText.length),
+      words: spans.map((s) => ({ ...s, ...rectOf(s.start, s.end) })), squiggles };
+  }, { lineText, spans });
+}
+
+async function openFromExplorer(page, name) {
+  const row = page.locator(".explorer-folders-view .monaco-list-row")
+    .filter({ hasText: new RegExp(`^\\s*${name.replace(/[.]/g, "\\.")}\\s*$`) }).first();
+  await row.waitFor({ timeout: 30000 });
+  await row.click();
+}
+
+// Put the cursor at a 1-based line and column with Go to Line/Column (Ctrl+G).
+async function gotoLineColumn(page, line, column) {
+  await page.keyboard.press("Control+G");
+  const goto = page.locator(".quick-input-widget input").first();
+  await goto.waitFor({ timeout: 15000 });
+  await goto.fill(`:${line}:${column}`);
+  await page.keyboard.press("Enter");
+  await page.locator(".quick-input-widget").first().waitFor({ state: "hidden", timeout: 15000 }).catch(() => undefined);
 }
 
 async function runCommand(page, title) {
@@ -244,6 +296,51 @@ async function runCommand(page, title) {
       "the finding typed in onSave mode to appear after saving", 30000);
     result.afterSave = rows.filter((r) => /copydesk/.test(r.text)).map((r) => r.text);
     step("onSave mode: finding shown after save");
+
+    // A sentence with an unattributed claim and a loaded term at another word:
+    // where VS Code draws their squiggles (issue 19: the sentence-wide one hid the other).
+    const toll = JSON.parse(process.env.E2E_TOLL);
+    await openFromExplorer(page, toll.file);
+    await page.locator(".tab.active", { hasText: toll.file }).waitFor({ timeout: 30000 });
+    // (the test checks the columns: on a timeout, go on and report what is listed)
+    rows = await waitForRows(page, (rs) => toll.expected.every((f) => rs.some((r) =>
+      r.text.includes(f.rule_id) && r.text.includes(`[Ln ${f.line}, Col ${f.column}]`))), `the findings of ${toll.file}`, 30000)
+      .catch(() => problemRows(page));
+    result.tollProblems = rows.filter((r) => toll.expected.some((f) => r.text.includes(f.rule_id)));
+    // The decorations follow the diagnostics: wait until as many squiggles as findings are drawn on the line.
+    for (let i = 0; i < 40; i++) {
+      result.tollSquiggles = await squiggleGeometry(page, toll.text, toll.spans);
+      if (!result.tollSquiggles.error && result.tollSquiggles.squiggles.length >= toll.spans.length) break;
+      await page.waitForTimeout(250);
+    }
+    await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-squiggles.png") });
+    if (!result.tollSquiggles.error) {  // the line itself, large enough to see the squiggles
+      const l = result.tollSquiggles.line;
+      await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-squiggles-line.png"),
+        clip: { x: Math.max(0, l.left - 10), y: Math.max(0, l.top - 6), width: l.right - l.left + 20, height: l.bottom - l.top + 12 } });
+    }
+    step("toll squiggles measured");
+
+    // Explain Rule at Cursor on a draft whose folder's house pack is broken.
+    const house = JSON.parse(process.env.E2E_HOUSE);
+    await openFromExplorer(page, house.folder);  // expands the folder
+    await openFromExplorer(page, house.file);
+    await page.locator(".tab.active", { hasText: house.file }).waitFor({ timeout: 30000 });
+    await waitForRows(page, (rs) => rs.some((r) => r.text.includes(house.rule_id) && r.text.includes(`[Ln ${house.line}, Col ${house.column}]`)),
+      `the finding in ${house.folder}/${house.file}`);
+    await page.locator(".tab.active .monaco-icon-label", { hasText: house.file }).first().click().catch(() => undefined);
+    await page.locator(".editor-group-container.active .monaco-editor .view-lines").first().click();
+    await gotoLineColumn(page, house.line, house.column + 1);
+    await runCommand(page, "copydesk: Explain Rule at Cursor");
+    const failed = page.locator(".monaco-editor .view-lines", { hasText: `rules explain ${house.rule_id} failed` }).first();
+    if (await failed.waitFor({ timeout: 30000 }).then(() => true).catch(() => false)) {
+      result.houseExplain = await failed.innerText();
+    } else {  // what the editors show instead (the test says what is wrong)
+      result.houseExplain = (await page.locator(".monaco-editor .view-lines").allInnerTexts()).join("\n----\n");
+    }
+    result.houseToasts = await page.locator(".notifications-toasts .notification-toast").allInnerTexts().catch(() => []);
+    await page.screenshot({ path: path.join(process.env.E2E_SHOTS, "vscode-explain-broken-pack.png") });
+    step("explained under a broken house pack");
 
     // copydesk: Lint Workspace lists the drafts that are not open, too.
     const other = JSON.parse(process.env.E2E_OTHER_EXPECTED);

@@ -1,6 +1,7 @@
 // copydesk for VS Code: starts `copydesk serve` (bundled, or from the user's
 // environment) over stdio with vscode-languageclient, and adds the commands,
 // the status-bar item and the settings around it. No analysis happens here.
+import * as path from "path";
 import * as vscode from "vscode";
 import {
   Diagnostic as LspDiagnostic,
@@ -31,6 +32,8 @@ let serverProblem = "";
 let workspaceDiagnostics: vscode.DiagnosticCollection;
 let restarting: Promise<void> = Promise.resolve();
 const ruleTexts = new Map<string, string>();
+// Tells VS Code a rule's text changed (it keeps an opened copydesk-rule: document otherwise).
+const ruleTextChanged = new vscode.EventEmitter<vscode.Uri>();
 
 function config(scope?: vscode.Uri): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION, scope);
@@ -67,8 +70,10 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     vscode.commands.registerCommand("copydesk.lintWorkspace", lintWorkspace),
     vscode.commands.registerCommand("copydesk.explainRule", explainRuleAtCursor),
     vscode.workspace.registerTextDocumentContentProvider(RULE_SCHEME, {
+      onDidChange: ruleTextChanged.event,
       provideTextDocumentContent: (uri) => ruleTexts.get(uri.path) ?? "",
     }),
+    ruleTextChanged,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration("copydesk.interpreter") || e.affectsConfiguration("copydesk.importStrategy")) {
         void restart("interpreter settings changed");
@@ -273,10 +278,15 @@ async function explainRuleAtCursor(): Promise<void> {
     void vscode.window.showWarningMessage("copydesk: no Python to run copydesk with (see copydesk.interpreter).");
     return;
   }
-  const rules = config(editor.document.uri).get<string[]>("rules", []);
+  const folder = vscode.workspace.getWorkspaceFolder(editor.document.uri)?.uri.fsPath;
+  // Relative rule paths in the settings are the workspace folder's, as the server reads them.
+  const rules = config(editor.document.uri).get<string[]>("rules", [])
+    .map((r) => (folder && !path.isAbsolute(r) && !r.startsWith("~") ? path.join(folder, r) : r));
   // The severity the editor shows: the settings' overrides, as the server applies them.
   const overrides = config(editor.document.uri).get<Record<string, string>>("severityOverrides", {});
-  const cwd = vscode.workspace.getWorkspaceFolder(editor.document.uri)?.uri.fsPath;
+  // Run from the draft's folder: copydesk.toml is found upward from there, as the
+  // server finds it for the draft (a house pack in a subfolder, or its errors).
+  const cwd = editor.document.uri.scheme === "file" ? path.dirname(editor.document.uri.fsPath) : folder;
   const argv = [...interpreter.command, launcherPath(context), "rules", "explain", id,
     ...rules.flatMap((r) => ["--rules", r]),
     ...Object.entries(overrides).map(([rule, level]) => `--severity=${rule}=${level}`)];
@@ -284,6 +294,8 @@ async function explainRuleAtCursor(): Promise<void> {
   const text = res.code === 0 ? res.stdout : `copydesk rules explain ${id} failed:\n${res.stderr || res.stdout}`;
   const docPath = `/${id}.txt`;
   ruleTexts.set(docPath, text);
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: RULE_SCHEME, path: docPath }));
+  const uri = vscode.Uri.from({ scheme: RULE_SCHEME, path: docPath });
+  ruleTextChanged.fire(uri); // an explanation shown before (say, before the pack broke) is replaced
+  const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
 }
