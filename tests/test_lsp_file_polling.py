@@ -83,3 +83,33 @@ async def test_rule_and_config_edits_reload_without_client_watching(client: Lang
         PACK.format(terms="depot").replace("house/hooligan", "house/depot"), encoding="utf-8")
     os.utime(client.tmp_path / "house", ns=(0, os.stat(client.tmp_path / "house").st_mtime_ns + 4_000_000_000))
     await _until(client, uri, lambda found: any(code == "house/depot" for code, _ in found))
+
+
+def test_a_file_edited_right_after_it_joins_the_watch_list_is_seen(tmp_path):
+    """A new engine's rule file joins the list on the event loop; the polling
+    thread takes it up to an interval later.  An edit in between (a user saving
+    the pack the moment its first findings appear) is a change, not the
+    baseline."""
+    from copydesk.lsp.filepoll import FilePoller
+
+    pack = tmp_path / "house.yml"
+    pack.write_text("rules: []\n", encoding="utf-8")
+    watched: list[str] = []
+    seen: list[list[str]] = []
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+        poller = FilePoller(lambda: list(watched), lambda paths, config: seen.append(paths), loop, interval=0.3)
+        poller.start()
+        await asyncio.sleep(0.5)  # the thread has taken its first (empty) baseline
+        watched.append(str(pack))
+        poller.refresh()  # a new engine reads the pack
+        _touch_later(pack, "rules: []\n# edited\n")  # before the thread's next pass
+        for _ in range(60):
+            if seen:
+                break
+            await asyncio.sleep(0.05)
+        poller.stop()
+
+    asyncio.run(scenario())
+    assert seen == [[str(pack)]]

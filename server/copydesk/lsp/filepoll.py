@@ -53,6 +53,7 @@ class FilePoller:
         self._refresh = threading.Event()
         self._lock = threading.Lock()
         self._watched: list[str] = []
+        self._baseline: dict[str, object] = {}  # stamps taken by refresh() for files new to the list
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -71,8 +72,16 @@ class FilePoller:
         except Exception:  # never take the server down for watching
             log.exception("listing the files to poll failed")
             return
+        # Files new to the list are stamped now, on the loop, as the engine that
+        # reads them is installed: stamped later by the thread (up to an
+        # interval later), an edit made meanwhile would become the baseline and
+        # never be seen.
+        with self._lock:
+            known = self._baseline
+        baseline = {p: known[p] if p in known else _stamp(p) for p in paths}
         with self._lock:
             self._watched = paths
+            self._baseline = baseline
         self._refresh.set()
 
     def _run(self) -> None:
@@ -80,12 +89,13 @@ class FilePoller:
         while not self._stop.is_set():
             with self._lock:
                 paths = self._watched
+                baseline = self._baseline
             if self._refresh.is_set():
-                # New list: take it as the baseline (a file first seen now has
-                # not "changed"); keep stamps of files already known so an edit
+                # New list: a file first seen has not "changed" since refresh()
+                # stamped it; keep stamps of files already known so an edit
                 # racing the refresh is not lost.
                 self._refresh.clear()
-                snapshot = {p: snapshot[p] if p in snapshot else _stamp(p) for p in paths}
+                snapshot = {p: snapshot[p] if p in snapshot else baseline.get(p, _stamp(p)) for p in paths}
                 if self._ready is not None:  # from now on a change is seen
                     self._loop.call_soon_threadsafe(self._ready, len(paths))
                     self._ready = None
