@@ -53,7 +53,7 @@ class FilePoller:
         self._refresh = threading.Event()
         self._lock = threading.Lock()
         self._watched: list[str] = []
-        self._baseline: dict[str, object] = {}  # stamps taken by refresh() for files new to the list
+        self._baseline: dict[str, object] = {}  # the listed files' stamps as refresh() found them
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -95,7 +95,8 @@ class FilePoller:
                 # stamped it; keep stamps of files already known so an edit
                 # racing the refresh is not lost.
                 self._refresh.clear()
-                snapshot = {p: snapshot[p] if p in snapshot else baseline.get(p, _stamp(p)) for p in paths}
+                snapshot = {p: snapshot[p] if p in snapshot else baseline[p] if p in baseline else _stamp(p)
+                            for p in paths}
                 if self._ready is not None:  # from now on a change is seen
                     self._loop.call_soon_threadsafe(self._ready, len(paths))
                     self._ready = None
