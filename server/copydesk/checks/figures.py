@@ -316,13 +316,15 @@ class Figures(Check):
             return False  # "killed in Pakistan" is not the whole region's toll
         if other.places and not (other.places & ours):
             return False
-        # A count for one place is a part of the whole event's, unless the
-        # other names that place and no other ("Afghan officials reported").
-        if scope.places and not other.places and not (
-                scope.places & other.names and other.names <= scope.names):
+        # A count for one place is a part of the whole event's, unless that
+        # place is the event's own: the other count (or, when it names
+        # nothing, its article's lead) names that place and otherwise only
+        # places around it ("Afghan officials reported"; "the death toll in
+        # the Genoa bridge collapse" against "the toll rose to 38 in Genoa",
+        # Italy around Genoa).
+        if scope.places and not other.places and not self._event_place(scope, other.names or cf.doc_names):
             return False
-        if other.places and not scope.places and not (
-                other.places & scope.names and scope.names <= other.names):
+        if other.places and not scope.places and not self._event_place(other, scope.names or draft.lead):
             return False
         if scope.places and other.places and (
                 not (scope.places <= other.places or other.places <= scope.places)
@@ -338,6 +340,16 @@ class Figures(Check):
             if ours and theirs and (not (ours <= theirs or theirs <= ours) or len(ours ^ theirs) >= 2):
                 return False
         return True
+
+    def _event_place(self, scope: Scope, names) -> bool:
+        """Whether the places of a count are the whole event's place for a
+        count that names ``names`` and no place of its own: they name that
+        place, and nothing else but the places that contain it."""
+        names = frozenset(names)
+        if not (scope.places & names):
+            return False
+        return all(n in scope.names or any(self.places.contains(n, p) for p in scope.places)
+                   for n in names)
 
     def _events(self, group: str, terms, event_groups: set[str]) -> set[str]:
         """What happened to the people counted, from the sentence's words."""
