@@ -64,6 +64,8 @@ SCHEMA = {
         "tolerance": {**_NUM, "description": "Relative slack around an exact figure (0.05 = ±5%)"},
         "open_margin": {**_NUM, "description": "'over N' means N … N×(1+open_margin)"},
         "approx_margin": {**_NUM, "description": "'about N' means N×(1±approx_margin)"},
+        "bound_margin": {**_NUM, "description": "'at least N' against a figure that is no bound means "
+                                                "N … N×(1+bound_margin)"},
         "min_context": {**_NUM, "description": "Least context score shared with a corpus sentence"},
         "min_shared": {"type": "integer", "minimum": 1, "description": "Least number of shared context terms"},
         "name_weight": {**_NUM, "description": "Score of a shared name or place (other words score 1)"},
@@ -80,7 +82,8 @@ SCHEMA = {
     "required": ["report"],
 }
 
-DEFAULTS = {"groups": ["*"], "tolerance": 0.0, "open_margin": 0.1, "approx_margin": 0.1, "min_context": 3,
+DEFAULTS = {"groups": ["*"], "tolerance": 0.0, "open_margin": 0.1, "approx_margin": 0.1, "bound_margin": 0.1,
+            "min_context": 3,
             "min_shared": 2, "name_weight": 2, "relative_context": 0.5, "max_candidates": 8, "fetch": 50,
             "events": [], "require_shared_name": True, "window_days": 3,
             "rising_groups": ["deaths", "injured", "displaced", "detained", "affected"], "moving_groups": ["missing"],
@@ -251,8 +254,9 @@ class Figures(Check):
         # a count tied to the same names in its own clause stays a candidate.
         same = self.corpus.figures([fid for fid in same if anchor_score[fid] >= cutoff or fid in own][:limit])
         margins = {k: float(self._opt(rule, k)) for k in ("tolerance", "open_margin", "approx_margin")}
+        bound = float(self._opt(rule, "bound_margin"))
         out = [Candidate(cf, score_of[cf.id], tuple(sorted(cf.terms & keys)),
-                         consistent(fig, _as_figure(cf), **margins)) for cf in same]
+                         consistent(fig, _as_figure(cf), bound_margin=bound, **margins)) for cf in same]
         newer = False
         if fig.group in set(self._opt(rule, "rising_groups")) and draft.date is not None:
             # Tolls only rise.  Agreeing with an older count does not excuse

@@ -111,9 +111,18 @@ class Figure:
         return lo * (1 - tolerance), hi * (1 + tolerance)
 
 
-def consistent(a: Figure, b: Figure, **margins) -> bool:
-    alo, ahi = a.interval(**margins)
-    blo, bhi = b.interval(**margins)
+def consistent(a: Figure, b: Figure, bound_margin: float | None = None, **margins) -> bool:
+    """Whether two figures' intervals meet.  A lower bound against a figure
+    that is no lower bound ("at least 40" and 45) is open by
+    ``bound_margin`` (when given) instead of ``open_margin``: the bound is a
+    writer's caution, not another count."""
+    if bound_margin is not None and (a.kind == "lower") != (b.kind == "lower"):
+        wide = {**margins, "open_margin": max(bound_margin, margins.get("open_margin", 0.1))}
+        alo, ahi = a.interval(**(wide if a.kind == "lower" else margins))
+        blo, bhi = b.interval(**(wide if b.kind == "lower" else margins))
+    else:
+        alo, ahi = a.interval(**margins)
+        blo, bhi = b.interval(**margins)
     eps = 1e-9
     return alo <= bhi + eps and blo <= ahi + eps
 
