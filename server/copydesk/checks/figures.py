@@ -240,7 +240,9 @@ class Figures(Check):
                       if t not in self.lang.group_words}
             beyond |= scope.names & ev.scope.names
             both_tolls = scope.toll and ev.scope.toll
-            if not beyond and not both_tolls:
+            both_whole = (self._whole_count(scope, fig.group) and self._whole_count(ev.scope, fig.group)
+                          and bool(draft.lead & ev.doc_names))
+            if not beyond and not both_tolls and not both_whole:
                 continue
             same.append(ev.id)
             anchor_score[ev.id] = len(beyond) + (weight - 1) * len(beyond & names) + (2 if both_tolls else 0)
@@ -344,6 +346,13 @@ class Figures(Check):
             if ours and theirs and (not (ours <= theirs or theirs <= ours) or len(ours ^ theirs) >= 2):
                 return False
         return True
+
+    def _whole_count(self, scope: Scope, group: str) -> bool:
+        """A count of what befell people with nothing of its own to narrow
+        it ("Sixteen people were injured."): in a story whose lead is the
+        draft's, the event's whole count of that group, as a toll is."""
+        return group in self.lang.event_groups and not (
+            scope.names or scope.places or scope.years or scope.past or scope.part or scope.increment)
 
     def _event_place(self, scope: Scope, names) -> bool:
         """Whether the places of a count are the whole event's place for a
