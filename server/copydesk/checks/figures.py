@@ -240,8 +240,9 @@ class Figures(Check):
                       if t not in self.lang.group_words}
             beyond |= scope.names & ev.scope.names
             both_tolls = scope.toll and ev.scope.toll
-            both_whole = (self._whole_count(scope, fig.group) and self._whole_count(ev.scope, fig.group)
-                          and bool(draft.lead & ev.doc_names))
+            both_whole = (bool(draft.lead & ev.doc_names) and self._whole_count(scope, draft.lead, bool(events))
+                          and self._whole_count(ev.scope, ev.doc_names,
+                                                bool(self._events(fig.group, terms_of[ev.id], event_groups))))
             if not beyond and not both_tolls and not both_whole:
                 continue
             same.append(ev.id)
@@ -347,12 +348,15 @@ class Figures(Check):
                 return False
         return True
 
-    def _whole_count(self, scope: Scope, group: str) -> bool:
-        """A count of what befell people with nothing of its own to narrow
-        it ("Sixteen people were injured."): in a story whose lead is the
-        draft's, the event's whole count of that group, as a toll is."""
-        return group in self.lang.event_groups and not (
-            scope.names or scope.places or scope.years or scope.past or scope.part or scope.increment)
+    def _whole_count(self, scope: Scope, lead: frozenset, befell: bool) -> bool:
+        """A count of what befell people or things (``befell``: its sentence
+        says: killed, injured, destroyed …) with nothing of its own to
+        narrow it beyond its story's lead names ("Sixteen people were
+        injured."; "35 foreigners … are among the dead" in a Sri Lanka
+        story): in a story whose lead is the draft's, the event's whole
+        count of that group, as a toll is."""
+        return befell and scope.names <= lead and not (
+            scope.places or scope.years or scope.past or scope.part or scope.increment or scope.day)
 
     def _event_place(self, scope: Scope, names) -> bool:
         """Whether the places of a count are the whole event's place for a

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 18
+EXTRACTOR_VERSION = 19
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -1008,13 +1008,14 @@ class Scope:
     part: bool = False
     increment: bool = False
     toll: bool = False  # "the death toll rose to 94": the event's running total
+    day: bool = False  # "four people died on Sunday": one day's count, unless a toll
 
     def encode(self) -> str:
         """One line for the corpus index."""
         out = [f"n:{n}" for n in sorted(self.names)] + [f"p:{p}" for p in sorted(self.places)]
         out += [f"y:{y}" for y in sorted(self.years)]
         out += [flag for flag, on in (("past", self.past), ("part", self.part), ("inc", self.increment),
-                                      ("toll", self.toll)) if on]
+                                      ("toll", self.toll), ("day", self.day)) if on]
         return " ".join(out)
 
     @classmethod
@@ -1036,7 +1037,7 @@ class Scope:
             else:
                 flags.add(item)
         return cls(frozenset(names), frozenset(places), frozenset(years), "past" in flags, "part" in flags,
-                   "inc" in flags, "toll" in flags)
+                   "inc" in flags, "toll" in flags, "day" in flags)
 
 
 @lru_cache(maxsize=65536)
@@ -1288,7 +1289,11 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
         toll = (lang.groups.get(f.noun.lower()) in lang.event_groups and f.noun.lower() in lang.toll_nouns) or (
             not part and not inc and any(_phrase_at(tokens, k, lang.total_markers, ending=False)
                                          for k in range(ti, len(tokens)) if clause_of[k] == clause_of[ti]))
-        out.append(Scope(frozenset(n), frozenset() if lead else frozenset(p), frozenset(y), pa, part, inc, toll))
+        # "died on Sunday": a weekday after "on" in the figure's own clause.
+        day = any(tokens[k].low in lang.weekdays and k > 0 and tokens[k - 1].low == "on"
+                  for k in range(len(tokens)) if clause_of[k] == clause_of[ti])
+        out.append(Scope(frozenset(n), frozenset() if lead else frozenset(p), frozenset(y), pa, part, inc, toll,
+                         day))
     return _respectively(tokens, clause_of, figures, fig_at, out, lang, first_word, source_idx, lead)
 
 
