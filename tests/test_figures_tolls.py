@@ -44,6 +44,10 @@ date: {DAY}
 ---
 
 Police said 22 people died and 59 were injured in the stadium attack in Lyon.
+
+The gunmen fled in a van. Five foreigners were among the dead, police said.
+
+Investigators said the van carried 2.5 tonnes of fertiliser.
 """
 
 
@@ -144,3 +148,33 @@ def test_the_cli_reports_a_changed_toll_with_its_corpus_sentence(tmp_path, cli):
     assert [(f["text"], f["line"]) for f in found] == [("83", 6)]
     assert found[0]["related"][0]["text"].startswith("Portuguese authorities have raised the death toll")
     assert found[0]["fixes"][0]["edits"][0]["new_text"] == "45"
+
+
+def test_a_group_counted_with_only_the_storys_names_is_the_events_whole_count(engine):
+    # "Five foreigners were among the dead" names nothing but what the
+    # story's lead names: in a story about the same attack it is that
+    # attack's count of foreigners killed.
+    body = "Gunmen attacked the stadium during the match. {n} foreigners were among the dead, police said."
+    title = "Stadium attack in Lyon"
+    text, [f] = figures(engine, body.format(n="Eight"), title=title)
+    assert text[f.start:f.end] == "Eight foreigners" and "“Five foreigners”" in f.message
+    assert figures(engine, body.format(n="Five"), title=title)[1] == []
+
+
+def test_one_days_count_is_not_the_whole_count(engine):
+    # The sentence shares only the story's names with the corpus's
+    # "Sixteen people were injured.": "Six people were injured on Sunday"
+    # counts one day's injured, not the collapse's; without the day it is
+    # the whole count, and differs.
+    lead = "Rescuers searched the Douro near Porto.\n\nSix people were injured{day}, police said."
+    title = "Porto bridge collapse"
+    assert figures(engine, lead.format(day=" on Sunday"), title=title)[1] == []
+    text, [f] = figures(engine, lead.format(day=""), title=title)
+    assert text[f.start:f.end] == "Six people" and "“Sixteen people”" in f.message
+
+
+def test_tonnes_are_compared(engine):
+    body = "Investigators in Lyon said the van carried {n} tonnes of fertiliser."
+    assert figures(engine, body.format(n="2.5"))[1] == []
+    text, [f] = figures(engine, body.format(n="5.2"))
+    assert text[f.start:f.end] == "5.2 tonnes" and "“2.5 tonnes”" in f.message
