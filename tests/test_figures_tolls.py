@@ -48,6 +48,8 @@ Police said 22 people died and 59 were injured in the stadium attack in Lyon.
 The gunmen fled in a van. Five foreigners were among the dead, police said.
 
 Investigators said the van carried 2.5 tonnes of fertiliser.
+
+Doctors in Lyon said 59 people were treated for injuries, including 14 in critical condition.
 """
 
 
@@ -178,3 +180,10 @@ def test_tonnes_are_compared(engine):
     assert figures(engine, body.format(n="2.5"))[1] == []
     text, [f] = figures(engine, body.format(n="5.2"))
     assert text[f.start:f.end] == "5.2 tonnes" and "“2.5 tonnes”" in f.message
+
+
+def test_a_bare_number_after_including_is_a_part_of_the_count_before(engine):
+    body = "Doctors in Lyon said 59 people were treated for injuries, including {n} in critical condition."
+    assert figures(engine, body.format(n=14))[1] == []
+    text, [f] = figures(engine, body.format(n=41))
+    assert text[f.start:f.end] == "41" and f.data["group"] == "injured" and "“14”" in f.message

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 19
+EXTRACTOR_VERSION = 20
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -684,11 +684,15 @@ class Extractor:
         # "at 49 and 11, respectively": the list pairs with names before it.
         paired = j < len(tokens) and (tokens[j].low == "respectively" or (
             tokens[j].text == "," and j + 1 < len(tokens) and tokens[j + 1].low == "respectively"))
-        if vague_kind is not None or not paired and (
+        # "16 people were wounded, including 12 in serious condition": a
+        # part of the count before (the figure's scope marks it a part).
+        part = _phrase_at(tokens, i, lang.part_before, ending=True) and (
+            j >= len(tokens) or not tokens[j].is_word or not lang.in_group(tokens[j].low))
+        if vague_kind is not None or not paired and not part and (
                 j + 1 >= len(tokens) or tokens[j].low not in lang.place_preps
                 or not tokens[j + 1].text[:1].isupper()):
             return None  # "452 in Taroudant": a named place follows
-        if i == 0 or tokens[i - 1].text not in (",", "and") and tokens[i - 1].low != "and":
+        if not part and (i == 0 or tokens[i - 1].text not in (",", "and") and tokens[i - 1].low != "and"):
             return None
         # Only the list's own words between the two: names, place words, commas.
         for tok in tokens[i - 2::-1]:
