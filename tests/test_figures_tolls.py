@@ -187,3 +187,14 @@ def test_a_bare_number_after_including_is_a_part_of_the_count_before(engine):
     assert figures(engine, body.format(n=14))[1] == []
     text, [f] = figures(engine, body.format(n=41))
     assert text[f.start:f.end] == "41" and f.data["group"] == "injured" and "“14”" in f.message
+
+
+def test_a_count_a_toll_verb_moved_is_the_running_toll(engine):
+    # "The number of dead rose to 52 on Sunday" is the collapse's running
+    # toll as of Sunday, as the corpus's "raised the death toll … to 45"
+    # is, though the two sentences share nothing beyond the stories' names.
+    body = "Rescuers searched the Douro.\n\nThe number of dead rose to {n} on Sunday, officials said."
+    title = "Porto collapse in Portugal"
+    text, [f] = figures(engine, body.format(n=52), title=title)
+    assert text[f.start:f.end] == "52" and "“45”" in f.message
+    assert figures(engine, body.format(n=45), title=title)[1] == []

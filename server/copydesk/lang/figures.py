@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 20
+EXTRACTOR_VERSION = 21
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -1293,6 +1293,13 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
         toll = (lang.groups.get(f.noun.lower()) in lang.event_groups and f.noun.lower() in lang.toll_nouns) or (
             not part and not inc and any(_phrase_at(tokens, k, lang.total_markers, ending=False)
                                          for k in range(ti, len(tokens)) if clause_of[k] == clause_of[ti]))
+        # "the number of people killed rose to 73", "raised the number of
+        # confirmed deaths to 39": a count a toll verb moved is the running total.
+        if not toll and not part and not inc and f.group in lang.event_groups and ti > 0:
+            prep = tokens[ti - 1].low in ("to", "at")
+            toll = tokens[ti - 1].low in lang.toll_verbs or prep and any(
+                tokens[k].low in lang.toll_verbs for k in range(max(0, ti - 8), ti - 1)
+                if clause_of[k] == clause_of[ti])
         # "died on Sunday": a weekday after "on" in the figure's own clause.
         day = any(tokens[k].low in lang.weekdays and k > 0 and tokens[k - 1].low == "on"
                   for k in range(len(tokens)) if clause_of[k] == clause_of[ti])
