@@ -304,6 +304,16 @@ class Figures(Check):
         other: Scope = cf.scope
         if scope.increment or other.increment or scope.part != other.part or scope.past != other.past:
             return False
+        if group in self.lang.endpoint_groups:
+            # A distance is between two end points, part of what it measures:
+            # both must say what it is from, the same, and must not name two
+            # different things that far ("Durres, 20 miles west of Tirana" is
+            # not "the quake, centred 30 km west of Tirana"; a fall of 50
+            # metres is no distance from anything).
+            if not scope.reference or scope.reference != other.reference:
+                return False
+            if scope.origin and other.origin and scope.origin != other.origin:
+                return False
         if group in self.measures:
             # A distance, a duration, a share: its names are its end points,
             # not a place whose count it is.

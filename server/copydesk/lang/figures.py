@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 21
+EXTRACTOR_VERSION = 22
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -188,6 +188,9 @@ _WORD_SETS = {
     "auxiliaries": "figure-auxiliaries",
     "name_glue": "figure-name-glue",
     "source_glue": "figure-source-glue",
+    "endpoint_groups": "figure-endpoint-groups",
+    "endpoint_preps": "figure-endpoint-prepositions",
+    "endpoint_skip": "figure-endpoint-skip",
 }
 _SET_OF_LEXICON = {lexicon: attr for attr, lexicon in _WORD_SETS.items()}
 
@@ -252,6 +255,9 @@ class FigureLanguage:
         self.auxiliaries: set[str] = set()  # "the Observatory has said"
         self.name_glue: set[str] = set()  # "Ministry of Health", "Sheikh al-…": inside a source's name
         self.source_glue: set[str] = set()  # "according to the Ministry of …"
+        self.endpoint_groups: set[str] = set()  # km: a distance is between two end points
+        self.endpoint_preps: set[str] = set()  # "30 km west of Tirana", "38 km from Tirana"
+        self.endpoint_skip: set[str] = set()  # north, west …, centred, located: between a distance and its ends
         priority = {"below": 0, "lower": 1, "upper": 2, "approx": 3}
         for name in sorted(lexicons):
             words = lexicons[name] or []
@@ -1013,6 +1019,10 @@ class Scope:
     increment: bool = False
     toll: bool = False  # "the death toll rose to 94": the event's running total
     day: bool = False  # "four people died on Sunday": one day's count, unless a toll
+    # A distance's two end points: what is that far ("Durres", "quake") and
+    # from what ("Tirana"); "" when the sentence does not say.
+    origin: str = ""
+    reference: str = ""
 
     def encode(self) -> str:
         """One line for the corpus index."""
@@ -1020,6 +1030,7 @@ class Scope:
         out += [f"y:{y}" for y in sorted(self.years)]
         out += [flag for flag, on in (("past", self.past), ("part", self.part), ("inc", self.increment),
                                       ("toll", self.toll), ("day", self.day)) if on]
+        out += [f"{k}:{v}" for k, v in (("o", self.origin), ("r", self.reference)) if v]
         return " ".join(out)
 
     @classmethod
@@ -1030,9 +1041,12 @@ class Scope:
     def _decode(cls, line: str) -> "Scope":
         names, places, years = set(), set(), set()
         flags = set()
+        ends = {"o": "", "r": ""}
         for item in (line or "").split():
             kind, _, value = item.partition(":")
-            if kind == "n":
+            if kind in ends and value:
+                ends[kind] = value
+            elif kind == "n":
                 names.add(value)
             elif kind == "p":
                 places.add(value)
@@ -1041,7 +1055,7 @@ class Scope:
             else:
                 flags.add(item)
         return cls(frozenset(names), frozenset(places), frozenset(years), "past" in flags, "part" in flags,
-                   "inc" in flags, "toll" in flags, "day" in flags)
+                   "inc" in flags, "toll" in flags, "day" in flags, ends["o"], ends["r"])
 
 
 @lru_cache(maxsize=65536)
@@ -1303,9 +1317,90 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
         # "died on Sunday": a weekday after "on" in the figure's own clause.
         day = any(tokens[k].low in lang.weekdays and k > 0 and tokens[k - 1].low == "on"
                   for k in range(len(tokens)) if clause_of[k] == clause_of[ti])
+        origin = reference = ""
+        if f.group in lang.endpoint_groups:
+            origin, reference = _end_points(tokens, ti, te, f, figures, out, lang, first_word)
         out.append(Scope(frozenset(n), frozenset() if lead else frozenset(p), frozenset(y), pa, part, inc, toll,
-                         day))
+                         day, origin, reference))
     return _respectively(tokens, clause_of, figures, fig_at, out, lang, first_word, source_idx, lead)
+
+
+def _end_term(tok: Token, lang: FigureLanguage, first: bool) -> str:
+    """An end point as a term: a name as the names are, else the noun."""
+    term = _name_term(tok, lang, first)
+    if term:
+        return term
+    return singular(_bare(tok.low), lang.irregular) if tok.is_word and tok.text[:1].islower() else ""
+
+
+def _end_points(tokens: list[Token], ti: int, te: int, f: Figure, figures: list[Figure], before: list[Scope],
+                lang: FigureLanguage, first_word: int) -> tuple[str, str]:
+    """A distance's two end points from its own phrase: the reference after
+    "from" / "of" ("20 miles west of the capital, Tirana": Tirana; "from the
+    epicentre": epicentre) and what is that far, just before it ("the port
+    city of Durres, 20 miles …": Durres; "The quake, centred 30 km …":
+    quake).  A conversion in brackets ("30 km (19 miles)") has the ends of
+    the distance it converts."""
+    # The reference: past the unit, directions and brackets, a preposition,
+    # then the first name, else the last noun before the phrase ends.
+    k = next((x for x in range(te + 1, len(tokens)) if tokens[x].start >= f.end), len(tokens))
+    reference = ""
+    seen_prep = False
+    steps = 0
+    while k < len(tokens) and steps < 12:
+        tok = tokens[k]
+        steps += 1
+        if tok.text == "(" and not seen_prep:
+            close = next((x for x in range(k + 1, min(len(tokens), k + 8)) if tokens[x].text == ")"), None)
+            if close is None:
+                break
+            k = close + 1
+            continue
+        if not seen_prep:
+            if tok.low in lang.endpoint_preps:
+                seen_prep = True
+            elif tok.low not in lang.endpoint_skip and tok.text != ")":
+                break
+            k += 1
+            continue
+        if tok.text == "," and reference:
+            # "west of the capital, Tirana": the name in apposition.
+            nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+            term = nxt and _name_term(nxt, lang, False)
+            reference = term or reference
+            break
+        if tok.text in CLAUSE_ENDS:
+            break
+        if tok.is_word:
+            term = _name_term(tok, lang, k == first_word)
+            if term:
+                reference = term
+                break
+            if tok.low not in lang.determiners and tok.low not in lang.endpoint_preps and \
+                    pos(tok, lang=lang) in NOUN_TAGS:
+                reference = _end_term(tok, lang, False)
+        k += 1
+    # What is that far: the word just before the number (past qualifiers,
+    # one comma and the location words).
+    origin = ""
+    k = next((x for x in range(len(tokens)) if tokens[x].start >= f.start), ti) - 1
+    if k >= 0 and tokens[k].text == "(":
+        prev = [i for i, g in enumerate(figures) if g.end <= tokens[k].start]
+        if prev and figures[prev[-1]].group == f.group and prev[-1] < len(before):
+            return before[prev[-1]].origin, reference or before[prev[-1]].reference
+        return "", reference
+    commas = 0
+    while k >= 0:
+        tok = tokens[k]
+        if tok.text == "," and commas == 0:
+            commas += 1
+        elif not (tok.is_word and (tok.low in lang.endpoint_skip or tok.low in lang.qualifiers)):
+            break
+        k -= 1
+    if k >= 0 and tokens[k].is_word and (
+            _name_term(tokens[k], lang, k == first_word) or pos(tokens[k], lang=lang) in NOUN_TAGS):
+        origin = _end_term(tokens[k], lang, k == first_word)
+    return origin, reference
 
 
 def _respectively(tokens, clause_of, figures, fig_at, scopes: list[Scope], lang: FigureLanguage,
