@@ -24,9 +24,20 @@ The earthquake, centred 40 km (25 miles) west of the capital Skopje, was felt ac
 A bridge over the Vardar collapsed, sending two lorries plunging 45 metres into the river.
 """
 
+FLOOD = f"""---
+title: Bitola flood toll rises to 40
+outlet: Agency One
+date: {DAY}
+---
+
+The death toll from the worst flood to hit Bitola in decades rose to 40 on Wednesday after more bodies were pulled from the mud overnight.
+
+Rescuers searched collapsed homes along the Dragor river.
+"""
+
 
 def _write_corpus(folder):
-    for name, text in (("quake.md", QUAKE),):
+    for name, text in (("quake.md", QUAKE), ("flood.md", FLOOD)):
         (folder / name).write_text(text, encoding="utf-8")
 
 
@@ -67,4 +78,17 @@ def test_a_fall_is_no_distance_from_anything(engine):
     text, found = figures(engine, "A strong earthquake killed 14 people in North Macedonia on Tuesday.\n\n"
                                   "A bridge over the Vardar collapsed, sending two lorries plunging as much "
                                   "as 30 metres into the river.")
+    assert found == []
+
+
+def test_the_same_days_toll_of_another_agency_is_found_whatever_its_words(engine):
+    # The two toll sentences share no word but the story's: "put the death
+    # toll at 49" (the prime minister reports it) against "rose to 40".
+    body = ("Hopes faded on Wednesday of finding survivors of the flood in Bitola.\n\n"
+            "Prime Minister Ana Petrova put the death toll at 49 after rescuers recovered six more "
+            "bodies from the village of Kukurečani.")
+    text, found = figures(engine, body, title="Bitola flood toll at 49")
+    assert [text[f.start:f.end] for f in found] == ["49"]
+    assert any("rose to 40 on Wednesday" in c for c in cited(found[0]))
+    text, found = figures(engine, body.replace("at 49", "at 40"), title="Bitola flood toll at 40")
     assert found == []

@@ -31,7 +31,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
-from ..lang.figures import (Extractor, Figure, Scope, article_date, consistent, figure_context,
+from ..lang.figures import (TOLL_TERM, Extractor, Figure, Scope, article_date, consistent, figure_context,
                               figure_scopes, language_for, lead_names, report_day, sentence_context,
                               today)
 from ..lang.places import default_gazetteer
@@ -201,6 +201,14 @@ class Figures(Check):
             seen = {fid for fid, _ in found}
             found = list(found) + [(fid, ft) for fid, ft in self.corpus.figures_in_context(
                 fig.group, named, min_shared, fetch) if fid not in seen]
+        if TOLL_TERM in keys and min_shared <= 2:
+            # A running toll: another outlet's toll of the story, whatever
+            # its sentence's words (each of the lead's names with the toll).
+            seen = {fid for fid, _ in found}
+            for name in sorted(draft.lead):
+                more = self.corpus.figures_in_context(fig.group, [TOLL_TERM, name], 2, fetch)
+                found = list(found) + [(fid, ft) for fid, ft in more if fid not in seen]
+                seen.update(fid for fid, _ in more)
         event_groups = set(self._opt(rule, "events"))
         events = self._events(fig.group, keys, event_groups)
         scored = []
@@ -237,7 +245,7 @@ class Figures(Check):
             # must share an anchor (a word, a place, an actor), unless both
             # figures are the event's running toll.
             beyond = {t for t in (terms_of[ev.id] & keys) - draft.lead - ev.doc_names
-                      if t not in self.lang.group_words}
+                      if t not in self.lang.group_words and t != TOLL_TERM}
             beyond |= scope.names & ev.scope.names
             both_tolls = scope.toll and ev.scope.toll
             both_whole = (bool(draft.lead & ev.doc_names) and self._whole_count(scope, draft.lead, bool(events))
@@ -247,8 +255,8 @@ class Figures(Check):
                 continue
             same.append(ev.id)
             anchor_score[ev.id] = len(beyond) + (weight - 1) * len(beyond & names) + (2 if both_tolls else 0)
-            if scope.names & ev.scope.names:
-                own.add(ev.id)
+            if scope.names & ev.scope.names or both_tolls:
+                own.add(ev.id)  # (two running tolls of one story: whatever their wording)
         if not same:
             return Assessment(fig, [])
         best = max(anchor_score.values())
@@ -441,7 +449,7 @@ class Figures(Check):
                 day = report_day(model_mask, s.start, s.end, self.lang, draft.date)
                 as_of = draft if day == draft.date else replace(draft, date=day)
                 for f, scope in zip(figs, scopes):
-                    yield f, figure_context(f, figs, terms, self.lang, lead), scope, as_of
+                    yield f, figure_context(f, figs, terms, self.lang, lead, scope), scope, as_of
 
     def check_document(self, model: TextModel) -> Iterable[Finding]:
         if self.corpus is None:

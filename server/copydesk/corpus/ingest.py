@@ -67,7 +67,7 @@ def parse_document(path: str, data: bytes, sha: str, size: int, mtime_ns: int,
         terms = sentence_context(mask, lang, a, b, spans[si - 1] if si else None)
         scopes = figure_scopes(mask, a, b, found, lang, lead=(a, b) == spans[0] and len(spans) >= 3)
         for f, scope in zip(found, scopes):
-            fterms = sorted(figure_context(f, found, terms, lang, lead))
+            fterms = sorted(figure_context(f, found, terms, lang, lead, scope))
             fl, fc = article.line_col(f.start)
             _, ec = article.line_col(f.end)
             figs.append((si, fl, fc, ec, f.group, f.noun, " ".join(f.phrase.split()), " ".join(f.text.split()),

@@ -978,7 +978,8 @@ def default_language() -> FigureLanguage:
 
 
 def figure_context(fig: Figure, sentence_figures: list[Figure], terms: dict[str, bool],
-                   lang: FigureLanguage, lead: frozenset = frozenset()) -> dict[str, bool]:
+                   lang: FigureLanguage, lead: frozenset = frozenset(), scope: "Scope | None" = None
+                   ) -> dict[str, bool]:
     """The context a figure is matched on: the sentence's content words
     without the figure's own noun group, plus the other figures of the
     sentence ("civilians=61"), which tie two reports of one event together
@@ -996,7 +997,15 @@ def figure_context(fig: Figure, sentence_figures: list[Figure], terms: dict[str,
     # share them even when their sentences share no word.
     for name in lead:
         out[name] = True
+    # An event's running toll meets another agency's toll of the same day
+    # ("put the death toll at 39", "the toll rose to 40 on Thursday") on
+    # the story's names alone: their sentences need share no word.
+    if scope is not None and scope.toll:
+        out[TOLL_TERM] = True
     return out
+
+
+TOLL_TERM = "=toll"
 
 
 # ------------------------------------------------------------------ scope
@@ -1110,7 +1119,11 @@ def _source_indices(tokens: list[Token], lang: FigureLanguage, clause_of: list[i
             clause_of.append(c)
     source_idx: set[int] = set()
     for k, tok in enumerate(tokens):
-        if tok.low not in lang.reporting:
+        # "Prime Minister Edi Rama put the death toll at 39": who moves a
+        # toll reports it.
+        moves_toll = tok.low in lang.toll_verbs and any(
+            tokens[x].low in lang.toll_nouns for x in range(k + 1, min(len(tokens), k + 4)))
+        if tok.low not in lang.reporting and not moves_toll:
             continue
         # "the Observatory said", "Xinhua reported": the name run just before;
         # "said Abdul Razaq Zinda", "according to the Ministry of …": after.
