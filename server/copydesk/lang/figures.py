@@ -1315,6 +1315,11 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
         te = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].end <= f.phrase_end), ti)
         part = part or _phrase_at(tokens, te + 1, lang.part_after, ending=False)
         inc = inc or (te + 1 < len(tokens) and tokens[te + 1].low in lang.increment_after)
+        # "22 people have died and a further 59 have been injured": further
+        # than a count of another group is that group's whole count.
+        if inc and any(g.end <= f.start and g.group != f.group and g.group in lang.event_groups
+                       and f.group in lang.event_groups for g in figures):
+            inc = False
         # The event's running total: "the death toll rose to 94", "more than
         # 260 people are confirmed dead across the region".
         toll = (lang.groups.get(f.noun.lower()) in lang.event_groups and f.noun.lower() in lang.toll_nouns) or (
