@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..lang.figures import (TOLL_TERM, Extractor, Figure, Scope, article_date, consistent, figure_context,
-                              figure_scopes, language_for, lead_names, report_day, sentence_context,
+                              figure_scopes, language_for, lead_names, report_day, sentence_context, singular,
                               today)
 from ..lang.places import default_gazetteer
 from ..corpus.sources import front_matter
@@ -355,8 +355,8 @@ class Figures(Check):
                 not (scope.places <= other.places or other.places <= scope.places)
                 or len(scope.places ^ other.places) >= 2):
             return False  # Nepal, India and Bangladesh together are not India
-        if scope.names and other.names and not (scope.names & other.names):
-            return False  # Homs is not Hama, whoever counted both
+        if scope.names and other.names and not (_fold(scope.names) & _fold(other.names)):
+            return False  # Homs is not Hama, whoever counted both ("the Conservatives" are "Conservative")
         # Two figures without places of their own (leads): the countries and
         # provinces they name must match ("across Nepal, India, Pakistan and
         # Bangladesh" is not India).
@@ -614,6 +614,11 @@ def _when(date: str, draft: Draft | None) -> str:
         return ", same day"
     unit = "day" if abs(days) == 1 else "days"
     return f", {-days} {unit} earlier" if days < 0 else f", {days} {unit} later"
+
+
+def _fold(names: frozenset) -> frozenset:
+    """Names as one word form: "the Conservatives" and "Conservative party"."""
+    return frozenset(singular(n) for n in names)
 
 
 def _shown_date(date: str) -> str:

@@ -191,6 +191,7 @@ _WORD_SETS = {
     "endpoint_groups": "figure-endpoint-groups",
     "endpoint_preps": "figure-endpoint-prepositions",
     "endpoint_skip": "figure-endpoint-skip",
+    "head_counts": "figure-head-counts",
 }
 _SET_OF_LEXICON = {lexicon: attr for attr, lexicon in _WORD_SETS.items()}
 
@@ -257,6 +258,7 @@ class FigureLanguage:
         self.source_glue: set[str] = set()  # "according to the Ministry of …"
         self.endpoint_groups: set[str] = set()  # km: a distance is between two end points
         self.endpoint_preps: set[str] = set()  # "30 km west of Tirana", "38 km from Tirana"
+        self.head_counts: set[str] = set()  # "a majority of 80 seats" counts a majority
         self.endpoint_skip: set[str] = set()  # north, west …, centred, located: between a distance and its ends
         priority = {"below": 0, "lower": 1, "upper": 2, "approx": 3}
         for name in sorted(lexicons):
@@ -654,6 +656,11 @@ class Extractor:
                     group, factor = unit
         if group is not None and noun_tok is not None:
             group = self._counted_group(tokens, i - qn, j, k, group)
+        # "a majority of 80 seats": the count word before "of" says what is
+        # counted (a majority), the noun after only its unit.
+        if group is not None and i - qn >= 2 and tokens[i - qn - 1].low == "of" and \
+                tokens[i - qn - 2].low in lang.head_counts and not qual:
+            group, noun_tok, factor = None, None, 1.0
         if group is None:
             before = self._count_word_before(tokens, i - qn)
             if before is None:
