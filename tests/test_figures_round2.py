@@ -35,9 +35,30 @@ The death toll from the worst flood to hit Bitola in decades rose to 40 on Wedne
 Rescuers searched collapsed homes along the Dragor river.
 """
 
+BOMB = f"""---
+title: Concert bombing in Lyon
+outlet: Paper Two
+date: {DAY}
+---
+
+Police said 19 people died and 48 were injured in the bombing at the Lyon concert hall.
+
+The injured are being treated at six hospitals around the city, police said.
+"""
+
+ELECTION = f"""---
+title: Election result in Malta
+outlet: Paper Three
+date: {DAY}
+---
+
+The Labour Party won 41 seats in the Maltese parliament, a majority of 15 seats, whilst the Nationalists won 26.
+"""
+
 
 def _write_corpus(folder):
-    for name, text in (("quake.md", QUAKE), ("flood.md", FLOOD)):
+    for name, text in (("quake.md", QUAKE), ("flood.md", FLOOD), ("bomb.md", BOMB),
+                       ("election.md", ELECTION)):
         (folder / name).write_text(text, encoding="utf-8")
 
 
@@ -92,3 +113,33 @@ def test_the_same_days_toll_of_another_agency_is_found_whatever_its_words(engine
     assert any("rose to 40 on Wednesday" in c for c in cited(found[0]))
     text, found = figures(engine, body.replace("at 49", "at 40"), title="Bitola flood toll at 40")
     assert found == []
+
+
+def test_a_further_count_after_another_groups_count_is_a_whole_count(engine):
+    body = ("Police said 19 people died in the bombing at the Lyon concert hall and a further 84 have been "
+            "injured.")
+    text, found = figures(engine, body, title="Lyon concert bombing")
+    assert [text[f.start:f.end] for f in found] == ["84 have been injured"]
+    assert any("48 were injured" in c for c in cited(found[0]))
+    # More bodies of the dead stay an increment: nothing to compare.
+    text, found = figures(engine, "Police said 19 people died in the bombing at the Lyon concert hall; "
+                                  "a further 3 bodies were found on Thursday.", title="Lyon concert bombing")
+    assert found == []
+
+
+def test_hospitals_are_a_counted_group(engine):
+    text, found = figures(engine, "Police said 19 people died and 48 were injured in the bombing at the Lyon "
+                                  "concert hall.\n\nThe injured are being treated at nine hospitals around "
+                                  "the city.", title="Lyon concert bombing")
+    assert [text[f.start:f.end] for f in found] == ["nine hospitals"]
+
+
+def test_seats_and_a_majority_are_counted_apart(engine):
+    body = ("Labour won 41 seats in the Maltese parliament, giving it a majority of 19.")
+    text, found = figures(engine, body, title="Election result in Malta")
+    # 41 seats agree; the majority of 19 differs from 15, and is no seat count.
+    assert [text[f.start:f.end] for f in found] == ["19"]
+    assert any("a majority of 15 seats" in c for c in cited(found[0]))
+    text, found = figures(engine, body.replace("41 seats", "44 seats").replace("of 19", "of 15"),
+                          title="Election result in Malta")
+    assert [text[f.start:f.end] for f in found] == ["44 seats"]
