@@ -383,11 +383,8 @@ class Figures(Check):
         names = frozenset(names)
         if not (scope.places & names):
             return False
-        # Only the names the gazetteer knows as places can be other places
-        # ("at Manchester Arena … by US singer Ariana Grande": the arena and
-        # the singer are no place but Manchester's).
         return all(n in scope.names or any(self.places.contains(n, p) for p in scope.places)
-                   for n in names if self.places.known(n))
+                   for n in names)
 
     def _events(self, group: str, terms, event_groups: set[str]) -> set[str]:
         """What happened to the people counted, from the sentence's words."""

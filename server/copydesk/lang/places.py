@@ -57,10 +57,6 @@ class Gazetteer:
         """The countries and provinces among some names."""
         return frozenset(n for n in names if n in self.regions)
 
-    def known(self, name: str) -> bool:
-        """Whether a name term is a place the gazetteer knows."""
-        return name in self.within or name in self.regions
-
     def contains(self, outer: str, inner: str) -> bool:
         return outer in self.within.get(inner, ())
 
