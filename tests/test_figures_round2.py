@@ -44,6 +44,8 @@ date: {DAY}
 Police said 19 people died and 48 were injured in the bombing at the Lyon concert hall.
 
 The injured are being treated at six hospitals around the city, police said.
+
+Four members of the Haddad family were trapped under the collapsed balcony.
 """
 
 ELECTION = f"""---
@@ -143,3 +145,11 @@ def test_seats_and_a_majority_are_counted_apart(engine):
     text, found = figures(engine, body.replace("41 seats", "44 seats").replace("of 19", "of 15"),
                           title="Election result in Malta")
     assert [text[f.start:f.end] for f in found] == ["44 seats"]
+
+
+def test_a_familys_members_are_a_counted_group(engine):
+    text, found = figures(engine, "Police said 19 people died in the Lyon concert hall bombing.\n\n"
+                                  "Six members of the Haddad family were trapped under the collapsed balcony.",
+                          title="Lyon concert bombing")
+    assert [text[f.start:f.end] for f in found] == ["Six members"]
+    assert any("Four members of the Haddad family" in c for c in cited(found[0]))
