@@ -1,0 +1,45 @@
+"""unattributed-claim, wave 5 mechanisms (issue 13): each on sentences written
+here, through the CLI, one draft per test (paragraphs keep the sentences apart,
+so no carry-over joins them unless a test puts them in one paragraph)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_json
+
+CLAIM = "attribution/unattributed-claim"
+
+pytestmark = pytest.mark.skipif(
+    __import__("copydesk.lang.syntax", fromlist=["available"]).available() is False,
+    reason="the syntactic layer (spaCy model) is not installed")
+
+
+def flagged(tmp_path, paragraphs: list[str]) -> dict[str, list[dict]]:
+    """Lint the paragraphs as one draft; the claim findings on each paragraph."""
+    path = tmp_path / "draft.md"
+    path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    code, out = run_json(str(path))
+    assert code in (0, 1), out
+    found = [f for f in out["findings"] if f["rule_id"] == CLAIM]
+    return {p: [f for f in found if f["line"] == 1 + 2 * i] for i, p in enumerate(paragraphs)}
+
+
+def test_a_predicted_amount_of_money_or_share_is_a_forecast_even_after_a_source(tmp_path):
+    # The figure alone would continue the museum's report; the amount the clause
+    # predicts ("will be about $12m") is the writer's forecast.
+    forecast = ("The museum announced on Monday that two galleries would close. "
+                "Its running costs will be about $12m a year after the change.")
+    share = "The levy will be 4 per cent of each ticket from April."
+    got = flagged(tmp_path, [forecast, share])
+    assert [f["data"]["kind"] for f in got[forecast]] == ["forecast"]
+    assert "a forecast in the writer's voice (“will be about $12" in got[forecast][0]["message"]
+    assert len(got[share]) == 1 and "a forecast in the writer's voice" in got[share][0]["message"]
+
+
+def test_a_word_of_change_describing_a_noun_is_not_a_forecast(tmp_path):
+    # "remaining" describes the exhibits; nothing here predicts a change or an amount.
+    plain = "The remaining exhibits will be moved to the north wing after the holidays."
+    dated = "The council will vote on the plan on 12 March at 10 am."
+    got = flagged(tmp_path, [plain, dated])
+    assert got[plain] == []
+    assert "forecast" not in [f["data"]["kind"] for f in got[dated]]  # a date is no amount
