@@ -29,11 +29,12 @@ def test_a_predicted_amount_of_money_or_share_is_a_forecast_even_after_a_source(
     # predicts ("will be about $12m") is the writer's forecast.
     forecast = ("The museum announced on Monday that two galleries would close. "
                 "Its running costs will be about $12m a year after the change.")
-    share = "The levy will be 4 per cent of each ticket from April."
+    share = ("The city said on Monday that concert tickets would carry a levy. "
+             "The levy will be 4 per cent of each ticket from April.")
     got = flagged(tmp_path, [forecast, share])
     assert [f["data"]["kind"] for f in got[forecast]] == ["forecast"]
     assert "a forecast in the writer's voice (“will be about $12" in got[forecast][0]["message"]
-    assert len(got[share]) == 1 and "a forecast in the writer's voice" in got[share][0]["message"]
+    assert [f["data"]["kind"] for f in got[share]] == ["forecast"]
 
 
 def test_a_word_of_change_describing_a_noun_is_not_a_forecast(tmp_path):
