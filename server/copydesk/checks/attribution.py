@@ -836,12 +836,10 @@ class Attribution(Check):
         writer's and are not read."""
         if structure is None or not structure.candidate([t[3] for t in view.tokens()], view.text):
             return []
-        from ..lang import syntax
-
-        sent = par.model.mask[s.start:s.end]
-        parse = syntax.parse(sent)
-        if parse is None:
+        parsed = _parsed(par, s)
+        if parsed is None:
             return []
+        sent, parse = parsed.sent, parsed.parse
         text = view.text
         same = len(text) == len(sent)
         covered = []
@@ -869,17 +867,10 @@ class Attribution(Check):
         (`cue_verb_forms`); a vague or anonymous source does not count."""
         if not self.cue_forms or not any(t[3] in self.cue_forms for t in view.tokens()):
             return False
-        from ..lang import syntax
-
-        sent = par.model.mask[s.start:s.end]
-        parse = syntax.parse(sent)
-        if parse is None:
+        parsed = _parsed(par, s)
+        if parsed is None or not parsed.roots:
             return False
-        toks = parse.tokens
-        roots = [t for t in toks if t.dep == "ROOT"]
-        if not roots:
-            return False
-        root = roots[0]
+        sent, parse, root = parsed.sent, parsed.parse, parsed.roots[0]
         for a in self.extractor.parse(parse):
             if a.state or a.source is None or not (a.named or a.speaker is None and toks_is_pronoun(parse, a)):
                 continue  # an intention or belief stated by the writer is the writer's claim
@@ -941,17 +932,12 @@ class Attribution(Check):
         low = [t[3] for t in view.tokens()]
         if not any(w in forms for w in low) and "that" not in low:
             return False
-        from ..lang import syntax
-
-        sent = par.model.mask[s.start:s.end]
-        parse = syntax.parse(sent)
-        if parse is None:
+        parsed = _parsed(par, s)
+        root = parsed.root if parsed is not None else None
+        if root is None or root.pos not in ("VERB", "AUX"):
             return False
+        parse = parsed.parse
         toks = parse.tokens
-        roots = [t for t in toks if t.dep == "ROOT"]
-        if len(roots) != 1 or roots[0].pos not in ("VERB", "AUX"):
-            return False
-        root = roots[0]
         kids = parse.children[root.i]
         subj = [c for c in kids if toks[c].dep == "nsubj"]
         if not subj or toks[subj[0]].lower in ("i", "we", "you", "it", "there"):
@@ -988,12 +974,10 @@ class Attribution(Check):
         if not (self._triggers(view, triggers, ignore_years)
                 or (structure is not None and structure.candidate([t[3] for t in view.tokens()]))):
             return
-        from ..lang import syntax
-
-        sent = par.model.mask[s.start:s.end]
-        parse = syntax.parse(sent)
-        if parse is None:
+        parsed = _parsed(par, s)
+        if parsed is None:
             return
+        sent, parse, roots = parsed.sent, parsed.parse, parsed.roots
         atts = [a for a in self.extractor.parse(parse) if not a.state]
         if not atts:
             return
@@ -1004,7 +988,6 @@ class Attribution(Check):
         def inside(t) -> bool:
             return any(x <= t.start < y for x, y in covered)
 
-        roots = [t for t in toks if t.dep == "ROOT"]
         if len(roots) == 1 and inside(roots[0]):
             # The cue is the main verb: a participle clause that opens or closes the sentence
             # outside every attribution is the writer's comment on it ("Seeming to ignore the
@@ -1093,17 +1076,12 @@ class Attribution(Check):
                 self._triggers(view, triggers, ignore_years)
                 or (structure is not None and structure.candidate([t[3] for t in view.tokens()]))):
             return
-        from ..lang import syntax
-
-        sent = par.model.mask[s.start:s.end]
-        parse = syntax.parse(sent)
-        if parse is None:
+        parsed = _parsed(par, s)
+        root = parsed.root if parsed is not None else None
+        if root is None:
             return
+        parse = parsed.parse
         toks = parse.tokens
-        roots = [t for t in toks if t.dep == "ROOT"]
-        if len(roots) != 1:
-            return
-        root = roots[0]
         spans = reading.vague
 
         def held(t) -> bool:
@@ -1163,12 +1141,10 @@ class Attribution(Check):
         text = view.text
         if not view.spans(joiners):
             return
-        from ..lang import syntax
-
-        sent = par.model.mask[s.start:s.end]
-        parse = syntax.parse(sent)
-        if parse is None:
+        parsed = _parsed(par, s)
+        if parsed is None:
             return
+        sent, parse = parsed.sent, parsed.parse
         atts = self.extractor.parse(parse)
         if not atts:
             return
@@ -1306,6 +1282,33 @@ class Attribution(Check):
                     fixes=(Fix(f"Replace “{matched}” with “{replacement}”", (Edit(start, end, replacement),), True),),
                     data={"match": matched, "replacement": replacement},
                 )
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A sentence of a paragraph as the syntactic layer parsed it: the text
+    parsed (the paragraph's mask: quotations kept), the parse and its roots."""
+
+    sent: str
+    parse: object
+    roots: tuple
+
+    @property
+    def root(self):
+        """The root when the parse found exactly one sentence, else None."""
+        return self.roots[0] if len(self.roots) == 1 else None
+
+
+def _parsed(par, s) -> _Parsed | None:
+    """Parse sentence ``s`` of ``par`` (cached by the syntactic layer); None
+    when the layer is not available."""
+    from ..lang import syntax
+
+    sent = par.model.mask[s.start:s.end]
+    parse = syntax.parse(sent)
+    if parse is None:
+        return None
+    return _Parsed(sent, parse, tuple(t for t in parse.tokens if t.dep == "ROOT"))
 
 
 def _purpose_infinitive(parse, start: int) -> bool:
