@@ -44,3 +44,19 @@ def test_a_word_of_change_describing_a_noun_is_not_a_forecast(tmp_path):
     got = flagged(tmp_path, [plain, dated])
     assert got[plain] == []
     assert "forecast" not in [f["data"]["kind"] for f in got[dated]]  # a date is no amount
+
+
+def test_an_unquoted_statement_after_said_colon_runs_on_while_it_speaks_in_the_first_person(tmp_path):
+    intro = "Trade Minister Ana Ruiz said:"
+    first = "This is wonderful news for the country's farmers."
+    ours = "The region is the largest exporter of olive oil in the world, and we want to see even more growers selling abroad."
+    got = flagged(tmp_path, [intro, first, ours])
+    assert got[first] == [] and got[ours] == []
+    # Not in the first person: the writer's own claim again.
+    plain = "The region is the largest exporter of olive oil in the world."
+    got = flagged(tmp_path, [intro, first, plain])
+    assert [f["data"]["kind"] for f in got[plain]] == ["superlative"]
+    # A paragraph that names a source of its own ends the statement.
+    other = "The growers' union said prices had fallen by a third."
+    got = flagged(tmp_path, [intro, first, other, ours])
+    assert [f["data"]["kind"] for f in got[ours]] == ["superlative"]

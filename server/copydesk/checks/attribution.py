@@ -274,6 +274,7 @@ class Reading:
 
 
 _NAMED = "named"  # the word attributes: a source is named
+_STATEMENT = 6  # paragraphs an unquoted "X said:" statement runs on over
 _NOT_A_CUE = "not a cue"  # the word is not a reporting verb in use here
 
 
@@ -610,6 +611,7 @@ class Attribution(Check):
         self.extractor = Extractor(Lexicon.from_lexicons(context.lexicons, sources))
         self.joiner_words = _lower_set(context.lexicons.get("clause_joiners"))
         self.cue_forms = _lower_set(context.lexicons.get("cue_verb_forms"))
+        self.first_person = _lower_set(context.lexicons.get("first_person"))
         self.clause_joiners = self.phrase_index.matcher(sorted(self.joiner_words))
         # A loaded verb a newsroom lists ("slammed") reports, whatever the lexicon says.
         self.grammar.verbs = self.grammar.verbs | {w for _, table, _ in self.verb_rules for w in table}
@@ -653,7 +655,7 @@ class Attribution(Check):
             return
         views, readings = self._read(par)
         if par.kind != "quote":
-            context = self._context(par)
+            context = self._context(par) or self._statement(par, views)
             if context and context[0] == "speaker" and not par.quotes:
                 pass  # "Minister X said:" and then their words, unquoted
             else:
@@ -669,7 +671,32 @@ class Attribution(Check):
             yield from anon.check(par)
 
     def paragraph_key(self, par: Paragraph):
-        return self._context(par)
+        return self._context(par) or self._statement(par)
+
+    def _statement(self, par: Paragraph, views=None) -> tuple[str, str] | None:
+        """A statement introduced by "X said:" that runs on over several
+        paragraphs without quotation marks (press releases): ("speaker",
+        sentence) when this paragraph speaks in the first person (a word of
+        ``first_person``: "we want", "our exporters") and every paragraph
+        back to the "X said:" one is unquoted and names no source of its own.
+        Up to ``_STATEMENT`` paragraphs."""
+        if not self.first_person or par.quotes:
+            return None
+        if views is None:
+            views, _ = self._read(par)
+        if not any(t[3] in self.first_person for v in views for t in v.tokens()):
+            return None
+        prev = par.model.owner.paragraph_before(par)
+        for _ in range(_STATEMENT):
+            if prev is None or prev.kind != "paragraph" or prev.quotes:
+                return None
+            context = self._context(prev)
+            if context is not None:
+                return context if context[0] == "speaker" else None
+            if any(r.status != "none" for r in self._read(prev)[1]):
+                return None
+            prev = prev.model.owner.paragraph_before(prev)
+        return None
 
     def _context(self, par: Paragraph) -> tuple[str, str] | None:
         """The report a paragraph opens inside: ("carry", sentence) when the
