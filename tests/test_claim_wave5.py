@@ -60,3 +60,15 @@ def test_an_unquoted_statement_after_said_colon_runs_on_while_it_speaks_in_the_f
     other = "The growers' union said prices had fallen by a third."
     got = flagged(tmp_path, [intro, first, other, ours])
     assert [f["data"]["kind"] for f in got[ours]] == ["superlative"]
+
+
+def test_trigger_words_inside_what_a_cue_reports_are_the_sources(tmp_path):
+    # The figure and the forecast are what the shop owners warn; the main clause is plain.
+    reported = "The bill drew opposition from shop owners, who warn that it could cost the town 200 jobs."
+    own = "The bill could cost the town 200 jobs."
+    # "claiming 12 lives" reports nothing: a report is a clause.
+    toll = "The blast tore through the crowded market, claiming at least 12 lives."
+    got = flagged(tmp_path, [reported, own, toll])
+    assert got[reported] == []
+    assert [f["data"]["kind"] for f in got[own]] == ["figures"]
+    assert [f["data"]["kind"] for f in got[toll]] == ["figures"]

@@ -823,6 +823,12 @@ class Attribution(Check):
                 frame = True
                 continue  # "In the complaint, …": the document's content
             found = self._market(view, rule, self._triggers(view, triggers, ignore_years))
+            if found:
+                # Trigger words inside what a cue with a source reports are the source's
+                # ("…, which businesses warn could harm commerce"): only the rest is the writer's.
+                inner = self._contents(par, s, view)
+                if inner:
+                    found = self._market(view, rule, self._triggers(view, triggers, ignore_years, inner))
             if not found:
                 found = self._structure(par, s, view, self.structures.get(rule.id))
             if not found and threshold is not None:
@@ -1207,7 +1213,33 @@ class Attribution(Check):
                 data={"triggers": [f[0] for f in found], "trigger": found[0][2], "clause": True, "kind": found[0][0]},
             )
 
-    def _triggers(self, view: _View, triggers, ignore_years: bool) -> list[tuple[str, str, str]]:
+    def _contents(self, par, s, view) -> list[tuple[int, int]]:
+        """Spans (in the sentence) of what the cues the parse finds report,
+        when the cue has a source, named or not, states no intention or belief
+        ("X wants …" stays the writer's claim about X) and what it reports is a
+        clause (not "claiming 12 lives").  Parsed only
+        when the sentence holds a form of a cue verb (`cue_verb_forms`)."""
+        if not self.cue_forms or not any(t[3] in self.cue_forms for t in view.tokens()):
+            return []
+        parsed = _parsed(par, s)
+        if parsed is None or len(parsed.sent) != len(view.text):
+            return []
+        out = []
+        for a in self.extractor.parse(parsed.parse):
+            if a.state or a.source is None or not a.content or _dateline(parsed.sent, a):
+                continue
+            if _purpose_infinitive(parsed.parse, a.cue[0]):
+                continue  # "…, to counter the advance": a purpose, not a report
+            x, y = a.content
+            if not any(x <= t.start < y and t.pos in ("VERB", "AUX") for t in parsed.parse.tokens):
+                continue  # a report is a clause: "claiming 12 lives" reports nothing
+            out.append(a.content)
+        return out
+
+    def _triggers(self, view: _View, triggers, ignore_years: bool, outside=()) -> list[tuple[str, str, str]]:
+        """The triggers a sentence holds: (name, reason, words) for each, its
+        first hit; hits inside the spans ``outside`` (another's report) are not
+        counted."""
         text = view.text
         found = []
         for t in triggers:
@@ -1215,6 +1247,8 @@ class Attribution(Check):
             hit = None
             for a, b in view.spans(t.words) + [sp for rx in t.patterns for sp in view.spans(rx)]:
                 if _inside(excepts, a, b) or any(x < b and a < y for x, y in excepts):
+                    continue
+                if outside and _inside(outside, a, b):
                     continue
                 piece = text[a:b].strip(" ,.;:()[]")
                 if ignore_years and t.patterns and _NUMBER_RE.search(piece) and self.numbers.not_a_figure(text, a, b):
