@@ -72,3 +72,11 @@ def test_trigger_words_inside_what_a_cue_reports_are_the_sources(tmp_path):
     assert got[reported] == []
     assert [f["data"]["kind"] for f in got[own]] == ["figures"]
     assert [f["data"]["kind"] for f in got[toll]] == ["figures"]
+
+
+def test_a_record_named_with_its_publisher_is_the_source_of_its_figures(tmp_path):
+    polled = "Ms Ruiz held a 12-point lead among older voters in a Channel Nine poll."
+    unnamed = "Ms Ruiz has dropped 12 points in the national polls since March."
+    got = flagged(tmp_path, [polled, unnamed])
+    assert got[polled] == []
+    assert [f["data"]["kind"] for f in got[unnamed]] == ["figures"]

@@ -839,6 +839,9 @@ class Attribution(Check):
                     found = [("evaluation", "a judgement", word)]
             if not found:
                 continue
+            if carry and all(name in carry for name, _, _ in found) and self._named_record(par, s, view, rule):
+                frame = True
+                continue  # "… a 24-point lead in a CNN poll": the poll is the source of its figures
             carried = ((frame and carry and all(name in carry for name, _, _ in found))
                        or (across and all(name in across for name, _, _ in found)))
             if carried:
@@ -945,6 +948,31 @@ class Attribution(Check):
             if gap.strip():
                 return False  # other punctuation: not a simple opening phrase
             noun = noun or (words[k][3] in nouns and k <= 4)
+        return False
+
+    def _named_record(self, par, s, view, rule) -> bool:
+        """Whether a prepositional phrase of the sentence names a record with
+        its publisher: a noun of ``record_frames`` after one of its
+        prepositions (or "by", "from") with a proper noun before it in its
+        phrase ("in a CNN national poll", "in a Des Moines Register poll",
+        "in the Labor Department's report").  The record is the source of the
+        figures; "in the national polls" names no one.  Parsed only when the
+        sentence holds one of the nouns (or its plural)."""
+        preps, nouns, _reach = self.record_frames.get(rule.id, (frozenset(), frozenset(), 10))
+        if not nouns or not any(t[3] in nouns or t[3].rstrip("s") in nouns for t in view.tokens()):
+            return False
+        parsed = _parsed(par, s)
+        if parsed is None:
+            return False
+        parse = parsed.parse
+        toks = parse.tokens
+        for t in toks:
+            if t.dep != "pobj" or (t.lower not in nouns and t.lemma not in nouns):
+                continue
+            if toks[t.head].lower not in preps | {"by", "from"}:
+                continue
+            if any(toks[k].pos == "PROPN" and k < t.i for k in parse.subtree(t.i)):
+                return True
         return False
 
     def _held(self, par, s, view, rule) -> bool:
