@@ -80,3 +80,11 @@ def test_a_record_named_with_its_publisher_is_the_source_of_its_figures(tmp_path
     got = flagged(tmp_path, [polled, unnamed])
     assert got[polled] == []
     assert [f["data"]["kind"] for f in got[unnamed]] == ["figures"]
+
+
+def test_a_reporting_participle_describing_a_noun_names_no_source(tmp_path):
+    adjective = "Rescuers searched through the night as the latest confirmed toll from the storm reached 212."
+    agent = "The toll confirmed by the ministry on Sunday reached 212."
+    got = flagged(tmp_path, [adjective, agent])
+    assert [f["data"]["kind"] for f in got[adjective]] == ["figures"]
+    assert got[agent] == []

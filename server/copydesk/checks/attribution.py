@@ -806,6 +806,8 @@ class Attribution(Check):
             if self.grammar.breaks(text):
                 frame = False
                 across = set()
+            if reading.status == "named" and self._modifier_cues(par, s, reading):
+                reading = Reading("none")  # "the latest confirmed death toll": no one confirms
             if reading.status == "named":
                 prior = (carry if frame else set()) | across
                 frame = True
@@ -949,6 +951,26 @@ class Attribution(Check):
                 return False  # other punctuation: not a simple opening phrase
             noun = noun or (words[k][3] in nouns and k <= 4)
         return False
+
+    def _modifier_cues(self, par, s, reading) -> bool:
+        """Whether every reporting verb the word lists found is, in the
+        parse, a participle describing a noun ("the latest confirmed death
+        toll", "the announced cuts"): an adjective, naming no source.  Parsed
+        only for a sentence named by reporting verbs alone."""
+        if not reading.by_verbs_only or not reading.verbs:
+            return False
+        parsed = _parsed(par, s)
+        if parsed is None:
+            return False
+        toks = parsed.parse.tokens
+        for a, _b, _w in reading.verbs:
+            cue = next((t for t in toks if t.start == a), None)
+            if (cue is None or cue.dep != "amod" or cue.tag not in ("VBN", "VBD", "JJ")
+                    or toks[cue.head].pos not in ("NOUN", "PROPN")):
+                return False
+            if cue.head < cue.i:
+                return False  # after its noun: "the toll confirmed by the ministry" has an agent
+        return True
 
     def _named_record(self, par, s, view, rule) -> bool:
         """Whether a prepositional phrase of the sentence names a record with
@@ -1245,7 +1267,7 @@ class Attribution(Check):
         """Spans (in the sentence) of what the cues the parse finds report,
         when the cue has a source, named or not, states no intention or belief
         ("X wants …" stays the writer's claim about X) and what it reports is a
-        clause (not "claiming 12 lives").  Parsed only
+        clause, headed by a verb (not "claiming 12 lives").  Parsed only
         when the sentence holds a form of a cue verb (`cue_verb_forms`)."""
         if not self.cue_forms or not any(t[3] in self.cue_forms for t in view.tokens()):
             return []
@@ -1259,8 +1281,11 @@ class Attribution(Check):
             if _purpose_infinitive(parsed.parse, a.cue[0]):
                 continue  # "…, to counter the advance": a purpose, not a report
             x, y = a.content
-            if not any(x <= t.start < y and t.pos in ("VERB", "AUX") for t in parsed.parse.tokens):
-                continue  # a report is a clause: "claiming 12 lives" reports nothing
+            toks = parsed.parse.tokens
+            heads = [t for t in toks if x <= t.start < y and not x <= toks[t.head].start < y or
+                     x <= t.start < y and t.head == t.i]
+            if not any(t.pos in ("VERB", "AUX") for t in heads):
+                continue  # a report is a clause: "claiming 12 lives", "show no sign of …" report nothing
             out.append(a.content)
         return out
 
