@@ -17,7 +17,7 @@ from .findings import CheckFailure, Finding, Note
 from .resources import available_packs, default_rule_files
 from .rules import RuleError, RuleSet, load_rules
 from .rules.ids import config_problems
-from .lang import default_language, syntax
+from .lang import default_language, inflect, syntax
 from .text.document import Document
 from .text.model import TextModel
 
@@ -55,6 +55,7 @@ class Engine:
         # engine's.
         self._parse_folder = cache_dir(getattr(self.config, "cache_path", None))
         syntax.use_disk_cache(self._parse_folder)
+        inflect.use_disk_cache(self._parse_folder)  # inflections too: a re-run never imports TextBlob
         self._build()
 
     @property
