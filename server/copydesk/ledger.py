@@ -26,7 +26,7 @@ has the ministry's content end at "ceasefire".
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from .lang import syntax
@@ -82,6 +82,10 @@ class Lexicon:
     raising: frozenset[str] = frozenset()  # "X seems to": X is what the impression is about
     speakers: frozenset[str] = frozenset()  # "spoke to reporters": a listener, not a topic
     verb_topics: frozenset[str] = frozenset()  # "referring to X": a topic after a reporting verb
+    lemmas: dict = field(default_factory=dict)  # "hoping" -> "hope": the lemmatizer's slips
+    joiners: frozenset[str] = frozenset()  # "while", "but", "and": a clause of its own follows
+    record_preps: frozenset[str] = frozenset()  # "in the latest poll", "by the AP's tally"
+    record_nouns: frozenset[str] = frozenset()
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -97,7 +101,10 @@ class Lexicon:
                    low("cue_nouns"), low("cue_adverbs"), low("cue_adjectives"), low("cue_topic_prepositions"),
                    low("cue_predicate_prepositions"),
                    low("time_nouns") | low("months") | low("duration_units"), low("cue_raising_verbs"),
-                   low("speaker_words") | low("anonymous_sources"), low("cue_verb_topic_prepositions"))
+                   low("speaker_words") | low("anonymous_sources"), low("cue_verb_topic_prepositions"),
+                   dict(str(w).lower().split()[:2] for w in lx.get("lemma_corrections", []) or ()
+                        if len(str(w).split()) == 2),
+                   low("clause_joiners"), low("cue_record_prepositions"), low("cue_record_nouns"))
 
 
 @dataclass
@@ -129,6 +136,7 @@ class Extractor:
         out = []
         lead = None
         for (off, text), p in zip(blocks, parses):
+            p = self.relemma(p)
             atts = [_shift(a, off) for a in self.parse(p, state)]
             if lead is not None:
                 body = text.rstrip()
@@ -178,19 +186,60 @@ class Extractor:
         att.state = toks[v].lemma not in self.lx.verbs
         return _shift(att, off)
 
+    def relemma(self, p: "syntax.Parse") -> "syntax.Parse":
+        """The parse with the lemmatizer's slips mended ("hoping" is not a
+        form of "hop"): ``lemma_corrections`` maps a word form to its lemma."""
+        fix = self.lx.lemmas
+        if not fix or not any(t.lower in fix and t.lemma != fix[t.lower] for t in p.tokens):
+            return p
+        toks = tuple(replace(t, lemma=fix[t.lower]) if t.lower in fix else t for t in p.tokens)
+        return syntax.Parse(p.text, toks, p.sentences, p.children)
+
     def parse(self, p: "syntax.Parse", state: _State | None = None) -> list[Attribution]:
         state = state or _State()
+        p = self.relemma(p)
         out: list[Attribution] = []
         quotes = [q for q in find_quotes(p.text, 0, len(p.text)) if q.depth == 0]
         quoted = [q.inner for q in quotes]
         for a, b in p.sentences:
             found = self._sentence(p, a, b, state, quoted)
+            self._split_parallel(p, found)
             out.extend(_outermost(found))
             if not found:
                 self._note_subject(p, a, b, state)
         if quotes:
             _whole_quotes(p.text, out, quotes)
         return out
+
+    def _split_parallel(self, p, found: list[Attribution]) -> None:
+        """Two reports side by side: "One says A, while another says B",
+        "Clinton backed X, but Sanders said Y".  A report whose source
+        opens a clause joined by a conjunction (``clause_joiners``, "and",
+        a semicolon) inside another's content is its own: the first
+        content ends before the joiner."""
+        toks = p.tokens
+        starts = {t.start: t.i for t in toks}
+        for x in found:
+            if x.source is None:
+                continue
+            lo = min(x.source[0], x.cue[0])
+            for y in found:
+                if y is x or not y.content or not (y.content[0] < lo < y.content[1]) or y.cue[0] >= lo:
+                    continue
+                j = starts.get(lo)
+                if j is None:
+                    continue
+                k = j - 1
+                while k >= 0 and toks[k].text in (",",) :
+                    k -= 1
+                if k < 0 or not (toks[k].lower in self.lx.joiners or toks[k].text == ";"):
+                    continue
+                if toks[k].start <= y.content[0]:
+                    continue
+                end = k
+                while end > 0 and toks[end - 1].text in (",", ";", "—", "-") :
+                    end -= 1
+                y.content = (y.content[0], toks[end - 1].end) if toks[end - 1].end > y.content[0] else y.content
 
     def _note_subject(self, p, a: int, b: int, state: _State) -> None:
         """A sentence with no attribution may still introduce the person a
@@ -390,6 +439,7 @@ class Extractor:
             found.append(att)
             used.add(i)
         found.extend(self._other_cues(p, a, b, state, quoted, used, sent_span))
+        found.extend(self._record_phrases(p, a, b, state, quoted, found, sent_span))
         return found
 
     # -- nouns, adjectives and adverbs that attribute ------------------------
@@ -443,6 +493,46 @@ class Extractor:
                                  "indirect", state, sent_span)
                 att.state = True
                 out.append(att)
+        return out
+
+    def _record_phrases(self, p, a, b, state, quoted, found, sent_span) -> list[Attribution]:
+        """"In the latest poll, Clinton led by 4 points", "by the AP's
+        tally", "in Forbes' words": a preposition (``cue_record_prepositions``)
+        whose object is a record or a voice (``cue_record_nouns``) is the
+        cue, its object the source, the clause it modifies the content —
+        unless another cue of the sentence already reports that clause."""
+        toks = p.tokens
+        out: list[Attribution] = []
+        for i in range(a, b):
+            t = toks[i]
+            if t.dep != "prep" or t.lower not in self.lx.record_preps:
+                continue
+            if any(x <= t.start and t.end <= y for x, y in quoted):
+                continue
+            obj = next((c for c in p.children[i] if toks[c].dep == "pobj"), None)
+            if obj is None or toks[obj].lemma not in self.lx.record_nouns:
+                continue
+            # one record, named or described ("the latest NBC poll", "Forbes'
+            # words"), not the polls at large ("rose in the polls")
+            if toks[obj].tag == "NNS" and toks[obj].lower != "words" or not any(
+                    toks[c].dep in ("compound", "poss", "amod", "nmod") for c in p.children[obj]):
+                continue
+            if toks[t.head].pos in ("NOUN", "PROPN", "NUM", "ADJ"):
+                continue
+            if any(at.cue[0] <= t.start < at.cue[1] or at.content and at.content[0] <= t.start < at.content[1]
+                   or at.source and at.source[0] <= t.start < at.source[1] for at in found):
+                continue
+            head = self._clause_head(p, i, a, b)
+            if head is None or not toks[head].tag.startswith("VB") and toks[head].dep != "ROOT":
+                continue
+            phrase = set(p.subtree(i))
+            content = [j for j in p.subtree(head) if j not in phrase and toks[j].dep != "punct"]
+            if not content:
+                continue
+            src = self._trim_source(p, obj, p.subtree(obj))
+            att = self._make(p, (i, i), src, obj, content, "record", state, sent_span)
+            att.state = True
+            out.append(att)
         return out
 
     @staticmethod
