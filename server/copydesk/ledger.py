@@ -86,6 +86,7 @@ class Lexicon:
     joiners: frozenset[str] = frozenset()  # "while", "but", "and": a clause of its own follows
     record_preps: frozenset[str] = frozenset()  # "in the latest poll", "by the AP's tally"
     record_nouns: frozenset[str] = frozenset()
+    question_marks: frozenset[str] = frozenset()  # "asked if …", "wondered whether …"
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -104,7 +105,8 @@ class Lexicon:
                    low("speaker_words") | low("anonymous_sources"), low("cue_verb_topic_prepositions"),
                    dict(str(w).lower().split()[:2] for w in lx.get("lemma_corrections", []) or ()
                         if len(str(w).split()) == 2),
-                   low("clause_joiners"), low("cue_record_prepositions"), low("cue_record_nouns"))
+                   low("clause_joiners"), low("cue_record_prepositions"), low("cue_record_nouns"),
+                   low("cue_question_marks"))
 
 
 @dataclass
@@ -322,6 +324,11 @@ class Extractor:
             if any(toks[c].dep == "prt" and toks[c].lower in self.lx.particles for c in kids):
                 continue
             clause = [c for c in kids if toks[c].dep in _CLAUSE]
+            if not clause and (t.lemma in self.lx.verbs or t.lemma in self.lx.states):
+                # "was asked if she had …", "wondered whether …": the parser
+                # hangs the question on the verb as a circumstance
+                clause = [c for c in kids if toks[c].dep == "advcl" and c > i and any(
+                    toks[m].dep == "mark" and toks[m].lower in self.lx.question_marks for m in p.children[c])]
             light = None  # "made no mention of", "raised questions about": a verb and a noun of speech
             stance = False
             if t.lemma in self.lx.verbs:
@@ -487,7 +494,7 @@ class Extractor:
                     j for c in p.children[head] if toks[c].dep in ("ccomp", "xcomp") for j in p.subtree(c)]
                 if not content:
                     continue
-                subj = next(c for c in p.children[head] if toks[c].dep in ("nsubj", "nsubjpass"))
+                subj = self._subject(p, head)
                 lo = min(head, i)
                 att = self._make(p, (lo, i), self._trim_source(p, subj, p.subtree(subj)), subj, content,
                                  "indirect", state, sent_span)
@@ -547,13 +554,22 @@ class Extractor:
         pronoun, or a noun (not "it", not a thing the writer describes by a
         pronoun that is impersonal)."""
         toks = p.tokens
-        subj = next((c for c in p.children[i] if toks[c].dep in ("nsubj", "nsubjpass")), None)
+        subj = self._subject(p, i)
         if subj is None:
             return False
         s = toks[subj]
         if s.lower in self.lx.impersonal or s.tag in ("EX",):
             return False
         return s.pos in ("PROPN", "NOUN", "PRON")
+
+    def _subject(self, p, i: int) -> int | None:
+        """The verb's subject, or the one a participle or a joined verb
+        shares ("…, supporting a path to legal status")."""
+        toks = p.tokens
+        subj = next((c for c in p.children[i] if toks[c].dep in ("nsubj", "nsubjpass")), None)
+        if subj is None and toks[i].dep in ("advcl", "conj", "xcomp") and toks[i].tag.startswith("VB"):
+            subj = self._inherited_subject(p, i)
+        return subj
 
     def _light_noun(self, p, i: int) -> int | None:
         """The noun of speech a verb takes as object ("made no mention",
