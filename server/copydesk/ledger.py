@@ -87,6 +87,7 @@ class Lexicon:
     record_preps: frozenset[str] = frozenset()  # "in the latest poll", "by the AP's tally"
     record_nouns: frozenset[str] = frozenset()
     question_marks: frozenset[str] = frozenset()  # "asked if …", "wondered whether …"
+    circumstances: frozenset[str] = frozenset()  # "endorsed Cruz in a tweet": not what was endorsed
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -106,7 +107,7 @@ class Lexicon:
                    dict(str(w).lower().split()[:2] for w in lx.get("lemma_corrections", []) or ()
                         if len(str(w).split()) == 2),
                    low("clause_joiners"), low("cue_record_prepositions"), low("cue_record_nouns"),
-                   low("cue_question_marks"))
+                   low("cue_question_marks"), low("cue_circumstance_prepositions"))
 
 
 @dataclass
@@ -596,10 +597,11 @@ class Extractor:
         return []
 
     def _object_tail(self, p, i: int, obj: int, content_idx: list[int]) -> list[int]:
-        """An object takes in the verb's modifiers after it, up to a comma:
-        "endorsed Cruz for president", "never mentioned Sanders by name",
-        "announced his candidacy last year" say what was endorsed,
-        mentioned, announced."""
+        """An object takes in the verb's prepositional phrases after it, up
+        to a comma: "endorsed Cruz for president", "never mentioned Sanders
+        by name" say what was endorsed, mentioned; a circumstance ("in a
+        tweet Sunday", "at a rally", ``cue_circumstance_prepositions``) and
+        a bare time ("last year") do not."""
         toks = p.tokens
         inside = set(content_idx)
         for c in p.children[i]:
@@ -607,7 +609,7 @@ class Extractor:
                 continue
             if toks[c].dep == "punct" and toks[c].text == ",":
                 break
-            if toks[c].dep in ("prep", "npadvmod"):
+            if toks[c].dep == "prep" and toks[c].lower not in self.lx.circumstances:
                 inside.update(p.subtree(c))
         return sorted(inside)
 
@@ -890,6 +892,17 @@ def _whole_quotes(text: str, atts: list[Attribution], quotes) -> None:
                 rest = q2.end
                 while rest < len(text) and text[rest] in " \t":
                     rest += 1
+        # the cue inside the quotation: “A,” he said, “B.” with the content
+        # read from B: the quotation before the cue is the same words
+        if at.cue[1] <= a:
+            q2 = next((q for q in quotes if q.start <= a < q.end or a <= q.start < a + 2), None)
+            q1 = next((q for q in reversed(quotes) if q.end <= at.cue[0]), None)
+            if q2 is not None and q1 is not None and _free(q1, at, atts):
+                gap = list(range(q1.end, q2.start))
+                covered = [at.cue] + [s for s in (at.source_phrase, at.source) if s]
+                rest = "".join(text[k] for k in gap if not any(x <= k < y for x, y in covered))
+                if not rest.strip(" ,\t") and at.source is not None:
+                    a = q1.start
         at.content = _widen_to_quotes(text, a, b)
 
 
