@@ -88,6 +88,7 @@ class Lexicon:
     record_nouns: frozenset[str] = frozenset()
     question_marks: frozenset[str] = frozenset()  # "asked if …", "wondered whether …"
     circumstances: frozenset[str] = frozenset()  # "endorsed Cruz in a tweet": not what was endorsed
+    weak_frames: frozenset[tuple[str, str]] = frozenset()  # ("find", "object"): "found himself …"
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -107,7 +108,9 @@ class Lexicon:
                    dict(str(w).lower().split()[:2] for w in lx.get("lemma_corrections", []) or ()
                         if len(str(w).split()) == 2),
                    low("clause_joiners"), low("cue_record_prepositions"), low("cue_record_nouns"),
-                   low("cue_question_marks"), low("cue_circumstance_prepositions"))
+                   low("cue_question_marks"), low("cue_circumstance_prepositions"),
+                   frozenset(tuple(str(w).lower().split()) for w in lx.get("cue_weak_frames", []) or ()
+                             if len(str(w).split()) == 2))
 
 
 @dataclass
@@ -332,6 +335,8 @@ class Extractor:
                     toks[m].dep == "mark" and toks[m].lower in self.lx.question_marks for m in p.children[c])]
             light = None  # "made no mention of", "raised questions about": a verb and a noun of speech
             stance = False
+            if self.lx.weak_frames and (t.lemma, _frame(deps)) in self.lx.weak_frames:
+                continue  # "found himself …", "maintains the title": no report in that frame
             if t.lemma in self.lx.verbs:
                 pass
             elif t.lemma in self.lx.states and clause:
@@ -416,6 +421,17 @@ class Extractor:
                             and toks[tj.head].i in inside):
                         inside.difference_update(p.subtree(j))
                 content_idx = sorted(inside)
+            if not content_idx and t.dep == "relcl" and src_head is not None and not (
+                    deps & {"dobj", "ccomp", "xcomp", "prep", "attr", "oprd", "agent"}) and toks[t.head].pos in ("NOUN", "PRON"):
+                # "a deal she once supported", "everything Trump says": what
+                # is said is the noun the relative clause hangs on
+                h = t.head
+                content_idx = [j for j in p.subtree(h) if j <= h]
+            if passive and src_head is None and not content_idx and t.dep in ("ROOT", "conj", "ccomp"):
+                # "Sanders is widely seen as …", "is regarded as": no one named
+                prep = next((c for c in kids if toks[c].dep == "prep" and c > i and toks[c].lower in self.lx.predicates), None)
+                if prep is not None:
+                    content_idx, prep_cue = [j for j in p.subtree(i) if j != prep], prep
             if stance and not content_idx:
                 continue  # "spoke to reporters": a stance needs what it is about
             if passive and src_head is None and not content_idx:
@@ -845,6 +861,16 @@ class Extractor:
         if name not in state.names:
             state.names.append(name)
         return name
+
+
+def _frame(deps) -> str:
+    """What a verb takes, as ``cue_weak_frames`` names it: a ``clause``, an
+    ``object``, a ``preposition`` or ``nothing``."""
+    if "ccomp" in deps or "xcomp" in deps:
+        return "clause"
+    if deps & {"dobj", "attr", "oprd"}:
+        return "object"
+    return "preposition" if "prep" in deps else "nothing"
 
 
 def _widen_to_quotes(text: str, a: int, b: int) -> tuple[int, int]:
