@@ -493,10 +493,18 @@ class Extractor:
                     agents = [c for c in kids if toks[c].dep == "prep" and toks[c].lower in ("by", "from")]
                     objs = [c for ag in agents for c in p.children[ag] if toks[c].dep == "pobj"]
                     src = objs[0] if objs else None
-                if src is None:
-                    continue
                 content = self._noun_content(p, i)
                 if not content:
+                    continue
+                if src is None:
+                    # "the idea that …", "there is no doubt that …": a view
+                    # held by no one named, when a clause says what it is
+                    clause = next((c for c in kids if toks[c].dep in ("acl", "ccomp") and c > i), None)
+                    if clause is None or toks[p.subtree(clause)[0]].lower != "that":
+                        continue
+                    att = self._make(p, (i, i), [], None, content, "indirect", state, sent_span)
+                    att.state = True
+                    out.append(att)
                     continue
                 lo = min([i] + [c for c in kids if toks[c].dep in ("amod",) and c < i and c > src])
                 att = self._make(p, (lo, i), self._trim_source(p, src, p.subtree(src)), src, content,
