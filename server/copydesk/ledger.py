@@ -633,7 +633,9 @@ class Extractor:
                 continue
             if toks[c].dep == "punct" and toks[c].text == ",":
                 break
-            if toks[c].dep == "prep" and toks[c].lower not in self.lx.circumstances:
+            if toks[c].dep == "prep" and (toks[c].lower in self.lx.circumstances or self._time(p, c)):
+                break  # where or when: what follows is no longer what was said
+            if toks[c].dep == "prep":
                 inside.update(p.subtree(c))
         return sorted(inside)
 
