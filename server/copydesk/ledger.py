@@ -374,6 +374,16 @@ class Extractor:
                 content_idx = self._noun_content(p, light) or self._prep_content(p, i, light)
             elif clause:
                 content_idx = p.subtree(clause[0])
+                c0 = clause[0]
+                if c0 < i and subj and (toks[c0].lemma in self.lx.verbs or toks[c0].lemma in self.lx.states) \
+                        and any(toks[c].dep == "nsubj" for c in p.children[c0]):
+                    # "X suggested A - ''B,'' X said twice": the parser made
+                    # the first report the second's clause; the second says
+                    # only the quotation right before its speaker
+                    lo = min(p.subtree(subj[0]))
+                    q = next((y for y in quoted if 0 <= toks[lo].start - y[1] <= 4), None)
+                    if q is not None:
+                        content_idx = [j for j in range(len(toks)) if q[0] <= toks[j].start and toks[j].end <= q[1]]
                 objs = [c for c in kids if toks[c].dep == "dobj" and c < clause[0]]
                 if objs and toks[clause[0]].dep == "xcomp":
                     content_idx = p.subtree(objs[0]) + content_idx  # "urged Congress to act"
