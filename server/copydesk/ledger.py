@@ -51,6 +51,7 @@ class Attribution:
     # the source's noun phrase as written, with an apposition or relative clause
     # ("Chris Cox, who runs the NRA's lobbying arm,"); ``source`` is its core
     source_phrase: tuple[int, int] | None = None
+    label: bool = False  # a transcript's or headline's "Name:" label
 
     def as_json(self, text: str) -> dict:
         def span(s):
@@ -88,6 +89,8 @@ class Lexicon:
     record_nouns: frozenset[str] = frozenset()
     question_marks: frozenset[str] = frozenset()  # "asked if …", "wondered whether …"
     circumstances: frozenset[str] = frozenset()  # "endorsed Cruz in a tweet": not what was endorsed
+    viewpoint_preps: frozenset[str] = frozenset()  # "For most Democrats, …", "To Frank, …"
+    viewpoint_exceptions: frozenset[str] = frozenset()  # "for example", "for years"
     weak_frames: frozenset[tuple[str, str]] = frozenset()  # ("find", "object"): "found himself …"
 
     @classmethod
@@ -109,6 +112,7 @@ class Lexicon:
                         if len(str(w).split()) == 2),
                    low("clause_joiners"), low("cue_record_prepositions"), low("cue_record_nouns"),
                    low("cue_question_marks"), low("cue_circumstance_prepositions"),
+                   low("cue_viewpoint_prepositions"), low("cue_viewpoint_exceptions"),
                    frozenset(tuple(str(w).lower().split()) for w in lx.get("cue_weak_frames", []) or ()
                              if len(str(w).split()) == 2))
 
@@ -215,6 +219,11 @@ class Extractor:
                 self._note_subject(p, a, b, state)
         if quotes:
             _whole_quotes(p.text, out, quotes)
+        # a transcript's label ("FALLIN: Well, I think …") speaks the whole
+        # paragraph: the reports inside are part of what it says
+        labels = [y for y in out if y.label and y.content]
+        if labels:
+            out = [x for x in out if x.label or not any(y.content[0] <= x.cue[0] < y.content[1] for y in labels)]
         return out
 
     def _split_parallel(self, p, found: list[Attribution]) -> None:
@@ -300,15 +309,20 @@ class Extractor:
             nxt = next(((x, y) for x, y in p.sentences if x == b), None)
             rest = list(range(*nxt)) if nxt else []
         names = [j for j in range(a, k or a) if toks[j].pos == "PROPN"
-                 or toks[j].pos == "NOUN" and toks[j].text[:1].isupper()]
+                 or toks[j].pos == "NOUN" and toks[j].text[:1].isupper()
+                 or len(toks[j].text) > 1 and toks[j].text.isalpha() and toks[j].text.isupper()]  # "FALLIN:"
         # A one-letter label is an interview's "Q:" / "A:", not a speaker.
         if (k is not None and a < k and rest and names and toks[k - 1].text[:1].isupper()
                 and sum(ch.isalpha() for j in range(a, k) for ch in toks[j].text) > 1
                 and not any(toks[j].tag.startswith("VB") for j in range(a, k))
                 and any(toks[j].tag.startswith("VB") or toks[j].text in _QUOTES for j in rest)):
             head = names[-1]
+            if a == 0 and k < len(toks) - 1:
+                # a transcript's speaker label opens the paragraph: all of it is theirs
+                rest = list(range(k + 1, len(toks)))
             found.append(self._make(p, (k, k), list(range(a, k)), head, rest, "direct",
                                     state, sent_span))
+            found[-1].label = True
             used.add(k)
         for i in range(a, b):
             if i in used:
@@ -547,17 +561,24 @@ class Extractor:
         out: list[Attribution] = []
         for i in range(a, b):
             t = toks[i]
-            if t.dep != "prep" or t.lower not in self.lx.record_preps:
+            if t.dep != "prep" or t.lower not in self.lx.record_preps and t.lower not in self.lx.viewpoint_preps:
                 continue
             if any(x <= t.start and t.end <= y for x, y in quoted):
                 continue
             obj = next((c for c in p.children[i] if toks[c].dep == "pobj"), None)
-            if obj is None or toks[obj].lemma not in self.lx.record_nouns:
+            if obj is None:
+                continue
+            if t.lower in self.lx.viewpoint_preps and self._viewpoint(p, i, obj, a):
+                pass  # "For most Democrats, the Clinton years remain the good old days"
+            elif toks[obj].lemma not in self.lx.record_nouns:
+                continue
+            elif t.lower not in self.lx.record_preps:
                 continue
             # one record, named or described ("the latest NBC poll", "Forbes'
             # words"), not the polls at large ("rose in the polls")
-            if toks[obj].tag == "NNS" and toks[obj].lower != "words" or not any(
-                    toks[c].dep in ("compound", "poss", "amod", "nmod") for c in p.children[obj]):
+            if t.lower in self.lx.record_preps and toks[obj].lemma in self.lx.record_nouns and (
+                    toks[obj].tag == "NNS" and toks[obj].lower != "words" or not any(
+                    toks[c].dep in ("compound", "poss", "amod", "nmod") for c in p.children[obj])):
                 continue
             if toks[t.head].pos in ("NOUN", "PROPN", "NUM", "ADJ"):
                 continue
@@ -568,14 +589,33 @@ class Extractor:
             if head is None or not toks[head].tag.startswith("VB") and toks[head].dep != "ROOT":
                 continue
             phrase = set(p.subtree(i))
-            content = [j for j in p.subtree(head) if j not in phrase and toks[j].dep != "punct"]
+            view = t.lower in self.lx.viewpoint_preps and toks[obj].lemma not in self.lx.record_nouns
+            content = [j for j in p.subtree(head) if j not in phrase and toks[j].dep != "punct"
+                       and not (view and j < i)]
             if not content:
                 continue
             src = self._trim_source(p, obj, p.subtree(obj))
-            att = self._make(p, (i, i), src, obj, content, "record", state, sent_span)
+            att = self._make(p, (i, i), src, obj, content, "indirect" if view else "record", state, sent_span)
             att.state = True
             out.append(att)
         return out
+
+    def _viewpoint(self, p, i: int, obj: int, a: int) -> bool:
+        """"For most Democrats, …", "To Frank, …": a preposition opening its
+        clause, a comma after its object, and an object that can hold a view
+        (a name, a group, a pronoun; not "for example", "for years")."""
+        toks = p.tokens
+        first = a
+        while first < i and (toks[first].dep in ("cc", "punct", "mark") or toks[first].pos == "SCONJ"):
+            first += 1
+        if first != i:
+            return False
+        end = max(p.subtree(obj))
+        if end + 1 >= len(toks) or toks[end + 1].text != ",":
+            return False
+        o = toks[obj]
+        return (o.pos in ("PROPN", "NOUN", "PRON") and o.lemma not in self.lx.times and o.lower not in self.lx.times
+                and o.lemma not in self.lx.viewpoint_exceptions)
 
     @staticmethod
     def _quoted_before(p, c: int, quoted) -> bool:
@@ -978,7 +1018,7 @@ def _shift(a: Attribution, off: int) -> Attribution:
     def sh(s):
         return None if s is None else (s[0] + off, s[1] + off)
     return Attribution(sh(a.cue), sh(a.source), sh(a.content), a.kind, a.named, a.speaker, sh(a.sentence), a.state,
-                       sh(a.source_phrase))
+                       sh(a.source_phrase), a.label)
 
 
 def sources_of(attributions: list[Attribution]) -> list[dict]:
