@@ -89,8 +89,6 @@ class Lexicon:
     record_nouns: frozenset[str] = frozenset()
     question_marks: frozenset[str] = frozenset()  # "asked if …", "wondered whether …"
     circumstances: frozenset[str] = frozenset()  # "endorsed Cruz in a tweet": not what was endorsed
-    viewpoint_preps: frozenset[str] = frozenset()  # "For most Democrats, …", "To Frank, …"
-    viewpoint_exceptions: frozenset[str] = frozenset()  # "for example", "for years"
     weak_frames: frozenset[tuple[str, str]] = frozenset()  # ("find", "object"): "found himself …"
 
     @classmethod
@@ -112,7 +110,6 @@ class Lexicon:
                         if len(str(w).split()) == 2),
                    low("clause_joiners"), low("cue_record_prepositions"), low("cue_record_nouns"),
                    low("cue_question_marks"), low("cue_circumstance_prepositions"),
-                   low("cue_viewpoint_prepositions"), low("cue_viewpoint_exceptions"),
                    frozenset(tuple(str(w).lower().split()) for w in lx.get("cue_weak_frames", []) or ()
                              if len(str(w).split()) == 2))
 
@@ -561,24 +558,17 @@ class Extractor:
         out: list[Attribution] = []
         for i in range(a, b):
             t = toks[i]
-            if t.dep != "prep" or t.lower not in self.lx.record_preps and t.lower not in self.lx.viewpoint_preps:
+            if t.dep != "prep" or t.lower not in self.lx.record_preps:
                 continue
             if any(x <= t.start and t.end <= y for x, y in quoted):
                 continue
             obj = next((c for c in p.children[i] if toks[c].dep == "pobj"), None)
-            if obj is None:
-                continue
-            if t.lower in self.lx.viewpoint_preps and self._viewpoint(p, i, obj, a):
-                pass  # "For most Democrats, the Clinton years remain the good old days"
-            elif toks[obj].lemma not in self.lx.record_nouns:
-                continue
-            elif t.lower not in self.lx.record_preps:
+            if obj is None or toks[obj].lemma not in self.lx.record_nouns:
                 continue
             # one record, named or described ("the latest NBC poll", "Forbes'
             # words"), not the polls at large ("rose in the polls")
-            if t.lower in self.lx.record_preps and toks[obj].lemma in self.lx.record_nouns and (
-                    toks[obj].tag == "NNS" and toks[obj].lower != "words" or not any(
-                    toks[c].dep in ("compound", "poss", "amod", "nmod") for c in p.children[obj])):
+            if toks[obj].tag == "NNS" and toks[obj].lower != "words" or not any(
+                    toks[c].dep in ("compound", "poss", "amod", "nmod") for c in p.children[obj]):
                 continue
             if toks[t.head].pos in ("NOUN", "PROPN", "NUM", "ADJ"):
                 continue
@@ -589,33 +579,14 @@ class Extractor:
             if head is None or not toks[head].tag.startswith("VB") and toks[head].dep != "ROOT":
                 continue
             phrase = set(p.subtree(i))
-            view = t.lower in self.lx.viewpoint_preps and toks[obj].lemma not in self.lx.record_nouns
-            content = [j for j in p.subtree(head) if j not in phrase and toks[j].dep != "punct"
-                       and not (view and j < i)]
+            content = [j for j in p.subtree(head) if j not in phrase and toks[j].dep != "punct"]
             if not content:
                 continue
             src = self._trim_source(p, obj, p.subtree(obj))
-            att = self._make(p, (i, i), src, obj, content, "indirect" if view else "record", state, sent_span)
+            att = self._make(p, (i, i), src, obj, content, "record", state, sent_span)
             att.state = True
             out.append(att)
         return out
-
-    def _viewpoint(self, p, i: int, obj: int, a: int) -> bool:
-        """"For most Democrats, …", "To Frank, …": a preposition opening its
-        clause, a comma after its object, and an object that can hold a view
-        (a name, a group, a pronoun; not "for example", "for years")."""
-        toks = p.tokens
-        first = a
-        while first < i and (toks[first].dep in ("cc", "punct", "mark") or toks[first].pos == "SCONJ"):
-            first += 1
-        if first != i:
-            return False
-        end = max(p.subtree(obj))
-        if end + 1 >= len(toks) or toks[end + 1].text != ",":
-            return False
-        o = toks[obj]
-        return (o.pos in ("PROPN", "NOUN", "PRON") and o.lemma not in self.lx.times and o.lower not in self.lx.times
-                and o.lemma not in self.lx.viewpoint_exceptions)
 
     @staticmethod
     def _quoted_before(p, c: int, quoted) -> bool:
