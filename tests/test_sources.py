@@ -393,7 +393,9 @@ GRAMMAR = (
     "Nobody read the report the council wrote.\n\n"
     "The old bridge is widely seen as a hazard.\n\n"
     "The council is hoping to finish the repairs by spring.\n\n"
-    "The senator endorsed the dam in a tweet on Sunday.\n"
+    "The senator endorsed the dam in a tweet on Sunday.\n\n"
+    "SPRINGFIELD (Reuters) – Water board chairman Ivo Marsh said on Friday the dam would hold.\n\n"
+    "The mayor's office sent out a press release saying the repairs were finished.\n"
 )
 
 
@@ -408,7 +410,8 @@ def test_sources_reads_the_grammar_of_news(tmp_path):
     a noun of stance with a that-clause and no holder; a relative clause's
     verb reports the noun it hangs on; an agentless "is widely seen as";
     "hoping" is a form of hope; a circumstance after the object ("in a
-    tweet") is not what was endorsed."""
+    tweet") is not what was endorsed; a dateline is no speaker; "sent out a
+    press release saying" is the sender's."""
     proc, report = _ledger(tmp_path, GRAMMAR)
     assert proc.returncode == 0, proc.stderr_text
     atts = report["files"][0]["attributions"]
@@ -435,3 +438,8 @@ def test_sources_reads_the_grammar_of_news(tmp_path):
     assert got[("is widely seen", None)]["content"]["text"] == "The old bridge is widely seen as a hazard"
     assert got[("is hoping", "The council")]["content"]["text"] == "to finish the repairs by spring"
     assert got[("endorsed", "The senator")]["content"]["text"] == "the dam"
+    # a dateline is where the story was filed, not who speaks
+    marsh = got[("said", "Water board chairman Ivo Marsh")]
+    assert marsh["speaker"].endswith("Ivo Marsh") and marsh["named"]
+    # the statement the office sent out says what the office says
+    assert got[("saying", "The mayor's office")]["content"]["text"] == "the repairs were finished"

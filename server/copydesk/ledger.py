@@ -377,6 +377,11 @@ class Extractor:
                 src_head = max(c for c in kids if toks[c].dep == "compound")  # the tagger's slip, above
             elif t.dep == "acl" and toks[t.head].pos in ("NOUN", "PROPN"):
                 src_head = t.head  # "a report from Bloomberg saying …", "a man shouting"
+                n = toks[t.head]
+                if n.pos == "NOUN" and n.dep == "dobj" and t.tag == "VBG" and self._personal_subject(p, n.head):
+                    # "Rubio's campaign sent out a press release saying …": the
+                    # release is the campaign's, and so are its words
+                    src_head = self._subject(p, n.head)
             elif t.dep in ("xcomp", "conj", "advcl", "relcl", "pcomp") or t.dep == "ROOT":
                 src_head = self._inherited_subject(p, i)
             content_idx: list[int] = []
@@ -472,6 +477,15 @@ class Extractor:
             if src_head is not None:
                 src = self._trim_source(p, src_head, src)
             cue_lo, cue_hi = self._cue_extent(p, i)
+            d = self._dateline(p, a, b)
+            if d is not None and src and min(src) <= d < cue_lo:
+                # "MACAU (Reuters) – Top donor Sheldon Adelson said": the
+                # dateline is where the story was filed, not who speaks
+                after = [j for j in range(d + 1, cue_lo) if toks[j].dep != "punct"]
+                heads = [j for j in after if toks[j].pos in ("PROPN", "NOUN", "PRON")]
+                if heads:
+                    src_head = heads[-1]
+                    src = after
             if light is not None:
                 cue_hi = max(cue_hi, light)
             if prep_cue is not None and prep_cue - cue_hi <= 4:
@@ -480,6 +494,8 @@ class Extractor:
             if src_head is not None and toks[src_head].lemma in self.lx.records:
                 kind = "record"
             att = self._make(p, (cue_lo, cue_hi), src, src_head, content_idx, kind, state, sent_span)
+            if d is not None and att.source_phrase and att.source and att.source_phrase[0] <= toks[d].start:
+                att.source_phrase = att.source
             att.state = t.lemma not in self.lx.verbs or stance
             found.append(att)
             used.add(i)
@@ -764,6 +780,21 @@ class Extractor:
                 return subj[0]
             if toks[j].dep not in ("xcomp", "conj", "advcl", "ccomp") and not (
                     toks[j].dep == "prep" and toks[t.i].dep == "pcomp"):  # "won by promising"
+                return None
+        return None
+
+    @staticmethod
+    def _dateline(p, a: int, b: int) -> int | None:
+        """The dash ending a dateline that opens the sentence ("MACAU
+        (Reuters) –", "JACKSON, Miss. -", "WASHINGTON —"): a capitalised
+        place, perhaps an agency in brackets, then the dash."""
+        toks = p.tokens
+        for j in range(a + 1, min(b, a + 8)):
+            if toks[j].text in ("-", "–", "—", "--"):
+                before = toks[a:j]
+                if all(t.text[:1].isupper() or not t.text[:1].isalnum() for t in before) and (
+                        any(t.text == ")" for t in before) or any(len(t.text) > 2 and t.text.isupper() for t in before)):
+                    return j
                 return None
         return None
 
