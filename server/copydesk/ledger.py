@@ -288,7 +288,7 @@ class Extractor:
                     continue
                 src = p.subtree(objs[0])
                 phrase = set(range(i, last + 1)) | set(src)
-                head = self._clause_head(p, i, a, b)
+                head = self._clause_head(p, i, a, b, skip=range(i, last + 1))
                 content = [j for j in (p.subtree(head) if head is not None else range(a, b))
                            if j not in phrase and j not in set(p.subtree(i)) and toks[j].dep != "punct"]
                 kind = "record" if toks[objs[0]].lemma in self.lx.records else "according-to"
@@ -739,12 +739,18 @@ class Extractor:
         return []
 
     # -- helpers -------------------------------------------------------------
-    def _clause_head(self, p, i: int, a: int, b: int) -> int | None:
-        """The verb a prepositional cue ("according to") hangs on."""
+    def _clause_head(self, p, i: int, a: int, b: int, skip=()) -> int | None:
+        """The verb a prepositional cue ("according to") hangs on (never a
+        word of the cue itself: "As reported by X, …" hangs "reported" on
+        the clause)."""
         j = p.tokens[i].head
         seen = 0
         while seen < 20:
             t = p.tokens[j]
+            if j in skip and t.head != j:
+                j = t.head
+                seen += 1
+                continue
             if t.tag.startswith("VB") or t.dep == "ROOT":
                 # "A happened and B followed, according to X": X covers both
                 while p.tokens[j].dep == "conj" and p.tokens[j].head != j and seen < 20:
