@@ -447,8 +447,8 @@ class Extractor:
                             and toks[tj.head].i in inside):
                         inside.difference_update(p.subtree(j))
                 content_idx = sorted(inside)
-            if not content_idx and t.dep == "relcl" and src_head is not None and not (
-                    deps & {"dobj", "ccomp", "xcomp", "prep", "attr", "oprd", "agent"}) and toks[t.head].pos in ("NOUN", "PRON"):
+            if not content_idx and t.dep == "relcl" and src_head is not None and _frame(deps) == "nothing" \
+                    and "agent" not in deps and toks[t.head].pos in ("NOUN", "PRON"):
                 # "a deal she once supported", "everything Trump says": what
                 # is said is the noun the relative clause hangs on
                 h = t.head
