@@ -64,6 +64,8 @@ SCHEMA = {
         "tolerance": {**_NUM, "description": "Relative slack around an exact figure (0.05 = ±5%)"},
         "open_margin": {**_NUM, "description": "'over N' means N … N×(1+open_margin)"},
         "approx_margin": {**_NUM, "description": "'about N' means N×(1±approx_margin)"},
+        "bound_margin": {**_NUM, "description": "'at least N' against a figure that is no bound means "
+                                                "N … N×(1+bound_margin)"},
         "min_context": {**_NUM, "description": "Least context score shared with a corpus sentence"},
         "min_shared": {"type": "integer", "minimum": 1, "description": "Least number of shared context terms"},
         "name_weight": {**_NUM, "description": "Score of a shared name or place (other words score 1)"},
@@ -80,7 +82,8 @@ SCHEMA = {
     "required": ["report"],
 }
 
-DEFAULTS = {"groups": ["*"], "tolerance": 0.0, "open_margin": 0.1, "approx_margin": 0.1, "min_context": 3,
+DEFAULTS = {"groups": ["*"], "tolerance": 0.0, "open_margin": 0.1, "approx_margin": 0.1, "bound_margin": 0.1,
+            "min_context": 3,
             "min_shared": 2, "name_weight": 2, "relative_context": 0.5, "max_candidates": 8, "fetch": 50,
             "events": [], "require_shared_name": True, "window_days": 3,
             "rising_groups": ["deaths", "injured", "displaced", "detained", "affected"], "moving_groups": ["missing"],
@@ -237,7 +240,10 @@ class Figures(Check):
                       if t not in self.lang.group_words}
             beyond |= scope.names & ev.scope.names
             both_tolls = scope.toll and ev.scope.toll
-            if not beyond and not both_tolls:
+            both_whole = (bool(draft.lead & ev.doc_names) and self._whole_count(scope, draft.lead, bool(events))
+                          and self._whole_count(ev.scope, ev.doc_names,
+                                                bool(self._events(fig.group, terms_of[ev.id], event_groups))))
+            if not beyond and not both_tolls and not both_whole:
                 continue
             same.append(ev.id)
             anchor_score[ev.id] = len(beyond) + (weight - 1) * len(beyond & names) + (2 if both_tolls else 0)
@@ -251,8 +257,9 @@ class Figures(Check):
         # a count tied to the same names in its own clause stays a candidate.
         same = self.corpus.figures([fid for fid in same if anchor_score[fid] >= cutoff or fid in own][:limit])
         margins = {k: float(self._opt(rule, k)) for k in ("tolerance", "open_margin", "approx_margin")}
+        bound = float(self._opt(rule, "bound_margin"))
         out = [Candidate(cf, score_of[cf.id], tuple(sorted(cf.terms & keys)),
-                         consistent(fig, _as_figure(cf), **margins)) for cf in same]
+                         consistent(fig, _as_figure(cf), bound_margin=bound, **margins)) for cf in same]
         newer = False
         if fig.group in set(self._opt(rule, "rising_groups")) and draft.date is not None:
             # Tolls only rise.  Agreeing with an older count does not excuse
@@ -316,13 +323,15 @@ class Figures(Check):
             return False  # "killed in Pakistan" is not the whole region's toll
         if other.places and not (other.places & ours):
             return False
-        # A count for one place is a part of the whole event's, unless the
-        # other names that place and no other ("Afghan officials reported").
-        if scope.places and not other.places and not (
-                scope.places & other.names and other.names <= scope.names):
+        # A count for one place is a part of the whole event's, unless that
+        # place is the event's own: the other count (or, when it names
+        # nothing, its article's lead) names that place and otherwise only
+        # places around it ("Afghan officials reported"; "the death toll in
+        # the Genoa bridge collapse" against "the toll rose to 38 in Genoa",
+        # Italy around Genoa).
+        if scope.places and not other.places and not self._event_place(scope, other.names or cf.doc_names):
             return False
-        if other.places and not scope.places and not (
-                other.places & scope.names and scope.names <= other.names):
+        if other.places and not scope.places and not self._event_place(other, scope.names or draft.lead):
             return False
         if scope.places and other.places and (
                 not (scope.places <= other.places or other.places <= scope.places)
@@ -338,6 +347,26 @@ class Figures(Check):
             if ours and theirs and (not (ours <= theirs or theirs <= ours) or len(ours ^ theirs) >= 2):
                 return False
         return True
+
+    def _whole_count(self, scope: Scope, lead: frozenset, befell: bool) -> bool:
+        """A count of what befell people or things (``befell``: its sentence
+        says: killed, injured, destroyed …) with nothing of its own to
+        narrow it beyond its story's lead names ("Sixteen people were
+        injured."; "35 foreigners … are among the dead" in a Sri Lanka
+        story): in a story whose lead is the draft's, the event's whole
+        count of that group, as a toll is."""
+        return befell and scope.names <= lead and not (
+            scope.places or scope.years or scope.past or scope.part or scope.increment or scope.day)
+
+    def _event_place(self, scope: Scope, names) -> bool:
+        """Whether the places of a count are the whole event's place for a
+        count that names ``names`` and no place of its own: they name that
+        place, and nothing else but the places that contain it."""
+        names = frozenset(names)
+        if not (scope.places & names):
+            return False
+        return all(n in scope.names or any(self.places.contains(n, p) for p in scope.places)
+                   for n in names)
 
     def _events(self, group: str, terms, event_groups: set[str]) -> set[str]:
         """What happened to the people counted, from the sentence's words."""

@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 # Bump when extraction changes so persisted indexes are rebuilt.
-EXTRACTOR_VERSION = 17
+EXTRACTOR_VERSION = 21
 
 # Structural constants of the tokeniser and tagger (not words of a language:
 # those come from the figure-* lexicons of rules/figures.yml).
@@ -111,9 +111,18 @@ class Figure:
         return lo * (1 - tolerance), hi * (1 + tolerance)
 
 
-def consistent(a: Figure, b: Figure, **margins) -> bool:
-    alo, ahi = a.interval(**margins)
-    blo, bhi = b.interval(**margins)
+def consistent(a: Figure, b: Figure, bound_margin: float | None = None, **margins) -> bool:
+    """Whether two figures' intervals meet.  A lower bound against a figure
+    that is no lower bound ("at least 40" and 45) is open by
+    ``bound_margin`` (when given) instead of ``open_margin``: the bound is a
+    writer's caution, not another count."""
+    if bound_margin is not None and (a.kind == "lower") != (b.kind == "lower"):
+        wide = {**margins, "open_margin": max(bound_margin, margins.get("open_margin", 0.1))}
+        alo, ahi = a.interval(**(wide if a.kind == "lower" else margins))
+        blo, bhi = b.interval(**(wide if b.kind == "lower" else margins))
+    else:
+        alo, ahi = a.interval(**margins)
+        blo, bhi = b.interval(**margins)
     eps = 1e-9
     return alo <= bhi + eps and blo <= ahi + eps
 
@@ -205,6 +214,7 @@ class FigureLanguage:
         self.stopwords: set[str] = set()
         self.event_groups: set[str] = set()  # what happened to those counted: deaths, displaced …
         self.generic_groups: set[str] = set()  # counts that say only "people"
+        self.generic_defaults: dict[str, str] = {}  # victims -> deaths: with no event word near
         self.units_words: dict[str, float] = {}  # one = 1 … nineteen = 19
         self.tens_words: dict[str, float] = {}  # twenty = 20 …
         self.scales: dict[str, float] = {}  # hundred, thousand, million, bn …
@@ -281,6 +291,10 @@ class FigureLanguage:
                 self.event_groups |= {w.lower() for w in words}
             elif name == "figure-generic-groups":
                 self.generic_groups |= {w.lower() for w in words}
+            elif name == "figure-generic-defaults":
+                for entry in words:
+                    word, group = _parse_entry(entry)
+                    self.generic_defaults[word] = group.lower()
             elif name in ("figure-number-words", "figure-tens-words", "figure-scales", "figure-scale-suffixes",
                           "figure-fractions"):
                 table = {"figure-number-words": self.units_words, "figure-tens-words": self.tens_words,
@@ -667,10 +681,18 @@ class Extractor:
         counts: "1,293 deaths in Al Haouz, 452 in Taroudant and 41 in
         Ouarzazate" (the number, then a place preposition)."""
         lang = self.lang
-        if vague_kind is not None or j + 1 >= len(tokens) or tokens[j].low not in lang.place_preps \
-                or not tokens[j + 1].text[:1].isupper():
+        # "at 49 and 11, respectively": the list pairs with names before it.
+        paired = j < len(tokens) and (tokens[j].low == "respectively" or (
+            tokens[j].text == "," and j + 1 < len(tokens) and tokens[j + 1].low == "respectively"))
+        # "16 people were wounded, including 12 in serious condition": a
+        # part of the count before (the figure's scope marks it a part).
+        part = _phrase_at(tokens, i, lang.part_before, ending=True) and (
+            j >= len(tokens) or not tokens[j].is_word or not lang.in_group(tokens[j].low))
+        if vague_kind is not None or not paired and not part and (
+                j + 1 >= len(tokens) or tokens[j].low not in lang.place_preps
+                or not tokens[j + 1].text[:1].isupper()):
             return None  # "452 in Taroudant": a named place follows
-        if i == 0 or tokens[i - 1].text not in (",", "and") and tokens[i - 1].low != "and":
+        if not part and (i == 0 or tokens[i - 1].text not in (",", "and") and tokens[i - 1].low != "and"):
             return None
         # Only the list's own words between the two: names, place words, commas.
         for tok in tokens[i - 2::-1]:
@@ -712,7 +734,7 @@ class Extractor:
                 g = lang.group_of(before.text)
                 if g in lang.event_groups:
                     return g
-            return group
+            return lang.generic_defaults.get(group, group)
         return group
 
     def _noun_after(self, tokens: list[Token], k: int, text: str):
@@ -786,9 +808,30 @@ class Extractor:
                 subject = self._subject_before(tokens, j)
                 return subject if subject is not None and _bare(subject.low) in self.lang.toll_nouns else None
             if tok.low not in self.lang.lookback_glue:
-                return None
+                return self._toll_object(tokens, j) if steps and tokens[j + 1].low in ("to", "at") else None
             j -= 1
             steps += 1
+        return None
+
+    def _toll_object(self, tokens: list[Token], j: int) -> Token | None:
+        """"raised the death toll in the Genoa bridge collapse to at least
+        37", "put the toll from Tuesday's quake at 39": a toll noun as the
+        object of a toll verb, a short phrase before "to" / "at" and the
+        number (tokens[j] is the phrase's last word)."""
+        lang = self.lang
+        for idx in range(j, max(-1, j - lang.subject_reach), -1):
+            tok = tokens[idx]
+            if not tok.is_word:
+                if tok.text in CLAUSE_ENDS or tok.text in CLAUSE_MARKS:
+                    return None
+                continue
+            if tok.is_digit or tok.low in lang.number_like:
+                return None
+            if _bare(tok.low) in lang.toll_nouns:
+                # "raised the death toll … to", or "the toll in Arquata
+                # remained unchanged at".
+                verbs = tokens[max(0, idx - 4):idx] + tokens[idx + 1:j + 1]
+                return tok if any(t.low in lang.toll_verbs or t.low in lang.toll_copulas for t in verbs) else None
         return None
 
     def _subject_before(self, tokens: list[Token], j: int) -> Token | None:
@@ -969,13 +1012,14 @@ class Scope:
     part: bool = False
     increment: bool = False
     toll: bool = False  # "the death toll rose to 94": the event's running total
+    day: bool = False  # "four people died on Sunday": one day's count, unless a toll
 
     def encode(self) -> str:
         """One line for the corpus index."""
         out = [f"n:{n}" for n in sorted(self.names)] + [f"p:{p}" for p in sorted(self.places)]
         out += [f"y:{y}" for y in sorted(self.years)]
         out += [flag for flag, on in (("past", self.past), ("part", self.part), ("inc", self.increment),
-                                      ("toll", self.toll)) if on]
+                                      ("toll", self.toll), ("day", self.day)) if on]
         return " ".join(out)
 
     @classmethod
@@ -997,7 +1041,7 @@ class Scope:
             else:
                 flags.add(item)
         return cls(frozenset(names), frozenset(places), frozenset(years), "past" in flags, "part" in flags,
-                   "inc" in flags, "toll" in flags)
+                   "inc" in flags, "toll" in flags, "day" in flags)
 
 
 @lru_cache(maxsize=65536)
@@ -1249,7 +1293,58 @@ def figure_scopes(text: str, start: int, end: int, figures: list[Figure], lang: 
         toll = (lang.groups.get(f.noun.lower()) in lang.event_groups and f.noun.lower() in lang.toll_nouns) or (
             not part and not inc and any(_phrase_at(tokens, k, lang.total_markers, ending=False)
                                          for k in range(ti, len(tokens)) if clause_of[k] == clause_of[ti]))
-        out.append(Scope(frozenset(n), frozenset() if lead else frozenset(p), frozenset(y), pa, part, inc, toll))
+        # "the number of people killed rose to 73", "raised the number of
+        # confirmed deaths to 39": a count a toll verb moved is the running total.
+        if not toll and not part and not inc and f.group in lang.event_groups and ti > 0:
+            prep = tokens[ti - 1].low in ("to", "at")
+            toll = tokens[ti - 1].low in lang.toll_verbs or prep and any(
+                tokens[k].low in lang.toll_verbs for k in range(max(0, ti - 8), ti - 1)
+                if clause_of[k] == clause_of[ti])
+        # "died on Sunday": a weekday after "on" in the figure's own clause.
+        day = any(tokens[k].low in lang.weekdays and k > 0 and tokens[k - 1].low == "on"
+                  for k in range(len(tokens)) if clause_of[k] == clause_of[ti])
+        out.append(Scope(frozenset(n), frozenset() if lead else frozenset(p), frozenset(y), pa, part, inc, toll,
+                         day))
+    return _respectively(tokens, clause_of, figures, fig_at, out, lang, first_word, source_idx, lead)
+
+
+def _respectively(tokens, clause_of, figures, fig_at, scopes: list[Scope], lang: FigureLanguage,
+                  first_word: int, source_idx: set[int], lead: bool) -> list[Scope]:
+    """"the toll in Arquata and Accumoli remained at 49 and 11,
+    respectively": the listed figures pair, in order, with as many names
+    listed before them in their clause; each is that name's count."""
+    resp = next((k for k, t in enumerate(tokens) if t.low == "respectively"), None)
+    if resp is None:
+        return scopes
+    listed: list[int] = []  # indices into figures, last first
+    for idx in range(len(figures) - 1, -1, -1):
+        ti = fig_at[idx]
+        if ti is None or ti >= resp:
+            continue
+        bound = resp if not listed else fig_at[listed[-1]]
+        if any(t.is_word and t.low not in ("and", "respectively") and not lang.in_group(t.low)
+               and t.low not in lang.units and t.start >= figures[idx].end for t in tokens[ti + 1:bound]):
+            break  # a word that is not the list's
+        listed.append(idx)
+    listed.reverse()
+    if len(listed) < 2:
+        return scopes
+    first = fig_at[listed[0]]
+    cl = clause_of[first]
+    ordered: list[tuple[str, bool]] = []
+    for k in range(first):
+        if clause_of[k] != cl or k in source_idx:
+            continue
+        term = _name_term(tokens[k], lang, k == first_word)
+        if term and term not in [t for t, _ in ordered]:
+            ordered.append((term, k > 0 and tokens[k - 1].low in lang.place_preps or (
+                bool(ordered) and ordered[-1][1] and tokens[k - 1].low in ("and", ","))))
+    if len(ordered) != len(listed):
+        return scopes
+    out = list(scopes)
+    for idx, (term, is_place) in zip(listed, ordered):
+        out[idx] = replace(out[idx], names=frozenset({term}),
+                           places=frozenset({term}) if is_place and not lead else frozenset())
     return out
 
 
