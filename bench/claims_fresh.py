@@ -16,9 +16,9 @@ committed).  A folder holds either
   fresh set's format), read with `ast.literal_eval`, never executed.
 
 LABEL is u (unattributed: positive), a (attributed), v (vague) or p (plain),
-as in tests/data/claims_real.yaml.  Scoring is claims_real.py's: each article
-linted whole, paragraphs as labelled; a sentence is flagged when an
-unattributed-claim finding overlaps it.
+as in tests/data/claims_real.yaml.  Scoring is claims_real.py's own
+(`lint_article`, `score`, `misses`): each article linted whole, paragraphs as
+labelled; a sentence is flagged when an unattributed-claim finding overlaps it.
 """
 from __future__ import annotations
 
@@ -32,10 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import yaml  # noqa: E402
 
-from claims_real import RULE, assemble, breakdown, score  # noqa: E402
+from claims_real import breakdown, lint_article, misses, score  # noqa: E402
 from copydesk.config import Config, load_config  # noqa: E402
 from copydesk.engine import Engine  # noqa: E402
-from copydesk.text.document import Document  # noqa: E402
 
 LABELS = {"u": "unattributed", "a": "attributed", "v": "vague", "p": "plain"}
 
@@ -88,17 +87,9 @@ def evaluate(folder: Path, config: Config | None = None) -> list[dict]:
     engine = Engine(config or Config())
     rows = []
     for name, sentences in arts.items():
-        text, spans = assemble(sentences)
-        findings = [f for f in engine.lint(Document(text, path=f"{name}.txt")).findings
-                    if f.rule_id == RULE]
         m = meta.get(name, {})
-        for s, (a, b) in zip(sentences, spans):
-            hit = [f for f in findings if f.start < b and a < f.end]
-            rows.append({"article": name, "outlet": m.get("outlet", name.split("-")[0]),
-                         "topic": m.get("topic", "?"), "split": folder.name,
-                         "label": s["label"], "text": s["text"], "flagged": bool(hit),
-                         "kind": hit[0].data.get("kind") if hit else None,
-                         "message": hit[0].message if hit else None})
+        rows += lint_article(engine, name, sentences, outlet=m.get("outlet", name.split("-")[0]),
+                             topic=m.get("topic", "?"), split=folder.name)
     return rows
 
 
@@ -126,12 +117,7 @@ def main(argv=None) -> int:
     print(line("all scored", summary["all"]))
     print("flagged by label:", summary["all"]["flagged_by_label"])
     if args.verbose:
-        for r in rows:
-            pos = r["label"] == "unattributed"
-            if r["flagged"] != pos:
-                kind = "FP" if r["flagged"] else "FN"
-                why = f"  || {r['kind']}: {r['message'][:90]}" if r["flagged"] else ""
-                print(f"{kind} [{r['article']} {r['label']}] {r['text']}{why}")
+        print("\n".join(misses(rows)))
     return 0
 
 

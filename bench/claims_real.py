@@ -77,6 +77,36 @@ def assemble(sentences: list[dict]) -> tuple[str, list[tuple[int, int]]]:
     return "".join(parts) + "\n", spans
 
 
+def lint_article(engine: Engine, name: str, sentences: list[dict], **fields) -> list[dict]:
+    """Lint one article whole (as `<name>.txt`) and score its sentences: a row per
+    sentence, flagged when an unattributed-claim finding overlaps it, with the
+    first such finding's kind and message; ``fields`` are copied into each row."""
+    text, spans = assemble(sentences)
+    findings = [f for f in engine.lint(Document(text, path=f"{name}.txt")).findings
+                if f.rule_id == RULE]
+    rows = []
+    for s, (a, b) in zip(sentences, spans):
+        hit = [f for f in findings if f.start < b and a < f.end]
+        rows.append({"article": name, **fields, "label": s["label"], "reason": s.get("reason"),
+                     "text": s["text"], "flagged": bool(hit),
+                     "kind": hit[0].data.get("kind") if hit else None,
+                     "message": hit[0].message if hit else None})
+    return rows
+
+
+def misses(rows) -> list[str]:
+    """Every miss (FN) and false alarm (FP), one line each, with the finding's kind."""
+    out = []
+    for r in rows:
+        pos = r["label"] == "unattributed"
+        if r["flagged"] != pos:
+            kind = "FP" if r["flagged"] else "FN"
+            why = f" ({r['reason']})" if r.get("reason") else ""
+            found = f"  || {r['kind']}: {(r['message'] or '')[:90]}" if r["flagged"] else ""
+            out.append(f"{kind} [{r['split']} {r['article']} {r['label']}{why}] {r['text']}{found}")
+    return out
+
+
 def evaluate(labels_path: Path = LABELS, texts: list[Path] | None = None,
              config: Config | None = None) -> dict:
     data = yaml.safe_load(labels_path.read_text(encoding="utf-8"))
@@ -88,14 +118,8 @@ def evaluate(labels_path: Path = LABELS, texts: list[Path] | None = None,
         if sentences is None:
             missing.append(art["id"])
             continue
-        text, spans = assemble(sentences)
-        findings = [f for f in engine.lint(Document(text, path=f"{art['id']}.txt")).findings
-                    if f.rule_id == RULE]
-        for s, (a, b) in zip(sentences, spans):
-            flagged = any(f.start < b and a < f.end for f in findings)
-            rows.append({"article": art["id"], "outlet": art["outlet"], "topic": art["topic"],
-                         "split": art["split"], "label": s["label"], "reason": s.get("reason"),
-                         "text": s["text"], "flagged": flagged})
+        rows += lint_article(engine, art["id"], sentences, outlet=art["outlet"], topic=art["topic"],
+                             split=art["split"])
     return {"rows": rows, "missing": missing}
 
 
@@ -162,12 +186,7 @@ def main(argv=None) -> int:
     print(line("all scored", summary["all"]))
     print("flagged by label:", summary["all"]["flagged_by_label"])
     if args.verbose:
-        for r in rows:
-            pos = r["label"] == "unattributed"
-            if r["flagged"] != pos:
-                kind = "FP" if r["flagged"] else "FN"
-                why = f" ({r['reason']})" if r.get("reason") else ""
-                print(f"{kind} [{r['split']} {r['article']} {r['label']}{why}] {r['text']}")
+        print("\n".join(misses(rows)))
     return 0
 
 

@@ -274,6 +274,7 @@ class Reading:
 
 
 _NAMED = "named"  # the word attributes: a source is named
+_STATEMENT = 6  # paragraphs an unquoted "X said:" statement runs on over
 _NOT_A_CUE = "not a cue"  # the word is not a reporting verb in use here
 
 
@@ -610,6 +611,7 @@ class Attribution(Check):
         self.extractor = Extractor(Lexicon.from_lexicons(context.lexicons, sources))
         self.joiner_words = _lower_set(context.lexicons.get("clause_joiners"))
         self.cue_forms = _lower_set(context.lexicons.get("cue_verb_forms"))
+        self.first_person = _lower_set(context.lexicons.get("first_person"))
         self.clause_joiners = self.phrase_index.matcher(sorted(self.joiner_words))
         # A loaded verb a newsroom lists ("slammed") reports, whatever the lexicon says.
         self.grammar.verbs = self.grammar.verbs | {w for _, table, _ in self.verb_rules for w in table}
@@ -653,7 +655,7 @@ class Attribution(Check):
             return
         views, readings = self._read(par)
         if par.kind != "quote":
-            context = self._context(par)
+            context = self._context(par) or self._statement(par, views)
             if context and context[0] == "speaker" and not par.quotes:
                 pass  # "Minister X said:" and then their words, unquoted
             else:
@@ -669,7 +671,32 @@ class Attribution(Check):
             yield from anon.check(par)
 
     def paragraph_key(self, par: Paragraph):
-        return self._context(par)
+        return self._context(par) or self._statement(par)
+
+    def _statement(self, par: Paragraph, views=None) -> tuple[str, str] | None:
+        """A statement introduced by "X said:" that runs on over several
+        paragraphs without quotation marks (press releases): ("speaker",
+        sentence) when this paragraph speaks in the first person (a word of
+        ``first_person``: "we want", "our exporters") and every paragraph
+        back to the "X said:" one is unquoted and names no source of its own.
+        Up to ``_STATEMENT`` paragraphs."""
+        if not self.first_person or par.quotes:
+            return None
+        if views is None:
+            views, _ = self._read(par)
+        if not any(t[3] in self.first_person for v in views for t in v.tokens()):
+            return None
+        prev = par.model.owner.paragraph_before(par)
+        for _ in range(_STATEMENT):
+            if prev is None or prev.kind != "paragraph" or prev.quotes:
+                return None
+            context = self._context(prev)
+            if context is not None:
+                return context if context[0] == "speaker" else None
+            if any(r.status != "none" for r in self._read(prev)[1]):
+                return None
+            prev = prev.model.owner.paragraph_before(prev)
+        return None
 
     def _context(self, par: Paragraph) -> tuple[str, str] | None:
         """The report a paragraph opens inside: ("carry", sentence) when the
@@ -779,6 +806,8 @@ class Attribution(Check):
             if self.grammar.breaks(text):
                 frame = False
                 across = set()
+            if reading.status == "named" and self._modifier_cues(par, s, reading):
+                reading = Reading("none")  # "the latest confirmed death toll": no one confirms
             if reading.status == "named":
                 prior = (carry if frame else set()) | across
                 frame = True
@@ -796,6 +825,12 @@ class Attribution(Check):
                 frame = True
                 continue  # "In the complaint, …": the document's content
             found = self._market(view, rule, self._triggers(view, triggers, ignore_years))
+            if found:
+                # Trigger words inside what a cue with a source reports are the source's
+                # ("…, which businesses warn could harm commerce"): only the rest is the writer's.
+                inner = self._contents(par, s, view)
+                if inner:
+                    found = self._market(view, rule, self._triggers(view, triggers, ignore_years, inner))
             if not found:
                 found = self._structure(par, s, view, self.structures.get(rule.id))
             if not found and threshold is not None:
@@ -806,6 +841,9 @@ class Attribution(Check):
                     found = [("evaluation", "a judgement", word)]
             if not found:
                 continue
+            if carry and all(name in carry for name, _, _ in found) and self._named_record(par, s, view, rule):
+                frame = True
+                continue  # "… a 24-point lead in a CNN poll": the poll is the source of its figures
             carried = ((frame and carry and all(name in carry for name, _, _ in found))
                        or (across and all(name in across for name, _, _ in found)))
             if carried:
@@ -836,12 +874,10 @@ class Attribution(Check):
         writer's and are not read."""
         if structure is None or not structure.candidate([t[3] for t in view.tokens()], view.text):
             return []
-        from ..lang import syntax
-
-        sent = par.model.mask[s.start:s.end]
-        parse = syntax.parse(sent)
-        if parse is None:
+        parsed = _parsed(par, s)
+        if parsed is None:
             return []
+        sent, parse = parsed.sent, parsed.parse
         text = view.text
         same = len(text) == len(sent)
         covered = []
@@ -869,17 +905,10 @@ class Attribution(Check):
         (`cue_verb_forms`); a vague or anonymous source does not count."""
         if not self.cue_forms or not any(t[3] in self.cue_forms for t in view.tokens()):
             return False
-        from ..lang import syntax
-
-        sent = par.model.mask[s.start:s.end]
-        parse = syntax.parse(sent)
-        if parse is None:
+        parsed = _parsed(par, s)
+        if parsed is None or not parsed.roots:
             return False
-        toks = parse.tokens
-        roots = [t for t in toks if t.dep == "ROOT"]
-        if not roots:
-            return False
-        root = roots[0]
+        sent, parse, root = parsed.sent, parsed.parse, parsed.roots[0]
         for a in self.extractor.parse(parse):
             if a.state or a.source is None or not (a.named or a.speaker is None and toks_is_pronoun(parse, a)):
                 continue  # an intention or belief stated by the writer is the writer's claim
@@ -923,6 +952,51 @@ class Attribution(Check):
             noun = noun or (words[k][3] in nouns and k <= 4)
         return False
 
+    def _modifier_cues(self, par, s, reading) -> bool:
+        """Whether every reporting verb the word lists found is, in the
+        parse, a participle describing a noun ("the latest confirmed death
+        toll", "the announced cuts"): an adjective, naming no source.  Parsed
+        only for a sentence named by reporting verbs alone."""
+        if not reading.by_verbs_only or not reading.verbs:
+            return False
+        parsed = _parsed(par, s)
+        if parsed is None:
+            return False
+        toks = parsed.parse.tokens
+        for a, _b, _w in reading.verbs:
+            cue = next((t for t in toks if t.start == a), None)
+            if (cue is None or cue.dep != "amod" or cue.tag not in ("VBN", "VBD", "JJ")
+                    or toks[cue.head].pos not in ("NOUN", "PROPN")):
+                return False
+            if cue.head < cue.i:
+                return False  # after its noun: "the toll confirmed by the ministry" has an agent
+        return True
+
+    def _named_record(self, par, s, view, rule) -> bool:
+        """Whether a prepositional phrase of the sentence names a record with
+        its publisher: a noun of ``record_frames`` after one of its
+        prepositions (or "by", "from") with a proper noun before it in its
+        phrase ("in a CNN national poll", "in a Des Moines Register poll",
+        "in the Labor Department's report").  The record is the source of the
+        figures; "in the national polls" names no one.  Parsed only when the
+        sentence holds one of the nouns (or its plural)."""
+        preps, nouns, _reach = self.record_frames.get(rule.id, (frozenset(), frozenset(), 10))
+        if not nouns or not any(t[3] in nouns or t[3].rstrip("s") in nouns for t in view.tokens()):
+            return False
+        parsed = _parsed(par, s)
+        if parsed is None:
+            return False
+        parse = parsed.parse
+        toks = parse.tokens
+        for t in toks:
+            if t.dep != "pobj" or (t.lower not in nouns and t.lemma not in nouns):
+                continue
+            if toks[t.head].lower not in preps | {"by", "from"}:
+                continue
+            if any(toks[k].pos == "PROPN" and k < t.i for k in parse.subtree(t.i)):
+                return True
+        return False
+
     def _held(self, par, s, view, rule) -> bool:
         """Whether the parse shows the main clause held by its subject,
         through a verb no reporting lexicon lists:
@@ -941,17 +1015,12 @@ class Attribution(Check):
         low = [t[3] for t in view.tokens()]
         if not any(w in forms for w in low) and "that" not in low:
             return False
-        from ..lang import syntax
-
-        sent = par.model.mask[s.start:s.end]
-        parse = syntax.parse(sent)
-        if parse is None:
+        parsed = _parsed(par, s)
+        root = parsed.root if parsed is not None else None
+        if root is None or root.pos not in ("VERB", "AUX"):
             return False
+        parse = parsed.parse
         toks = parse.tokens
-        roots = [t for t in toks if t.dep == "ROOT"]
-        if len(roots) != 1 or roots[0].pos not in ("VERB", "AUX"):
-            return False
-        root = roots[0]
         kids = parse.children[root.i]
         subj = [c for c in kids if toks[c].dep == "nsubj"]
         if not subj or toks[subj[0]].lower in ("i", "we", "you", "it", "there"):
@@ -988,12 +1057,10 @@ class Attribution(Check):
         if not (self._triggers(view, triggers, ignore_years)
                 or (structure is not None and structure.candidate([t[3] for t in view.tokens()]))):
             return
-        from ..lang import syntax
-
-        sent = par.model.mask[s.start:s.end]
-        parse = syntax.parse(sent)
-        if parse is None:
+        parsed = _parsed(par, s)
+        if parsed is None:
             return
+        sent, parse, roots = parsed.sent, parsed.parse, parsed.roots
         atts = [a for a in self.extractor.parse(parse) if not a.state]
         if not atts:
             return
@@ -1004,7 +1071,6 @@ class Attribution(Check):
         def inside(t) -> bool:
             return any(x <= t.start < y for x, y in covered)
 
-        roots = [t for t in toks if t.dep == "ROOT"]
         if len(roots) == 1 and inside(roots[0]):
             # The cue is the main verb: a participle clause that opens or closes the sentence
             # outside every attribution is the writer's comment on it ("Seeming to ignore the
@@ -1093,17 +1159,12 @@ class Attribution(Check):
                 self._triggers(view, triggers, ignore_years)
                 or (structure is not None and structure.candidate([t[3] for t in view.tokens()]))):
             return
-        from ..lang import syntax
-
-        sent = par.model.mask[s.start:s.end]
-        parse = syntax.parse(sent)
-        if parse is None:
+        parsed = _parsed(par, s)
+        root = parsed.root if parsed is not None else None
+        if root is None:
             return
+        parse = parsed.parse
         toks = parse.tokens
-        roots = [t for t in toks if t.dep == "ROOT"]
-        if len(roots) != 1:
-            return
-        root = roots[0]
         spans = reading.vague
 
         def held(t) -> bool:
@@ -1163,12 +1224,10 @@ class Attribution(Check):
         text = view.text
         if not view.spans(joiners):
             return
-        from ..lang import syntax
-
-        sent = par.model.mask[s.start:s.end]
-        parse = syntax.parse(sent)
-        if parse is None:
+        parsed = _parsed(par, s)
+        if parsed is None:
             return
+        sent, parse = parsed.sent, parsed.parse
         atts = self.extractor.parse(parse)
         if not atts:
             return
@@ -1204,7 +1263,36 @@ class Attribution(Check):
                 data={"triggers": [f[0] for f in found], "trigger": found[0][2], "clause": True, "kind": found[0][0]},
             )
 
-    def _triggers(self, view: _View, triggers, ignore_years: bool) -> list[tuple[str, str, str]]:
+    def _contents(self, par, s, view) -> list[tuple[int, int]]:
+        """Spans (in the sentence) of what the cues the parse finds report,
+        when the cue has a source, named or not, states no intention or belief
+        ("X wants …" stays the writer's claim about X) and what it reports is a
+        clause, headed by a verb (not "claiming 12 lives").  Parsed only
+        when the sentence holds a form of a cue verb (`cue_verb_forms`)."""
+        if not self.cue_forms or not any(t[3] in self.cue_forms for t in view.tokens()):
+            return []
+        parsed = _parsed(par, s)
+        if parsed is None or len(parsed.sent) != len(view.text):
+            return []
+        out = []
+        for a in self.extractor.parse(parsed.parse):
+            if a.state or a.source is None or not a.content or _dateline(parsed.sent, a):
+                continue
+            if _purpose_infinitive(parsed.parse, a.cue[0]):
+                continue  # "…, to counter the advance": a purpose, not a report
+            x, y = a.content
+            toks = parsed.parse.tokens
+            heads = [t for t in toks if x <= t.start < y and not x <= toks[t.head].start < y or
+                     x <= t.start < y and t.head == t.i]
+            if not any(t.pos in ("VERB", "AUX") for t in heads):
+                continue  # a report is a clause: "claiming 12 lives", "show no sign of …" report nothing
+            out.append(a.content)
+        return out
+
+    def _triggers(self, view: _View, triggers, ignore_years: bool, outside=()) -> list[tuple[str, str, str]]:
+        """The triggers a sentence holds: (name, reason, words) for each, its
+        first hit; hits inside the spans ``outside`` (another's report) are not
+        counted."""
         text = view.text
         found = []
         for t in triggers:
@@ -1212,6 +1300,8 @@ class Attribution(Check):
             hit = None
             for a, b in view.spans(t.words) + [sp for rx in t.patterns for sp in view.spans(rx)]:
                 if _inside(excepts, a, b) or any(x < b and a < y for x, y in excepts):
+                    continue
+                if outside and _inside(outside, a, b):
                     continue
                 piece = text[a:b].strip(" ,.;:()[]")
                 if ignore_years and t.patterns and _NUMBER_RE.search(piece) and self.numbers.not_a_figure(text, a, b):
@@ -1306,6 +1396,33 @@ class Attribution(Check):
                     fixes=(Fix(f"Replace “{matched}” with “{replacement}”", (Edit(start, end, replacement),), True),),
                     data={"match": matched, "replacement": replacement},
                 )
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A sentence of a paragraph as the syntactic layer parsed it: the text
+    parsed (the paragraph's mask: quotations kept), the parse and its roots."""
+
+    sent: str
+    parse: object
+    roots: tuple
+
+    @property
+    def root(self):
+        """The root when the parse found exactly one sentence, else None."""
+        return self.roots[0] if len(self.roots) == 1 else None
+
+
+def _parsed(par, s) -> _Parsed | None:
+    """Parse sentence ``s`` of ``par`` (cached by the syntactic layer); None
+    when the layer is not available."""
+    from ..lang import syntax
+
+    sent = par.model.mask[s.start:s.end]
+    parse = syntax.parse(sent)
+    if parse is None:
+        return None
+    return _Parsed(sent, parse, tuple(t for t in parse.tokens if t.dep == "ROOT"))
 
 
 def _purpose_infinitive(parse, start: int) -> bool:

@@ -11,9 +11,10 @@ here is the grammar of the clause and knows no English word:
                   that is not the writer ("The militia aims to seize the port",
                   "…, trying to slow this push");
 * ``forecast``    a future modal (``modals``) on a clause that predicts a
-                  change: a verb of ``change``, a comparative, or a noun of
-                  change ("Prices will keep climbing", "Newsnight will
-                  produce fewer films"); or a frame of expectation with an
+                  change: a verb of ``change``, a comparative, a noun of
+                  change, or an amount of money or a share ("Prices will keep
+                  climbing", "Newsnight will produce fewer films", "Its
+                  budget will be around £480m a year"); or a frame of expectation with an
                   infinitive ("is set to contest", "is poised to win");
 * ``accusation``  an agentless passive of accusation ("has been accused of
                   hiding") or of judgement with its predicate ("is widely seen
@@ -64,6 +65,8 @@ STRUCTURE_SCHEMA = {
             "modals": {**_WORDS, "description": "Future modals (will)"},
             "change": {**_WORDS, "description": "Lemmas of verbs and nouns of change (rise, fall, reduction)"},
             "frames": {**_WORDS, "description": "Lemmas that frame an expectation with an infinitive (set, poised)"},
+            "percent": {**_WORDS, "description": "Words after a number that make it a share (percent, per): "
+                                                 "a predicted amount of money or a share is a forecast"},
         }, "A forecast in the writer's voice"),
         "accusation": _kind({
             "verbs": {**_WORDS, "description": "Lemmas of accusation verbs: agentless passives (accuse, blame)"},
@@ -154,6 +157,7 @@ class Structure:
         self.modals = _low(fc.get("modals"))
         self.change = _low(fc.get("change"))
         self.frames = _low(fc.get("frames"))
+        self.percent = _low(fc.get("percent"))
         ac = spec.get("accusation") or {}
         self.accuse = _low(ac.get("verbs"))
         self.judge = _low(ac.get("predicate_verbs"))
@@ -337,7 +341,12 @@ class Structure:
         if not modal:
             return None
         clause = self._own_clause(parse, t.i)
-        change = [j for j in clause if toks[j].lemma in self.change or toks[j].tag in ("JJR", "RBR")]
+        # A word of change that only describes a noun ("the remaining savings", "growing debt")
+        # is not what the clause predicts; a comparative is ("fewer films").
+        change = [j for j in clause if toks[j].tag in ("JJR", "RBR")
+                  or toks[j].lemma in self.change and toks[j].dep != "amod"]
+        # An amount the clause predicts: money or a share ("will be around £480m a year").
+        change += self._amounts(parse, clause)
         if t.lemma in self.change:
             change.append(t.i)
         xs = [c for c in kids if toks[c].dep == "xcomp"]  # "will keep climbing"
@@ -347,6 +356,24 @@ class Structure:
         a = toks[modal[0]].start
         b = max(toks[j].end for j in change + [t.i])
         return Why("forecast", self.reason["forecast"] or "a forecast", parse.text[a:b], a, b)
+
+    def _amounts(self, parse, clause) -> list[int]:
+        """Numbers of a clause that are money or a share: a number after a
+        currency sign ("£480m", "$1.2 billion") or before a word of
+        ``percent`` ("12 per cent", "40%").  Dates, times and counts are not."""
+        if not self.percent:
+            return []
+        toks = parse.tokens
+        out = []
+        for j in clause:
+            if toks[j].tag != "CD":
+                continue
+            before = toks[j - 1] if j > 0 else None
+            after = toks[j + 1] if j + 1 < len(toks) else None
+            if (before is not None and before.tag == "$") or (
+                    after is not None and (after.lower in self.percent or after.text == "%")):
+                out.append(j)
+        return out
 
     def _accusation(self, parse, t) -> Why | None:
         if t.tag != "VBN" or not (t.lemma in self.accuse or t.lemma in self.judge):
