@@ -87,6 +87,9 @@ CLAIM_SCHEMA = {
                            "bench/claims_polnear_carry.py)",
             "properties": {
                 "subjects": {**_STRINGS, "description": "Words whose subject carries the report on (he, she, they, it)"},
+                "after_closing_cue": {"type": "boolean", "default": False,
+                                      "description": "After a sentence that ends with its reporting verb (\"…, X said.\"), "
+                                                     "a sentence whose subject names no one new goes on with the report"},
                 "persons": {**_STRINGS, "description": "First-person subjects that carry the report on in any tense (I, we)"},
                 "kinds": {**_STRINGS, "description": "Trigger names it carries (empty: every kind)"},
                 "structures": {"type": "boolean", "default": False,
@@ -866,7 +869,7 @@ class Attribution(Check):
                 continue  # "… a 24-point lead in a CNN poll": the poll is the source of its figures
             carried = ((frame and carry and all(name in carry for name, _, _ in found))
                        or (across and all(name in across for name, _, _ in found)))
-            if not carried and before is not None and shift and self._shifted(par, before, s, shift, found):
+            if not carried and before is not None and shift and self._shifted(par, before, s, shift, found, self.grammar.verbs):
                 if shift.get("structures") or not self._structure(par, s, view, self.structures.get(rule.id)):
                     continue  # "X said … . He wants …": the report goes on in the present
             if carried:
@@ -889,7 +892,7 @@ class Attribution(Check):
             )
 
     @staticmethod
-    def _shifted(par, before, s, shift, found) -> bool:
+    def _shifted(par, before, s, shift, found, verbs=frozenset()) -> bool:
         """Whether sentence ``s`` continues the report of ``before`` (the
         sentence right before it, which names a source) by its tense: the
         report's main verb is past ("…, the minister said."), ``s``'s main verb
@@ -909,11 +912,14 @@ class Attribution(Check):
         if any(k.dep == "nsubj" and k.lower in persons for k in kids):
             return True  # "We are …" / "We did …" right after "…, she said.": the speaker's own words
         aux = {k.tag for k in kids if k.dep in ("aux", "auxpass")}
+        subj = [k for k in kids if k.dep in ("nsubj", "nsubjpass", "expl")]
+        if shift.get("after_closing_cue") and _closing_cue(prev, verbs) and not any(
+                toks[j].pos == "PROPN" for k in subj for j in cur.parse.subtree(k.i)):
+            return True  # "…, the minister said. The plan covers …": no new named actor
         if prev.roots[0].tag != "VBD":
             return False
         if not (root.tag in ("VBZ", "VBP") or aux & {"VBZ", "VBP", "MD"}) or "VBD" in aux:
             return False
-        subj = [k for k in kids if k.dep in ("nsubj", "nsubjpass", "expl")]
         subjects = set(shift.get("subjects") or [])
         return all(k.lower in subjects for k in subj)
 
@@ -1475,6 +1481,19 @@ def _parsed(par, s) -> _Parsed | None:
     if parse is None:
         return None
     return _Parsed(sent, parse, tuple(t for t in parse.tokens if t.dep == "ROOT"))
+
+
+def _closing_cue(parsed: _Parsed, verbs) -> bool:
+    """Whether a sentence ends with its reporting verb: the root is a
+    reporting verb (``verbs``, its forms) and nothing but its subject, time
+    or place and punctuation follows it ("…, the minister said on Monday.")."""
+    root = parsed.roots[0]
+    if root.lower not in verbs:
+        return False
+    toks = parsed.parse.tokens
+    after = [toks[c] for c in parsed.parse.children[root.i] if c > root.i]
+    return bool(any(toks[c].dep == "ccomp" for c in parsed.parse.children[root.i] if c < root.i)) and all(
+        k.dep in ("punct", "nsubj", "advmod", "npadvmod", "prep") for k in after)
 
 
 def _purpose_infinitive(parse, start: int) -> bool:
