@@ -79,24 +79,6 @@ CLAIM_SCHEMA = {
                          "description": "Years, days of the month and numbers in names are not figures"},
         "carry_over": {**_STRINGS, "description": "Trigger names a preceding sourced sentence of the paragraph covers"},
         "carry_over_paragraphs": {**_STRINGS, "description": "Trigger names a paragraph's closing sourced sentence covers in the next paragraph"},
-        "carry_over_shift": {
-            "type": "object", "additionalProperties": False,
-            "description": "A sentence right after a sourced sentence of the same paragraph whose main verb is past, "
-                           "with its own main verb in the present or a modal and a subject from `subjects` (or none), "
-                           "goes on with that source's report, whatever it claims (measured on PolNeAR train: "
-                           "bench/claims_polnear_carry.py)",
-            "properties": {
-                "subjects": {**_STRINGS, "description": "Words whose subject carries the report on (he, she, they, it)"},
-                "after_closing_cue": {"type": "boolean", "default": False,
-                                      "description": "After a sentence that ends with its reporting verb (\"…, X said.\"), "
-                                                     "a sentence whose subject names no one new goes on with the report"},
-                "persons": {**_STRINGS, "description": "First-person subjects that carry the report on in any tense (I, we)"},
-                "kinds": {**_STRINGS, "description": "Trigger names it carries (empty: every kind)"},
-                "structures": {"type": "boolean", "default": False,
-                               "description": "Whether a motive, forecast, accusation, cause or evaluation found by "
-                                              "the structure is carried too"},
-            },
-        },
         "structure": STRUCTURE_SCHEMA,
         "record_frames": {
             "type": "object", "additionalProperties": False,
@@ -819,21 +801,16 @@ class Attribution(Check):
         # A report the paragraph before ended with covers the kinds of `carry_over_paragraphs`
         # (figures: "The company said …" / "Revenue rose 1 per cent.") until this paragraph names its own.
         across = set(rule.option("carry_over_paragraphs", [])) if context is not None else set()
-        shift = rule.option("carry_over_shift")
-        last = None  # the sentence before, when it names a source
         for s, view, reading in zip(sents, views, readings):
             text = view.text
-            before, last = last, None
             if self.grammar.breaks(text):
                 frame = False
                 across = set()
-                before = None
             if reading.status == "named" and self._modifier_cues(par, s, reading):
                 reading = Reading("none")  # "the latest confirmed death toll": no one confirms
             if reading.status == "named":
                 prior = (carry if frame else set()) | across
                 frame = True
-                last = s
                 main = list(self._main_clause(par, s, view, reading, rule, triggers, ignore_years, prior))
                 yield from main or self._own_clause(par, s, view, rule, triggers, ignore_years)
                 continue
@@ -869,9 +846,6 @@ class Attribution(Check):
                 continue  # "… a 24-point lead in a CNN poll": the poll is the source of its figures
             carried = ((frame and carry and all(name in carry for name, _, _ in found))
                        or (across and all(name in across for name, _, _ in found)))
-            if not carried and before is not None and shift and self._shifted(par, before, s, shift, found, self.grammar.verbs):
-                if shift.get("structures") or not self._structure(par, s, view, self.structures.get(rule.id)):
-                    continue  # "X said … . He wants …": the report goes on in the present
             if carried:
                 # A fact continues the report before it; a motive, forecast, accusation,
                 # cause or evaluation in the same sentence is the writer's own.
@@ -890,38 +864,6 @@ class Attribution(Check):
                 s.start, s.end, fixes=_placeholder(par, s, rule),
                 data={"triggers": [f[0] for f in found], "trigger": trigger, "kind": name},
             )
-
-    @staticmethod
-    def _shifted(par, before, s, shift, found, verbs=frozenset()) -> bool:
-        """Whether sentence ``s`` continues the report of ``before`` (the
-        sentence right before it, which names a source) by its tense: the
-        report's main verb is past ("…, the minister said."), ``s``'s main verb
-        present or modal, and its subject one of ``shift["subjects"]`` (a
-        pronoun) or none — no new actor of its own.  On PolNeAR train such
-        sentences lie inside the earlier attribution's content four times in
-        five (bench/claims_polnear_carry.py)."""
-        kinds = set(shift.get("kinds") or [])
-        if kinds and not all(name in kinds for name, _, _ in found):
-            return False
-        prev, cur = _parsed(par, before), _parsed(par, s)
-        if prev is None or cur is None or len(prev.roots) != 1 or len(cur.roots) != 1:
-            return False
-        toks, root = cur.parse.tokens, cur.roots[0]
-        kids = [toks[c] for c in cur.parse.children[root.i]]
-        persons = set(shift.get("persons") or [])
-        if any(k.dep == "nsubj" and k.lower in persons for k in kids):
-            return True  # "We are …" / "We did …" right after "…, she said.": the speaker's own words
-        aux = {k.tag for k in kids if k.dep in ("aux", "auxpass")}
-        subj = [k for k in kids if k.dep in ("nsubj", "nsubjpass", "expl")]
-        if shift.get("after_closing_cue") and _closing_cue(prev, verbs) and not any(
-                toks[j].pos == "PROPN" for k in subj for j in cur.parse.subtree(k.i)):
-            return True  # "…, the minister said. The plan covers …": no new named actor
-        if prev.roots[0].tag != "VBD":
-            return False
-        if not (root.tag in ("VBZ", "VBP") or aux & {"VBZ", "VBP", "MD"}) or "VBD" in aux:
-            return False
-        subjects = set(shift.get("subjects") or [])
-        return all(k.lower in subjects for k in subj)
 
     def _structure(self, par, s, view, structure: Structure | None) -> list[tuple[str, str, str]]:
         """Why a sentence no trigger marks is check-worthy by its structure
@@ -1481,19 +1423,6 @@ def _parsed(par, s) -> _Parsed | None:
     if parse is None:
         return None
     return _Parsed(sent, parse, tuple(t for t in parse.tokens if t.dep == "ROOT"))
-
-
-def _closing_cue(parsed: _Parsed, verbs) -> bool:
-    """Whether a sentence ends with its reporting verb: the root is a
-    reporting verb (``verbs``, its forms) and nothing but its subject, time
-    or place and punctuation follows it ("…, the minister said on Monday.")."""
-    root = parsed.roots[0]
-    if root.lower not in verbs:
-        return False
-    toks = parsed.parse.tokens
-    after = [toks[c] for c in parsed.parse.children[root.i] if c > root.i]
-    return bool(any(toks[c].dep == "ccomp" for c in parsed.parse.children[root.i] if c < root.i)) and all(
-        k.dep in ("punct", "nsubj", "advmod", "npadvmod", "prep") for k in after)
 
 
 def _purpose_infinitive(parse, start: int) -> bool:
