@@ -85,7 +85,15 @@ def main() -> int:
     ap.add_argument("--split", default="train", choices=["train"])  # dev is for measuring, test reserved
     ap.add_argument("--stride", type=int, default=2)
     ap.add_argument("--limit", type=int)
+    ap.add_argument("--findings", action="store_true",
+                    help="count only the sentences unattributed-claim flags (what a carry-over rule would silence)")
     args = ap.parse_args()
+    engine = None
+    if args.findings:
+        from copydesk.config import Config
+        from copydesk.engine import Engine
+        from copydesk.text.document import Document
+        engine = Engine(Config())
     nlp = syntax._load()
     if nlp is None:
         print(syntax.status())
@@ -102,6 +110,10 @@ def main() -> int:
     docs = load(args.gitdir, args.split, args.limit, args.stride)
     for name, txt, atts in docs:
         cues = [a["cue"] for a in atts]
+        flagged = None
+        if engine is not None:
+            flagged = [f.start for f in engine.lint(Document(txt, path=name + ".txt")).findings
+                       if f.rule_id == "attribution/unattributed-claim"]
         pars = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", txt)]
         sents = []
         for pstart, ptext in pars:
@@ -113,6 +125,8 @@ def main() -> int:
             if not any(a0 <= c[0] < b0 for c in cues):
                 continue  # only after a sentence holding a cue
             span = max(1, b - a)
+            if flagged is not None and not any(a <= x < b for x in flagged):
+                continue
 
             def inside(att):
                 if "content" not in att or att["cue"][1] > a:
@@ -134,7 +148,8 @@ def main() -> int:
                 for k, v in fs.items():
                     tally[(g, k, str(v))][0] += 1
                     tally[(g, k, str(v))][1] += label
-    print(f"PolNeAR {args.split} every {args.stride}: {len(docs)} articles")
+    print(f"PolNeAR {args.split} every {args.stride}: {len(docs)} articles"
+          + (" (only sentences unattributed-claim flags)" if args.findings else ""))
     print(f"sentences after a sentence with a cue, with a cue of their own: {own[0]} ({own[1]} inside an earlier content)")
     print(f"... with no cue of their own: {base[0]}, inside an earlier cue's content {base[1]} ({base[1] / max(1, base[0]):.1%})")
     print(f"{'sentences':26} {'feature':38} {'value':28} {'n':>5} {'inside':>7}")
