@@ -100,7 +100,6 @@ def main() -> int:
         return 1
     import yaml
     en = yaml.safe_load((Path(__file__).resolve().parents[1] / "rules/language/en.yml").read_text())
-    phr = en.get("phrases", en)
     breakers = set(next((d["carry_over_breakers"] for d in [en, *[v for v in en.values() if isinstance(v, dict)]]
                          if isinstance(d, dict) and "carry_over_breakers" in d), []))
     first_words = {"i", "we", "our", "us", "my", "me", "ours"}
