@@ -269,3 +269,15 @@ def test_junit_of_a_run_with_nothing_in_it():
     formats()["junit"].render(Report(), out)
     assert out.getvalue() == ('<?xml version="1.0" encoding="UTF-8"?>\n'
                               '<testsuites name="copydesk" tests="0" failures="0" errors="0" skipped="0" />\n')
+
+
+def test_every_format_is_named_after_its_module(tmp_path):
+    # `copydesk check` imports only the format it writes, found by module
+    # name; the help lists them by name without importing any.
+    from copydesk.formats import format_module, format_names, formats
+
+    assert format_names() == sorted(formats()) and len(format_names()) >= 6
+    for name in format_names():
+        assert format_module(name) is formats()[name]
+    out = run_cli("check", "--help", cwd=tmp_path).stdout_text
+    assert "[" + "|".join(format_names()) + "]" in out.replace("\n", "").replace(" ", "")

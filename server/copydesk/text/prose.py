@@ -14,9 +14,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.front_matter import front_matter_plugin
-
 from .document import Document
 
 DIRECTIVE_RE = re.compile(r"<!--\s*(copydesk-[a-z-]+)\b([^>]*?)-->")
@@ -69,7 +66,12 @@ class _QuickLinkify:
 
 
 @lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
+def _markdown():
+    # Imported on first use: a draft without Markdown markup (below) never
+    # loads the parser, a third of a one-line draft's start-up.
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     md = MarkdownIt("commonmark", {"linkify": True})
     md.enable(["linkify", "table", "strikethrough"])
     md.use(front_matter_plugin)
@@ -201,10 +203,55 @@ def _extract_markdown(doc: Document) -> Prose:
     return _extract_markdown_state(doc)[0]
 
 
+# A Markdown draft that is nothing but paragraphs of plain words parses to
+# exactly what the code below computes without a parser (tests/test_prose.py
+# compares the two on real and generated text).  "Plain" is decided from the
+# text alone and is conservative: no character that starts any inline
+# construct (or a link linkify could find, _MAYBE_LINK), no whitespace but
+# spaces and "\n", none at a line's start or end, and every line starts
+# with a letter, a digit (not a list item's "1." / "1)") or an opening quote
+# or parenthesis, so no line can open or end a block other than a paragraph.
+_NOT_PLAIN = re.compile(
+    r"[`*_\[\]<>&\\~|{}$#=:@/\x00]|[^\S \n]|\.[0-9a-z]|localhost|www\."
+    r"| \n| $|(?:^|\n)(?:[^\n\w\"'(“‘]|\d+[.)])",
+    re.I)
+
+
+def _plain_markdown(doc: Document):
+    """``_extract_markdown_state``'s result for a plain draft, or None."""
+    text = doc.text
+    if _NOT_PLAIN.search(text):
+        return None
+    blocks = []
+    tops = []
+    starts = doc.line_starts
+    n = len(starts)
+    line = 0
+    while line < n:
+        start = starts[line]
+        end = starts[line + 1] - 1 if line + 1 < n else len(text)
+        if start == end:  # a blank line
+            line += 1
+            continue
+        tops.append(line)
+        while line + 1 < n and starts[line + 1] < len(text) and text[starts[line + 1]] != "\n":
+            line += 1
+        end = starts[line + 1] - 1 if line + 1 < n else len(text)
+        blocks.append(Block(start, end, "paragraph"))
+        line += 1
+    return Prose(text, blocks, []), tops, False, None
+
+
 def _extract_markdown_state(doc: Document) -> tuple[Prose, list[int], bool, int | None]:
     """The prose, the lines where top-level blocks start, whether the
     document defines link references (which reach across blocks), and the
     line after its front matter (None: it has none)."""
+    plain = _plain_markdown(doc)
+    return plain if plain is not None else _parsed_markdown_state(doc)
+
+
+def _parsed_markdown_state(doc: Document) -> tuple[Prose, list[int], bool, int | None]:
+    """``_extract_markdown_state`` by markdown-it's parse."""
     text = doc.text
     line_starts = doc.line_starts
     n_lines = len(line_starts)
