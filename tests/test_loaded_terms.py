@@ -284,3 +284,45 @@ def test_attributed_constructions_are_the_speakers(sentence):
 ])
 def test_the_writers_voice_around_colons_and_quotes_stays_flagged(sentence, word):
     assert word in _loaded(sentence + "\n")
+
+
+@pytest.mark.parametrize("text", [
+    # an unquoted statement after "<speaker> <reporting verb>:" runs to the end of its paragraph
+    "The movement stated: the occupiers bombed three villages. The regime will pay for every one of them.\n",
+    "Rodong Sinmun says in a commentary in this regard: the summit was a farce. The puppet regime begged for it.\n",
+    # a paragraph that ends "<speaker> <reporting verb>:" hands the next one to the speaker (a block quotation)
+    "State television reported on Sunday:\n\nThe regime in Kiev shelled the city overnight, killing four.\n",
+])
+def test_a_statement_after_a_speakers_colon_is_the_speakers_to_its_end(text):
+    assert _loaded(text) == []
+
+
+@pytest.mark.parametrize("text, word", [
+    # a quoted statement ends with its quotation: the sentence after is the writer's again
+    ("The ministry said: “We will respond.” The regime had shelled the port.\n", "regime"),
+    # the paragraph after the block quotation is the writer's again
+    ("State television reported on Sunday:\n\nThe army shelled the city.\n\nThe regime denied it.\n", "regime"),
+    # no reporting verb with a subject before the colon
+    ("The shelling stopped at dawn: the gunners were tired.\n\nThe regime denied it.\n", "regime"),
+    # "state" is a noun here, and too far from the colon: not a statement
+    ("It isn’t on state lawmakers’ agenda but should top the list: banning the regime’s ads.\n", "regime’s"),
+])
+def test_the_writers_voice_resumes_after_a_statement(text, word):
+    assert word in _loaded(text)
+
+
+def test_a_house_pack_term_wins_over_a_longer_bundled_term_at_the_same_place(tmp_path):
+    """A newsroom's "goon" rule reports "Goons", though the bundled pack's
+    longer "goons" (loaded-term/thug) starts at the same place; without the
+    house pack the bundled rule reports it."""
+    house = tmp_path / "house.yml"
+    house.write_text(
+        "pack: house\nversion: 1\nrules:\n"
+        "  - id: house/hooligan\n    check: loaded-term\n    severity: info\n"
+        "    terms: [hooligan, goon]\n    suggestions: [fan]\n    message: \"House style: not {match}.\"\n",
+        encoding="utf-8")
+    text = "Goons smashed the windows of the bar.\n"
+    assert [(f["rule_id"], f["text"]) for f in cli_findings(text, "--disable", "attribution")] == \
+        [("loaded-term/thug", "Goons")]
+    both = cli_findings(text, "--disable", "attribution", "--rules", str(house))
+    assert [(f["rule_id"], f["text"]) for f in both] == [("house/hooligan", "Goons")]

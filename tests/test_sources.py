@@ -379,3 +379,67 @@ def test_claims_and_quotes_decided_from_structure(tmp_path):
         # "beamed Donald Hartley" gives the quotation a speaker; "someone" does not
         (11, "unattributed-quote", "“We will return to our homes one day”"),
     ]
+
+
+GRAMMAR = (
+    "# Flood talks\n\n"
+    "“The levee will not hold another week,\" the engineers wrote. \"We need money now.”\n\n"
+    "During a radio interview, the governor was asked if the dam would be rebuilt.\n\n"
+    "Mayor Ortiz spent the week in the valley, praising the volunteers who filled the sandbags.\n\n"
+    "In the latest Tribune poll, most residents backed the new dam. The river rose in the polls.\n\n"
+    "One engineer says the levee is safe, while another says it could fail within days.\n\n"
+    "The inspector found himself at the centre of the dispute.\n\n"
+    "The idea that the river could be tamed was dropped years ago.\n\n"
+    "Nobody read the report the council wrote.\n\n"
+    "The old bridge is widely seen as a hazard.\n\n"
+    "The council is hoping to finish the repairs by spring.\n\n"
+    "The senator endorsed the dam in a tweet on Sunday.\n\n"
+    "SPRINGFIELD (Reuters) – Water board chairman Ivo Marsh said on Friday the dam would hold.\n\n"
+    "The mayor's office sent out a press release saying the repairs were finished.\n"
+)
+
+
+def test_sources_reads_the_grammar_of_news(tmp_path):
+    """Wave 5's readings, each a class of PolNeAR train errors: a quotation
+    whose marks are mixed (“…," / "…”) is still one quotation, so its cue
+    is the writer's; an indirect question the parser hangs on the verb
+    ("was asked if …"); a participle's stance takes the subject it shares
+    ("…, praising X"); a named or described poll after a preposition is a
+    record source, the polls at large are not; two reports joined by
+    "while" each keep their own content; "found himself" reports nothing;
+    a noun of stance with a that-clause and no holder; a relative clause's
+    verb reports the noun it hangs on; an agentless "is widely seen as";
+    "hoping" is a form of hope; a circumstance after the object ("in a
+    tweet") is not what was endorsed; a dateline is no speaker; "sent out a
+    press release saying" is the sender's."""
+    proc, report = _ledger(tmp_path, GRAMMAR)
+    assert proc.returncode == 0, proc.stderr_text
+    atts = report["files"][0]["attributions"]
+    for a in atts:
+        for role in ("cue", "source", "content"):
+            if a[role] is not None:
+                assert GRAMMAR[a[role]["start"]:a[role]["end"]] == a[role]["text"]
+    got = {(a["cue"]["text"], a["source"] and a["source"]["text"]): a for a in atts}
+    wrote = got[("wrote", "the engineers")]
+    assert wrote["kind"] == "direct" and wrote["content"]["text"].startswith("“The levee will not hold")
+    assert wrote["content"]["text"].endswith("\"We need money now.”")
+    asked = got[("was asked", None)]
+    assert asked["content"]["text"].endswith("the governor was asked if the dam would be rebuilt")
+    praising = got[("praising", "Mayor Ortiz")]
+    assert praising["content"]["text"] == "the volunteers who filled the sandbags" and praising["named"]
+    poll = got[("In", "the latest Tribune poll")]
+    assert poll["kind"] == "record" and poll["content"]["text"] == "most residents backed the new dam"
+    assert not any(a["source"] and a["source"]["text"] == "the polls" for a in atts)
+    assert got[("says", "One engineer")]["content"]["text"] == "the levee is safe"
+    assert got[("says", "another")]["content"]["text"] == "it could fail within days"
+    assert not any(a["cue"]["text"].startswith("found") for a in atts)
+    assert got[("idea", None)]["content"]["text"] == "that the river could be tamed"
+    assert got[("wrote", "the council")]["content"]["text"] == "the report"
+    assert got[("is widely seen", None)]["content"]["text"] == "The old bridge is widely seen as a hazard"
+    assert got[("is hoping", "The council")]["content"]["text"] == "to finish the repairs by spring"
+    assert got[("endorsed", "The senator")]["content"]["text"] == "the dam"
+    # a dateline is where the story was filed, not who speaks
+    marsh = got[("said", "Water board chairman Ivo Marsh")]
+    assert marsh["speaker"].endswith("Ivo Marsh") and marsh["named"]
+    # the statement the office sent out says what the office says
+    assert got[("saying", "The mayor's office")]["content"]["text"] == "the repairs were finished"

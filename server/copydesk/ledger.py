@@ -26,7 +26,7 @@ has the ministry's content end at "ceasefire".
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from .lang import syntax
@@ -51,6 +51,7 @@ class Attribution:
     # the source's noun phrase as written, with an apposition or relative clause
     # ("Chris Cox, who runs the NRA's lobbying arm,"); ``source`` is its core
     source_phrase: tuple[int, int] | None = None
+    label: bool = False  # a transcript's or headline's "Name:" label
 
     def as_json(self, text: str) -> dict:
         def span(s):
@@ -82,6 +83,13 @@ class Lexicon:
     raising: frozenset[str] = frozenset()  # "X seems to": X is what the impression is about
     speakers: frozenset[str] = frozenset()  # "spoke to reporters": a listener, not a topic
     verb_topics: frozenset[str] = frozenset()  # "referring to X": a topic after a reporting verb
+    lemmas: dict = field(default_factory=dict)  # "hoping" -> "hope": the lemmatizer's slips
+    joiners: frozenset[str] = frozenset()  # "while", "but", "and": a clause of its own follows
+    record_preps: frozenset[str] = frozenset()  # "in the latest poll", "by the AP's tally"
+    record_nouns: frozenset[str] = frozenset()
+    question_marks: frozenset[str] = frozenset()  # "asked if …", "wondered whether …"
+    circumstances: frozenset[str] = frozenset()  # "endorsed Cruz in a tweet": not what was endorsed
+    weak_frames: frozenset[tuple[str, str]] = frozenset()  # ("find", "object"): "found himself …"
 
     @classmethod
     def from_lexicons(cls, lx: dict, vague_sources: Iterable[str] = ()) -> "Lexicon":
@@ -97,7 +105,13 @@ class Lexicon:
                    low("cue_nouns"), low("cue_adverbs"), low("cue_adjectives"), low("cue_topic_prepositions"),
                    low("cue_predicate_prepositions"),
                    low("time_nouns") | low("months") | low("duration_units"), low("cue_raising_verbs"),
-                   low("speaker_words") | low("anonymous_sources"), low("cue_verb_topic_prepositions"))
+                   low("speaker_words") | low("anonymous_sources"), low("cue_verb_topic_prepositions"),
+                   dict(str(w).lower().split()[:2] for w in lx.get("lemma_corrections", []) or ()
+                        if len(str(w).split()) == 2),
+                   low("clause_joiners"), low("cue_record_prepositions"), low("cue_record_nouns"),
+                   low("cue_question_marks"), low("cue_circumstance_prepositions"),
+                   frozenset(tuple(str(w).lower().split()) for w in lx.get("cue_weak_frames", []) or ()
+                             if len(str(w).split()) == 2))
 
 
 @dataclass
@@ -129,6 +143,7 @@ class Extractor:
         out = []
         lead = None
         for (off, text), p in zip(blocks, parses):
+            p = self.relemma(p)
             atts = [_shift(a, off) for a in self.parse(p, state)]
             if lead is not None:
                 body = text.rstrip()
@@ -178,19 +193,65 @@ class Extractor:
         att.state = toks[v].lemma not in self.lx.verbs
         return _shift(att, off)
 
+    def relemma(self, p: "syntax.Parse") -> "syntax.Parse":
+        """The parse with the lemmatizer's slips mended ("hoping" is not a
+        form of "hop"): ``lemma_corrections`` maps a word form to its lemma."""
+        fix = self.lx.lemmas
+        if not fix or not any(t.lower in fix and t.lemma != fix[t.lower] for t in p.tokens):
+            return p
+        toks = tuple(replace(t, lemma=fix[t.lower]) if t.lower in fix else t for t in p.tokens)
+        return syntax.Parse(p.text, toks, p.sentences, p.children)
+
     def parse(self, p: "syntax.Parse", state: _State | None = None) -> list[Attribution]:
         state = state or _State()
+        p = self.relemma(p)
         out: list[Attribution] = []
         quotes = [q for q in find_quotes(p.text, 0, len(p.text)) if q.depth == 0]
         quoted = [q.inner for q in quotes]
         for a, b in p.sentences:
             found = self._sentence(p, a, b, state, quoted)
+            self._split_parallel(p, found)
             out.extend(_outermost(found))
             if not found:
                 self._note_subject(p, a, b, state)
         if quotes:
             _whole_quotes(p.text, out, quotes)
+        # a transcript's label ("FALLIN: Well, I think …") speaks the whole
+        # paragraph: the reports inside are part of what it says
+        labels = [y for y in out if y.label and y.content]
+        if labels:
+            out = [x for x in out if x.label or not any(y.content[0] <= x.cue[0] < y.content[1] for y in labels)]
         return out
+
+    def _split_parallel(self, p, found: list[Attribution]) -> None:
+        """Two reports side by side: "One says A, while another says B",
+        "Clinton backed X, but Sanders said Y".  A report whose source
+        opens a clause joined by a conjunction (``clause_joiners``, "and",
+        a semicolon) inside another's content is its own: the first
+        content ends before the joiner."""
+        toks = p.tokens
+        starts = {t.start: t.i for t in toks}
+        for x in found:
+            if x.source is None:
+                continue
+            lo = min(x.source[0], x.cue[0])
+            for y in found:
+                if y is x or not y.content or not (y.content[0] < lo < y.content[1]) or y.cue[0] >= lo:
+                    continue
+                j = starts.get(lo)
+                if j is None:
+                    continue
+                k = j - 1
+                while k >= 0 and toks[k].text in (",",) :
+                    k -= 1
+                if k < 0 or not (toks[k].lower in self.lx.joiners or toks[k].text == ";"):
+                    continue
+                if toks[k].start <= y.content[0]:
+                    continue
+                end = k
+                while end > 0 and toks[end - 1].text in (",", ";", "—", "-") :
+                    end -= 1
+                y.content = (y.content[0], toks[end - 1].end) if toks[end - 1].end > y.content[0] else y.content
 
     def _note_subject(self, p, a: int, b: int, state: _State) -> None:
         """A sentence with no attribution may still introduce the person a
@@ -227,7 +288,7 @@ class Extractor:
                     continue
                 src = p.subtree(objs[0])
                 phrase = set(range(i, last + 1)) | set(src)
-                head = self._clause_head(p, i, a, b)
+                head = self._clause_head(p, i, a, b, skip=range(i, last + 1))
                 content = [j for j in (p.subtree(head) if head is not None else range(a, b))
                            if j not in phrase and j not in set(p.subtree(i)) and toks[j].dep != "punct"]
                 kind = "record" if toks[objs[0]].lemma in self.lx.records else "according-to"
@@ -245,15 +306,20 @@ class Extractor:
             nxt = next(((x, y) for x, y in p.sentences if x == b), None)
             rest = list(range(*nxt)) if nxt else []
         names = [j for j in range(a, k or a) if toks[j].pos == "PROPN"
-                 or toks[j].pos == "NOUN" and toks[j].text[:1].isupper()]
+                 or toks[j].pos == "NOUN" and toks[j].text[:1].isupper()
+                 or len(toks[j].text) > 1 and toks[j].text.isalpha() and toks[j].text.isupper()]  # "FALLIN:"
         # A one-letter label is an interview's "Q:" / "A:", not a speaker.
         if (k is not None and a < k and rest and names and toks[k - 1].text[:1].isupper()
                 and sum(ch.isalpha() for j in range(a, k) for ch in toks[j].text) > 1
                 and not any(toks[j].tag.startswith("VB") for j in range(a, k))
                 and any(toks[j].tag.startswith("VB") or toks[j].text in _QUOTES for j in rest)):
             head = names[-1]
+            if a == 0 and k < len(toks) - 1:
+                # a transcript's speaker label opens the paragraph: all of it is theirs
+                rest = list(range(k + 1, len(toks)))
             found.append(self._make(p, (k, k), list(range(a, k)), head, rest, "direct",
                                     state, sent_span))
+            found[-1].label = True
             used.add(k)
         for i in range(a, b):
             if i in used:
@@ -273,8 +339,15 @@ class Extractor:
             if any(toks[c].dep == "prt" and toks[c].lower in self.lx.particles for c in kids):
                 continue
             clause = [c for c in kids if toks[c].dep in _CLAUSE]
+            if not clause and (t.lemma in self.lx.verbs or t.lemma in self.lx.states):
+                # "was asked if she had …", "wondered whether …": the parser
+                # hangs the question on the verb as a circumstance
+                clause = [c for c in kids if toks[c].dep == "advcl" and c > i and any(
+                    toks[m].dep == "mark" and toks[m].lower in self.lx.question_marks for m in p.children[c])]
             light = None  # "made no mention of", "raised questions about": a verb and a noun of speech
             stance = False
+            if self.lx.weak_frames and (t.lemma, _frame(deps)) in self.lx.weak_frames:
+                continue  # "found himself …", "maintains the title": no report in that frame
             if t.lemma in self.lx.verbs:
                 pass
             elif t.lemma in self.lx.states and clause:
@@ -304,6 +377,11 @@ class Extractor:
                 src_head = max(c for c in kids if toks[c].dep == "compound")  # the tagger's slip, above
             elif t.dep == "acl" and toks[t.head].pos in ("NOUN", "PROPN"):
                 src_head = t.head  # "a report from Bloomberg saying …", "a man shouting"
+                n = toks[t.head]
+                if n.pos == "NOUN" and n.dep == "dobj" and t.tag == "VBG" and self._personal_subject(p, n.head):
+                    # "Rubio's campaign sent out a press release saying …": the
+                    # release is the campaign's, and so are its words
+                    src_head = self._subject(p, n.head)
             elif t.dep in ("xcomp", "conj", "advcl", "relcl", "pcomp") or t.dep == "ROOT":
                 src_head = self._inherited_subject(p, i)
             content_idx: list[int] = []
@@ -312,6 +390,16 @@ class Extractor:
                 content_idx = self._noun_content(p, light) or self._prep_content(p, i, light)
             elif clause:
                 content_idx = p.subtree(clause[0])
+                c0 = clause[0]
+                if c0 < i and subj and (toks[c0].lemma in self.lx.verbs or toks[c0].lemma in self.lx.states) \
+                        and any(toks[c].dep == "nsubj" for c in p.children[c0]):
+                    # "X suggested A - ''B,'' X said twice": the parser made
+                    # the first report the second's clause; the second says
+                    # only the quotation right before its speaker
+                    lo = min(p.subtree(subj[0]))
+                    q = next((y for y in quoted if 0 <= toks[lo].start - y[1] <= 4), None)
+                    if q is not None:
+                        content_idx = [j for j in range(len(toks)) if q[0] <= toks[j].start and toks[j].end <= q[1]]
                 objs = [c for c in kids if toks[c].dep == "dobj" and c < clause[0]]
                 if objs and toks[clause[0]].dep == "xcomp":
                     content_idx = p.subtree(objs[0]) + content_idx  # "urged Congress to act"
@@ -359,6 +447,17 @@ class Extractor:
                             and toks[tj.head].i in inside):
                         inside.difference_update(p.subtree(j))
                 content_idx = sorted(inside)
+            if not content_idx and t.dep == "relcl" and src_head is not None and _frame(deps) == "nothing" \
+                    and "agent" not in deps and toks[t.head].pos in ("NOUN", "PRON"):
+                # "a deal she once supported", "everything Trump says": what
+                # is said is the noun the relative clause hangs on
+                h = t.head
+                content_idx = [j for j in p.subtree(h) if j <= h]
+            if passive and src_head is None and not content_idx and t.dep in ("ROOT", "conj", "ccomp"):
+                # "Sanders is widely seen as …", "is regarded as": no one named
+                prep = next((c for c in kids if toks[c].dep == "prep" and c > i and toks[c].lower in self.lx.predicates), None)
+                if prep is not None:
+                    content_idx, prep_cue = [j for j in p.subtree(i) if j != prep], prep
             if stance and not content_idx:
                 continue  # "spoke to reporters": a stance needs what it is about
             if passive and src_head is None and not content_idx:
@@ -378,6 +477,15 @@ class Extractor:
             if src_head is not None:
                 src = self._trim_source(p, src_head, src)
             cue_lo, cue_hi = self._cue_extent(p, i)
+            d = self._dateline(p, a, b)
+            if d is not None and src and min(src) <= d < cue_lo:
+                # "MACAU (Reuters) – Top donor Sheldon Adelson said": the
+                # dateline is where the story was filed, not who speaks
+                after = [j for j in range(d + 1, cue_lo) if toks[j].dep != "punct"]
+                heads = [j for j in after if toks[j].pos in ("PROPN", "NOUN", "PRON")]
+                if heads:
+                    src_head = heads[-1]
+                    src = after
             if light is not None:
                 cue_hi = max(cue_hi, light)
             if prep_cue is not None and prep_cue - cue_hi <= 4:
@@ -386,10 +494,13 @@ class Extractor:
             if src_head is not None and toks[src_head].lemma in self.lx.records:
                 kind = "record"
             att = self._make(p, (cue_lo, cue_hi), src, src_head, content_idx, kind, state, sent_span)
+            if d is not None and att.source_phrase and att.source and att.source_phrase[0] <= toks[d].start:
+                att.source_phrase = att.source
             att.state = t.lemma not in self.lx.verbs or stance
             found.append(att)
             used.add(i)
         found.extend(self._other_cues(p, a, b, state, quoted, used, sent_span))
+        found.extend(self._record_phrases(p, a, b, state, quoted, found, sent_span))
         return found
 
     # -- nouns, adjectives and adverbs that attribute ------------------------
@@ -419,10 +530,18 @@ class Extractor:
                     agents = [c for c in kids if toks[c].dep == "prep" and toks[c].lower in ("by", "from")]
                     objs = [c for ag in agents for c in p.children[ag] if toks[c].dep == "pobj"]
                     src = objs[0] if objs else None
-                if src is None:
-                    continue
                 content = self._noun_content(p, i)
                 if not content:
+                    continue
+                if src is None:
+                    # "the idea that …", "there is no doubt that …": a view
+                    # held by no one named, when a clause says what it is
+                    clause = next((c for c in kids if toks[c].dep in ("acl", "ccomp") and c > i), None)
+                    if clause is None or toks[p.subtree(clause)[0]].lower != "that":
+                        continue
+                    att = self._make(p, (i, i), [], None, content, "indirect", state, sent_span)
+                    att.state = True
+                    out.append(att)
                     continue
                 lo = min([i] + [c for c in kids if toks[c].dep in ("amod",) and c < i and c > src])
                 att = self._make(p, (lo, i), self._trim_source(p, src, p.subtree(src)), src, content,
@@ -437,12 +556,52 @@ class Extractor:
                     j for c in p.children[head] if toks[c].dep in ("ccomp", "xcomp") for j in p.subtree(c)]
                 if not content:
                     continue
-                subj = next(c for c in p.children[head] if toks[c].dep in ("nsubj", "nsubjpass"))
+                subj = self._subject(p, head)
                 lo = min(head, i)
                 att = self._make(p, (lo, i), self._trim_source(p, subj, p.subtree(subj)), subj, content,
                                  "indirect", state, sent_span)
                 att.state = True
                 out.append(att)
+        return out
+
+    def _record_phrases(self, p, a, b, state, quoted, found, sent_span) -> list[Attribution]:
+        """"In the latest poll, Clinton led by 4 points", "by the AP's
+        tally", "in Forbes' words": a preposition (``cue_record_prepositions``)
+        whose object is a record or a voice (``cue_record_nouns``) is the
+        cue, its object the source, the clause it modifies the content —
+        unless another cue of the sentence already reports that clause."""
+        toks = p.tokens
+        out: list[Attribution] = []
+        for i in range(a, b):
+            t = toks[i]
+            if t.dep != "prep" or t.lower not in self.lx.record_preps:
+                continue
+            if any(x <= t.start and t.end <= y for x, y in quoted):
+                continue
+            obj = next((c for c in p.children[i] if toks[c].dep == "pobj"), None)
+            if obj is None or toks[obj].lemma not in self.lx.record_nouns:
+                continue
+            # one record, named or described ("the latest NBC poll", "Forbes'
+            # words"), not the polls at large ("rose in the polls")
+            if toks[obj].tag == "NNS" and toks[obj].lower != "words" or not any(
+                    toks[c].dep in ("compound", "poss", "amod", "nmod") for c in p.children[obj]):
+                continue
+            if toks[t.head].pos in ("NOUN", "PROPN", "NUM", "ADJ"):
+                continue
+            if any(at.cue[0] <= t.start < at.cue[1] or at.content and at.content[0] <= t.start < at.content[1]
+                   or at.source and at.source[0] <= t.start < at.source[1] for at in found):
+                continue
+            head = self._clause_head(p, i, a, b)
+            if head is None or not toks[head].tag.startswith("VB") and toks[head].dep != "ROOT":
+                continue
+            phrase = set(p.subtree(i))
+            content = [j for j in p.subtree(head) if j not in phrase and toks[j].dep != "punct"]
+            if not content:
+                continue
+            src = self._trim_source(p, obj, p.subtree(obj))
+            att = self._make(p, (i, i), src, obj, content, "record", state, sent_span)
+            att.state = True
+            out.append(att)
         return out
 
     @staticmethod
@@ -457,13 +616,22 @@ class Extractor:
         pronoun, or a noun (not "it", not a thing the writer describes by a
         pronoun that is impersonal)."""
         toks = p.tokens
-        subj = next((c for c in p.children[i] if toks[c].dep in ("nsubj", "nsubjpass")), None)
+        subj = self._subject(p, i)
         if subj is None:
             return False
         s = toks[subj]
         if s.lower in self.lx.impersonal or s.tag in ("EX",):
             return False
         return s.pos in ("PROPN", "NOUN", "PRON")
+
+    def _subject(self, p, i: int) -> int | None:
+        """The verb's subject, or the one a participle or a joined verb
+        shares ("…, supporting a path to legal status")."""
+        toks = p.tokens
+        subj = next((c for c in p.children[i] if toks[c].dep in ("nsubj", "nsubjpass")), None)
+        if subj is None and toks[i].dep in ("advcl", "conj", "xcomp") and toks[i].tag.startswith("VB"):
+            subj = self._inherited_subject(p, i)
+        return subj
 
     def _light_noun(self, p, i: int) -> int | None:
         """The noun of speech a verb takes as object ("made no mention",
@@ -490,10 +658,11 @@ class Extractor:
         return []
 
     def _object_tail(self, p, i: int, obj: int, content_idx: list[int]) -> list[int]:
-        """An object takes in the verb's modifiers after it, up to a comma:
-        "endorsed Cruz for president", "never mentioned Sanders by name",
-        "announced his candidacy last year" say what was endorsed,
-        mentioned, announced."""
+        """An object takes in the verb's prepositional phrases after it, up
+        to a comma: "endorsed Cruz for president", "never mentioned Sanders
+        by name" say what was endorsed, mentioned; a circumstance ("in a
+        tweet Sunday", "at a rally", ``cue_circumstance_prepositions``) and
+        a bare time ("last year") do not."""
         toks = p.tokens
         inside = set(content_idx)
         for c in p.children[i]:
@@ -501,7 +670,9 @@ class Extractor:
                 continue
             if toks[c].dep == "punct" and toks[c].text == ",":
                 break
-            if toks[c].dep in ("prep", "npadvmod"):
+            if toks[c].dep == "prep" and (toks[c].lower in self.lx.circumstances or self._time(p, c)):
+                break  # where or when: what follows is no longer what was said
+            if toks[c].dep == "prep":
                 inside.update(p.subtree(c))
         return sorted(inside)
 
@@ -568,12 +739,18 @@ class Extractor:
         return []
 
     # -- helpers -------------------------------------------------------------
-    def _clause_head(self, p, i: int, a: int, b: int) -> int | None:
-        """The verb a prepositional cue ("according to") hangs on."""
+    def _clause_head(self, p, i: int, a: int, b: int, skip=()) -> int | None:
+        """The verb a prepositional cue ("according to") hangs on (never a
+        word of the cue itself: "As reported by X, …" hangs "reported" on
+        the clause)."""
         j = p.tokens[i].head
         seen = 0
         while seen < 20:
             t = p.tokens[j]
+            if j in skip and t.head != j:
+                j = t.head
+                seen += 1
+                continue
             if t.tag.startswith("VB") or t.dep == "ROOT":
                 # "A happened and B followed, according to X": X covers both
                 while p.tokens[j].dep == "conj" and p.tokens[j].head != j and seen < 20:
@@ -609,6 +786,21 @@ class Extractor:
                 return subj[0]
             if toks[j].dep not in ("xcomp", "conj", "advcl", "ccomp") and not (
                     toks[j].dep == "prep" and toks[t.i].dep == "pcomp"):  # "won by promising"
+                return None
+        return None
+
+    @staticmethod
+    def _dateline(p, a: int, b: int) -> int | None:
+        """The dash ending a dateline that opens the sentence ("MACAU
+        (Reuters) –", "JACKSON, Miss. -", "WASHINGTON —"): a capitalised
+        place, perhaps an agency in brackets, then the dash."""
+        toks = p.tokens
+        for j in range(a + 1, min(b, a + 8)):
+            if toks[j].text in ("-", "–", "—", "--"):
+                before = toks[a:j]
+                if all(t.text[:1].isupper() or not t.text[:1].isalnum() for t in before) and (
+                        any(t.text == ")" for t in before) or any(len(t.text) > 2 and t.text.isupper() for t in before)):
+                    return j
                 return None
         return None
 
@@ -739,6 +931,16 @@ class Extractor:
         return name
 
 
+def _frame(deps) -> str:
+    """What a verb takes, as ``cue_weak_frames`` names it: a ``clause``, an
+    ``object``, a ``preposition`` or ``nothing``."""
+    if "ccomp" in deps or "xcomp" in deps:
+        return "clause"
+    if deps & {"dobj", "attr", "oprd"}:
+        return "object"
+    return "preposition" if "prep" in deps else "nothing"
+
+
 def _widen_to_quotes(text: str, a: int, b: int) -> tuple[int, int]:
     """Take in a quotation mark right next to the content ("“We will win,”")."""
     while a > 0 and text[a - 1] in _QUOTES:
@@ -784,6 +986,17 @@ def _whole_quotes(text: str, atts: list[Attribution], quotes) -> None:
                 rest = q2.end
                 while rest < len(text) and text[rest] in " \t":
                     rest += 1
+        # the cue inside the quotation: “A,” he said, “B.” with the content
+        # read from B: the quotation before the cue is the same words
+        if at.cue[1] <= a:
+            q2 = next((q for q in quotes if q.start <= a < q.end or a <= q.start < a + 2), None)
+            q1 = next((q for q in reversed(quotes) if q.end <= at.cue[0]), None)
+            if q2 is not None and q1 is not None and _free(q1, at, atts):
+                gap = list(range(q1.end, q2.start))
+                covered = [at.cue] + [s for s in (at.source_phrase, at.source) if s]
+                rest = "".join(text[k] for k in gap if not any(x <= k < y for x, y in covered))
+                if not rest.strip(" ,\t") and at.source is not None:
+                    a = q1.start
         at.content = _widen_to_quotes(text, a, b)
 
 
@@ -813,7 +1026,7 @@ def _shift(a: Attribution, off: int) -> Attribution:
     def sh(s):
         return None if s is None else (s[0] + off, s[1] + off)
     return Attribution(sh(a.cue), sh(a.source), sh(a.content), a.kind, a.named, a.speaker, sh(a.sentence), a.state,
-                       sh(a.source_phrase))
+                       sh(a.source_phrase), a.label)
 
 
 def sources_of(attributions: list[Attribution]) -> list[dict]:

@@ -8,6 +8,7 @@ unattributed scare quotes, it is a finding.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Iterable
 
 from functools import lru_cache
@@ -120,7 +121,7 @@ class LoadedTerms(Check):
     lexicons = ("labelling_verbs", "labelling_blockers", "vague_labellers", "verb_adverbs",
                 "labelling_no_subject", "labelling_determiners", "labelling_as_blockers", "labelling_what",
                 "labelling_view_verbs", "labelling_accuse_verbs", "labelling_as_enders", "reporting_verbs",
-                "labelling_call_verbs", "headline_labels")
+                "labelling_call_verbs", "headline_labels", "statement_prepositions")
     schemas = {"loaded-term": SCHEMA}
     # A quotation may take its speaker from the paragraphs before (the ledger).
     context_before = ledger.CARRY_PARAGRAPHS
@@ -153,8 +154,11 @@ class LoadedTerms(Check):
         # One pass finds every term of every rule: an Aho–Corasick automaton,
         # linear in the text whatever the number of terms.  Longer terms win
         # at the same position, as in the alternation this replaced.
+        # A newsroom's own pack comes first: its "goon" wins over a bundled
+        # "goons" at the same place; among packs of one kind the longer term
+        # wins ("Zionist regime" over "Zionist").
         pairs = [(rule, term) for rule in rules for term in rule.option("terms", [])]
-        pairs.sort(key=lambda p: len(p[1]), reverse=True)
+        pairs.sort(key=lambda p: (_bundled(p[0].source), -len(p[1])))
         self._owners = pairs
         # A term several rules list (a default rule that applies only as a
         # modifier, an optional pack's rule that applies everywhere): the
@@ -194,6 +198,7 @@ class LoadedTerms(Check):
         self._reporting = lang.words("reporting_verbs")
         self._call_verbs = lang.words("labelling_call_verbs")
         self._headline_labels = lang.words("headline_labels")
+        self._statement_preps = lang.words("statement_prepositions")
         self._extractor = None  # the ledger's, built on first need
 
     def _voiced(self, par: Paragraph, a: int, b: int) -> bool | None:
@@ -300,25 +305,61 @@ class LoadedTerms(Check):
             return self._has_subject(low, i)
         return False
 
-    def _colon_statement(self, par: Paragraph, text: str, start: int) -> bool:
-        """The term stands after "<speaker> <reporting verb> [to whom]:" in
-        its sentence: "This movement stated: The occupiers …", "He told
-        reporters: the regime …".  The colon hands the rest of the sentence
-        to the speaker as a quotation mark would."""
-        if not self._reporting:
-            return False
-        sent = par.sentences[par.sentence_index(par.start + start)]
-        a = sent.start - par.start
-        colon = text.rfind(":", a, start)
-        if colon < 0:
-            return False
+    def _introduces_statement(self, text: str, a: int, colon: int) -> bool:
+        """Whether ``text[a:colon]`` ends "<speaker> <reporting verb> [a few
+        words]": “This movement stated”, “He told reporters”, “Rodong Sinmun
+        says in a commentary in this regard”."""
         low = [w.lower() for w in _WORD.findall(text[a:colon])]
-        # the verb, then at most three words (“told reporters”, “said in a statement”)
-        for back in range(1, min(len(low), 5) + 1):
+        for back in range(1, min(len(low), _STATEMENT_WORDS + 1) + 1):
             i = len(low) - back
             if low[i] in self._reporting:
+                # at most three words after the verb (“told reporters on
+                # Monday”), or a phrase that opens with a preposition (“in a
+                # commentary in this regard”): not “state lawmakers’ agenda
+                # but should top the list”
+                if back > 4 and low[i + 1] not in self._statement_preps:
+                    return False
                 return self._has_subject(low, i)
         return False
+
+    def _colon_statement(self, par: Paragraph, text: str, start: int) -> bool:
+        """The term stands after "<speaker> <reporting verb> [to whom]:" in
+        its paragraph: "This movement stated: The occupiers …", "He told
+        reporters: the regime …".  The colon hands the rest of the sentence
+        to the speaker as a quotation mark would, and an unquoted statement
+        the rest of the paragraph (“… stated: the occupiers … . They will
+        pay …”); a quoted one ends with its quotation."""
+        if not self._reporting:
+            return False
+        here = par.sentence_index(par.start + start)
+        colon = text.rfind(":", 0, start)
+        for _ in range(3):  # the statement may hold a colon of its own ("at 10:30")
+            if colon < 0:
+                return False
+            at = par.sentence_index(par.start + colon)
+            a = par.sentences[at].start - par.start
+            if self._introduces_statement(text, a, colon):
+                if at == here:
+                    return True
+                return text[colon + 1:].lstrip()[:1] not in _QUOTE_OPENERS
+            colon = text.rfind(":", 0, colon)
+        return False
+
+    def _statement_paragraph(self, par: Paragraph) -> bool:
+        """The paragraph before ends "<speaker> <reporting verb> …:" (“NBC
+        News reports:”, “The movement said in a statement:”): this paragraph
+        is the statement, a block quotation without marks."""
+        model = par.model.owner
+        index = model.index_of(par)
+        if index == 0:
+            return False
+        prev = model.paragraphs[index - 1]
+        body = prev.text.rstrip()
+        if prev.kind == "heading" or not body.endswith(":") or not self._reporting:
+            return False
+        colon = len(body) - 1
+        a = prev.sentences[prev.sentence_index(prev.start + colon)].start - prev.start
+        return self._introduces_statement(prev.text, a, colon)
 
     def _headline_speaker(self, par: Paragraph, text: str, start: int) -> bool:
         """A paragraph that opens with a name and a colon, "Hamas: The
@@ -458,6 +499,7 @@ class LoadedTerms(Check):
         except_spans: dict[str, list[tuple[int, int]]] = {}  # per rule, found once per paragraph
         norm = Normalised(text)
         first_colon = text.find(":")
+        statement_par = None  # whether the paragraph before hands this one to a speaker, found on first need
         for first, start, end, cstart, cend, term in self._matches(text, norm):
             owners = self._shared.get(term.lower(), ((first, term),)) if self._shared else ((first, term),)
             rule = None
@@ -491,9 +533,14 @@ class LoadedTerms(Check):
                     self._continues_quote(par, quote) or bool(self._voiced(par, a, b)))
             if quote is None and not attributed and 0 <= first_colon < start:
                 # “This movement stated: The occupiers …”: a statement after
-                # a speaker's reporting verb and a colon, to the sentence end;
-                # “Hamas: The massacre …”, a line headed by its speaker.
+                # a speaker's reporting verb and a colon, to the sentence end
+                # (unquoted, to the paragraph end); “Hamas: The massacre …”,
+                # a line headed by its speaker.
                 attributed = self._colon_statement(par, text, start) or self._headline_speaker(par, text, start)
+            if quote is None and not attributed:
+                if statement_par is None:
+                    statement_par = self._statement_paragraph(par)
+                attributed = statement_par
             if attributed and rule.option("allow_in_attributed_quotes", True):
                 continue
             if (quote is not None and not attributed and not quote.depth
@@ -540,7 +587,25 @@ class LoadedTerms(Check):
             )
 
 
+@lru_cache(maxsize=256)
+def _bundled(source: str | None) -> bool:
+    """Whether a rule comes from a pack shipped with copydesk (``rules/``
+    and its optional ``rules/packs/``), not from a newsroom's own file."""
+    if not source:
+        return True
+    from ..resources import default_rules_dir
+
+    try:
+        return Path(source).resolve().is_relative_to(default_rules_dir().resolve())
+    except (OSError, ValueError):
+        return True
+
+
 _CONTINUED_MIN_WORDS = 6
+# Words between a reporting verb and the colon that opens its statement
+# ("said in a statement on its Telegram channel:").
+_STATEMENT_WORDS = 8
+_QUOTE_OPENERS = "“\"‘'«„"
 # "Hamas: …", "Opposition leader Ana Ruiz: …" at the head of a paragraph: one to five words, then a colon.
 _HEAD_COLON = re.compile(r"\s*([^\W\d_][\w’'.-]*(?: [^\W\d_][\w’'.-]*){0,4}):\s")
 

@@ -50,8 +50,8 @@ class FilePoller:
         self._loop = loop
         self.interval = interval
         self._stop = threading.Event()
-        self._refresh = threading.Event()
         self._lock = threading.Lock()
+        self._relisted = False  # under _lock, with the list it announces
         self._watched: list[str] = []
         self._baseline: dict[str, object] = {}  # the listed files' stamps as refresh() found them
         self._thread: threading.Thread | None = None
@@ -79,10 +79,10 @@ class FilePoller:
         with self._lock:
             known = self._baseline
         baseline = {p: known[p] if p in known else _stamp(p) for p in paths}
-        with self._lock:
+        with self._lock:  # the list and its flag together: the thread never sees one without the other
             self._watched = paths
             self._baseline = baseline
-        self._refresh.set()
+            self._relisted = True
 
     def _run(self) -> None:
         snapshot: dict[str, object] = {}
@@ -90,11 +90,11 @@ class FilePoller:
             with self._lock:
                 paths = self._watched
                 baseline = self._baseline
-            if self._refresh.is_set():
+                relisted, self._relisted = self._relisted, False
+            if relisted:
                 # New list: a file first seen has not "changed" since refresh()
                 # stamped it; keep stamps of files already known so an edit
                 # racing the refresh is not lost.
-                self._refresh.clear()
                 snapshot = {p: snapshot[p] if p in snapshot else baseline[p] if p in baseline else _stamp(p)
                             for p in paths}
                 if self._ready is not None:  # from now on a change is seen
@@ -104,7 +104,7 @@ class FilePoller:
                 changed = []
                 for p in paths:
                     now = _stamp(p)
-                    if snapshot.get(p, now) != now:
+                    if (snapshot[p] if p in snapshot else baseline.get(p, now)) != now:
                         changed.append(p)
                     snapshot[p] = now
                 if changed:

@@ -513,6 +513,10 @@ def create_server() -> CopydeskServer:
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CopydeskServer, params: types.InitializedParams) -> None:
         caps = ls.client_capabilities
+        # Polling starts before the first await: a document opened (and a file
+        # it uses edited) while the client answers our requests below must be
+        # seen against its state at open, not taken as the baseline.
+        ls.poller = start_polling(ls)
         await ls.startup.begin()
         if _cap(caps, "workspace", "configuration"):
             try:
@@ -526,7 +530,6 @@ def create_server() -> CopydeskServer:
                         ls.lint_and_publish(uri)
         await ls.register_watchers()
         lsp_ledger.load_syntax_in_background(ls, asyncio.get_running_loop())
-        ls.poller = start_polling(ls)
         if _cap(caps, "workspace", "did_change_configuration", "dynamic_registration"):
             try:
                 await ls.client_register_capability_async(types.RegistrationParams(registrations=[

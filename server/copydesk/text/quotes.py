@@ -72,6 +72,8 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
                     break
             if stack and stack[-1][0] == ch:
                 close_(i)
+            elif ch == "”" and stack and stack[-1][0] == '"':
+                close_(i)  # a straight opener closed by a curly mark (mixed marks in one quote)
         elif ch == "‘":
             open_("’", i)
         elif ch == "’":
@@ -81,7 +83,9 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
             if stack and stack[-1][0] == "’" and not _is_wordchar(nxt):
                 close_(i)
         elif ch == '"':
-            if stack and stack[-1][0] == '"' and (not _is_wordchar(nxt) or _is_wordchar(prev)):
+            if stack and stack[-1][0] == "”" and not prev.isspace() and not _is_wordchar(nxt):
+                close_(i)  # “…," the group wrote: a curly opener closed by a straight mark
+            elif stack and stack[-1][0] == '"' and (not _is_wordchar(nxt) or _is_wordchar(prev)):
                 close_(i)
             elif not _is_wordchar(prev):
                 open_('"', i)
