@@ -5,10 +5,8 @@ and drafts are written for these tests: fictional events (2031) in real
 places."""
 import pytest
 
-from copydesk.config import Config
-from copydesk.engine import Engine
 from copydesk.lang.figures import Extractor, default_language
-from copydesk.text.document import Document
+from figures_helpers import cited, corpus_engine, figure_findings
 
 DAY = "2031-09-10"
 
@@ -59,27 +57,16 @@ The Labour Party won 41 seats in the Maltese parliament, a majority of 15 seats,
 """
 
 
-def _write_corpus(folder):
-    for name, text in (("quake.md", QUAKE), ("flood.md", FLOOD), ("bomb.md", BOMB),
-                       ("election.md", ELECTION)):
-        (folder / name).write_text(text, encoding="utf-8")
+ARTICLES = {"quake.md": QUAKE, "flood.md": FLOOD, "bomb.md": BOMB, "election.md": ELECTION}
 
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("corpus")
-    _write_corpus(folder)
-    return Engine(Config(corpus=(str(folder),), cache=str(tmp_path_factory.mktemp("cache"))))
+    return corpus_engine(tmp_path_factory, ARTICLES)
 
 
 def figures(engine, body: str, title: str = "News"):
-    text = f"---\ntitle: {title}\ndate: {DAY}\n---\n\n{body}\n"
-    result = engine.lint(Document(text, path="draft.md"))
-    return text, [f for f in result.findings if f.rule_id.startswith("figures/")]
-
-
-def cited(f) -> set[str]:
-    return {" ".join(ev.text.split()) for ev in f.related}
+    return figure_findings(engine, body, DAY, title)
 
 
 def test_a_distance_from_the_same_point_is_compared(engine):

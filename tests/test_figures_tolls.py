@@ -7,9 +7,7 @@ import json
 
 import pytest
 
-from copydesk.config import Config
-from copydesk.engine import Engine
-from copydesk.text.document import Document
+from figures_helpers import cited, corpus_engine, figure_findings, write_corpus
 
 DAY = "2031-05-06"
 
@@ -53,26 +51,16 @@ Doctors in Lyon said 59 people were treated for injuries, including 14 in critic
 """
 
 
-def _write_corpus(folder):
-    for name, text in (("bridge.md", BRIDGE), ("quake.md", QUAKE), ("attack.md", ATTACK)):
-        (folder / name).write_text(text, encoding="utf-8")
+ARTICLES = {"bridge.md": BRIDGE, "quake.md": QUAKE, "attack.md": ATTACK}
 
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("corpus")
-    _write_corpus(folder)
-    return Engine(Config(corpus=(str(folder),), cache=str(tmp_path_factory.mktemp("cache"))))
+    return corpus_engine(tmp_path_factory, ARTICLES)
 
 
 def figures(engine, body: str, title: str = "News"):
-    text = f"---\ntitle: {title}\ndate: {DAY}\n---\n\n{body}\n"
-    result = engine.lint(Document(text, path="draft.md"))
-    return text, [f for f in result.findings if f.rule_id.startswith("figures/")]
-
-
-def cited(f) -> set[str]:
-    return {" ".join(ev.text.split()) for ev in f.related}
+    return figure_findings(engine, body, DAY, title)
 
 
 def test_a_toll_raised_by_authorities_is_the_event_total_of_its_own_place(engine):
@@ -138,7 +126,7 @@ def test_a_count_nothing_narrows_is_the_events_whole_count(engine):
 def test_the_cli_reports_a_changed_toll_with_its_corpus_sentence(tmp_path, cli):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    _write_corpus(corpus)
+    write_corpus(corpus, ARTICLES)
     (tmp_path / "copydesk.toml").write_text('corpus = ["corpus/"]\ncache = ".cache"\n', encoding="utf-8")
     (tmp_path / "draft.md").write_text(
         f"---\ntitle: Bridge\ndate: {DAY}\n---\n\n"

@@ -23,6 +23,8 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+from ..cachedir import write_atomic
+
 FORMAT = 1
 MAX_WORDS = 50_000  # per kind: words reach the file only from rule packs and drafts' matches
 _KINDS = {"singular": str, "plural": str, "noun": bool}
@@ -122,24 +124,7 @@ def flush() -> None:
     for kind, table in added.items():
         if len(data[kind]) + len(table) <= MAX_WORDS:
             data[kind].update(table)
-    tmp = None
-    try:
-        import tempfile
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".inflect-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, sort_keys=True)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError:
-        pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    write_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True), prefix=".inflect-")
 
 
 @lru_cache(maxsize=None)

@@ -20,11 +20,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import asdict, fields
 from functools import lru_cache
 from pathlib import Path
 
+from ..cachedir import write_atomic
 from .model import Rule
 
 FORMAT = 1
@@ -191,20 +191,4 @@ def _put(folder: Path, kind: str, pack: str, content_sha: str, data: dict) -> No
             return
     except (TypeError, ValueError, RecursionError):
         return
-    target = _entry_path(folder, kind, pack)
-    tmp = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".pack-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-        tmp = None
-    except OSError:
-        pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    write_atomic(_entry_path(folder, kind, pack), text, prefix=".pack-")
