@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
 
 pytest.importorskip("spacy")
 

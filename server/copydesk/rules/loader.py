@@ -18,11 +18,14 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..files import FileRefused, read_regular
 from ..text.encoding import DecodeError, decode_utf8
 from .model import COMMON_FIELDS, Rule, RuleError, RuleSet
+
+if TYPE_CHECKING:  # imported on first validation, not at start-up
+    import jsonschema
 
 SCHEMA_PATH = Path(__file__).with_name("pack.schema.json")
 
@@ -165,7 +168,7 @@ def _yaml_type(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _schema_message(err: "jsonschema.ValidationError") -> str:
+def _schema_message(err: jsonschema.ValidationError) -> str:
     where = _path_text(err.absolute_path)
     if err.validator == "additionalProperties":
         extra = sorted(set(err.instance) - set(err.schema.get("properties", {})), key=str)
