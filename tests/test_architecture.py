@@ -19,7 +19,8 @@ ABOVE = ("engine", "runner", "report") + FRONT_ENDS
 # locator, and the bounded YAML reader of the rule loader (lazily, to read
 # language packs the way rule packs are read).
 # rules.packcache: the validated-pack cache (plain data in the cache folder) that rules.loader uses too.
-LANG_MAY_IMPORT = ("lang", "resources", "rules.loader", "rules.model", "rules.packcache")
+# cachedir: the cache folder's atomic file writer (a leaf: it imports no copydesk module).
+LANG_MAY_IMPORT = ("lang", "resources", "cachedir", "rules.loader", "rules.model", "rules.packcache")
 
 
 def _module(path: Path) -> str:
@@ -76,6 +77,10 @@ def test_the_language_layer_imports_nothing_above_it():
             if not any(_under(m, ok) for ok in LANG_MAY_IMPORT) and m not in ("rules",):
                 bad.append(f"{path.relative_to(SERVER)} imports copydesk.{m}")
     assert not bad, "\n".join(bad)
+
+
+def test_the_cache_folder_module_is_a_leaf():
+    assert _imports(PACKAGE / "cachedir.py") == set()
 
 
 def test_formats_and_report_do_not_import_the_front_ends_or_the_engine():
